@@ -1,0 +1,4 @@
+/**
+ * compliance (under construction).
+ */
+export {};

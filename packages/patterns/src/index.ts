@@ -1,0 +1,4 @@
+/**
+ * patterns (under construction).
+ */
+export {};

@@ -1,0 +1,4 @@
+/**
+ * transport-inproc (under construction).
+ */
+export {};

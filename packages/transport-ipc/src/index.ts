@@ -1,0 +1,4 @@
+/**
+ * transport-ipc (under construction).
+ */
+export {};

@@ -1,0 +1,4 @@
+/**
+ * transport-tcp (under construction).
+ */
+export {};

@@ -1,0 +1,4 @@
+/**
+ * transport (under construction).
+ */
+export {};

@@ -1,0 +1,4 @@
+/**
+ * wire (under construction).
+ */
+export {};
