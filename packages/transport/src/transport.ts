@@ -1,0 +1,45 @@
+import type { Connection } from "./connection";
+import type { TransportError } from "./transport-error";
+
+/** Options every `bind` accepts. Transports extend this. */
+export interface BindOptions {
+  /** Aborting rejects a pending bind with ECANCELED. */
+  signal?: AbortSignal;
+}
+
+/** Options every `connect` accepts. Transports extend this. */
+export interface ConnectOptions {
+  /** Aborting rejects a pending connect with ECANCELED (and drops the half-made connection). */
+  signal?: AbortSignal;
+}
+
+/** A bound endpoint accepting connections. */
+export interface Listener<C extends Connection = Connection> {
+  /**
+   * The resolved endpoint, like `ZMQ_LAST_ENDPOINT`: wildcards and port 0 are
+   * replaced by what the OS chose (`tcp://0.0.0.0:49152`, `ipc:///tmp/…/socket`).
+   */
+  readonly endpoint: string;
+  /** Sets the callback for accepted connections. Connections accepted before it is set are held, then passed to it. */
+  onConnection(callback: (connection: C) => void): void;
+  /** Sets the callback for accept failures (libzmq's ACCEPT_FAILED); the listener keeps going. */
+  onError(callback: (error: TransportError) => void): void;
+  /** Stops accepting and frees the address. Accepted connections stay open. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Produces connections for one endpoint scheme. Knows nothing of socket types. */
+export interface Transport<
+  C extends Connection = Connection,
+  B extends BindOptions = BindOptions,
+  O extends ConnectOptions = ConnectOptions,
+> {
+  /** The endpoint scheme, e.g. `"tcp"`. */
+  readonly scheme: string;
+  /** The kind of connection `bind` and `connect` produce. */
+  readonly kind: C["kind"];
+  /** Binds `endpoint`; rejects with a `TransportError` (EINVAL, EADDRINUSE, EADDRNOTAVAIL, …). */
+  bind(endpoint: string, options?: B): Promise<Listener<C>>;
+  /** Connects to `endpoint`; rejects with a `TransportError` (ECONNREFUSED, ENOENT, …). */
+  connect(endpoint: string, options?: O): Promise<C>;
+}
