@@ -1,0 +1,289 @@
+/**
+ * Incremental frame decoder (RFC 37 "Framing", libzmq `v2_decoder`).
+ *
+ * Chunks are queued as they arrive; a frame whose bytes lie within one chunk is
+ * delivered as a zero-copy `subarray` view, and only a frame that straddles chunks
+ * is copied, once all of its bytes are present. Sizes are checked before anything
+ * is allocated, so a header claiming 2^62 bytes costs nothing.
+ */
+import { WireError } from "./errors";
+import { FrameFlags } from "./frame";
+
+export interface FrameDecoderOptions {
+  /**
+   * Largest frame body accepted, in bytes, checked per frame like libzmq's
+   * `ZMQ_MAXMSGSIZE`. `undefined` or -1 means unlimited. Default unlimited.
+   */
+  maxMessageSize?: number;
+}
+
+/**
+ * Receives each frame. `flags` is the raw flags byte masked to `MORE | COMMAND`.
+ * `body` is a view into the received chunk when possible: copy it to keep it past
+ * the chunk's lifetime if the chunk's memory is reused. Return `false` to pause.
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: lets `(body) => { ... }` be a handler.
+export type FrameHandler = (body: Uint8Array, flags: number) => boolean | undefined | void;
+
+const FLAG_MASK = FrameFlags.MORE | FrameFlags.COMMAND;
+const LONG = FrameFlags.LONG;
+const TWO_POW_32 = 0x1_0000_0000;
+/** High word at or above this means the size is >= 2^53. */
+const HIGH_LIMIT = 0x20_0000;
+const EMPTY = new Uint8Array(0);
+
+/** Decodes ZMTP frames from a byte stream; see the module doc. */
+export class FrameDecoder {
+  /** Per-frame size limit; may be changed at any time (e.g. after the handshake). */
+  maxMessageSize: number | undefined;
+
+  readonly #onFrame: FrameHandler;
+  /** Queued chunks; `#chunks[#head]` is the current one, read from `#offset`. */
+  #chunks: Uint8Array[] = [];
+  #head = 0;
+  #offset = 0;
+  /** Unconsumed bytes in the queue. */
+  #buffered = 0;
+  /** Size of the frame whose header has been consumed, or -1 while reading headers. */
+  #bodySize = -1;
+  #bodyFlags = 0;
+  #paused = false;
+  #running = false;
+  #error: WireError | undefined;
+  /** Scratch space for a header split across chunks. */
+  readonly #header = new Uint8Array(9);
+
+  constructor(onFrame: FrameHandler, options: FrameDecoderOptions = {}) {
+    this.#onFrame = onFrame;
+    this.maxMessageSize = options.maxMessageSize;
+  }
+
+  /** True after the handler returned `false`, until `resume()`. */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** Bytes received and not yet consumed (partial headers and bodies, paused input). */
+  get bufferedBytes(): number {
+    return this.#buffered;
+  }
+
+  /**
+   * Appends `chunk` and delivers every complete frame synchronously (nothing while
+   * paused). Returns the error that failed the decoder, if any; a failed decoder
+   * returns the same error forever and delivers nothing.
+   */
+  push(chunk: Uint8Array): WireError | undefined {
+    if (this.#error !== undefined) return this.#error;
+    if (chunk.length === 0) return undefined;
+    const chunks = this.#chunks;
+    if (this.#head > 32 && this.#head * 2 > chunks.length) {
+      chunks.copyWithin(0, this.#head);
+      chunks.length -= this.#head;
+      this.#head = 0;
+    }
+    chunks.push(chunk);
+    this.#buffered += chunk.length;
+    if (this.#paused || this.#running) return undefined;
+    return this.#run();
+  }
+
+  /** Continues after the handler returned `false`. */
+  resume(): WireError | undefined {
+    if (this.#error !== undefined) return this.#error;
+    this.#paused = false;
+    if (this.#running) return undefined;
+    return this.#run();
+  }
+
+  #run(): WireError | undefined {
+    this.#running = true;
+    try {
+      return this.#loop();
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  #loop(): WireError | undefined {
+    while (!this.#paused) {
+      if (this.#bodySize >= 0) {
+        // A header was consumed; wait for the whole body, then copy it out.
+        const size = this.#bodySize;
+        if (this.#buffered < size) return undefined;
+        const body = this.#take(size);
+        if (body === undefined) return this.#fail(size);
+        this.#bodySize = -1;
+        this.#deliver(body, this.#bodyFlags);
+        continue;
+      }
+      if (this.#buffered === 0) return undefined;
+
+      const chunk = this.#chunks[this.#head]!;
+      const offset = this.#offset;
+      const available = chunk.length - offset;
+      const raw = chunk[offset]!;
+      let size: number;
+      let headerSize: number;
+      if ((raw & LONG) === 0) {
+        if (available >= 2) {
+          size = chunk[offset + 1]!;
+          // Fast path: a short frame lying entirely within this chunk.
+          if (available >= 2 + size) {
+            const max = this.maxMessageSize;
+            if (max !== undefined && max >= 0 && size > max) return this.#fail(size);
+            const end = offset + 2 + size;
+            this.#buffered -= 2 + size;
+            if (end === chunk.length) this.#nextChunk();
+            else this.#offset = end;
+            this.#deliver(chunk.subarray(offset + 2, end), raw & FLAG_MASK);
+            continue;
+          }
+        } else {
+          if (this.#buffered < 2) return undefined;
+          this.#peek(2);
+          size = this.#header[1]!;
+        }
+        headerSize = 2;
+      } else {
+        let high: number;
+        let low: number;
+        if (available >= 9) {
+          high =
+            ((chunk[offset + 1]! << 24) |
+              (chunk[offset + 2]! << 16) |
+              (chunk[offset + 3]! << 8) |
+              chunk[offset + 4]!) >>>
+            0;
+          low =
+            ((chunk[offset + 5]! << 24) |
+              (chunk[offset + 6]! << 16) |
+              (chunk[offset + 7]! << 8) |
+              chunk[offset + 8]!) >>>
+            0;
+        } else {
+          if (this.#buffered < 9) return undefined;
+          const header = this.#peek(9);
+          high = ((header[1]! << 24) | (header[2]! << 16) | (header[3]! << 8) | header[4]!) >>> 0;
+          low = ((header[5]! << 24) | (header[6]! << 16) | (header[7]! << 8) | header[8]!) >>> 0;
+        }
+        if (high >= HIGH_LIMIT) return this.#fail(Number.POSITIVE_INFINITY);
+        size = high * TWO_POW_32 + low;
+        headerSize = 9;
+      }
+      const max = this.maxMessageSize;
+      if (max !== undefined && max >= 0 && size > max) return this.#fail(size);
+      this.#skip(headerSize);
+      const flags = raw & FLAG_MASK;
+      if (size === 0) {
+        this.#deliver(EMPTY, flags);
+        continue;
+      }
+      if (this.#buffered >= size) {
+        const body = this.#take(size);
+        if (body === undefined) return this.#fail(size);
+        this.#deliver(body, flags);
+        continue;
+      }
+      this.#bodySize = size;
+      this.#bodyFlags = flags;
+      return undefined;
+    }
+    return undefined;
+  }
+
+  #deliver(body: Uint8Array, flags: number): void {
+    if (this.#onFrame(body, flags) === false) this.#paused = true;
+  }
+
+  #nextChunk(): void {
+    this.#chunks[this.#head] = EMPTY;
+    this.#head++;
+    this.#offset = 0;
+    if (this.#head === this.#chunks.length) {
+      this.#chunks.length = 0;
+      this.#head = 0;
+    }
+  }
+
+  /** Copies the next `n` (<= 9) queued bytes into the header scratch, unconsumed. */
+  #peek(n: number): Uint8Array {
+    const header = this.#header;
+    let index = this.#head;
+    let offset = this.#offset;
+    for (let i = 0; i < n; i++) {
+      let chunk = this.#chunks[index]!;
+      while (offset >= chunk.length) {
+        index++;
+        offset = 0;
+        chunk = this.#chunks[index]!;
+      }
+      header[i] = chunk[offset++]!;
+    }
+    return header;
+  }
+
+  /** Drops the next `n` queued bytes (n <= bufferedBytes). */
+  #skip(n: number): void {
+    this.#buffered -= n;
+    while (n > 0) {
+      const chunk = this.#chunks[this.#head]!;
+      const available = chunk.length - this.#offset;
+      if (n < available) {
+        this.#offset += n;
+        return;
+      }
+      n -= available;
+      this.#nextChunk();
+    }
+  }
+
+  /**
+   * Consumes the next `n` (> 0, <= bufferedBytes) bytes: a view when they lie in
+   * one chunk, else one copy. `undefined` if the copy cannot be allocated.
+   */
+  #take(n: number): Uint8Array | undefined {
+    const first = this.#chunks[this.#head]!;
+    const offset = this.#offset;
+    if (first.length - offset >= n) {
+      this.#skip(n);
+      return first.subarray(offset, offset + n);
+    }
+    let out: Uint8Array;
+    try {
+      out = new Uint8Array(n);
+    } catch {
+      return undefined;
+    }
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.#chunks[this.#head]!;
+      const start = this.#offset;
+      const count = Math.min(n - filled, chunk.length - start);
+      out.set(
+        start === 0 && count === chunk.length ? chunk : chunk.subarray(start, start + count),
+        filled,
+      );
+      filled += count;
+      this.#skip(count);
+    }
+    return out;
+  }
+
+  #fail(size: number): WireError {
+    const limit = this.maxMessageSize;
+    let message: string;
+    if (size === Number.POSITIVE_INFINITY) message = "frame size of 2^53 bytes or more";
+    else if (limit !== undefined && limit >= 0 && size > limit) {
+      message = `frame of ${size} bytes exceeds maxMessageSize ${limit}`;
+    } else message = `frame of ${size} bytes cannot be allocated`;
+    const error = new WireError("EMSGSIZE", "frame-too-large", message);
+    this.#error = error;
+    this.#chunks = [];
+    this.#head = 0;
+    this.#offset = 0;
+    this.#buffered = 0;
+    this.#bodySize = -1;
+    return error;
+  }
+}
