@@ -1,0 +1,108 @@
+import type { ListenOptions, Server, Socket } from "node:net";
+import {
+  abortError,
+  type Listener,
+  onAbort,
+  type StreamConnection,
+  type TransportError,
+  throwIfAborted,
+  toTransportError,
+} from "@zmq/transport";
+
+/** Options for `NetListener.listen`. */
+export interface NetListenOptions {
+  /** What `server.listen` gets (host/port or path, backlog). */
+  listen: ListenOptions;
+  /** The endpoint as given, for errors. */
+  address: string;
+  /** Turns the bound server into the resolved endpoint string. */
+  resolveEndpoint(server: Server): string;
+  /** Wraps each accepted socket. */
+  wrap(socket: Socket): StreamConnection;
+  /** Runs after the server stopped listening (e.g. to remove a temp directory). */
+  cleanup?: () => void | Promise<void>;
+  signal?: AbortSignal | undefined;
+}
+
+/** A `Listener` over a `net.Server` (TCP or Unix domain). */
+export class NetListener implements Listener<StreamConnection> {
+  readonly endpoint: string;
+  readonly #server: Server;
+  readonly #cleanup: (() => void | Promise<void>) | undefined;
+  #onConnection: ((connection: StreamConnection) => void) | undefined;
+  #onError: ((error: TransportError) => void) | undefined;
+  #held: StreamConnection[] = [];
+  #closing: Promise<void> | undefined;
+
+  private constructor(server: Server, endpoint: string, options: NetListenOptions) {
+    this.#server = server;
+    this.endpoint = endpoint;
+    this.#cleanup = options.cleanup;
+    server.on("connection", (socket: Socket) => {
+      const connection = options.wrap(socket);
+      const callback = this.#onConnection;
+      if (callback === undefined) this.#held.push(connection);
+      else callback(connection);
+    });
+    server.on("error", (error) => {
+      this.#onError?.(toTransportError(error, endpoint));
+    });
+  }
+
+  /** Starts `server` listening; rejects with a `TransportError` (EADDRINUSE, ECANCELED, …). */
+  static listen(server: Server, options: NetListenOptions): Promise<NetListener> {
+    const { address, signal } = options;
+    throwIfAborted(signal, address);
+    return new Promise<NetListener>((resolve, reject) => {
+      const onError = (error: Error) => {
+        done();
+        reject(toTransportError(error, address));
+      };
+      const onListening = () => {
+        done();
+        resolve(new NetListener(server, options.resolveEndpoint(server), options));
+      };
+      const offAbort = onAbort(signal, () => {
+        done();
+        // listen() may still complete (after a host lookup): close it then.
+        if (server.listening) server.close();
+        else server.once("listening", () => server.close());
+        reject(abortError(address, signal?.reason));
+      });
+      const done = () => {
+        offAbort();
+        server.off("error", onError);
+        server.off("listening", onListening);
+      };
+      server.once("error", onError);
+      server.once("listening", onListening);
+      server.listen(options.listen);
+    });
+  }
+
+  onConnection(callback: (connection: StreamConnection) => void): void {
+    this.#onConnection = callback;
+    const held = this.#held;
+    if (held.length === 0) return;
+    this.#held = [];
+    for (const connection of held) callback(connection);
+  }
+
+  onError(callback: (error: TransportError) => void): void {
+    this.#onError = callback;
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    // Closing the listening handle frees the address at once; accepted
+    // connections belong to their owners and stay open.
+    this.#server.close();
+    for (const connection of this.#held) connection.destroy();
+    this.#held = [];
+    await this.#cleanup?.();
+  }
+}
