@@ -1,0 +1,267 @@
+import { networkInterfaces } from "node:os";
+import { expectTransportError, ResourceTracker, StreamRecorder } from "@zmq/compliance";
+import type { Listener, StreamConnection } from "@zmq/transport";
+import { afterEach, describe, expect, it } from "vitest";
+import { formatTcpEndpoint, parseTcpAddress, resolveLocalHost, tcp } from "../src/index";
+
+const track = new ResourceTracker();
+afterEach(() => track.closeAll());
+
+async function bind(endpoint: string, options = {}): Promise<Listener> {
+  return track.listener(await tcp.bind(endpoint, options));
+}
+
+async function connect(endpoint: string, options = {}): Promise<StreamConnection> {
+  return track.connection(await tcp.connect(endpoint, options));
+}
+
+function nextConnection(listener: Listener): Promise<StreamConnection> {
+  return new Promise((resolve) =>
+    listener.onConnection((c) => {
+      if (c.kind === "stream") resolve(track.connection(c));
+    }),
+  );
+}
+
+async function roundtrip(client: StreamConnection, server: StreamConnection): Promise<void> {
+  const atServer = new StreamRecorder();
+  server.setHandler(atServer);
+  client.setHandler(new StreamRecorder());
+  client.write([new Uint8Array([1, 2, 3])]);
+  await atServer.untilBytes(3);
+}
+
+function port(endpoint: string): number {
+  return Number(endpoint.slice(endpoint.lastIndexOf(":") + 1));
+}
+
+const hasIpv6Loopback = Object.values(networkInterfaces()).some((list) =>
+  list?.some((a) => a.family === "IPv6" && a.address === "::1"),
+);
+const loopbackName = Object.entries(networkInterfaces()).find(([, list]) =>
+  list?.some((a) => a.address === "127.0.0.1"),
+)?.[0];
+
+describe("parseTcpAddress", () => {
+  it("parses host:port, wildcards, IPv6 and source addresses", () => {
+    expect(parseTcpAddress("127.0.0.1:5555", "e", "connect")).toEqual({
+      host: "127.0.0.1",
+      port: 5555,
+      source: undefined,
+    });
+    expect(parseTcpAddress("*:*", "e", "bind")).toMatchObject({ host: "*", port: 0 });
+    expect(parseTcpAddress("*:0", "e", "bind")).toMatchObject({ host: "*", port: 0 });
+    expect(parseTcpAddress("[::1]:65535", "e", "connect")).toMatchObject({
+      host: "::1",
+      port: 65535,
+    });
+    expect(parseTcpAddress("[fe80::1%eth0]:1", "e", "connect")).toMatchObject({
+      host: "fe80::1%eth0",
+    });
+    expect(parseTcpAddress("eth0:0;server1:5555", "e", "connect")).toEqual({
+      host: "server1",
+      port: 5555,
+      source: { host: "eth0", port: 0 },
+    });
+    expect(parseTcpAddress("192.168.1.17:*;192.168.1.1:5555", "e", "connect").source).toEqual({
+      host: "192.168.1.17",
+      port: 0,
+    });
+  });
+
+  it.each([
+    ["127.0.0.1", "bind"],
+    [":5555", "bind"],
+    ["127.0.0.1:", "bind"],
+    ["127.0.0.1:-1", "bind"],
+    ["127.0.0.1:65536", "bind"],
+    ["127.0.0.1:123456", "bind"],
+    ["[::1]5555", "bind"],
+    ["[::1:5555", "bind"],
+    ["[not-v6]:5555", "bind"],
+    ["a b:1", "bind"],
+    ["a/b:1", "bind"],
+    ["a:1;b:2", "bind"],
+    ["a:1;b:2;c:3", "connect"],
+    ["*:5555", "connect"],
+    ["host:0", "connect"],
+    ["host:*", "connect"],
+  ] as const)("rejects %j for %s with EINVAL", (address, mode) => {
+    expect(() => parseTcpAddress(address, `tcp://${address}`, mode)).toThrow(
+      expect.objectContaining({ code: "EINVAL", address: `tcp://${address}` }),
+    );
+  });
+
+  it("formats endpoints with IPv6 in brackets", () => {
+    expect(formatTcpEndpoint("0.0.0.0", 1)).toBe("tcp://0.0.0.0:1");
+    expect(formatTcpEndpoint("::", 2)).toBe("tcp://[::]:2");
+  });
+
+  it("resolves local hosts like libzmq: wildcard, literals, interface names, no DNS", () => {
+    expect(resolveLocalHost("*", false, "e")).toBe("0.0.0.0");
+    expect(resolveLocalHost("*", true, "e")).toBe("::");
+    expect(resolveLocalHost("10.1.2.3", false, "e")).toBe("10.1.2.3");
+    if (loopbackName !== undefined)
+      expect(resolveLocalHost(loopbackName, false, "e")).toBe("127.0.0.1");
+    expect(() => resolveLocalHost("no-such-interface0", false, "e")).toThrow(
+      expect.objectContaining({ code: "ENODEV" }),
+    );
+  });
+});
+
+describe("tcp bind", () => {
+  it("tcp://*:* binds every interface on an ephemeral port and reports it", async () => {
+    const listener = await bind("tcp://*:*");
+    expect(listener.endpoint).toMatch(/^tcp:\/\/0\.0\.0\.0:\d+$/);
+    expect(port(listener.endpoint)).toBeGreaterThan(0);
+    const accepted = nextConnection(listener);
+    const client = await connect(`tcp://127.0.0.1:${port(listener.endpoint)}`);
+    await roundtrip(client, await accepted);
+  });
+
+  it("port 0 on a given address is ephemeral too", async () => {
+    const listener = await bind("tcp://127.0.0.1:0");
+    expect(listener.endpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    expect(port(listener.endpoint)).toBeGreaterThan(0);
+  });
+
+  it("binds a fixed port, and the resolved endpoint can rebind it after close", async () => {
+    const first = await bind("tcp://127.0.0.1:*");
+    await first.close();
+    const fixed = await bind(first.endpoint);
+    expect(fixed.endpoint).toBe(first.endpoint);
+  });
+
+  it("binds an interface name to that interface's address", async (t) => {
+    if (loopbackName === undefined) t.skip(true, "no interface has 127.0.0.1");
+    const listener = await bind(`tcp://${loopbackName}:*`);
+    expect(listener.endpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it("rejects an unknown interface or a host name with ENODEV (bind does not use DNS, as libzmq)", async () => {
+    await expectTransportError(
+      bind("tcp://no-such-interface0:*"),
+      ["ENODEV"],
+      "tcp://no-such-interface0:*",
+    );
+    await expectTransportError(bind("tcp://localhost:*"), ["ENODEV"]);
+  });
+
+  it("rejects an address of another host with EADDRNOTAVAIL", async () => {
+    await expectTransportError(
+      bind("tcp://203.0.113.7:*"),
+      ["EADDRNOTAVAIL"],
+      "tcp://203.0.113.7:*",
+    );
+  });
+
+  it("takes keepAlive, keepAliveIdle, noDelay and backlog options", async () => {
+    const listener = await bind("tcp://127.0.0.1:*", {
+      backlog: 5,
+      keepAlive: true,
+      keepAliveIdle: 1000,
+      noDelay: false,
+    });
+    const accepted = nextConnection(listener);
+    const client = await connect(listener.endpoint, { keepAlive: true, keepAliveIdle: 500 });
+    await roundtrip(client, await accepted);
+  });
+
+  it("reports both endpoints and the peer IP on each side", async () => {
+    const listener = await bind("tcp://127.0.0.1:*");
+    const accepted = nextConnection(listener);
+    const client = await connect(listener.endpoint);
+    const server = await accepted;
+    expect(client.remoteEndpoint).toBe(listener.endpoint);
+    expect(server.localEndpoint).toBe(listener.endpoint);
+    expect(server.remoteEndpoint).toBe(client.localEndpoint);
+    expect(server.remoteAddress).toBe("127.0.0.1");
+    expect(client.remoteAddress).toBe("127.0.0.1");
+  });
+});
+
+describe("tcp IPv6", () => {
+  it.skipIf(!hasIpv6Loopback)("binds and connects over [::1]", async () => {
+    const listener = await bind("tcp://[::1]:*");
+    expect(listener.endpoint).toMatch(/^tcp:\/\/\[::1\]:\d+$/);
+    const accepted = nextConnection(listener);
+    const client = await connect(listener.endpoint);
+    const server = await accepted;
+    expect(server.remoteAddress).toBe("::1");
+    expect(client.localEndpoint).toMatch(/^tcp:\/\/\[::1\]:\d+$/);
+    await roundtrip(client, server);
+  });
+
+  it.skipIf(!hasIpv6Loopback)(
+    "ipv6: true makes tcp://*:* bind [::], reachable over IPv4 and IPv6",
+    async () => {
+      const listener = await bind("tcp://*:*", { ipv6: true });
+      expect(listener.endpoint).toMatch(/^tcp:\/\/\[::\]:\d+$/);
+      const accepted = nextConnection(listener);
+      await connect(`tcp://[::1]:${port(listener.endpoint)}`);
+      await accepted;
+      const v4 = await connect(`tcp://127.0.0.1:${port(listener.endpoint)}`);
+      expect(v4.remoteAddress).toMatch(/127\.0\.0\.1$/);
+    },
+  );
+
+  if (!hasIpv6Loopback) console.log("tcp IPv6 tests skipped: ::1 is not configured on this host");
+});
+
+describe("tcp connect", () => {
+  it("resolves host names: localhost", async () => {
+    const listener = await bind("tcp://127.0.0.1:*");
+    const accepted = nextConnection(listener);
+    const client = await connect(`tcp://localhost:${port(listener.endpoint)}`);
+    expect(client.remoteEndpoint).toBe(listener.endpoint);
+    await roundtrip(client, await accepted);
+  });
+
+  it("reports an unresolvable host as EHOSTUNREACH", async () => {
+    await expectTransportError(
+      connect("tcp://nonexistent.invalid:5555"),
+      ["EHOSTUNREACH"],
+      "tcp://nonexistent.invalid:5555",
+    );
+  });
+
+  it("connects from a source address (src;dst)", async () => {
+    const listener = await bind("tcp://127.0.0.1:*");
+    const accepted = nextConnection(listener);
+    const client = await connect(`tcp://127.0.0.2:*;${listener.endpoint.slice(6)}`);
+    const server = await accepted;
+    expect(server.remoteAddress).toBe("127.0.0.2");
+    expect(client.localEndpoint).toMatch(/^tcp:\/\/127\.0\.0\.2:\d+$/);
+    await roundtrip(client, server);
+  });
+
+  it("connects from a source port", async () => {
+    const spare = await bind("tcp://127.0.0.1:*");
+    const sourcePort = port(spare.endpoint);
+    await spare.close();
+    const listener = await bind("tcp://127.0.0.1:*");
+    const accepted = nextConnection(listener);
+    await connect(`tcp://127.0.0.1:${sourcePort};${listener.endpoint.slice(6)}`);
+    const server = await accepted;
+    expect(server.remoteEndpoint).toBe(`tcp://127.0.0.1:${sourcePort}`);
+  });
+
+  it.skipIf(loopbackName === undefined)("connects from an interface name as source", async () => {
+    const listener = await bind("tcp://127.0.0.1:*");
+    const accepted = nextConnection(listener);
+    await connect(`tcp://${loopbackName}:0;${listener.endpoint.slice(6)}`);
+    expect((await accepted).remoteAddress).toBe("127.0.0.1");
+  });
+
+  it("an unknown source interface is ENODEV", async () => {
+    await expectTransportError(connect("tcp://no-such-interface0:0;127.0.0.1:5555"), ["ENODEV"]);
+  });
+
+  it("aborting a connect in flight rejects with ECANCELED", async () => {
+    const controller = new AbortController();
+    // TEST-NET-1: nobody answers, so the connect stays in flight.
+    const pending = connect("tcp://192.0.2.200:9", { signal: controller.signal });
+    setTimeout(() => controller.abort(), 30);
+    await expectTransportError(pending, ["ECANCELED", "EHOSTUNREACH", "ENETUNREACH"]);
+  });
+});
