@@ -1,0 +1,182 @@
+import { access, lstat, mkdtemp, rm, unlink } from "node:fs/promises";
+import { createServer, connect as netConnect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import {
+  abortError,
+  type BindOptions,
+  type ConnectOptions,
+  type Listener,
+  onAbort,
+  parseEndpointFor,
+  type StreamConnection,
+  type Transport,
+  TransportError,
+  throwIfAborted,
+  toTransportError,
+} from "@zmq/transport";
+import { NetListener, NetStreamConnection } from "@zmq/transport-tcp";
+import { type IpcAddress, parseIpcAddress } from "./ipc-address";
+
+/** Options for `IpcTransport.bind`. */
+export interface IpcBindOptions extends BindOptions {
+  /** Listen backlog (`ZMQ_BACKLOG`). Default 100, as libzmq. A full backlog makes connects fail with EAGAIN. */
+  backlog?: number;
+  /** Where `ipc://*` creates its temporary directory. Default `os.tmpdir()`. */
+  tmpdir?: string;
+}
+
+/** Options for `IpcTransport.connect`. */
+export interface IpcConnectOptions extends ConnectOptions {}
+
+function parse(endpoint: string, mode: "bind" | "connect"): IpcAddress {
+  const { address } = parseEndpointFor("ipc", endpoint);
+  if (process.platform === "win32") {
+    // Node's "ipc" on Windows is named pipes, which libzmq peers cannot reach.
+    throw new TransportError(
+      "EPROTONOSUPPORT",
+      "ipc (Unix domain sockets) is not available on Windows",
+      endpoint,
+    );
+  }
+  return parseIpcAddress(address, endpoint, mode);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The inode of a socket file, or undefined when there is none. */
+async function socketInode(path: string): Promise<bigint | undefined> {
+  try {
+    const stats = await lstat(path, { bigint: true });
+    return stats.isSocket() ? stats.ino : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes a socket file left at `path` (by a dead process, or a live one: a
+ * later bind takes the path over, as in libzmq). Anything that is not a socket
+ * is left alone and reported as EADDRINUSE.
+ */
+async function clearPath(path: string, endpoint: string): Promise<void> {
+  let stats: Awaited<ReturnType<typeof lstat>>;
+  try {
+    stats = await lstat(path);
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return;
+    throw toTransportError(error, endpoint);
+  }
+  if (!stats.isSocket()) {
+    throw new TransportError("EADDRINUSE", `${path} exists and is not a socket`, endpoint);
+  }
+  try {
+    await unlink(path);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ENOENT") throw toTransportError(error, endpoint);
+  }
+}
+
+function wrapAs(endpoint: string, display: string): (socket: Socket) => NetStreamConnection {
+  return (socket) => new NetStreamConnection(socket, endpoint, endpoint, display);
+}
+
+/**
+ * The ipc transport: real Unix domain sockets, so libzmq programs on the same
+ * host can connect. `ipc:///path`, `ipc://@name` (Linux abstract namespace),
+ * `ipc://*` (a fresh path under a temporary directory, reported and removed
+ * on close). Produces byte streams.
+ */
+export class IpcTransport
+  implements Transport<StreamConnection, IpcBindOptions, IpcConnectOptions>
+{
+  readonly scheme = "ipc";
+  readonly kind = "stream" as const;
+
+  async bind(endpoint: string, options: IpcBindOptions = {}): Promise<Listener<StreamConnection>> {
+    const parsed = parse(endpoint, "bind");
+    const { signal } = options;
+    throwIfAborted(signal, endpoint);
+    let path = parsed.path;
+    let display = parsed.display;
+    let tempDir: string | undefined;
+    if (parsed.wildcard) {
+      tempDir = await mkdtemp(join(options.tmpdir ?? tmpdir(), "zmq-"));
+      path = join(tempDir, "socket");
+      display = path;
+    }
+    const abstract = path.startsWith("\0");
+    const resolved = `ipc://${display}`;
+    try {
+      if (!abstract) await clearPath(path, endpoint);
+      const server = createServer({ allowHalfOpen: true });
+      let inode: bigint | undefined;
+      const listener = await NetListener.listen(server, {
+        listen: { path, backlog: options.backlog ?? 100 },
+        address: endpoint,
+        signal,
+        wrap: wrapAs(resolved, display),
+        resolveEndpoint: () => resolved,
+        cleanup: async () => {
+          if (tempDir !== undefined) {
+            await rm(tempDir, { recursive: true, force: true });
+          } else if (!abstract && inode !== undefined && (await socketInode(path)) === inode) {
+            // Still our file (not taken over by a later bind): remove it.
+            await unlink(path).catch(() => {});
+          }
+        },
+      });
+      if (!abstract) inode = await socketInode(path);
+      return listener;
+    } catch (error) {
+      if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
+      const mapped = toTransportError(error, endpoint);
+      // libuv reports a missing directory as EACCES; libzmq (and the OS) say ENOENT.
+      if (mapped.code === "EACCES" && !abstract && !(await exists(dirname(path)))) {
+        throw new TransportError("ENOENT", `no such directory: ${dirname(path)}`, endpoint, {
+          cause: error,
+        });
+      }
+      throw mapped;
+    }
+  }
+
+  async connect(endpoint: string, options: IpcConnectOptions = {}): Promise<StreamConnection> {
+    const parsed = parse(endpoint, "connect");
+    const { signal } = options;
+    throwIfAborted(signal, endpoint);
+    const resolved = `ipc://${parsed.display}`;
+    return new Promise<StreamConnection>((resolve, reject) => {
+      const socket = netConnect({ path: parsed.path, allowHalfOpen: true });
+      const done = () => {
+        offAbort();
+        socket.off("error", onError);
+        socket.off("connect", onConnect);
+      };
+      const onError = (error: Error) => {
+        done();
+        socket.destroy();
+        reject(toTransportError(error, endpoint));
+      };
+      const onConnect = () => {
+        done();
+        resolve(new NetStreamConnection(socket, resolved, resolved, parsed.display));
+      };
+      const offAbort = onAbort(signal, () => {
+        done();
+        socket.destroy();
+        reject(abortError(endpoint, signal?.reason));
+      });
+      socket.once("error", onError);
+      socket.once("connect", onConnect);
+    });
+  }
+}
+
+/** A shared `IpcTransport` (it holds no state). */
+export const ipc: IpcTransport = new IpcTransport();
