@@ -49,3 +49,8 @@ export * from "./frame-encoder";
 export * from "./greeting";
 export * from "./subscription-message";
 export * from "./z85";
+export * from "./connection";
+export * from "./heartbeat";
+export * from "./mechanism";
+export * from "./null-mechanism";
+export * from "./socket-types";

@@ -1,0 +1,452 @@
+/**
+ * One ZMTP 3.x connection as a sans-I/O state machine: bytes in, events and
+ * bytes out. The owner feeds received chunks with `receive`, writes whatever
+ * `takeOutput` returns, and calls `tick` when `nextTimeout` passes. Time is
+ * always passed in, so the machine is deterministic under test.
+ *
+ * Phases: greeting → mechanism handshake → ready (messages, commands,
+ * heartbeats) → closed. Any protocol failure is reported once through
+ * `handler.error` and ends the connection; nothing is ever thrown at the owner
+ * for bad input.
+ */
+
+import { utf8Decode, utf8Encode } from "./bytes";
+import {
+  type Command,
+  decodeCommand,
+  encodeCancel,
+  encodeMetadata,
+  encodePing,
+  encodePong,
+  encodeSubscribe,
+  type Metadata,
+  type MetadataInput,
+} from "./command";
+import { ProtocolError, WireError } from "./errors";
+import { FrameFlags } from "./frame";
+import { FrameDecoder } from "./frame-decoder";
+import { FrameEncoder } from "./frame-encoder";
+import { encodeGreeting, GreetingDecoder } from "./greeting";
+import { Heartbeat } from "./heartbeat";
+import type { FrameTransform, Mechanism, MechanismStep } from "./mechanism";
+import { NullMechanism } from "./null-mechanism";
+import {
+  receivesSubscriptions,
+  type SocketTypeName,
+  sendsIdentity,
+  sendsSubscriptions,
+  socketTypesCompatible,
+} from "./socket-types";
+import { decodeSubscriptionMessage, encodeSubscriptionMessage } from "./subscription-message";
+
+export interface ZmtpConnectionOptions {
+  /** The local socket type, announced as `Socket-Type` and checked against the peer's. */
+  socketType: SocketTypeName;
+  /** ZMQ_ROUTING_ID: sent as `Identity` by REQ, DEALER and ROUTER (empty when unset). */
+  routingId?: Uint8Array;
+  /** Extra READY properties (ZMQ_METADATA, `X-…` names). */
+  metadata?: MetadataInput;
+  /** The security mechanism for this connection; NULL when not given. */
+  mechanism?: Mechanism;
+  /** The local `*_SERVER` option, passed to the mechanism. */
+  asServer?: boolean;
+  /** ZMQ_MAXMSGSIZE, per frame; undefined or -1 = unlimited. */
+  maxMessageSize?: number;
+  /** ZMQ_HANDSHAKE_IVL (ms): greeting and handshake must finish in this time; 0 = no limit. Default 30000. */
+  handshakeInterval?: number;
+  /** ZMQ_HEARTBEAT_IVL (ms); 0 = off. */
+  heartbeatInterval?: number;
+  /** ZMQ_HEARTBEAT_TTL (ms). */
+  heartbeatTimeToLive?: number;
+  /** ZMQ_HEARTBEAT_TIMEOUT (ms); default: the interval. */
+  heartbeatTimeout?: number;
+}
+
+/** What the handshake learned about the peer. */
+export interface PeerInfo {
+  /** The peer's `Socket-Type` property. */
+  socketType: string;
+  /** The peer's `Identity` property (empty when it sent none). */
+  routingId: Uint8Array;
+  /** Every READY property the peer sent. */
+  metadata: Metadata;
+  /** The peer's greeting version. */
+  major: number;
+  minor: number;
+  /** The mechanism both sides agreed on. */
+  mechanism: string;
+  /** Set when the mechanism authenticated a user (ZAP User-Id). */
+  userId?: Uint8Array;
+}
+
+export interface ZmtpConnectionHandler {
+  /** The handshake is complete; messages may flow both ways from now on. */
+  handshake(peer: PeerInfo): void;
+  /**
+   * A whole multipart message arrived. Subscriptions from peers of a PUB/XPUB
+   * arrive here in the `\x01topic` / `\x00topic` form whatever their wire form.
+   * Return false to pause delivery until `resume()` (backpressure).
+   */
+  message(frames: Uint8Array[]): boolean | undefined;
+  /** A command after the handshake that the connection does not handle itself (JOIN, LEAVE, unknown). */
+  command?(command: Command): void;
+  /** The connection failed; it is finished and delivers nothing more. */
+  error(error: WireError): void;
+}
+
+export type ZmtpConnectionState = "idle" | "greeting" | "handshake" | "ready" | "closed";
+
+const DEFAULT_HANDSHAKE_IVL = 30_000;
+
+export class ZmtpConnection {
+  readonly socketType: SocketTypeName;
+  #state: ZmtpConnectionState = "idle";
+  readonly #handler: ZmtpConnectionHandler;
+  readonly #mechanism: Mechanism;
+  readonly #asServer: boolean;
+  readonly #localMetadata: Uint8Array;
+  readonly #greeting = new GreetingDecoder();
+  readonly #decoder: FrameDecoder;
+  readonly #encoder = new FrameEncoder();
+  readonly #heartbeat: Heartbeat;
+  readonly #handshakeInterval: number;
+  #raw: Uint8Array[] = [];
+  #handshakeDeadline: number | undefined;
+  #now = 0;
+  #peerMajor = 0;
+  #peerMinor = 1;
+  #partial: Uint8Array[] = [];
+  #transform: FrameTransform | undefined;
+  #peer: PeerInfo | undefined;
+
+  constructor(handler: ZmtpConnectionHandler, options: ZmtpConnectionOptions) {
+    this.#handler = handler;
+    this.socketType = options.socketType;
+    this.#mechanism = options.mechanism ?? new NullMechanism();
+    this.#asServer = options.asServer ?? false;
+    this.#handshakeInterval = options.handshakeInterval ?? DEFAULT_HANDSHAKE_IVL;
+    this.#heartbeat = new Heartbeat({
+      ...(options.heartbeatInterval !== undefined && { interval: options.heartbeatInterval }),
+      ...(options.heartbeatTimeToLive !== undefined && { timeToLive: options.heartbeatTimeToLive }),
+      ...(options.heartbeatTimeout !== undefined && { timeout: options.heartbeatTimeout }),
+    });
+    const props: [string, Uint8Array][] = [["Socket-Type", utf8Encode(options.socketType)]];
+    if (sendsIdentity(options.socketType)) {
+      props.push(["Identity", options.routingId ?? new Uint8Array(0)]);
+    }
+    if (options.metadata) {
+      for (const [name, value] of options.metadata) {
+        props.push([name, typeof value === "string" ? utf8Encode(value) : value]);
+      }
+    }
+    this.#localMetadata = encodeMetadata(props);
+    this.#decoder = new FrameDecoder(
+      (body, flags) => this.#onFrame(body, flags),
+      options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize },
+    );
+  }
+
+  get state(): ZmtpConnectionState {
+    return this.#state;
+  }
+
+  /** The peer, once the handshake is complete. */
+  get peer(): PeerInfo | undefined {
+    return this.#peer;
+  }
+
+  /** True while delivery is paused by a `message` handler that returned false. */
+  get paused(): boolean {
+    return this.#decoder.paused;
+  }
+
+  /** Starts the connection at time `now`: the whole greeting is queued at once. */
+  start(now: number): void {
+    if (this.#state !== "idle") return;
+    this.#now = now;
+    this.#state = "greeting";
+    this.#raw.push(encodeGreeting({ mechanism: this.#mechanism.name, asServer: this.#asServer }));
+    if (this.#handshakeInterval > 0) this.#handshakeDeadline = now + this.#handshakeInterval;
+  }
+
+  /** Bytes arrived from the peer at time `now`. Events fire synchronously. */
+  receive(chunk: Uint8Array, now: number): void {
+    if (this.#state === "closed" || this.#state === "idle") return;
+    this.#now = now;
+    this.#heartbeat.traffic();
+    if (this.#state === "greeting") {
+      const result = this.#greeting.push(chunk);
+      if (result.status === "partial") return;
+      if (result.status === "error") {
+        this.#fail(result.error);
+        return;
+      }
+      const { greeting } = result;
+      if (greeting.mechanism !== this.#mechanism.name) {
+        this.#fail(
+          new WireError(
+            "EPROTO",
+            "mechanism-mismatch",
+            `peer uses mechanism ${greeting.mechanism}, this side ${this.#mechanism.name}`,
+            { protocolError: ProtocolError.ZMTP_MECHANISM_MISMATCH },
+          ),
+        );
+        return;
+      }
+      this.#peerMajor = greeting.major;
+      this.#peerMinor = greeting.major === 3 && greeting.minor === 0 ? 0 : 1;
+      this.#state = "handshake";
+      this.#applyStep(
+        this.#mechanism.start({
+          metadata: this.#localMetadata,
+          asServer: this.#asServer,
+          peerMinor: this.#peerMinor,
+        }),
+      );
+      if (this.#isClosed() || result.rest.length === 0) return;
+      chunk = result.rest;
+    }
+    const error = this.#decoder.push(chunk);
+    if (error && !this.#isClosed()) this.#fail(error);
+  }
+
+  /** Continue delivering messages after a `message` handler returned false. */
+  resume(): void {
+    if (this.#state === "closed") return;
+    const error = this.#decoder.resume();
+    if (error && !this.#isClosed()) this.#fail(error);
+  }
+
+  /**
+   * Queue one multipart message for the peer (after the handshake only).
+   * From SUB and XSUB, a single-frame `\x01topic` / `\x00topic` message is a
+   * subscription: it goes out as a SUBSCRIBE/CANCEL command to ZMTP 3.1 peers
+   * and unchanged to 3.0 peers.
+   */
+  send(frames: readonly Uint8Array[]): void {
+    if (this.#state !== "ready") {
+      throw new WireError("EPROTO", "invalid-argument", `cannot send in state ${this.#state}`);
+    }
+    if (frames.length === 1 && this.#peerMinor >= 1 && sendsSubscriptions(this.socketType)) {
+      const sub = decodeSubscriptionMessage(frames[0]!);
+      if (sub) {
+        this.#sendCommandFrame(
+          sub.subscribe ? encodeSubscribe(sub.topic) : encodeCancel(sub.topic),
+        );
+        return;
+      }
+    }
+    if (this.#transform) {
+      const last = frames.length - 1;
+      for (let i = 0; i <= last; i++) {
+        const out = this.#transform.encode(frames[i]!, i < last ? FrameFlags.MORE : 0);
+        this.#encoder.frame(out.body, out.flags);
+      }
+      return;
+    }
+    this.#encoder.message(frames);
+  }
+
+  /** Queue a command (e.g. JOIN/LEAVE from a DISH) for the peer, after the handshake. */
+  sendCommand(body: Uint8Array): void {
+    if (this.#state !== "ready") {
+      throw new WireError("EPROTO", "invalid-argument", `cannot send in state ${this.#state}`);
+    }
+    this.#sendCommandFrame(body);
+  }
+
+  /** True when there are bytes waiting for `takeOutput`. */
+  get hasOutput(): boolean {
+    return this.#raw.length > 0 || this.#encoder.pendingBytes > 0;
+  }
+
+  /** Bytes to write to the peer, in order; empty when there are none. */
+  takeOutput(): Uint8Array[] {
+    if (this.#raw.length === 0) return this.#encoder.flush();
+    const out = this.#raw;
+    this.#raw = [];
+    if (this.#encoder.pendingBytes > 0) out.push(...this.#encoder.flush());
+    return out;
+  }
+
+  /** When `tick` should next be called, if ever (same clock as `now`). */
+  nextTimeout(): number | undefined {
+    if (this.#state === "closed" || this.#state === "idle") return undefined;
+    if (this.#state !== "ready") return this.#handshakeDeadline;
+    return this.#heartbeat.nextDeadline();
+  }
+
+  /** Advance time: handshake timeout, PINGs and heartbeat expiry. */
+  tick(now: number): void {
+    if (this.#state === "closed" || this.#state === "idle") return;
+    this.#now = now;
+    if (this.#state !== "ready") {
+      if (this.#handshakeDeadline !== undefined && now >= this.#handshakeDeadline) {
+        this.#fail(
+          new WireError(
+            "ETIMEDOUT",
+            "handshake-timeout",
+            `handshake not complete after ${this.#handshakeInterval} ms`,
+          ),
+        );
+      }
+      return;
+    }
+    for (;;) {
+      const action = this.#heartbeat.due(now);
+      if (action === undefined) return;
+      if (action === "expired") {
+        this.#fail(
+          new WireError("ETIMEDOUT", "heartbeat-timeout", "peer silent past heartbeat timeout"),
+        );
+        return;
+      }
+      this.#sendCommandFrame(encodePing(this.#heartbeat.ttlDeciseconds));
+    }
+  }
+
+  /** Ends the connection locally; no events follow. */
+  close(): void {
+    this.#state = "closed";
+    this.#partial = [];
+  }
+
+  #sendCommandFrame(body: Uint8Array): void {
+    if (this.#transform) {
+      const out = this.#transform.encode(body, FrameFlags.COMMAND);
+      this.#encoder.frame(out.body, out.flags);
+    } else {
+      this.#encoder.command(body);
+    }
+  }
+
+  /** A method, so TypeScript does not narrow `#state` across calls that change it. */
+  #isClosed(): boolean {
+    return this.#state === "closed";
+  }
+
+  #fail(error: WireError): void {
+    if (this.#state === "closed") return;
+    this.#state = "closed";
+    this.#partial = [];
+    this.#handler.error(error);
+  }
+
+  #applyStep(step: MechanismStep): void {
+    if (step.send) for (const body of step.send) this.#encoder.command(body);
+    if (step.error) {
+      this.#fail(step.error);
+      return;
+    }
+    if (!step.done) return;
+    const { metadata, userId } = step.done;
+    const typeBytes = metadata.get("Socket-Type");
+    if (typeBytes === undefined) {
+      this.#fail(
+        new WireError("EPROTO", "invalid-metadata", "peer sent no Socket-Type", {
+          protocolError: ProtocolError.ZMTP_INVALID_METADATA,
+        }),
+      );
+      return;
+    }
+    const peerType = utf8Decode(typeBytes);
+    if (!socketTypesCompatible(this.socketType, peerType)) {
+      this.#fail(
+        new WireError(
+          "EPROTO",
+          "socket-type-mismatch",
+          `a ${this.socketType} socket cannot talk to a ${peerType} peer`,
+          { protocolError: ProtocolError.ZMTP_INVALID_METADATA },
+        ),
+      );
+      return;
+    }
+    this.#peer = {
+      socketType: peerType,
+      routingId: metadata.get("Identity") ?? new Uint8Array(0),
+      metadata,
+      major: this.#peerMajor,
+      minor: this.#peerMinor,
+      mechanism: this.#mechanism.name,
+      ...(userId !== undefined && { userId }),
+    };
+    this.#transform = this.#mechanism.transform;
+    this.#state = "ready";
+    this.#handshakeDeadline = undefined;
+    this.#heartbeat.start(this.#now);
+    this.#handler.handshake(this.#peer);
+  }
+
+  #onFrame(body: Uint8Array, flags: number): boolean {
+    if (this.#state === "handshake") {
+      if ((flags & FrameFlags.COMMAND) === 0) {
+        this.#fail(
+          new WireError(
+            "EPROTO",
+            "unexpected-command",
+            "message frame before the handshake completed",
+            {
+              protocolError: ProtocolError.ZMTP_UNEXPECTED_COMMAND,
+            },
+          ),
+        );
+        return false;
+      }
+      this.#applyStep(this.#mechanism.receive(body));
+      return !this.#isClosed();
+    }
+    if (this.#state !== "ready") return false;
+    if (this.#transform) {
+      const plain = this.#transform.decode(body, flags);
+      if (plain instanceof WireError) {
+        this.#fail(plain);
+        return false;
+      }
+      body = plain.body;
+      flags = plain.flags;
+    }
+    if ((flags & FrameFlags.COMMAND) !== 0) return this.#onCommand(body);
+    this.#partial.push(body);
+    if ((flags & FrameFlags.MORE) !== 0) return true;
+    const message = this.#partial;
+    this.#partial = [];
+    return this.#handler.message(message) !== false && this.#state === "ready";
+  }
+
+  #onCommand(body: Uint8Array): boolean {
+    const command = decodeCommand(body);
+    if (command instanceof WireError) {
+      this.#fail(command);
+      return false;
+    }
+    switch (command.type) {
+      case "ping":
+        this.#heartbeat.peerPing(command.ttl, this.#now);
+        this.#sendCommandFrame(encodePong(command.context));
+        return true;
+      case "pong":
+        return true;
+      case "error":
+        this.#fail(new WireError("EPROTO", "peer-error", `peer sent ERROR: ${command.reason}`));
+        return false;
+      case "subscribe":
+      case "cancel":
+        if (!receivesSubscriptions(this.socketType)) return true;
+        return (
+          this.#handler.message([
+            encodeSubscriptionMessage(command.type === "subscribe", command.topic),
+          ]) !== false && this.#state === "ready"
+        );
+      case "ready":
+        this.#fail(
+          new WireError("EPROTO", "unexpected-command", "READY after the handshake", {
+            protocolError: ProtocolError.ZMTP_UNEXPECTED_COMMAND,
+          }),
+        );
+        return false;
+      default:
+        this.#handler.command?.(command);
+        return this.#state === "ready";
+    }
+  }
+}

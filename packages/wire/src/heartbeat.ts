@@ -1,0 +1,82 @@
+/**
+ * ZMTP 3.1 heartbeat timing (RFC 37 PING/PONG, as libzmq applies it), driven by
+ * a clock the caller passes in. No timers inside: the owner asks for the next
+ * deadline and calls `due(now)` when it passes.
+ */
+
+export interface HeartbeatOptions {
+  /** ZMQ_HEARTBEAT_IVL: send a PING this often (ms); 0 switches heartbeats off. */
+  interval?: number;
+  /** ZMQ_HEARTBEAT_TTL: asks the peer to drop us after this long without traffic (ms). */
+  timeToLive?: number;
+  /** ZMQ_HEARTBEAT_TIMEOUT: give up this long after a PING with no traffic back (ms); default: interval. */
+  timeout?: number;
+}
+
+/** The largest TTL a PING can carry: 0xFFFF deciseconds. */
+export const MAX_HEARTBEAT_TTL = 0xffff * 100;
+
+export type HeartbeatAction = "ping" | "expired" | undefined;
+
+export class Heartbeat {
+  readonly interval: number;
+  readonly timeout: number;
+  /** The TTL put in our PINGs, in deciseconds. */
+  readonly ttlDeciseconds: number;
+  #nextPing: number | undefined;
+  #silenceDeadline: number | undefined;
+  #ttlDeadline: number | undefined;
+
+  constructor(options: HeartbeatOptions = {}) {
+    this.interval = Math.max(0, options.interval ?? 0);
+    this.timeout = Math.max(0, options.timeout ?? this.interval);
+    this.ttlDeciseconds = Math.min(0xffff, Math.floor(Math.max(0, options.timeToLive ?? 0) / 100));
+  }
+
+  /** The handshake is done at `now`: start the PING clock. */
+  start(now: number): void {
+    if (this.interval > 0) this.#nextPing = now + this.interval;
+  }
+
+  /** Any inbound bytes prove the peer alive: cancel both the PING timeout and the peer's TTL. */
+  traffic(): void {
+    this.#silenceDeadline = undefined;
+    this.#ttlDeadline = undefined;
+  }
+
+  /** The peer sent a PING with `ttl` deciseconds: drop it if nothing else arrives within that. */
+  peerPing(ttl: number, now: number): void {
+    if (ttl > 0) this.#ttlDeadline = now + ttl * 100;
+  }
+
+  /** The earliest time at which `due` has something to do, if any. */
+  nextDeadline(): number | undefined {
+    let next = this.#nextPing;
+    for (const t of [this.#silenceDeadline, this.#ttlDeadline]) {
+      if (t !== undefined && (next === undefined || t < next)) next = t;
+    }
+    return next;
+  }
+
+  /**
+   * What to do at `now`: "expired" when the peer has been silent past a timeout
+   * or its TTL; "ping" when a PING is due (the next one is scheduled, and the
+   * silence timeout is armed unless already running).
+   */
+  due(now: number): HeartbeatAction {
+    if (
+      (this.#silenceDeadline !== undefined && now >= this.#silenceDeadline) ||
+      (this.#ttlDeadline !== undefined && now >= this.#ttlDeadline)
+    ) {
+      return "expired";
+    }
+    if (this.#nextPing !== undefined && now >= this.#nextPing) {
+      this.#nextPing = now + this.interval;
+      if (this.#silenceDeadline === undefined && this.timeout > 0) {
+        this.#silenceDeadline = now + this.timeout;
+      }
+      return "ping";
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The security mechanism contract. A mechanism runs the command exchange that
+ * follows the greeting (NULL: READY both ways; PLAIN: HELLO/WELCOME/INITIATE/
+ * READY; CURVE adds boxes) and, once done, may transform every frame (CURVE
+ * wraps frames in MESSAGE boxes). It never sees sockets or I/O: commands in,
+ * commands out.
+ */
+import type { Metadata } from "./command";
+import type { WireError } from "./errors";
+
+/** What the local side advertises in its handshake metadata. */
+export interface MechanismContext {
+  /** Encoded properties: Socket-Type, Identity (where sent), application X- properties. */
+  readonly metadata: Uint8Array;
+  /** The local `*_SERVER` option: the role comes only from here, never from the greeting. */
+  readonly asServer: boolean;
+  /** The peer's ZMTP minor version (0 = 3.0, 1 = 3.1), known once the greeting is read. */
+  readonly peerMinor: number;
+}
+
+/** The outcome of one handshake step. */
+export interface MechanismStep {
+  /** Command bodies to send, in order. */
+  send?: Uint8Array[];
+  /** Set once the handshake is complete: the peer's properties. */
+  done?: MechanismResult;
+  /** Set when the handshake failed; the connection closes. */
+  error?: WireError;
+}
+
+export interface MechanismResult {
+  /** The peer's READY/INITIATE properties (Socket-Type, Identity, X-…). */
+  metadata: Metadata;
+  /** An authenticated user id (from ZAP), when the mechanism has one. */
+  userId?: Uint8Array;
+}
+
+/**
+ * Frame transform for the data phase (CURVE). Absent for NULL and PLAIN.
+ * `encode` returns the frame to put on the wire; `decode` the plain frame, or an
+ * error that closes the connection.
+ */
+export interface FrameTransform {
+  encode(body: Uint8Array, flags: number): { body: Uint8Array; flags: number };
+  decode(body: Uint8Array, flags: number): { body: Uint8Array; flags: number } | WireError;
+}
+
+export interface Mechanism {
+  /** As written in the greeting: "NULL", "PLAIN", "CURVE". */
+  readonly name: string;
+  /** Commands to send right after the greeting exchange. */
+  start(context: MechanismContext): MechanismStep;
+  /** A command body arrived during the handshake. */
+  receive(command: Uint8Array): MechanismStep;
+  /** Set once the handshake is done, for mechanisms that wrap data frames. */
+  readonly transform?: FrameTransform | undefined;
+}
+
+/** Makes one mechanism instance per connection. */
+export type MechanismFactory = () => Mechanism;
