@@ -7,12 +7,15 @@ import { defaultSocketOptions, type SocketOptions, validateSocketOption } from "
 import type { SocketType } from "./socket-type";
 
 /**
- * Readiness callbacks for the layer above. They are edge-triggered: `readable`
- * fires once when the socket becomes readable after `receive()` returned undefined
- * or `canReceive` returned false (and once initially); `writable` likewise after
- * `send()` returned false or `canSend` returned false. They run synchronously at the
- * end of the socket call or pipe event that caused the change; calling back into
- * the socket from them is allowed.
+ * Readiness callbacks for the layer above, checked only after a pipe event or a
+ * state change, never polled:
+ * - `readable` fires when a message is available and the application has called
+ *   `receive()` or `canReceive` since the previous `readable` (or never had one).
+ * - `writable` fires when sending became possible after `send()` returned false or
+ *   `canSend` returned false (or initially).
+ * So a consumer that tries first and waits for the event only when it got nothing
+ * never misses a message. Callbacks run synchronously at the end of the socket call
+ * or pipe event that caused them; calling back into the socket from them is allowed.
  */
 export interface SocketHandler {
   readable?(): void;
@@ -137,9 +140,8 @@ export abstract class SocketBase {
     if (this.isClosed) throw new PatternError("ETERM", "socket is closed");
     this.depth++;
     try {
-      const msg = this.xreceive();
-      if (msg === undefined) this.readableArmed = true;
-      return msg;
+      this.readableArmed = true;
+      return this.xreceive();
     } finally {
       this.leave();
     }
@@ -163,9 +165,8 @@ export abstract class SocketBase {
     if (this.isClosed) return false;
     this.depth++;
     try {
-      const ok = this.xhasIn();
-      if (!ok) this.readableArmed = true;
-      return ok;
+      this.readableArmed = true;
+      return this.xhasIn();
     } finally {
       this.leave();
     }
