@@ -36,11 +36,7 @@ export class FairQueue {
   terminated(pipe: Pipe): void {
     const index = this.list.indexOf(pipe);
     if (index < 0) return;
-    if (index < this.active) {
-      this.active--;
-      this.list.swap(index, this.active);
-      if (this.current === this.active) this.current = 0;
-    }
+    if (index < this.active) this.deactivate(index);
     this.list.erase(pipe);
     if (this.lastPipe === pipe) this.lastPipe = undefined;
   }
@@ -55,7 +51,7 @@ export class FairQueue {
         if (this.current >= this.active) this.current = 0;
         return msg;
       }
-      this.deactivateCurrent();
+      this.deactivate(this.current);
     }
     return undefined;
   }
@@ -63,14 +59,19 @@ export class FairQueue {
   hasIn(): boolean {
     while (this.active > 0) {
       if (this.list.at(this.current).checkRead()) return true;
-      this.deactivateCurrent();
+      this.deactivate(this.current);
     }
     return false;
   }
 
-  private deactivateCurrent(): void {
+  /**
+   * Take the pipe at `index` out of the rotation without reordering the others
+   * (libzmq swaps in the last active pipe, which can serve that pipe twice in a row).
+   */
+  private deactivate(index: number): void {
     this.active--;
-    this.list.swap(this.current, this.active);
-    if (this.current === this.active) this.current = 0;
+    this.list.moveDown(index, this.active);
+    if (index < this.current) this.current--;
+    if (this.current >= this.active) this.current = 0;
   }
 }

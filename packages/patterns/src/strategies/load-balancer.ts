@@ -35,11 +35,7 @@ export class LoadBalancer {
   terminated(pipe: Pipe): void {
     const index = this.list.indexOf(pipe);
     if (index < 0) return;
-    if (index < this.active) {
-      this.active--;
-      this.list.swap(index, this.active);
-      if (this.current === this.active) this.current = 0;
-    }
+    if (index < this.active) this.deactivate(index);
     this.list.erase(pipe);
   }
 
@@ -52,7 +48,7 @@ export class LoadBalancer {
         if (this.current >= this.active) this.current = 0;
         return pipe;
       }
-      this.deactivateCurrent();
+      this.deactivate(this.current);
     }
     return undefined;
   }
@@ -60,14 +56,19 @@ export class LoadBalancer {
   hasOut(): boolean {
     while (this.active > 0) {
       if (this.list.at(this.current).checkWrite()) return true;
-      this.deactivateCurrent();
+      this.deactivate(this.current);
     }
     return false;
   }
 
-  private deactivateCurrent(): void {
+  /**
+   * Take the pipe at `index` out of the rotation without reordering the others
+   * (libzmq swaps in the last active pipe, which can serve that pipe twice in a row).
+   */
+  private deactivate(index: number): void {
     this.active--;
-    if (this.current < this.active) this.list.swap(this.current, this.active);
-    else this.current = 0;
+    this.list.moveDown(index, this.active);
+    if (index < this.current) this.current--;
+    if (this.current >= this.active) this.current = 0;
   }
 }

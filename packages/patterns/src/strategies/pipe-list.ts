@@ -38,6 +38,14 @@ export class PipeList {
     a._index[this.slot] = j;
   }
 
+  /**
+   * Move the element at `from` to position `to` (>= from), shifting the ones in
+   * between down by one: keeps their relative (round-robin) order.
+   */
+  moveDown(from: number, to: number): void {
+    for (let i = from; i < to; i++) this.swap(i, i + 1);
+  }
+
   /** Remove by swapping with the last element. */
   erase(pipe: Pipe): void {
     const index = this.indexOf(pipe);
