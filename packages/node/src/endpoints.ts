@@ -1,0 +1,358 @@
+/**
+ * Bound and connected endpoints of a socket. A bound endpoint owns a listener
+ * and one session per accepted connection. A connected endpoint owns at most one
+ * session at a time and reconnects after a disconnect (libzmq's connecter +
+ * session), keeping its pipe across reconnects so that messages queued before
+ * the peer exists, or while it is away, flow once it is back.
+ */
+import type { Pipe, PipeHandler } from "@zmq/patterns";
+import type { Connection, Listener, Transport, TransportError } from "@zmq/transport";
+import { ZmqError } from "./errors";
+import {
+  InprocSession,
+  type PeerIdentity,
+  RawSession,
+  type Session,
+  type SessionEnd,
+  type SessionOwner,
+  ZmtpSession,
+} from "./session";
+import type { SocketCore } from "./socket-core";
+
+/** Builds and starts the right session for a new connection. */
+function startSession(
+  core: SocketCore,
+  owner: SessionOwner,
+  endpoint: string,
+  connection: Connection,
+  routingId: Uint8Array | undefined,
+): Session {
+  let session: Session & { start(): void };
+  if (connection.kind === "message") {
+    session = new InprocSession(owner, endpoint, connection, routingId);
+  } else if (core.socketType === "STREAM") {
+    session = new RawSession(owner, endpoint, connection);
+  } else {
+    session = new ZmtpSession(owner, endpoint, connection, core.sessionOptions());
+  }
+  session.start();
+  return session;
+}
+
+/** A failed handshake as zeromq.js reports it. */
+function protocolEventError(end: Extract<SessionEnd, { kind: "protocol" }>): ZmqError {
+  const name = protocolErrorName(end.error.protocolError);
+  const error = new ZmqError(name, end.error.message);
+  return error;
+}
+
+const PROTOCOL_ERROR_NAMES: Record<number, string> = {
+  268435456: "ERR_ZMTP_UNSPECIFIED",
+  268435457: "ERR_ZMTP_UNEXPECTED_COMMAND",
+  268435458: "ERR_ZMTP_INVALID_SEQUENCE",
+  268435459: "ERR_ZMTP_KEY_EXCHANGE",
+  268435473: "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED",
+  268435474: "ERR_ZMTP_MALFORMED_COMMAND_MESSAGE",
+  268435475: "ERR_ZMTP_MALFORMED_COMMAND_HELLO",
+  268435476: "ERR_ZMTP_MALFORMED_COMMAND_INITIATE",
+  268435477: "ERR_ZMTP_MALFORMED_COMMAND_ERROR",
+  268435478: "ERR_ZMTP_MALFORMED_COMMAND_READY",
+  268435479: "ERR_ZMTP_MALFORMED_COMMAND_WELCOME",
+  268435480: "ERR_ZMTP_INVALID_METADATA",
+  285212673: "ERR_ZMTP_CRYPTOGRAPHIC",
+  285212674: "ERR_ZMTP_MECHANISM_MISMATCH",
+  536870912: "ERR_ZAP_UNSPECIFIED",
+  536870913: "ERR_ZAP_MALFORMED_REPLY",
+  536870914: "ERR_ZAP_BAD_REQUEST_ID",
+  536870915: "ERR_ZAP_BAD_VERSION",
+  536870916: "ERR_ZAP_INVALID_STATUS_CODE",
+  536870917: "ERR_ZAP_INVALID_METADATA",
+};
+
+function protocolErrorName(value: number | undefined): string {
+  return (value !== undefined && PROTOCOL_ERROR_NAMES[value]) || "ERR_ZMTP_UNSPECIFIED";
+}
+
+/** Reports how a session ended, as libzmq's monitor would. */
+function reportEnd(
+  core: SocketCore,
+  address: string,
+  session: Session,
+  end: SessionEnd,
+  wasReady: boolean,
+): void {
+  if (end.kind === "protocol") {
+    if (end.error.code === "EMSGSIZE" || wasReady) {
+      core.emit({ type: "disconnect", address });
+    } else if (end.error.reason === "handshake-timeout") {
+      core.emit({
+        type: "handshake:error:other",
+        address,
+        error: new ZmqError("ETIMEDOUT", end.error.message, address),
+      });
+    } else {
+      core.emit({ type: "handshake:error:protocol", address, error: protocolEventError(end) });
+    }
+    return;
+  }
+  if (end.kind === "closed" && session.endpoint !== "") core.emit({ type: "disconnect", address });
+}
+
+/** One `bind()`: a listener plus the sessions it accepted. */
+export class BindEndpoint implements SessionOwner {
+  readonly core: SocketCore;
+  readonly address: string;
+  readonly listener: Listener;
+  readonly #sessions = new Map<Session, boolean>();
+  #closed = false;
+
+  constructor(core: SocketCore, address: string, listener: Listener) {
+    this.core = core;
+    this.address = address;
+    this.listener = listener;
+    listener.onConnection((connection) => this.#accept(connection));
+    listener.onError((error) =>
+      core.emit({ type: "accept:error", address: listener.endpoint, error: asZmq(error) }),
+    );
+  }
+
+  get socketType() {
+    return this.core.socketType;
+  }
+
+  /** The resolved endpoint (what `lastEndpoint` reports). */
+  get endpoint(): string {
+    return this.listener.endpoint;
+  }
+
+  #accept(connection: Connection): void {
+    if (this.#closed || this.core.closed) {
+      if (connection.kind === "message") connection.close();
+      else connection.destroy();
+      return;
+    }
+    this.core.emit({ type: "accept", address: this.endpoint });
+    const session = startSession(this.core, this, this.endpoint, connection, this.core.routingId);
+    if (!this.#sessions.has(session) && !sessionEnded(session)) this.#sessions.set(session, false);
+  }
+
+  sessionReady(session: Session, peer: PeerIdentity): void {
+    this.#sessions.set(session, true);
+    const pipe = this.core.attachPeer(peer, undefined);
+    session.usePipe(pipe);
+    this.core.emit({ type: "handshake", address: this.endpoint });
+  }
+
+  sessionEnded(session: Session, end: SessionEnd): void {
+    const wasReady = this.#sessions.get(session) ?? false;
+    this.#sessions.delete(session);
+    session.releasePipe()?.terminate(0);
+    if (end.kind !== "local") reportEnd(this.core, this.endpoint, session, end, wasReady);
+  }
+
+  /** Unbind: stop listening and close every connection accepted here. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const session of [...this.#sessions.keys()]) session.shutdown();
+    this.#sessions.clear();
+    await this.listener.close();
+  }
+}
+
+function sessionEnded(session: Session): boolean {
+  return (session as unknown as { ended: boolean }).ended === true;
+}
+
+function asZmq(error: TransportError | Error): ZmqError {
+  const code = (error as { code?: string }).code ?? "EINVAL";
+  return new ZmqError(code, error.message, (error as { address?: string }).address);
+}
+
+/** One `connect()`: a connection that comes back after it drops. */
+export class ConnectEndpoint implements SessionOwner, PipeHandler {
+  readonly core: SocketCore;
+  readonly address: string;
+  readonly transport: Transport;
+  readonly #connectRoutingId: Uint8Array | undefined;
+  /** The session end of this endpoint's pipe, kept across reconnects. */
+  #pipe: Pipe | undefined;
+  #session: Session | undefined;
+  #ready = false;
+  #abort: AbortController | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #interval: number;
+  #closed = false;
+
+  constructor(
+    core: SocketCore,
+    address: string,
+    transport: Transport,
+    connectRoutingId: Uint8Array | undefined,
+  ) {
+    this.core = core;
+    this.address = address;
+    this.transport = transport;
+    this.#connectRoutingId = connectRoutingId;
+    this.#interval = core.options.reconnectInterval;
+  }
+
+  get socketType() {
+    return this.core.socketType;
+  }
+
+  /** Whether this socket type attaches a pipe before the peer is known (libzmq without IMMEDIATE). */
+  get #eager(): boolean {
+    const type = this.core.socketType;
+    return !this.core.options.immediate && type !== "ROUTER" && type !== "STREAM";
+  }
+
+  start(): void {
+    if (this.#eager) this.#createPipe(undefined);
+    this.#attempt();
+  }
+
+  #createPipe(peer: PeerIdentity | undefined): Pipe {
+    const pipe = this.core.attachPeer(peer, this.#connectRoutingId);
+    this.#pipe = pipe;
+    pipe.setHandler(this);
+    return pipe;
+  }
+
+  // The pipe, while no session uses it: only its termination matters.
+  terminated(): void {
+    this.#pipe = undefined;
+    this.close();
+  }
+
+  #attempt(): void {
+    if (this.#closed) return;
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.core.emit({ type: "connect:delay", address: this.address });
+    this.transport.connect(this.address, this.core.connectOptions(abort.signal)).then(
+      (connection) => {
+        if (this.#closed || abort.signal.aborted) {
+          if (connection.kind === "message") connection.close();
+          else connection.destroy();
+          return;
+        }
+        this.#abort = undefined;
+        this.core.emit({ type: "connect", address: this.address });
+        this.#ready = false;
+        this.#session = startSession(
+          this.core,
+          this,
+          this.address,
+          connection,
+          this.core.routingId,
+        );
+      },
+      (error: unknown) => {
+        if (this.#closed || abort.signal.aborted) return;
+        this.#abort = undefined;
+        const code = (error as { code?: string }).code;
+        // Bad addresses are not worth retrying; the network being away is.
+        if (code === "EINVAL" || code === "EPROTONOSUPPORT" || code === "ENODEV") {
+          this.core.emit({ type: "close", address: this.address });
+          this.close();
+          return;
+        }
+        this.#scheduleReconnect();
+      },
+    );
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed) return;
+    if (this.transport.scheme === "inproc") {
+      this.close();
+      return;
+    }
+    const { reconnectInterval, reconnectMaxInterval } = this.core.options;
+    if (reconnectInterval < 0) {
+      this.close();
+      return;
+    }
+    let delay: number;
+    if (reconnectMaxInterval > 0) {
+      // Exponential backoff up to the maximum, no jitter (libzmq).
+      delay = Math.min(this.#interval, reconnectMaxInterval);
+      this.#interval = Math.min(this.#interval * 2, reconnectMaxInterval);
+    } else {
+      // libzmq adds a random jitter in [0, interval).
+      delay = reconnectInterval + Math.floor(Math.random() * reconnectInterval);
+    }
+    this.core.emit({ type: "connect:retry", address: this.address, interval: delay });
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#attempt();
+    }, delay);
+    this.#timer.unref?.();
+  }
+
+  sessionReady(session: Session, peer: PeerIdentity): void {
+    this.#ready = true;
+    this.#interval = this.core.options.reconnectInterval;
+    const pipe = this.#pipe ?? this.#createPipe(peer);
+    session.usePipe(pipe);
+    this.core.emit({ type: "handshake", address: this.address });
+  }
+
+  sessionEnded(session: Session, end: SessionEnd): void {
+    if (this.#session !== session) return;
+    this.#session = undefined;
+    const wasReady = this.#ready;
+    this.#ready = false;
+    const pipe = session.releasePipe();
+    if (session.lingering || this.#closed) {
+      // The socket end of the pipe is gone: this endpoint is done.
+      this.close();
+      return;
+    }
+    if (pipe !== undefined) {
+      const type = this.core.socketType;
+      if (!this.#eager || type === "SUB" || type === "XSUB") {
+        // A fresh pipe next time: subscriptions are re-sent when it attaches,
+        // and a lazily attached peer gets its identity anew.
+        pipe.terminate(0);
+        this.#pipe = undefined;
+      } else {
+        pipe.setHandler(this);
+      }
+    }
+    reportEnd(this.core, this.address, session, end, wasReady);
+    if (end.kind === "protocol") {
+      // libzmq stops reconnecting an endpoint whose peer broke the protocol.
+      this.close();
+      return;
+    }
+    if (this.#eager && this.#pipe === undefined && !this.#closed) this.#createPipe(undefined);
+    this.#scheduleReconnect();
+  }
+
+  /** The socket closed: stop unless queued output still waits for a peer (linger). */
+  socketClosed(): void {
+    if (this.#pipe === undefined || this.core.ps.options.linger === 0) this.close();
+  }
+
+  /** Disconnect: stop reconnecting and close the current connection. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#abort?.abort();
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const session = this.#session;
+    this.#session = undefined;
+    const pipe = this.#pipe;
+    this.#pipe = undefined;
+    pipe?.setHandler(undefined);
+    if (session !== undefined) {
+      session.releasePipe();
+      session.shutdown();
+    }
+    pipe?.terminate(0);
+    this.core.connectEndpointClosed(this);
+  }
+}

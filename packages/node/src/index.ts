@@ -1,0 +1,71 @@
+/**
+ * @zmq/node — ZeroMQ for Node.js in pure TypeScript, with the API of the
+ * `zeromq` npm package (v6). It speaks ZMTP 3.1 over tcp and ipc, so it talks to
+ * libzmq, pyzmq, JeroMQ and the rest, and passes messages by reference over
+ * `inproc://`.
+ *
+ * ```ts
+ * import { Reply, Request } from "@zmq/node";
+ *
+ * const server = new Reply();
+ * await server.bind("tcp://127.0.0.1:*");
+ * const client = new Request();
+ * client.connect(server.lastEndpoint!);
+ *
+ * await client.send("Hello");
+ * const [request] = await server.receive();
+ * await server.send(`${request} World`);
+ * const [reply] = await client.receive();
+ * console.log(reply.toString()); // "Hello World"
+ * client.close();
+ * server.close();
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { Context, type ContextOptions, context } from "./context";
+export { ZmqError } from "./errors";
+export type { Message, MessageLike } from "./message";
+export {
+  type AuthError,
+  type Event,
+  type EventOfType,
+  type EventType,
+  Observer,
+  type ProtoError,
+} from "./observer";
+export { Proxy } from "./proxy";
+export { Socket, SocketType } from "./socket";
+export {
+  Dealer,
+  Pair,
+  Publisher,
+  Pull,
+  Push,
+  type Readable,
+  Reply,
+  Request,
+  Router,
+  type RouterConnectOptions,
+  type SocketOptions,
+  Stream,
+  type StreamConnectOptions,
+  Subscriber,
+  type Writable,
+  XPublisher,
+  XSubscriber,
+} from "./sockets";
+
+/** The libzmq version whose behaviour this package follows. */
+export const version = "4.3.5";
+
+/** What this build supports, as zeromq.js's `capability`. */
+export const capability: Partial<{
+  ipc: boolean;
+  pgm: boolean;
+  tipc: boolean;
+  norm: boolean;
+  curve: boolean;
+  gssapi: boolean;
+  draft: boolean;
+}> = { ipc: true, pgm: false, tipc: false, norm: false, curve: false, gssapi: false, draft: false };

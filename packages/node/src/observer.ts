@@ -1,0 +1,247 @@
+/**
+ * Socket events, as zeromq.js's `Observer` reports them: `await receive()`,
+ * `for await (const event of socket.events)`, or `on(type, listener)`. Every
+ * event is also published on the `node:diagnostics_channel` channel
+ * `zmq:socket:event` (as `{ socket, event }`) when that channel has subscribers.
+ */
+import { channel } from "node:diagnostics_channel";
+import { EventEmitter } from "node:events";
+import { ZmqError } from "./errors";
+
+export interface EventAddress {
+  address: string;
+}
+export interface EventInterval {
+  interval: number;
+}
+export interface EventError<E = ZmqError> {
+  error: E;
+}
+/** A protocol error from a handshake: `code` is `ERR_ZMTP_…` / `ERR_ZAP_…`. */
+export interface ProtoError extends Error {
+  code: string;
+}
+/** An authentication failure: the ZAP status code. */
+export interface AuthError extends Error {
+  status: 300 | 400 | 500;
+}
+
+export type Event =
+  | ({ type: "accept" } & EventAddress)
+  | ({ type: "accept:error" } & EventAddress & EventError)
+  | ({ type: "bind" } & EventAddress)
+  | ({ type: "bind:error" } & EventAddress & EventError)
+  | ({ type: "connect" } & EventAddress)
+  | ({ type: "connect:delay" } & EventAddress)
+  | ({ type: "connect:retry" } & EventAddress & EventInterval)
+  | ({ type: "close" } & EventAddress)
+  | ({ type: "close:error" } & EventAddress & EventError)
+  | ({ type: "disconnect" } & EventAddress)
+  | { type: "end" }
+  | ({ type: "handshake" } & EventAddress)
+  | ({ type: "handshake:error:protocol" } & EventAddress & EventError<ProtoError>)
+  | ({ type: "handshake:error:auth" } & EventAddress & EventError<AuthError>)
+  | ({ type: "handshake:error:other" } & EventAddress & EventError)
+  | { type: "unknown" };
+
+export type EventType = Event["type"];
+export type EventOfType<E extends EventType = EventType> = Extract<Event, { type: E }>;
+
+const diagnostics = channel("zmq:socket:event");
+
+/** Events kept for an observer nobody reads yet; older ones are dropped past this (libzmq's monitor HWM). */
+const MAX_QUEUED_EVENTS = 1000;
+
+/** The per-socket fan-out point for events. Internal. */
+export class EventHub {
+  readonly #owner: object;
+  readonly #observers = new Set<Observer>();
+  #ended = false;
+
+  constructor(owner: object) {
+    this.#owner = owner;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** True when anything listens, so callers can skip building events. */
+  get active(): boolean {
+    return this.#observers.size > 0 || diagnostics.hasSubscribers;
+  }
+
+  add(observer: Observer): void {
+    if (this.#ended) observer._push({ type: "end" }, true);
+    else this.#observers.add(observer);
+  }
+
+  remove(observer: Observer): void {
+    this.#observers.delete(observer);
+  }
+
+  emit(event: Event): void {
+    if (this.#ended) return;
+    if (diagnostics.hasSubscribers) diagnostics.publish({ socket: this.#owner, event });
+    for (const observer of this.#observers) observer._push(event, false);
+  }
+
+  /** The socket closed: every observer gets `end`, then finishes. */
+  end(): void {
+    if (this.#ended) return;
+    this.emit({ type: "end" });
+    this.#ended = true;
+    for (const observer of this.#observers) observer._finish();
+    this.#observers.clear();
+  }
+}
+
+/** Anything that has an event hub (every Socket). */
+export interface Observable {
+  readonly _eventHub: EventHub;
+}
+
+interface Waiter {
+  resolve(event: Event): void;
+  reject(error: Error): void;
+}
+
+export class Observer {
+  readonly #hub: EventHub;
+  #queue: Event[] = [];
+  #head = 0;
+  #waiter: Waiter | undefined;
+  #closed = false;
+  #emitter: EventEmitter | undefined;
+
+  constructor(socket: Observable) {
+    this.#hub = socket._eventHub;
+    this.#hub.add(this);
+  }
+
+  /** True once the observer was closed or its socket closed and every event was read. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Stops observing. A pending `receive` rejects with EAGAIN. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#hub.remove(this);
+    this.#queue = [];
+    this.#head = 0;
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    waiter?.reject(new ZmqError("EAGAIN", "Observer was closed"));
+  }
+
+  /** The next event. Rejects with EBADF once the observer is closed. */
+  receive(): Promise<Event> {
+    if (this.#emitter) {
+      return Promise.reject(
+        new Error(
+          "Observer is in event emitter mode: after events.on() events cannot be read with receive()",
+        ),
+      );
+    }
+    return this.#next();
+  }
+
+  #next(): Promise<Event> {
+    if (this.#head < this.#queue.length) {
+      const event = this.#queue[this.#head++]!;
+      if (this.#head === this.#queue.length) {
+        this.#queue = [];
+        this.#head = 0;
+      }
+      if (event.type === "end") this.#closeAfterEnd();
+      return Promise.resolve(event);
+    }
+    if (this.#closed) return Promise.reject(new ZmqError("EBADF", "Observer is closed"));
+    if (this.#waiter) {
+      return Promise.reject(
+        new ZmqError(
+          "EBUSY",
+          "Observer is busy reading; only one receive may be in progress at a time",
+        ),
+      );
+    }
+    return new Promise<Event>((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+    });
+  }
+
+  /** Calls `listener` for every event of `type` (switches the observer to emitter mode). */
+  on<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): this {
+    this.#emitterMode().on(type, listener as (event: Event) => void);
+    return this;
+  }
+
+  off<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): this {
+    this.#emitterMode().off(type, listener as (event: Event) => void);
+    return this;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Event, undefined> {
+    return {
+      next: async (): Promise<IteratorResult<Event, undefined>> => {
+        if (this.#closed) return { done: true, value: undefined };
+        try {
+          const event = await this.#next();
+          return { done: false, value: event };
+        } catch (error) {
+          if (this.#closed) return { done: true, value: undefined };
+          throw error;
+        }
+      },
+    };
+  }
+
+  #emitterMode(): EventEmitter {
+    if (!this.#emitter) {
+      const emitter = new EventEmitter();
+      this.#emitter = emitter;
+      const pump = () => {
+        while (this.#head < this.#queue.length) {
+          const event = this.#queue[this.#head++]!;
+          emitter.emit(event.type, event);
+        }
+        this.#queue = [];
+        this.#head = 0;
+      };
+      queueMicrotask(pump);
+    }
+    return this.#emitter;
+  }
+
+  /** @internal An event from the socket. */
+  _push(event: Event, last: boolean): void {
+    if (this.#closed) return;
+    if (this.#emitter) {
+      this.#emitter.emit(event.type, event);
+      if (last || event.type === "end") this.#closeAfterEnd();
+      return;
+    }
+    const waiter = this.#waiter;
+    if (waiter) {
+      this.#waiter = undefined;
+      if (event.type === "end") this.#closeAfterEnd();
+      waiter.resolve(event);
+      return;
+    }
+    if (this.#queue.length - this.#head >= MAX_QUEUED_EVENTS) this.#head++;
+    this.#queue.push(event);
+  }
+
+  /** @internal The socket closed after its `end` event. */
+  _finish(): void {
+    if (this.#head >= this.#queue.length) this.#closeAfterEnd();
+  }
+
+  #closeAfterEnd(): void {
+    if (this.#head < this.#queue.length) return;
+    this.#closed = true;
+    this.#hub.remove(this);
+  }
+}

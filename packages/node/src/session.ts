@@ -1,0 +1,536 @@
+/**
+ * The glue between one connection and the socket: libzmq's session + engine.
+ *
+ * A session owns one transport connection. For tcp/ipc it runs the ZMTP state
+ * machine over the byte stream; for inproc it exchanges a one-message hello and
+ * then moves messages by reference; for STREAM sockets it moves raw bytes. On
+ * the socket side it owns one end of a message pipe. Messages flow
+ *
+ *   socket → pipe → session → (encoder) → connection   and back,
+ *
+ * with backpressure both ways: a full pipe pauses reading from the connection,
+ * a full OS buffer stops reading from the pipe (which then fills to its HWM and
+ * mutes the socket for this peer).
+ */
+import type { Pipe, PipeHandler } from "@zmq/patterns";
+import type {
+  MessageConnection,
+  MessageHandler,
+  StreamConnection,
+  StreamHandler,
+  TransportError,
+} from "@zmq/transport";
+import {
+  type PeerInfo,
+  type SocketTypeName,
+  socketTypesCompatible,
+  utf8Decode,
+  utf8Encode,
+  WireError,
+  ZmtpConnection,
+  type ZmtpConnectionHandler,
+} from "@zmq/wire";
+
+/** Bytes read from the pipe and encoded per turn before yielding to I/O. */
+const OUT_BUDGET_BYTES = 256 * 1024;
+/** Messages moved per turn before yielding to I/O. */
+const OUT_BUDGET_MESSAGES = 4096;
+
+export const now: () => number = () => performance.now();
+
+/** Why a session ended. */
+export type SessionEnd =
+  | { kind: "closed"; error?: TransportError | undefined } // the peer or the network closed it
+  | { kind: "protocol"; error: WireError } // the peer broke the protocol: do not reconnect
+  | { kind: "local" }; // we closed it
+
+/** What a session tells the socket about. */
+export interface SessionOwner {
+  readonly socketType: SocketTypeName;
+  /** The handshake finished: attach a pipe for this peer (unless one is attached already). */
+  sessionReady(session: Session, peer: PeerIdentity): void;
+  /** The session ended (the owner decides about reconnecting). */
+  sessionEnded(session: Session, end: SessionEnd): void;
+}
+
+/** What the socket layer needs to know of a peer. */
+export interface PeerIdentity {
+  socketType: string;
+  routingId: Uint8Array;
+  properties?: Record<string, string>;
+}
+
+/** Options for a ZMTP session, taken from the socket at connection time. */
+export interface ZmtpSessionOptions {
+  routingId?: Uint8Array | undefined;
+  maxMessageSize?: number | undefined;
+  handshakeInterval: number;
+  heartbeatInterval: number;
+  heartbeatTimeToLive: number;
+  heartbeatTimeout: number;
+}
+
+/** Common part of every session: the pipe end and its backpressure. */
+export abstract class Session implements PipeHandler {
+  readonly owner: SessionOwner;
+  readonly endpoint: string;
+  pipe: Pipe | undefined;
+  protected ended = false;
+  /** A message the pipe refused (full): delivered first once it has room. */
+  protected stalled: Uint8Array[] | undefined;
+  #pumpScheduled = false;
+  #lingering = false;
+
+  constructor(owner: SessionOwner, endpoint: string) {
+    this.owner = owner;
+    this.endpoint = endpoint;
+  }
+
+  /** Starts moving messages between `pipe` and the connection. */
+  usePipe(pipe: Pipe): void {
+    this.pipe = pipe;
+    pipe.setHandler(this);
+    this.schedulePump();
+  }
+
+  /** Stops using the pipe (connect side keeps it for the next connection). */
+  releasePipe(): Pipe | undefined {
+    const pipe = this.pipe;
+    this.pipe = undefined;
+    this.stalled = undefined;
+    pipe?.setHandler(undefined);
+    return pipe;
+  }
+
+  readable(): void {
+    this.schedulePump();
+  }
+
+  writable(): void {
+    const stalled = this.stalled;
+    if (stalled === undefined || this.pipe === undefined) return;
+    if (!this.pipe.write(stalled)) return;
+    this.stalled = undefined;
+    this.resumeInput();
+  }
+
+  terminated(): void {
+    // The socket end went away (close/disconnect): everything it left was read.
+    this.pipe = undefined;
+    this.#lingering = true;
+    this.flushAndEnd();
+  }
+
+  /** Writes one inbound message into the pipe; false = pipe full, stop reading. */
+  protected deliver(frames: Uint8Array[]): boolean {
+    const pipe = this.pipe;
+    if (pipe === undefined) return true; // nobody attached (being torn down): drop
+    if (pipe.write(frames)) return true;
+    this.stalled = frames;
+    return false;
+  }
+
+  protected schedulePump(): void {
+    if (this.#pumpScheduled || this.ended) return;
+    this.#pumpScheduled = true;
+    setImmediate(this.#runPump);
+  }
+
+  readonly #runPump = (): void => {
+    this.#pumpScheduled = false;
+    if (!this.ended) this.pump();
+  };
+
+  get lingering(): boolean {
+    return this.#lingering;
+  }
+
+  /** Move what the pipe holds onto the connection. */
+  protected abstract pump(): void;
+  /** The pipe has room again: resume reading from the connection. */
+  protected abstract resumeInput(): void;
+  /** The socket end is gone: flush what is queued, then close the connection. */
+  protected abstract flushAndEnd(): void;
+  /** Closes the connection now (unbind, disconnect, socket close). */
+  abstract shutdown(): void;
+}
+
+/** A ZMTP session over a byte stream (tcp, ipc). */
+export class ZmtpSession extends Session implements ZmtpConnectionHandler, StreamHandler {
+  readonly connection: StreamConnection;
+  readonly engine: ZmtpConnection;
+  #ready = false;
+  #writeBlocked = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+
+  constructor(
+    owner: SessionOwner,
+    endpoint: string,
+    connection: StreamConnection,
+    options: ZmtpSessionOptions,
+  ) {
+    super(owner, endpoint);
+    this.connection = connection;
+    this.engine = new ZmtpConnection(this, {
+      socketType: owner.socketType,
+      ...(options.routingId !== undefined && { routingId: options.routingId }),
+      ...(options.maxMessageSize !== undefined &&
+        options.maxMessageSize >= 0 && { maxMessageSize: options.maxMessageSize }),
+      handshakeInterval: options.handshakeInterval,
+      heartbeatInterval: options.heartbeatInterval,
+      heartbeatTimeToLive: options.heartbeatTimeToLive,
+      ...(options.heartbeatTimeout >= 0 && { heartbeatTimeout: options.heartbeatTimeout }),
+    });
+  }
+
+  start(): void {
+    this.engine.start(now());
+    this.connection.setHandler(this);
+    this.#afterEngine();
+  }
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  // ---- connection events
+
+  data(chunk: Uint8Array): void {
+    if (this.ended) return;
+    this.engine.receive(chunk, now());
+    this.#afterEngine();
+  }
+
+  drain(): void {
+    this.#writeBlocked = false;
+    if (this.lingering) {
+      this.flushAndEnd();
+      return;
+    }
+    this.pump();
+  }
+
+  end(): void {
+    // The peer half-closed: libzmq treats that as a disconnect.
+    this.#finish({ kind: "closed" });
+  }
+
+  close(error?: TransportError): void {
+    if (error === undefined && !this.ended) {
+      // Our own close(), or a clean close by the peer.
+      this.#finish({ kind: "closed" });
+      return;
+    }
+    this.#finish({ kind: "closed", error });
+  }
+
+  // ---- engine events
+
+  handshake(peer: PeerInfo): void {
+    this.#ready = true;
+    const properties: Record<string, string> = {};
+    for (const [name, value] of peer.metadata) {
+      if (name !== "Socket-Type" && name !== "Identity") properties[name] = utf8Decode(value);
+    }
+    properties["Peer-Address"] = this.connection.remoteAddress;
+    this.owner.sessionReady(this, {
+      socketType: peer.socketType,
+      routingId: peer.routingId,
+      properties,
+    });
+  }
+
+  message(frames: Uint8Array[]): boolean {
+    if (this.deliver(frames)) return true;
+    this.connection.pause();
+    return false;
+  }
+
+  error(error: WireError): void {
+    this.#finish({ kind: "protocol", error });
+  }
+
+  // ---- session
+
+  protected override pump(): void {
+    const pipe = this.pipe;
+    if (!this.#ready || this.#writeBlocked || pipe === undefined || this.ended) return;
+    let messages = 0;
+    let bytes = 0;
+    for (;;) {
+      const msg = pipe.read();
+      if (msg === undefined) break;
+      this.engine.send(msg);
+      for (let i = 0; i < msg.length; i++) bytes += msg[i]!.length;
+      if (++messages >= OUT_BUDGET_MESSAGES || bytes >= OUT_BUDGET_BYTES) {
+        this.schedulePump();
+        break;
+      }
+    }
+    this.#write();
+  }
+
+  protected override resumeInput(): void {
+    this.connection.resume();
+    this.engine.resume();
+    this.#afterEngine();
+  }
+
+  protected override flushAndEnd(): void {
+    if (this.ended) return;
+    if (this.#writeBlocked) return; // drain() comes back here
+    this.#write();
+    this.ended = true;
+    this.#clearTimer();
+    this.engine.close();
+    this.connection.end();
+    this.owner.sessionEnded(this, { kind: "local" });
+  }
+
+  override shutdown(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.#clearTimer();
+    this.engine.close();
+    this.connection.destroy();
+    this.owner.sessionEnded(this, { kind: "local" });
+  }
+
+  #finish(end: SessionEnd): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.#clearTimer();
+    this.engine.close();
+    this.connection.destroy();
+    this.owner.sessionEnded(this, end);
+  }
+
+  #write(): void {
+    if (!this.engine.hasOutput || this.ended) return;
+    if (!this.connection.write(this.engine.takeOutput())) this.#writeBlocked = true;
+  }
+
+  /** After the engine ran: write what it produced, re-arm its timer. */
+  #afterEngine(): void {
+    if (this.ended) return;
+    this.#write();
+    const at = this.engine.nextTimeout();
+    if (at === undefined) {
+      this.#clearTimer();
+      return;
+    }
+    if (at === this.#timerAt) return;
+    this.#clearTimer();
+    this.#timerAt = at;
+    this.#timer = setTimeout(this.#onTimer, Math.max(0, Math.ceil(at - now())));
+    this.#timer.unref?.();
+  }
+
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    if (this.ended) return;
+    this.engine.tick(now());
+    this.#afterEngine();
+  };
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+  }
+}
+
+/**
+ * A STREAM session: raw bytes, no ZMTP. Each chunk read becomes a one-frame
+ * message; each message from the socket is written as raw bytes, and an empty
+ * one closes the connection (libzmq's STREAM behaviour).
+ */
+export class RawSession extends Session implements StreamHandler {
+  readonly connection: StreamConnection;
+  #writeBlocked = false;
+
+  constructor(owner: SessionOwner, endpoint: string, connection: StreamConnection) {
+    super(owner, endpoint);
+    this.connection = connection;
+  }
+
+  start(): void {
+    this.connection.setHandler(this);
+    this.owner.sessionReady(this, { socketType: "STREAM", routingId: new Uint8Array(0) });
+  }
+
+  data(chunk: Uint8Array): void {
+    if (!this.ended && !this.deliver([chunk])) this.connection.pause();
+  }
+
+  drain(): void {
+    this.#writeBlocked = false;
+    if (this.lingering) this.flushAndEnd();
+    else this.pump();
+  }
+
+  end(): void {
+    this.#finish({ kind: "closed" });
+  }
+
+  close(error?: TransportError): void {
+    this.#finish(error === undefined ? { kind: "closed" } : { kind: "closed", error });
+  }
+
+  protected override pump(): void {
+    const pipe = this.pipe;
+    if (this.#writeBlocked || pipe === undefined || this.ended) return;
+    const out: Uint8Array[] = [];
+    for (;;) {
+      const msg = pipe.read();
+      if (msg === undefined) break;
+      let empty = true;
+      for (const frame of msg) {
+        if (frame.length > 0) {
+          out.push(frame);
+          empty = false;
+        }
+      }
+      if (empty) {
+        // An empty message from a STREAM socket closes this connection.
+        if (out.length > 0) this.connection.write(out);
+        this.#finish({ kind: "local" }, true);
+        return;
+      }
+    }
+    if (out.length > 0 && !this.connection.write(out)) this.#writeBlocked = true;
+  }
+
+  protected override resumeInput(): void {
+    this.connection.resume();
+  }
+
+  protected override flushAndEnd(): void {
+    if (this.ended || this.#writeBlocked) return;
+    this.ended = true;
+    this.connection.end();
+    this.owner.sessionEnded(this, { kind: "local" });
+  }
+
+  override shutdown(): void {
+    this.#finish({ kind: "local" });
+  }
+
+  #finish(end: SessionEnd, graceful = false): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (graceful) this.connection.end();
+    else this.connection.destroy();
+    this.owner.sessionEnded(this, end);
+  }
+}
+
+/**
+ * An inproc session: both sockets live in this process. Each side first sends a
+ * one-message hello `[socket type, routing id]`; then messages pass by
+ * reference, never encoded.
+ */
+export class InprocSession extends Session implements MessageHandler {
+  readonly connection: MessageConnection;
+  readonly #routingId: Uint8Array;
+  #ready = false;
+  #blocked = false;
+
+  constructor(
+    owner: SessionOwner,
+    endpoint: string,
+    connection: MessageConnection,
+    routingId: Uint8Array | undefined,
+  ) {
+    super(owner, endpoint);
+    this.connection = connection;
+    this.#routingId = routingId ?? new Uint8Array(0);
+  }
+
+  start(): void {
+    this.connection.setHandler(this);
+    this.connection.send([utf8Encode(this.owner.socketType), this.#routingId]);
+  }
+
+  message(frames: Uint8Array[]): void {
+    if (this.ended) return;
+    if (!this.#ready) {
+      const type = frames[0] === undefined ? "" : utf8Decode(frames[0]);
+      if (!socketTypesCompatible(this.owner.socketType, type)) {
+        this.#finish({
+          kind: "protocol",
+          error: socketMismatch(this.owner.socketType, type),
+        });
+        return;
+      }
+      this.#ready = true;
+      this.owner.sessionReady(this, {
+        socketType: type,
+        routingId: frames[1] ?? new Uint8Array(0),
+      });
+      this.schedulePump();
+      return;
+    }
+    if (!this.deliver(frames)) this.connection.pause();
+  }
+
+  drain(): void {
+    this.#blocked = false;
+    if (this.lingering) this.flushAndEnd();
+    else this.pump();
+  }
+
+  close(error?: TransportError): void {
+    this.#finish(error === undefined ? { kind: "closed" } : { kind: "closed", error });
+  }
+
+  protected override pump(): void {
+    const pipe = this.pipe;
+    if (!this.#ready || this.#blocked || pipe === undefined || this.ended) return;
+    let messages = 0;
+    for (;;) {
+      const msg = pipe.read();
+      if (msg === undefined) return;
+      if (!this.connection.send(msg)) {
+        this.#blocked = true;
+        return;
+      }
+      if (++messages >= OUT_BUDGET_MESSAGES) {
+        this.schedulePump();
+        return;
+      }
+    }
+  }
+
+  protected override resumeInput(): void {
+    this.connection.resume();
+  }
+
+  protected override flushAndEnd(): void {
+    if (this.ended || this.#blocked) return;
+    this.ended = true;
+    this.connection.close();
+    this.owner.sessionEnded(this, { kind: "local" });
+  }
+
+  override shutdown(): void {
+    this.#finish({ kind: "local" });
+  }
+
+  #finish(end: SessionEnd): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.connection.close();
+    this.owner.sessionEnded(this, end);
+  }
+}
+
+function socketMismatch(local: string, remote: string): WireError {
+  return new WireError(
+    "EPROTO",
+    "socket-type-mismatch",
+    `a ${local} socket cannot talk to a ${remote || "unknown"} peer`,
+  );
+}

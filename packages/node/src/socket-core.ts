@@ -1,0 +1,454 @@
+/**
+ * Everything a socket is, behind the public class: the pattern socket, the
+ * endpoints, option values, pending send/receive and events. The public
+ * `Socket` keeps one of these in a private field, so internals never show up
+ * on the zeromq.js-compatible surface.
+ */
+import {
+  createPipePair,
+  createSocket,
+  isPatternError,
+  type SocketOptions as PatternOptions,
+  type Pipe,
+  type SocketBase,
+  type SocketType,
+} from "@zmq/patterns";
+import { parseEndpoint, type Transport } from "@zmq/transport";
+import { parseIpcAddress } from "@zmq/transport-ipc";
+import { parseTcpAddress } from "@zmq/transport-tcp";
+import type { SocketTypeName } from "@zmq/wire";
+import type { Context } from "./context";
+import { BindEndpoint, ConnectEndpoint } from "./endpoints";
+import { ZmqError } from "./errors";
+import { toBuffers } from "./message";
+import { type Event, EventHub } from "./observer";
+import type { PeerIdentity, ZmtpSessionOptions } from "./session";
+
+/** Options the node layer handles itself (transports, reconnects, timeouts, sessions). */
+export interface CoreOptions {
+  sendTimeout: number;
+  receiveTimeout: number;
+  reconnectInterval: number;
+  reconnectMaxInterval: number;
+  backlog: number;
+  maxMessageSize: number;
+  immediate: boolean;
+  ipv6: boolean;
+  handshakeInterval: number;
+  heartbeatInterval: number;
+  heartbeatTimeToLive: number;
+  heartbeatTimeout: number;
+  tcpKeepalive: number;
+  tcpKeepaliveCount: number;
+  tcpKeepaliveIdle: number;
+  tcpKeepaliveInterval: number;
+  connectTimeout: number;
+}
+
+export function defaultCoreOptions(context: Context): CoreOptions {
+  return {
+    sendTimeout: -1,
+    receiveTimeout: -1,
+    reconnectInterval: 100,
+    reconnectMaxInterval: 0,
+    backlog: 100,
+    maxMessageSize: context.maxMessageSize,
+    immediate: false,
+    ipv6: context.ipv6,
+    handshakeInterval: 30_000,
+    heartbeatInterval: 0,
+    heartbeatTimeToLive: 0,
+    heartbeatTimeout: -1,
+    tcpKeepalive: -1,
+    tcpKeepaliveCount: -1,
+    tcpKeepaliveIdle: -1,
+    tcpKeepaliveInterval: -1,
+    connectTimeout: 0,
+  };
+}
+
+interface SendWaiter {
+  frames: Uint8Array[];
+  resolve(): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+interface ReceiveWaiter {
+  resolve(message: Buffer[]): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+const RESOLVED = Promise.resolve();
+/** Operations resolved synchronously in a row before one is deferred to let I/O run. */
+const MAX_SYNC_OPERATIONS = 512;
+
+export class SocketCore {
+  readonly socketType: SocketTypeName;
+  readonly context: Context;
+  readonly ps: SocketBase;
+  readonly hub: EventHub;
+  readonly options: CoreOptions;
+  readonly #binds: BindEndpoint[] = [];
+  readonly #connects = new Map<string, ConnectEndpoint>();
+  #pendingBinds = 0;
+  lastEndpoint: string | null = null;
+  #sendWaiter: SendWaiter | undefined;
+  #receiveWaiter: ReceiveWaiter | undefined;
+  #syncOps = 0;
+  #closed = false;
+
+  constructor(type: SocketType, context: Context, owner: object) {
+    this.socketType = type;
+    this.context = context;
+    this.ps = createSocket(type);
+    this.hub = new EventHub(owner);
+    this.options = defaultCoreOptions(context);
+    this.ps.setHandler({
+      readable: () => this.#onReadable(),
+      writable: () => this.#onWritable(),
+    });
+    context._register(this);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get routingId(): Uint8Array | undefined {
+    return this.ps.options.routingId;
+  }
+
+  emit(event: Event): void {
+    if (this.hub.active) this.hub.emit(event);
+  }
+
+  // ---- options
+
+  patternOption<K extends keyof PatternOptions>(name: K): PatternOptions[K] {
+    return this.ps.getOption(name);
+  }
+
+  setPatternOption<K extends keyof PatternOptions>(name: K, value: PatternOptions[K]): void {
+    this.#checkOpen();
+    try {
+      this.ps.setOption(name, value);
+    } catch (error) {
+      throw convert(error);
+    }
+  }
+
+  sessionOptions(): ZmtpSessionOptions {
+    const o = this.options;
+    return {
+      routingId: this.ps.options.routingId,
+      maxMessageSize: o.maxMessageSize,
+      handshakeInterval: o.handshakeInterval,
+      heartbeatInterval: o.heartbeatInterval,
+      heartbeatTimeToLive: o.heartbeatTimeToLive,
+      heartbeatTimeout: o.heartbeatTimeout,
+    };
+  }
+
+  connectOptions(signal: AbortSignal): Record<string, unknown> {
+    const o = this.options;
+    return {
+      signal,
+      ipv6: o.ipv6,
+      noDelay: true,
+      ...(o.tcpKeepalive === 1 && { keepAlive: true }),
+      ...(o.tcpKeepaliveIdle > 0 && { keepAliveIdle: o.tcpKeepaliveIdle * 1000 }),
+      context: this.context._inproc,
+      highWaterMark: this.ps.options.sendHighWaterMark,
+    };
+  }
+
+  bindOptions(): Record<string, unknown> {
+    const o = this.options;
+    return {
+      ipv6: o.ipv6,
+      backlog: o.backlog,
+      noDelay: true,
+      ...(o.tcpKeepalive === 1 && { keepAlive: true }),
+      ...(o.tcpKeepaliveIdle > 0 && { keepAliveIdle: o.tcpKeepaliveIdle * 1000 }),
+      context: this.context._inproc,
+      highWaterMark: this.ps.options.receiveHighWaterMark,
+    };
+  }
+
+  // ---- pipes
+
+  /** Creates a pipe pair, attaches the socket end, returns the session end. */
+  attachPeer(peer: PeerIdentity | undefined, connectRoutingId: Uint8Array | undefined): Pipe {
+    const [socketEnd, sessionEnd] = createPipePair(this.ps.pipeOptions());
+    if (peer?.properties) socketEnd.properties = peer.properties;
+    this.ps.attachPipe(socketEnd, {
+      ...(peer !== undefined && { routingId: peer.routingId }),
+      ...(connectRoutingId !== undefined && { connectRoutingId }),
+    });
+    return sessionEnd;
+  }
+
+  // ---- endpoints
+
+  #transport(address: string): Transport {
+    return this.context._transports.resolve(address).transport as Transport;
+  }
+
+  async bind(address: string): Promise<void> {
+    this.#checkOpen();
+    if (typeof address !== "string") throw new TypeError("Address must be a string");
+    let transport: Transport;
+    try {
+      parseEndpoint(address);
+      transport = this.#transport(address);
+    } catch (error) {
+      throw convert(error, address);
+    }
+    this.#pendingBinds++;
+    try {
+      const listener = await transport.bind(address, this.bindOptions());
+      if (this.#closed) {
+        await listener.close();
+        throw new ZmqError("ETERM", "Socket was closed", address);
+      }
+      const endpoint = new BindEndpoint(this, address, listener);
+      this.#binds.push(endpoint);
+      this.lastEndpoint = endpoint.endpoint;
+      this.emit({ type: "bind", address: endpoint.endpoint });
+    } catch (error) {
+      const zerr = convert(error, address);
+      this.emit({ type: "bind:error", address, error: zerr });
+      throw zerr;
+    } finally {
+      this.#pendingBinds--;
+    }
+  }
+
+  async unbind(address: string): Promise<void> {
+    this.#checkOpen();
+    const index = this.#binds.findIndex((b) => b.endpoint === address || b.address === address);
+    if (index < 0) throw new ZmqError("ENOENT", undefined, address);
+    const [endpoint] = this.#binds.splice(index, 1);
+    await endpoint!.close();
+    this.emit({ type: "close", address: endpoint!.endpoint });
+  }
+
+  connect(address: string, connectRoutingId?: Uint8Array): void {
+    this.#checkOpen();
+    if (typeof address !== "string") throw new TypeError("Address must be a string");
+    let transport: Transport;
+    try {
+      const endpoint = parseEndpoint(address);
+      transport = this.#transport(address);
+      // Validate the address now, as zmq_connect does, so a typo throws at once.
+      if (endpoint.scheme === "tcp") parseTcpAddress(endpoint.address, address, "connect");
+      else if (endpoint.scheme === "ipc") parseIpcAddress(endpoint.address, address, "connect");
+    } catch (error) {
+      throw convert(error, address);
+    }
+    const routingId = connectRoutingId ?? this.ps.takeConnectRoutingId();
+    const endpoint = new ConnectEndpoint(this, address, transport, routingId);
+    this.#connects.get(address)?.close();
+    this.#connects.set(address, endpoint);
+    endpoint.start();
+  }
+
+  disconnect(address: string): void {
+    this.#checkOpen();
+    const endpoint = this.#connects.get(address);
+    if (endpoint === undefined) throw new ZmqError("ENOENT", undefined, address);
+    endpoint.close();
+  }
+
+  connectEndpointClosed(endpoint: ConnectEndpoint): void {
+    if (this.#connects.get(endpoint.address) === endpoint) this.#connects.delete(endpoint.address);
+  }
+
+  subscribe(prefix: Uint8Array | string, on: boolean): void {
+    this.#checkOpen();
+    if (typeof prefix !== "string" && !(prefix instanceof Uint8Array)) {
+      throw new TypeError("Prefix must be a string or buffer");
+    }
+    try {
+      if (on) this.ps.subscribe(prefix);
+      else this.ps.unsubscribe(prefix);
+    } catch (error) {
+      throw convert(error);
+    }
+  }
+
+  // ---- send and receive
+
+  send(frames: Uint8Array[]): Promise<void> {
+    this.#checkOpen();
+    if (this.#sendWaiter) {
+      throw new ZmqError(
+        "EBUSY",
+        "Socket is busy writing; only one send operation may be in progress at any time",
+      );
+    }
+    let sent: boolean;
+    try {
+      sent = this.ps.send(frames);
+    } catch (error) {
+      return Promise.reject(convert(error));
+    }
+    if (sent) {
+      if (++this.#syncOps < MAX_SYNC_OPERATIONS) return RESOLVED;
+      this.#syncOps = 0;
+      return new Promise((resolve) => setImmediate(resolve));
+    }
+    this.#syncOps = 0;
+    const timeout = this.options.sendTimeout;
+    if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN"));
+    return new Promise<void>((resolve, reject) => {
+      const waiter: SendWaiter = { frames, resolve, reject, timer: undefined };
+      if (timeout > 0) {
+        waiter.timer = setTimeout(() => {
+          if (this.#sendWaiter !== waiter) return;
+          this.#sendWaiter = undefined;
+          this.context._release();
+          reject(new ZmqError("EAGAIN"));
+        }, timeout);
+      }
+      this.#sendWaiter = waiter;
+      this.context._hold();
+    });
+  }
+
+  receive(): Promise<Buffer[]> {
+    this.#checkOpen();
+    if (this.#receiveWaiter) {
+      throw new ZmqError(
+        "EBUSY",
+        "Socket is busy reading; only one receive operation may be in progress at any time",
+      );
+    }
+    let message: Uint8Array[] | undefined;
+    try {
+      message = this.ps.receive();
+    } catch (error) {
+      return Promise.reject(convert(error));
+    }
+    if (message !== undefined) {
+      if (++this.#syncOps < MAX_SYNC_OPERATIONS) return Promise.resolve(toBuffers(message));
+      this.#syncOps = 0;
+      const ready = toBuffers(message);
+      return new Promise((resolve) => setImmediate(() => resolve(ready)));
+    }
+    this.#syncOps = 0;
+    const timeout = this.options.receiveTimeout;
+    if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN"));
+    return new Promise<Buffer[]>((resolve, reject) => {
+      const waiter: ReceiveWaiter = { resolve, reject, timer: undefined };
+      if (timeout > 0) {
+        waiter.timer = setTimeout(() => {
+          if (this.#receiveWaiter !== waiter) return;
+          this.#receiveWaiter = undefined;
+          this.context._release();
+          reject(new ZmqError("EAGAIN"));
+        }, timeout);
+      }
+      this.#receiveWaiter = waiter;
+      this.context._hold();
+    });
+  }
+
+  get readable(): boolean {
+    return !this.#closed && this.ps.canReceive;
+  }
+
+  get writable(): boolean {
+    return !this.#closed && this.ps.canSend;
+  }
+
+  #onWritable(): void {
+    const waiter = this.#sendWaiter;
+    if (waiter === undefined) return;
+    let sent: boolean;
+    try {
+      sent = this.ps.send(waiter.frames);
+    } catch (error) {
+      this.#settleSend(waiter);
+      waiter.reject(convert(error));
+      return;
+    }
+    if (!sent) return;
+    this.#settleSend(waiter);
+    waiter.resolve();
+  }
+
+  #onReadable(): void {
+    const waiter = this.#receiveWaiter;
+    if (waiter === undefined) return;
+    let message: Uint8Array[] | undefined;
+    try {
+      message = this.ps.receive();
+    } catch (error) {
+      this.#settleReceive(waiter);
+      waiter.reject(convert(error));
+      return;
+    }
+    if (message === undefined) return;
+    this.#settleReceive(waiter);
+    waiter.resolve(toBuffers(message));
+  }
+
+  #settleSend(waiter: SendWaiter): void {
+    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+    this.#sendWaiter = undefined;
+    this.context._release();
+  }
+
+  #settleReceive(waiter: ReceiveWaiter): void {
+    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+    this.#receiveWaiter = undefined;
+    this.context._release();
+  }
+
+  // ---- life cycle
+
+  #checkOpen(): void {
+    if (this.#closed) throw new ZmqError("EBADF");
+  }
+
+  /** Bind/unbind in flight (zeromq.js refuses some calls meanwhile). */
+  get binding(): boolean {
+    return this.#pendingBinds > 0;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const send = this.#sendWaiter;
+    if (send) {
+      this.#settleSend(send);
+      send.reject(new ZmqError("EAGAIN", "Socket was closed"));
+    }
+    const receive = this.#receiveWaiter;
+    if (receive) {
+      this.#settleReceive(receive);
+      receive.reject(new ZmqError("EAGAIN", "Socket was closed"));
+    }
+    // Pipes terminate with the linger option: queued output keeps flowing for that long.
+    this.ps.close();
+    for (const bind of this.#binds.splice(0)) {
+      void bind.listener.close();
+    }
+    // Connect endpoints with queued output keep (re)connecting until their pipe
+    // drains or the linger time passes; the others stop now.
+    for (const endpoint of [...this.#connects.values()]) endpoint.socketClosed();
+    this.context._unregister(this);
+    this.hub.end();
+  }
+}
+
+function convert(error: unknown, address?: string): ZmqError {
+  if (error instanceof ZmqError) return error;
+  if (isPatternError(error)) return new ZmqError(error.code, error.message, address);
+  if (error instanceof TypeError) throw error;
+  const e = error as { code?: string; message?: string; address?: string };
+  return new ZmqError(e.code ?? "EINVAL", e.message, address ?? e.address);
+}

@@ -1,0 +1,291 @@
+/**
+ * The public socket classes, shaped like zeromq.js v6: one class per type,
+ * promise-based `send`/`receive`, async iteration, camelCase options whose docs
+ * name the libzmq option. Instances are sealed, so a misspelt option throws
+ * instead of being ignored; methods a type lacks are absent (a `Publisher` has
+ * no `receive`).
+ */
+import type { SocketOptions as PatternOptions, SocketType as PatternType } from "@zmq/patterns";
+import { type Context, context as defaultContext } from "./context";
+import { ZmqError } from "./errors";
+import { type Message, type MessageLike, toFrames } from "./message";
+import { type Observable, Observer } from "./observer";
+import { type CoreOptions, SocketCore } from "./socket-core";
+
+/** zeromq.js's numeric socket types (libzmq's `ZMQ_*`). */
+export const SocketType = {
+  Pair: 0,
+  Publisher: 1,
+  Subscriber: 2,
+  Request: 3,
+  Reply: 4,
+  Dealer: 5,
+  Router: 6,
+  Pull: 7,
+  Push: 8,
+  XPublisher: 9,
+  XSubscriber: 10,
+  Stream: 11,
+} as const;
+export type SocketType = (typeof SocketType)[keyof typeof SocketType];
+
+const WIRE_NAMES: Record<number, PatternType> = {
+  0: "PAIR",
+  1: "PUB",
+  2: "SUB",
+  3: "REQ",
+  4: "REP",
+  5: "DEALER",
+  6: "ROUTER",
+  7: "PULL",
+  8: "PUSH",
+  9: "XPUB",
+  10: "XSUB",
+  11: "STREAM",
+};
+
+const cores = new WeakMap<Socket, SocketCore>();
+
+/** @internal The internals of a socket (for Proxy and tests in this package). */
+export function coreOf(socket: Socket): SocketCore {
+  const core = cores.get(socket);
+  if (core === undefined) throw new TypeError("not a socket");
+  return core;
+}
+
+export abstract class Socket implements Observable {
+  #events: Observer | undefined;
+
+  protected constructor(type: SocketType, options: object = {}) {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError("Options must be an object");
+    }
+    const { context = defaultContext, ...rest } = options as { context?: Context };
+    cores.set(this, new SocketCore(WIRE_NAMES[type]!, context, this));
+    // Sealing makes a misspelt option throw, as with zeromq.js.
+    Object.seal(this);
+    Object.assign(this, rest);
+  }
+
+  /** @internal */
+  get _eventHub() {
+    return coreOf(this).hub;
+  }
+
+  /** Connection events (an `Observer`). */
+  get events(): Observer {
+    if (this.#events === undefined) this.#events = new Observer(this);
+    return this.#events;
+  }
+
+  get context(): Context {
+    return coreOf(this).context;
+  }
+
+  get closed(): boolean {
+    return coreOf(this).closed;
+  }
+
+  /** True when a message can be received now without waiting (ZMQ_POLLIN). */
+  get readable(): boolean {
+    return coreOf(this).readable;
+  }
+
+  /** True when a message can be sent now without waiting (ZMQ_POLLOUT). */
+  get writable(): boolean {
+    return coreOf(this).writable;
+  }
+
+  /** Binds to an endpoint: `tcp://*:5555`, `tcp://127.0.0.1:*`, `ipc:///tmp/x`, `inproc://name`. */
+  bind(address: string): Promise<void> {
+    return coreOf(this).bind(address);
+  }
+
+  /** Stops listening on an endpoint (as given to `bind`, or the resolved `lastEndpoint`). */
+  unbind(address: string): Promise<void> {
+    return coreOf(this).unbind(address);
+  }
+
+  /** Connects to an endpoint; the connection is made (and remade) in the background. */
+  connect(address: string): void {
+    coreOf(this).connect(address);
+  }
+
+  /** Stops connecting to an endpoint given to `connect`. */
+  disconnect(address: string): void {
+    coreOf(this).disconnect(address);
+  }
+
+  /** Closes the socket. Queued outgoing messages keep flowing for `linger` ms. */
+  close(): void {
+    coreOf(this).close();
+  }
+
+  // ---- options every socket has ----------------------------------------------
+
+  /** ZMQ_LINGER: how long queued messages are kept after close (ms, -1 = forever). */
+  get linger(): number {
+    return coreOf(this).patternOption("linger");
+  }
+  set linger(value: number) {
+    coreOf(this).setPatternOption("linger", int(value, -1));
+  }
+
+  /** ZMQ_TYPE. */
+  get type(): SocketType {
+    const name = coreOf(this).socketType;
+    return Number(
+      Object.keys(WIRE_NAMES).find((k) => WIRE_NAMES[Number(k)] === name),
+    ) as SocketType;
+  }
+
+  /** ZMQ_LAST_ENDPOINT: the resolved endpoint of the last bind. */
+  get lastEndpoint(): string | null {
+    return coreOf(this).lastEndpoint;
+  }
+
+  /** ZMQ_MECHANISM: only NULL is available so far. */
+  get securityMechanism(): null | "plain" | "curve" | "gssapi" {
+    return null;
+  }
+
+  /** ZMQ_THREAD_SAFE. */
+  get threadSafe(): boolean {
+    return false;
+  }
+}
+
+// ---- option accessors -----------------------------------------------------------
+
+type CoreKey = keyof CoreOptions;
+/** A class whose prototype gets an accessor. */
+type Target = { prototype: object };
+
+function int(value: unknown, min: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new TypeError("Option value must be an integer");
+  }
+  if (value < min) throw new ZmqError("EINVAL");
+  return value;
+}
+
+function bool(value: unknown): boolean {
+  if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
+  return value;
+}
+
+function bytesOrNull(value: unknown): Uint8Array | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === "string") return Buffer.from(value, "utf8");
+  if (value instanceof Uint8Array) return value;
+  throw new TypeError("Option value must be a string or buffer");
+}
+
+function define(targets: Target[], name: string, desc: PropertyDescriptor) {
+  for (const target of targets) {
+    Object.defineProperty(target.prototype, name, {
+      ...desc,
+      configurable: true,
+      enumerable: false,
+    });
+  }
+}
+
+/** An option kept by the node layer (integer). */
+function coreInt(targets: Target[], name: CoreKey, min: number) {
+  define(targets, name, {
+    get(this: Socket) {
+      return coreOf(this).options[name];
+    },
+    set(this: Socket, value: number) {
+      const core = coreOf(this);
+      if (core.closed) throw new ZmqError("EBADF");
+      (core.options as unknown as Record<string, number>)[name] = int(value, min);
+    },
+  });
+}
+
+function coreBool(targets: Target[], name: CoreKey) {
+  define(targets, name, {
+    get(this: Socket) {
+      return coreOf(this).options[name];
+    },
+    set(this: Socket, value: boolean) {
+      const core = coreOf(this);
+      if (core.closed) throw new ZmqError("EBADF");
+      (core.options as unknown as Record<string, boolean>)[name] = bool(value);
+    },
+  });
+}
+
+/** An option kept by the pattern socket. */
+function patternOpt<K extends keyof PatternOptions>(
+  targets: Target[],
+  name: string,
+  key: K,
+  convert: (value: unknown) => PatternOptions[K],
+  read: (value: PatternOptions[K]) => unknown = (v) => v,
+) {
+  define(targets, name, {
+    get(this: Socket) {
+      return read(coreOf(this).patternOption(key));
+    },
+    set(this: Socket, value: unknown) {
+      coreOf(this).setPatternOption(key, convert(value));
+    },
+  });
+}
+
+/** Options libzmq has but that do nothing here; kept so code that sets them runs. */
+function inert(targets: Target[], name: string, initial: unknown, check: (v: unknown) => unknown) {
+  const values = new WeakMap<object, unknown>();
+  define(targets, name, {
+    get(this: Socket) {
+      return values.has(this) ? values.get(this) : initial;
+    },
+    set(this: Socket, value: unknown) {
+      values.set(this, check(value));
+    },
+  });
+}
+
+// ---- send / receive mixins --------------------------------------------------------
+
+function send(this: Socket, ...args: (MessageLike | MessageLike[])[]): Promise<void> {
+  if (args.length === 0) throw new TypeError("Message must be present");
+  return coreOf(this).send(toFrames(args[0]!));
+}
+
+function receive(this: Socket): Promise<Message[]> {
+  return coreOf(this).receive();
+}
+
+function asyncIterator(this: Socket): AsyncIterator<Message[], undefined> {
+  return {
+    next: async (): Promise<IteratorResult<Message[], undefined>> => {
+      if (this.closed) return { done: true, value: undefined };
+      try {
+        return { done: false, value: await receive.call(this) };
+      } catch (error) {
+        if (this.closed && (error as { code?: string }).code === "EAGAIN") {
+          return { done: true, value: undefined };
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+export function allowSend(targets: Target[]): void {
+  define(targets, "send", { value: send, writable: true });
+}
+
+export function allowReceive(targets: Target[]): void {
+  define(targets, "receive", { value: receive, writable: true });
+  define(targets, Symbol.asyncIterator as unknown as string, {
+    value: asyncIterator,
+    writable: true,
+  });
+}
+
+export const options = { coreInt, coreBool, patternOpt, inert, int, bool, bytesOrNull, define };

@@ -1,0 +1,409 @@
+/**
+ * The concrete socket types, with the options and methods zeromq.js gives each.
+ */
+import type { Context } from "./context";
+import type { Message, MessageLike } from "./message";
+import { allowReceive, allowSend, coreOf, options, Socket, SocketType } from "./socket";
+
+const { coreInt, coreBool, patternOpt, inert, int, bool, bytesOrNull } = options;
+
+/** Options accepted by a socket constructor: its writable properties plus `context`. */
+export type SocketOptions<S> = Partial<
+  { context: Context } & {
+    -readonly [K in keyof S as S[K] extends (...args: never[]) => unknown ? never : K]: S[K];
+  }
+>;
+
+/** A socket that can send. */
+export interface Writable<M extends MessageLike | MessageLike[] = MessageLike | MessageLike[]> {
+  /** ZMQ_SNDBUF (accepted, the OS default is used). */
+  sendBufferSize: number;
+  /** ZMQ_SNDHWM: messages queued per peer before the socket is mute. Default 1000. */
+  sendHighWaterMark: number;
+  /** ZMQ_SNDTIMEO: how long `send` waits (ms); -1 = forever, 0 = fail at once with EAGAIN. */
+  sendTimeout: number;
+  /** ZMQ_MULTICAST_HOPS (accepted; for udp later). */
+  multicastHops: number;
+  send(message: M): Promise<void>;
+}
+
+/** A socket that can receive. */
+export interface Readable<M extends object[] = Message[]> {
+  /** ZMQ_RCVBUF (accepted, the OS default is used). */
+  receiveBufferSize: number;
+  /** ZMQ_RCVHWM: messages queued per peer before reading from it pauses. Default 1000. */
+  receiveHighWaterMark: number;
+  /** ZMQ_RCVTIMEO: how long `receive` waits (ms); -1 = forever, 0 = fail at once with EAGAIN. */
+  receiveTimeout: number;
+  receive(): Promise<M>;
+  [Symbol.asyncIterator](): AsyncIterator<M, undefined>;
+}
+
+/** Options on every socket (declaration merging with the class in socket.ts). */
+declare module "./socket" {
+  interface Socket {
+    /** ZMQ_RECONNECT_IVL (ms); -1 = never reconnect. Default 100. */
+    reconnectInterval: number;
+    /** ZMQ_RECONNECT_IVL_MAX (ms); > 0 enables exponential backoff up to it. */
+    reconnectMaxInterval: number;
+    /** ZMQ_BACKLOG: pending connections a listener queues. Default 100. */
+    backlog: number;
+    /** ZMQ_MAXMSGSIZE: largest frame accepted from a peer (bytes); -1 = no limit. */
+    maxMessageSize: number;
+    /** ZMQ_IMMEDIATE: queue messages only to peers whose handshake is complete. */
+    immediate: boolean;
+    /** ZMQ_IPV6: `tcp://*` binds dual-stack and host names may resolve to IPv6. */
+    ipv6: boolean;
+    /** ZMQ_HANDSHAKE_IVL (ms): a peer must finish its handshake in this time; 0 = no limit. */
+    handshakeInterval: number;
+    /** ZMQ_HEARTBEAT_IVL (ms): send a PING this often; 0 = off. */
+    heartbeatInterval: number;
+    /** ZMQ_HEARTBEAT_TTL (ms): tell peers to drop us after this long without traffic. */
+    heartbeatTimeToLive: number;
+    /** ZMQ_HEARTBEAT_TIMEOUT (ms): drop a peer silent this long after a PING; -1 = the interval. */
+    heartbeatTimeout: number;
+    /** ZMQ_TCP_KEEPALIVE: -1 OS default, 0 off, 1 on. */
+    tcpKeepalive: number;
+    /** ZMQ_TCP_KEEPALIVE_CNT. */
+    tcpKeepaliveCount: number;
+    /** ZMQ_TCP_KEEPALIVE_IDLE (s). */
+    tcpKeepaliveIdle: number;
+    /** ZMQ_TCP_KEEPALIVE_INTVL (s). */
+    tcpKeepaliveInterval: number;
+    /** ZMQ_CONNECT_TIMEOUT (ms). */
+    connectTimeout: number;
+    /** ZMQ_AFFINITY (accepted; there are no I/O threads). */
+    affinity: number;
+    /** ZMQ_RATE (accepted; multicast). */
+    rate: number;
+    /** ZMQ_RECOVERY_IVL (accepted; multicast). */
+    recoveryInterval: number;
+    /** ZMQ_TCP_ACCEPT_FILTER (accepted). */
+    tcpAcceptFilter: string | null;
+    /** ZMQ_ZAP_DOMAIN. */
+    zapDomain: string | null;
+    /** ZMQ_ZAP_ENFORCE_DOMAIN. */
+    zapEnforceDomain: boolean;
+    /** ZMQ_TOS (accepted). */
+    typeOfService: number;
+    /** ZMQ_SOCKS_PROXY (accepted, not used yet). */
+    socksProxy: string | null;
+    /** ZMQ_TCP_MAXRT (accepted). */
+    tcpMaxRetransmitTimeout: number;
+    /** ZMQ_MULTICAST_MAXTPDU (accepted). */
+    multicastMaxTransportDataUnit: number;
+    /** ZMQ_BINDTODEVICE (accepted). */
+    interface: string | null;
+    /** ZMQ_LOOPBACK_FASTPATH (accepted; Windows only in libzmq). */
+    loopbackFastPath: boolean;
+    /** ZMQ_PLAIN_SERVER (PLAIN is not available yet). */
+    plainServer: boolean;
+    /** ZMQ_PLAIN_USERNAME (PLAIN is not available yet). */
+    plainUsername: string | null;
+    /** ZMQ_PLAIN_PASSWORD (PLAIN is not available yet). */
+    plainPassword: string | null;
+  }
+}
+
+const all = [Socket];
+coreInt(all, "reconnectInterval", -1);
+coreInt(all, "reconnectMaxInterval", 0);
+coreInt(all, "backlog", 0);
+coreInt(all, "maxMessageSize", -1);
+coreBool(all, "immediate");
+coreBool(all, "ipv6");
+coreInt(all, "handshakeInterval", 0);
+coreInt(all, "heartbeatInterval", 0);
+coreInt(all, "heartbeatTimeToLive", 0);
+coreInt(all, "heartbeatTimeout", -1);
+coreInt(all, "tcpKeepalive", -1);
+coreInt(all, "tcpKeepaliveCount", -1);
+coreInt(all, "tcpKeepaliveIdle", -1);
+coreInt(all, "tcpKeepaliveInterval", -1);
+coreInt(all, "connectTimeout", 0);
+const intCheck = (v: unknown) => int(v, -1);
+const strCheck = (v: unknown) => {
+  if (v !== null && typeof v !== "string") throw new TypeError("Option value must be a string");
+  return v;
+};
+inert(all, "affinity", 0, (v) => int(v, 0));
+inert(all, "rate", 100, (v) => int(v, 1));
+inert(all, "recoveryInterval", 10000, (v) => int(v, 0));
+inert(all, "tcpAcceptFilter", null, strCheck);
+inert(all, "zapDomain", null, strCheck);
+inert(all, "zapEnforceDomain", false, bool);
+inert(all, "typeOfService", 0, (v) => int(v, 0));
+inert(all, "socksProxy", null, strCheck);
+inert(all, "tcpMaxRetransmitTimeout", 0, (v) => int(v, 0));
+inert(all, "multicastMaxTransportDataUnit", 1500, (v) => int(v, 0));
+inert(all, "interface", null, strCheck);
+inert(all, "loopbackFastPath", false, bool);
+inert(all, "plainServer", false, bool);
+inert(all, "plainUsername", null, strCheck);
+inert(all, "plainPassword", null, strCheck);
+
+// ---- the types ----------------------------------------------------------------------
+
+/** PAIR: one peer, both directions, blocks in mute state. */
+export class Pair extends Socket {
+  constructor(options?: SocketOptions<Pair>) {
+    super(SocketType.Pair, options);
+  }
+}
+export interface Pair extends Writable, Readable {}
+
+/** PUB: fans messages out to matching subscribers; drops for a peer at its HWM. */
+export class Publisher extends Socket {
+  constructor(options?: SocketOptions<Publisher>) {
+    super(SocketType.Publisher, options);
+  }
+}
+export interface Publisher extends Writable {
+  /** ZMQ_XPUB_NODROP: `send` waits (EAGAIN on timeout) instead of dropping at the HWM. */
+  noDrop: boolean;
+  /** ZMQ_CONFLATE: keep only the newest message. */
+  conflate: boolean;
+  /** ZMQ_INVERT_MATCHING: send to the peers that do *not* match. */
+  invertMatching: boolean;
+}
+
+/** SUB: receives what matches its subscriptions (none at first). */
+export class Subscriber extends Socket {
+  constructor(options?: SocketOptions<Subscriber>) {
+    super(SocketType.Subscriber, options);
+  }
+
+  /** Subscribes to topic prefixes; no argument subscribes to everything. */
+  subscribe(...prefixes: Array<Buffer | string>): void {
+    const core = coreOf(this);
+    if (prefixes.length === 0) core.subscribe("", true);
+    for (const prefix of prefixes) core.subscribe(prefix, true);
+  }
+
+  /** Removes one subscription per prefix; no argument removes the "everything" one. */
+  unsubscribe(...prefixes: Array<Buffer | string>): void {
+    const core = coreOf(this);
+    if (prefixes.length === 0) core.subscribe("", false);
+    for (const prefix of prefixes) core.subscribe(prefix, false);
+  }
+}
+export interface Subscriber extends Readable {
+  /** ZMQ_CONFLATE. */
+  conflate: boolean;
+  /** ZMQ_INVERT_MATCHING: keep the messages that do *not* match. */
+  invertMatching: boolean;
+}
+
+/** REQ: strict request/reply; a second send before the reply fails with EFSM. */
+export class Request extends Socket {
+  constructor(options?: SocketOptions<Request>) {
+    super(SocketType.Request, options);
+  }
+}
+export interface Request extends Readable, Writable {
+  /** ZMQ_ROUTING_ID. */
+  routingId: string | null;
+  /** ZMQ_PROBE_ROUTER. */
+  probeRouter: boolean;
+  /** ZMQ_REQ_CORRELATE. */
+  correlate: boolean;
+  /** ZMQ_REQ_RELAXED. */
+  relaxed: boolean;
+}
+
+/** REP: answers requests, echoing their envelope. */
+export class Reply extends Socket {
+  constructor(options?: SocketOptions<Reply>) {
+    super(SocketType.Reply, options);
+  }
+}
+export interface Reply extends Readable, Writable {
+  /** ZMQ_ROUTING_ID. */
+  routingId: string | null;
+}
+
+/** DEALER: round-robin out, fair-queue in, no envelope handling. */
+export class Dealer extends Socket {
+  constructor(options?: SocketOptions<Dealer>) {
+    super(SocketType.Dealer, options);
+  }
+}
+export interface Dealer extends Readable, Writable {
+  /** ZMQ_ROUTING_ID. */
+  routingId: string | null;
+  /** ZMQ_PROBE_ROUTER. */
+  probeRouter: boolean;
+  /** ZMQ_CONFLATE. */
+  conflate: boolean;
+}
+
+export interface RouterConnectOptions {
+  /** ZMQ_CONNECT_ROUTING_ID: the routing id this socket gives the peer of this connection. */
+  routingId?: string;
+}
+
+/** ROUTER: addresses peers by routing id (the first frame). */
+export class Router extends Socket {
+  constructor(options?: SocketOptions<Router>) {
+    super(SocketType.Router, options);
+  }
+
+  override connect(address: string, options: RouterConnectOptions = {}): void {
+    const id = options.routingId === undefined ? undefined : bytesOrNull(options.routingId);
+    coreOf(this).connect(address, id);
+  }
+}
+export interface Router extends Readable, Writable {
+  /** ZMQ_ROUTING_ID. */
+  routingId: string | null;
+  /** ZMQ_ROUTER_MANDATORY: unroutable messages fail with EHOSTUNREACH. */
+  mandatory: boolean;
+  /** ZMQ_PROBE_ROUTER. */
+  probeRouter: boolean;
+  /** ZMQ_ROUTER_HANDOVER. */
+  handover: boolean;
+}
+
+/** PULL: fair-queues messages from pushers. */
+export class Pull extends Socket {
+  constructor(options?: SocketOptions<Pull>) {
+    super(SocketType.Pull, options);
+  }
+}
+export interface Pull extends Readable {
+  /** ZMQ_CONFLATE. */
+  conflate: boolean;
+}
+
+/** PUSH: round-robins messages to pullers; blocks in mute state. */
+export class Push extends Socket {
+  constructor(options?: SocketOptions<Push>) {
+    super(SocketType.Push, options);
+  }
+}
+export interface Push extends Writable {
+  /** ZMQ_CONFLATE. */
+  conflate: boolean;
+}
+
+/** XPUB: a publisher that receives subscriptions as `\x01topic` / `\x00topic` messages. */
+export class XPublisher extends Socket {
+  constructor(options?: SocketOptions<XPublisher>) {
+    super(SocketType.XPublisher, options);
+  }
+
+  /** ZMQ_XPUB_VERBOSE / ZMQ_XPUB_VERBOSER as one setting. */
+  set verbosity(value: null | "allSubs" | "allSubsUnsubs") {
+    const core = coreOf(this);
+    if (value === null) {
+      core.setPatternOption("xpubVerbose", false);
+    } else if (value === "allSubs") {
+      core.setPatternOption("xpubVerbose", true);
+    } else if (value === "allSubsUnsubs") {
+      core.setPatternOption("xpubVerboser", true);
+    } else {
+      throw new TypeError('verbosity must be null, "allSubs" or "allSubsUnsubs"');
+    }
+  }
+
+  /** In manual mode: forward a subscription upstream (ZMQ_SUBSCRIBE on an XPUB). */
+  subscribe(...prefixes: Array<Buffer | string>): void {
+    for (const prefix of prefixes.length === 0 ? [""] : prefixes)
+      coreOf(this).subscribe(prefix, true);
+  }
+
+  unsubscribe(...prefixes: Array<Buffer | string>): void {
+    for (const prefix of prefixes.length === 0 ? [""] : prefixes)
+      coreOf(this).subscribe(prefix, false);
+  }
+}
+export interface XPublisher extends Readable, Writable {
+  /** ZMQ_XPUB_NODROP. */
+  noDrop: boolean;
+  /** ZMQ_XPUB_MANUAL. */
+  manual: boolean;
+  /** ZMQ_XPUB_WELCOME_MSG. */
+  welcomeMessage: string | null;
+  /** ZMQ_INVERT_MATCHING. */
+  invertMatching: boolean;
+}
+
+/** XSUB: a subscriber whose subscriptions are messages it sends (`\x01topic`). */
+export class XSubscriber extends Socket {
+  constructor(options?: SocketOptions<XSubscriber>) {
+    super(SocketType.XSubscriber, options);
+  }
+}
+export interface XSubscriber extends Readable, Writable {}
+
+export interface StreamConnectOptions {
+  /** ZMQ_CONNECT_ROUTING_ID for this connection. */
+  routingId?: string;
+}
+
+/** STREAM: raw TCP; messages are `[routingId, data]`. */
+export class Stream extends Socket {
+  constructor(options?: SocketOptions<Stream>) {
+    super(SocketType.Stream, options);
+  }
+
+  override connect(address: string, options: StreamConnectOptions = {}): void {
+    const id = options.routingId === undefined ? undefined : bytesOrNull(options.routingId);
+    coreOf(this).connect(address, id);
+  }
+}
+export interface Stream extends Readable<[Message, Message]>, Writable<[MessageLike, MessageLike]> {
+  /** ZMQ_STREAM_NOTIFY: deliver `[id, ""]` on connect and disconnect. Default true. */
+  notify: boolean;
+}
+
+// ---- which socket has what ------------------------------------------------------------
+
+const writables = [
+  Pair,
+  Publisher,
+  Request,
+  Reply,
+  Dealer,
+  Router,
+  Push,
+  XPublisher,
+  XSubscriber,
+  Stream,
+];
+const readables = [
+  Pair,
+  Subscriber,
+  Request,
+  Reply,
+  Dealer,
+  Router,
+  Pull,
+  XPublisher,
+  XSubscriber,
+  Stream,
+];
+allowSend(writables);
+allowReceive(readables);
+
+patternOpt(writables, "sendHighWaterMark", "sendHighWaterMark", (v) => int(v, 0));
+coreInt(writables, "sendTimeout", -1);
+inert(writables, "sendBufferSize", -1, intCheck);
+inert(writables, "multicastHops", 1, intCheck);
+patternOpt(readables, "receiveHighWaterMark", "receiveHighWaterMark", (v) => int(v, 0));
+coreInt(readables, "receiveTimeout", -1);
+inert(readables, "receiveBufferSize", -1, intCheck);
+
+const idRead = (v: Uint8Array | undefined) => (v === undefined ? null : Buffer.from(v).toString());
+patternOpt([Request, Reply, Router, Dealer], "routingId", "routingId", bytesOrNull, idRead);
+patternOpt([Router], "mandatory", "routerMandatory", bool);
+patternOpt([Router], "handover", "routerHandover", bool);
+patternOpt([Router, Dealer, Request], "probeRouter", "probeRouter", bool);
+patternOpt([Request], "correlate", "correlate", bool);
+patternOpt([Request], "relaxed", "relaxed", bool);
+patternOpt([Pull, Push, Subscriber, Publisher, Dealer], "conflate", "conflate", bool);
+patternOpt([XPublisher, Publisher], "noDrop", "xpubNoDrop", bool);
+patternOpt([XPublisher], "manual", "xpubManual", bool);
+patternOpt([XPublisher], "welcomeMessage", "xpubWelcomeMessage", bytesOrNull, idRead);
+patternOpt([Stream], "notify", "streamNotify", bool);
+patternOpt([Publisher, Subscriber, XPublisher], "invertMatching", "invertMatching", bool);
