@@ -478,7 +478,9 @@ describe("properties", () => {
           expect(trie.size).toBe(model.size);
         }
         const listed: string[] = [];
-        trie.forEach((topicBytes) => listed.push(bytesKey(topicBytes)));
+        trie.forEach((topicBytes) => {
+          listed.push(bytesKey(topicBytes));
+        });
         expect(listed.sort()).toEqual([...model.keys()].sort());
       }),
       { numRuns: runs(300) },

@@ -186,7 +186,9 @@ describe("SubscriptionTrie", () => {
     trie.add(enc("b"));
     trie.add(enc("a"));
     const topics: string[] = [];
-    trie.forEach((t) => topics.push(new TextDecoder().decode(t)));
+    trie.forEach((t) => {
+      topics.push(new TextDecoder().decode(t));
+    });
     expect(topics).toEqual(["a", "b"]);
   });
 });
