@@ -3,7 +3,8 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: ["src/index.ts"],
   format: ["esm", "cjs"],
-  dts: true,
+  // The project tsconfig is composite (for `tsc -b`); tsup's dts pass builds a one-entry program.
+  dts: { compilerOptions: { composite: false } },
   sourcemap: true,
   clean: true,
   target: "node20",
