@@ -119,6 +119,7 @@ export class IpcTransport
       const listener = await NetListener.listen(server, {
         listen: { path, backlog: options.backlog ?? 100 },
         address: endpoint,
+        ref: options.ref,
         signal,
         wrap: wrapAs(resolved, display),
         resolveEndpoint: () => resolved,
@@ -153,6 +154,7 @@ export class IpcTransport
     const resolved = `ipc://${parsed.display}`;
     return new Promise<StreamConnection>((resolve, reject) => {
       const socket = netConnect({ path: parsed.path, allowHalfOpen: true });
+      if (options.ref === false) socket.unref();
       const done = () => {
         offAbort();
         socket.off("error", onError);

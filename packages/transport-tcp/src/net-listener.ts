@@ -22,6 +22,8 @@ export interface NetListenOptions {
   /** Runs after the server stopped listening (e.g. to remove a temp directory). */
   cleanup?: () => void | Promise<void>;
   signal?: AbortSignal | undefined;
+  /** `false`: the server and its accepted sockets do not keep the event loop alive. */
+  ref?: boolean | undefined;
 }
 
 /** A `Listener` over a `net.Server` (TCP or Unix domain). */
@@ -38,7 +40,10 @@ export class NetListener implements Listener<StreamConnection> {
     this.#server = server;
     this.endpoint = endpoint;
     this.#cleanup = options.cleanup;
+    const ref = options.ref ?? true;
+    if (!ref) server.unref();
     server.on("connection", (socket: Socket) => {
+      if (!ref) socket.unref();
       const connection = options.wrap(socket);
       const callback = this.#onConnection;
       if (callback === undefined) this.#held.push(connection);

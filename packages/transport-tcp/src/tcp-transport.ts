@@ -77,6 +77,7 @@ export class TcpTransport
     return NetListener.listen(server, {
       listen: { host, port: parsed.port, backlog: options.backlog ?? 100, ipv6Only: false },
       address: endpoint,
+      ref: options.ref,
       signal: options.signal,
       wrap,
       resolveEndpoint: (bound) => {
@@ -110,6 +111,7 @@ export class TcpTransport
         keepAlive: options.keepAlive ?? false,
         keepAliveInitialDelay: options.keepAliveIdle ?? 0,
       });
+      if (options.ref === false) socket.unref();
       const done = () => {
         offAbort();
         socket.off("error", onError);

@@ -5,12 +5,20 @@ import type { TransportError } from "./transport-error";
 export interface BindOptions {
   /** Aborting rejects a pending bind with ECANCELED. */
   signal?: AbortSignal;
+  /**
+   * Whether the listener and the connections it accepts keep the Node.js event
+   * loop alive (default true). `false` unrefs them, so an idle socket does not
+   * hold the process open (as with libzmq, whose I/O threads are not libuv handles).
+   */
+  ref?: boolean;
 }
 
 /** Options every `connect` accepts. Transports extend this. */
 export interface ConnectOptions {
   /** Aborting rejects a pending connect with ECANCELED (and drops the half-made connection). */
   signal?: AbortSignal;
+  /** Whether the connection (and the attempt) keeps the Node.js event loop alive (default true). */
+  ref?: boolean;
 }
 
 /** A bound endpoint accepting connections. */
