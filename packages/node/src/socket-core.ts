@@ -155,6 +155,8 @@ export class SocketCore {
     const o = this.options;
     return {
       signal,
+      // Idle sockets do not hold the process open; pending operations do (Context._hold).
+      ref: false,
       ipv6: o.ipv6,
       noDelay: true,
       ...(o.tcpKeepalive === 1 && { keepAlive: true }),
@@ -167,6 +169,7 @@ export class SocketCore {
   bindOptions(): Record<string, unknown> {
     const o = this.options;
     return {
+      ref: false,
       ipv6: o.ipv6,
       backlog: o.backlog,
       noDelay: true,
