@@ -79,6 +79,7 @@ export abstract class Session implements PipeHandler {
   /** A message the pipe refused (full): delivered first once it has room. */
   protected stalled: Uint8Array[] | undefined;
   #pumpScheduled = false;
+  #pumping = false;
   #lingering = false;
 
   constructor(owner: SessionOwner, endpoint: string) {
@@ -116,9 +117,11 @@ export abstract class Session implements PipeHandler {
 
   terminated(): void {
     // The socket end went away (close/disconnect): everything it left was read.
+    // This can fire inside pipe.read() during a pump, before the last message
+    // read has been written out: then the pump ends the connection when done.
     this.pipe = undefined;
     this.#lingering = true;
-    this.flushAndEnd();
+    if (!this.#pumping) this.flushAndEnd();
   }
 
   /** Writes one inbound message into the pipe; false = pipe full, stop reading. */
@@ -138,8 +141,20 @@ export abstract class Session implements PipeHandler {
 
   readonly #runPump = (): void => {
     this.#pumpScheduled = false;
-    if (!this.ended) this.pump();
+    this.pumpNow();
   };
+
+  /** Runs `pump`, then ends the connection if the pipe terminated meanwhile. */
+  protected pumpNow(): void {
+    if (this.ended) return;
+    this.#pumping = true;
+    try {
+      this.pump();
+    } finally {
+      this.#pumping = false;
+    }
+    if (this.#lingering && !this.ended) this.flushAndEnd();
+  }
 
   get lingering(): boolean {
     return this.#lingering;
@@ -204,11 +219,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
 
   drain(): void {
     this.#writeBlocked = false;
-    if (this.lingering) {
-      this.flushAndEnd();
-      return;
-    }
-    this.pump();
+    this.pumpNow();
   }
 
   end(): void {
@@ -367,8 +378,7 @@ export class RawSession extends Session implements StreamHandler {
 
   drain(): void {
     this.#writeBlocked = false;
-    if (this.lingering) this.flushAndEnd();
-    else this.pump();
+    this.pumpNow();
   }
 
   end(): void {
@@ -478,8 +488,7 @@ export class InprocSession extends Session implements MessageHandler {
 
   drain(): void {
     this.#blocked = false;
-    if (this.lingering) this.flushAndEnd();
-    else this.pump();
+    this.pumpNow();
   }
 
   close(error?: TransportError): void {
