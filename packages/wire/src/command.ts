@@ -230,7 +230,7 @@ function malformed(message: string, protocolError: number): WireError {
  * Topics, contexts, groups and metadata values are zero-copy views into `body`.
  * HELLO, WELCOME, INITIATE, MESSAGE and unknown commands come back as "other".
  * Returns a `WireError` ("malformed-command") for a truncated name, bad READY
- * metadata, a PING without its 2-byte TTL or with a context over 16 bytes, an ERROR
+ * metadata, a PING without its 2-byte TTL (a longer context is cut to 16 bytes), an ERROR
  * reason overrunning the body, or a JOIN/LEAVE group over 255 bytes.
  */
 export function decodeCommand(body: Uint8Array): Command | WireError {
@@ -274,13 +274,9 @@ export function decodeCommand(body: Uint8Array): Command | WireError {
           ProtocolError.ZMTP_MALFORMED_COMMAND_UNSPECIFIED,
         );
       }
-      if (data.length - 2 > MAX_PING_CONTEXT) {
-        return malformed(
-          `PING context longer than ${MAX_PING_CONTEXT} bytes`,
-          ProtocolError.ZMTP_MALFORMED_COMMAND_UNSPECIFIED,
-        );
-      }
-      return { type: "ping", ttl: (data[0]! << 8) | data[1]!, context: data.subarray(2) };
+      // A longer context is cut to 16 bytes, as libzmq does before echoing it in PONG.
+      const end = Math.min(data.length, 2 + MAX_PING_CONTEXT);
+      return { type: "ping", ttl: (data[0]! << 8) | data[1]!, context: data.subarray(2, end) };
     }
     case "PONG":
       return { type: "pong", context: data };
