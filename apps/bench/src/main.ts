@@ -1,0 +1,661 @@
+/**
+ * Side-by-side benchmark: @zmq/node ("ours") against the zeromq npm package
+ * (zeromq.js v6 over libzmq 4.3.5), same run, same code (worker.ts), alternating
+ * implementations round by round. Prints a table of medians and the ratio
+ * ours/zeromq.js and writes bench-results.json with every raw number.
+ *
+ *   pnpm --filter @zmq/bench bench [-- --quick] [--only tcp-throughput,latency] [--rounds 5]
+ *
+ * See README.md for the cases and flags.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+import { IMPLS, type ImplName } from "./impl";
+import type { Command, Params, Report, Role } from "./protocol";
+import { median } from "./stats";
+
+// ---- command line ---------------------------------------------------------------------
+
+const GROUPS = [
+  "tcp-throughput",
+  "ipc-throughput",
+  "inproc-throughput",
+  "latency",
+  "fanout",
+  "pub-memory",
+  "idle-connections",
+] as const;
+
+interface Config {
+  quick: boolean;
+  rounds: number;
+  durationMs: number;
+  sizes: number[];
+  only: string[];
+  impls: ImplName[];
+  pubMessages: number;
+  connections: number;
+  out: string;
+  profile: string | undefined;
+}
+
+function parseArgs(argv: string[]): Config {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") continue;
+    if (!arg.startsWith("--")) throw new Error(`unexpected argument ${arg}`);
+    const eq = arg.indexOf("=");
+    if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
+    else if (["quick", "help"].includes(arg.slice(2))) flags.set(arg.slice(2), "true");
+    else flags.set(arg.slice(2), argv[++i] ?? "");
+  }
+  if (flags.has("help")) {
+    console.log(
+      [
+        "usage: pnpm --filter @zmq/bench bench -- [flags]",
+        "  --quick               16 B and 64 KiB only, 1 round, 0.5 s runs, smaller memory cases",
+        `  --only a,b            groups or case-id substrings: ${GROUPS.join(", ")}`,
+        "  --rounds N            rounds per case (default 3; memory cases run once)",
+        "  --duration MS         length of one throughput/latency measurement (default 1000)",
+        "  --impl ours|zeromq    run one implementation only",
+        "  --messages N          sends in the pub-memory case (default 10,000,000)",
+        "  --connections N       connections in the idle-connections case (default 10,000)",
+        "  --out FILE            results file (default bench-results.json in apps/bench)",
+        "  --profile DIR         write .cpuprofile files of our workers into DIR",
+      ].join("\n"),
+    );
+    process.exit(0);
+  }
+  const quick = flags.has("quick");
+  const num = (name: string, fallback: number) => {
+    const value = flags.get(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} needs a positive number`);
+    return n;
+  };
+  const impl = flags.get("impl");
+  return {
+    quick,
+    rounds: num("rounds", quick ? 1 : 3),
+    durationMs: num("duration", quick ? 500 : 1000),
+    sizes: quick ? [16, 65536] : [16, 256, 1024, 65536, 1048576],
+    only: (flags.get("only") ?? "").split(",").filter((s) => s !== ""),
+    impls: impl === undefined ? [...IMPLS] : IMPLS.filter((i) => i === impl),
+    pubMessages: num("messages", quick ? 1_000_000 : 10_000_000),
+    connections: num("connections", quick ? 1000 : 10_000),
+    out: flags.get("out") ?? fileURLToPath(new URL("../bench-results.json", import.meta.url)),
+    profile: flags.get("profile"),
+  };
+}
+
+const config = parseArgs(process.argv.slice(2));
+
+// ---- worker processes ----------------------------------------------------------------
+
+const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
+const live = new Set<Child>();
+
+class Child {
+  readonly proc: ChildProcess;
+  readonly #inbox: Report[] = [];
+  #wake: (() => void) | undefined;
+  #stderr = "";
+  #exit: string | undefined;
+  progress: Report | undefined;
+
+  constructor(role: Role, impl: ImplName, params: Params, fdLimit?: number) {
+    const execArgv = [...process.execArgv, "--expose-gc"];
+    if (config.profile !== undefined && impl === "ours" && role !== "raw-clients") {
+      execArgv.push("--cpu-prof", `--cpu-prof-dir=${config.profile}`);
+    }
+    const args = [...execArgv, WORKER, role, impl, JSON.stringify(params)];
+    const stdio: ["ignore", "inherit", "pipe", "ipc"] = ["ignore", "inherit", "pipe", "ipc"];
+    this.proc =
+      fdLimit === undefined
+        ? spawn(process.execPath, args, { stdio })
+        : spawn(
+            "bash",
+            ["-c", `ulimit -n ${fdLimit} && exec "$0" "$@"`, process.execPath, ...args],
+            {
+              stdio,
+            },
+          );
+    live.add(this);
+    this.proc.stderr?.on("data", (chunk: Buffer) => {
+      this.#stderr = (this.#stderr + chunk.toString()).slice(-4000);
+    });
+    this.proc.on("message", (message: Report) => {
+      if (message.type === "progress") this.progress = message;
+      else this.#inbox.push(message);
+      this.#wake?.();
+    });
+    this.proc.on("exit", (code, signal) => {
+      this.#exit = `${role} (${impl}) exited with ${signal ?? code}: ${this.#stderr.trim()}`;
+      live.delete(this);
+      this.#wake?.();
+    });
+  }
+
+  send(command: Command): void {
+    this.proc.send(command);
+  }
+
+  /** The next report of `type`; rejects on a worker error or exit. */
+  async wait<T extends Report["type"]>(type: T): Promise<Extract<Report, { type: T }>> {
+    for (;;) {
+      const i = this.#inbox.findIndex((m) => m.type === type || m.type === "error");
+      if (i >= 0) {
+        const message = this.#inbox.splice(i, 1)[0]!;
+        if (message.type === "error") throw new Error(message.message);
+        return message as Extract<Report, { type: T }>;
+      }
+      if (this.#exit !== undefined) throw new Error(this.#exit);
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+      this.#wake = undefined;
+    }
+  }
+
+  /** Ends the process: SIGKILL, or a graceful exit first when profiling. */
+  async kill(): Promise<void> {
+    if (this.#exit !== undefined) return;
+    const exited = new Promise<void>((resolve) => this.proc.once("exit", () => resolve()));
+    if (config.profile !== undefined && this.proc.connected) {
+      this.proc.disconnect(); // worker exits on disconnect, writing its profile
+      await Promise.race([exited, sleep(3000)]);
+    }
+    if (this.#exit === undefined) {
+      this.proc.kill("SIGKILL");
+      await exited;
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Runs a measurement with a deadline, always ending the processes it started. */
+async function measure<T>(
+  timeoutMs: number,
+  body: (
+    spawnChild: (role: Role, impl: ImplName, params: Params, fdLimit?: number) => Child,
+  ) => Promise<T>,
+): Promise<T> {
+  const children: Child[] = [];
+  const spawnChild = (role: Role, impl: ImplName, params: Params, fdLimit?: number) => {
+    const child = new Child(role, impl, params, fdLimit);
+    children.push(child);
+    return child;
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const progress = children
+        .map((c) => c.progress)
+        .filter((p) => p !== undefined)
+        .map((p) => JSON.stringify(p))
+        .join(" ");
+      reject(new Error(`timeout after ${timeoutMs / 1000} s ${progress}`.trim()));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([body(spawnChild), timeout]);
+  } finally {
+    clearTimeout(timer);
+    await Promise.all(children.map((c) => c.kill()));
+  }
+}
+
+// ---- cases ---------------------------------------------------------------------------------
+
+type Raw = Record<string, unknown>;
+
+interface Metric {
+  name: string;
+  unit: string;
+  better: "higher" | "lower";
+  pick: (raw: Raw) => number;
+  /** Ratio ours/zeromq.js target, for the table. */
+  target?: { op: ">=" | "<="; ratio: number };
+  /** Absolute target on our value. */
+  limit?: { op: "<="; value: number; label: string };
+}
+
+interface Case {
+  id: string;
+  group: (typeof GROUPS)[number];
+  rounds: number;
+  timeoutMs: number;
+  metrics: Metric[];
+  run: (impl: ImplName) => Promise<Raw>;
+}
+
+let ipcCounter = 0;
+function ipcEndpoint(): string {
+  const path = `/tmp/zmq-bench-${process.pid}-${ipcCounter++}.ipc`;
+  if (existsSync(path)) rmSync(path);
+  return `ipc://${path}`;
+}
+
+function sizeLabel(size: number): string {
+  if (size >= 1048576) return `${size / 1048576} MiB`;
+  if (size >= 1024) return `${size / 1024} KiB`;
+  return `${size} B`;
+}
+
+const num = (raw: Raw, ...path: string[]) => {
+  let value: unknown = raw;
+  for (const key of path) value = (value as Raw)[key];
+  return Number(value);
+};
+
+function throughputCase(transport: "tcp" | "ipc" | "inproc", size: number): Case {
+  // 1 MiB messages: a 100-message HWM keeps up to 2 x 1000 MiB from queueing on each side.
+  const highWaterMark = size >= 1048576 ? 100 : undefined;
+  const params: Params = { size, durationMs: config.durationMs };
+  if (highWaterMark !== undefined) params.highWaterMark = highWaterMark;
+  const target =
+    transport === "tcp" && size === 16
+      ? { op: ">=" as const, ratio: 5 }
+      : transport === "tcp" && size === 65536
+        ? { op: ">=" as const, ratio: 1 }
+        : transport === "inproc" && size === 16
+          ? { op: ">=" as const, ratio: 10 }
+          : undefined;
+  const metric: Metric = {
+    name: "throughput",
+    unit: "msg/s",
+    better: "higher",
+    pick: (raw) => num(raw, "receiver", "rate"),
+  };
+  if (target) metric.target = target;
+  return {
+    id: `${transport}-throughput ${sizeLabel(size)}`,
+    group: `${transport}-throughput`,
+    rounds: config.rounds,
+    timeoutMs: config.durationMs + 30_000,
+    metrics: [metric],
+    run: (impl) =>
+      measure(config.durationMs + 30_000, async (spawnChild) => {
+        if (transport === "inproc") {
+          const both = spawnChild("inproc-throughput", impl, params);
+          await both.wait("ready");
+          both.send({ cmd: "go" });
+          const result = await both.wait("result");
+          return { receiver: result };
+        }
+        const endpoint = transport === "tcp" ? "tcp://127.0.0.1:*" : ipcEndpoint();
+        const receiver = spawnChild("pull", impl, { ...params, endpoint });
+        const ready = await receiver.wait("ready");
+        const sender = spawnChild("push", impl, { ...params, endpoint: ready.endpoint! });
+        await sender.wait("ready");
+        sender.send({ cmd: "go" });
+        const received = await receiver.wait("result");
+        const sent = await sender.wait("result");
+        return { receiver: received, sender: sent };
+      }),
+  };
+}
+
+function latencyCase(transport: "tcp" | "ipc" | "inproc"): Case {
+  const params: Params = { size: 16, durationMs: config.durationMs };
+  const medianMetric: Metric = {
+    name: "round-trip median",
+    unit: "µs",
+    better: "lower",
+    pick: (raw) => num(raw, "medianUs"),
+  };
+  if (transport === "tcp") medianMetric.target = { op: "<=", ratio: 0.7 };
+  return {
+    id: `${transport}-latency 16 B`,
+    group: "latency",
+    rounds: config.rounds,
+    timeoutMs: config.durationMs + 30_000,
+    metrics: [
+      medianMetric,
+      { name: "round-trip p99", unit: "µs", better: "lower", pick: (raw) => num(raw, "p99Us") },
+    ],
+    run: (impl) =>
+      measure(config.durationMs + 30_000, async (spawnChild) => {
+        if (transport === "inproc") {
+          const both = spawnChild("inproc-latency", impl, params);
+          await both.wait("ready");
+          both.send({ cmd: "go" });
+          return await both.wait("result");
+        }
+        const endpoint = transport === "tcp" ? "tcp://127.0.0.1:*" : ipcEndpoint();
+        const server = spawnChild("rep", impl, { endpoint });
+        const ready = await server.wait("ready");
+        const client = spawnChild("req", impl, { ...params, endpoint: ready.endpoint! });
+        await client.wait("ready");
+        client.send({ cmd: "go" });
+        return await client.wait("result");
+      }),
+  };
+}
+
+function fanoutCase(): Case {
+  const subscribers = 10;
+  const params: Params = { size: 16, durationMs: config.durationMs, subscribers };
+  return {
+    id: `tcp-fanout 16 B to ${subscribers} SUB`,
+    group: "fanout",
+    rounds: config.rounds,
+    timeoutMs: config.durationMs + 30_000,
+    metrics: [
+      {
+        name: "delivered (sum over SUBs)",
+        unit: "msg/s",
+        better: "higher",
+        pick: (raw) => num(raw, "subscribers", "rate"),
+      },
+      {
+        name: "published",
+        unit: "msg/s",
+        better: "higher",
+        pick: (raw) => num(raw, "publisher", "rate"),
+      },
+    ],
+    run: (impl) =>
+      measure(config.durationMs + 30_000, async (spawnChild) => {
+        const pub = spawnChild("fanout-pub", impl, { ...params, endpoint: "tcp://127.0.0.1:*" });
+        const ready = await pub.wait("ready");
+        const subs = spawnChild("fanout-subs", impl, { ...params, endpoint: ready.endpoint! });
+        await subs.wait("ready");
+        pub.send({ cmd: "go" });
+        const publisher = await pub.wait("result");
+        const received = await subs.wait("result");
+        return { publisher, subscribers: received };
+      }),
+  };
+}
+
+function pubMemoryCase(): Case {
+  const messages = config.pubMessages;
+  const timeoutMs = 240_000;
+  return {
+    id: `pub-memory ${messages / 1e6}M x 16 B, 1 stalled SUB`,
+    group: "pub-memory",
+    rounds: 1,
+    timeoutMs,
+    metrics: [
+      {
+        name: "publisher RSS after",
+        unit: "MB",
+        better: "lower",
+        pick: (raw) => num(raw, "publisher", "after", "rss") / 1e6,
+      },
+      {
+        name: "publisher RSS growth",
+        unit: "MB",
+        better: "lower",
+        pick: (raw) =>
+          (num(raw, "publisher", "after", "rss") - num(raw, "publisher", "before", "rss")) / 1e6,
+      },
+      {
+        name: "stalled SUB RSS",
+        unit: "MB",
+        better: "lower",
+        pick: (raw) => num(raw, "subscriber", "rss") / 1e6,
+      },
+      {
+        name: "time for the sends",
+        unit: "s",
+        better: "lower",
+        pick: (raw) => num(raw, "publisher", "seconds"),
+      },
+    ],
+    run: (impl) =>
+      measure(timeoutMs, async (spawnChild) => {
+        const pub = spawnChild("pub-memory", impl, {
+          endpoint: "tcp://127.0.0.1:*",
+          messages,
+          size: 16,
+        });
+        const ready = await pub.wait("ready");
+        const sub = spawnChild("stalled-sub", impl, { endpoint: ready.endpoint! });
+        await sub.wait("ready");
+        pub.send({ cmd: "go" });
+        const publisher = await pub.wait("result");
+        sub.send({ cmd: "measure" });
+        const subscriber = await sub.wait("result");
+        if (publisher.aborted) throw new Error(`RSS limit hit: ${JSON.stringify(publisher)}`);
+        return { publisher, subscriber };
+      }),
+  };
+}
+
+function fdLimit(): number {
+  try {
+    return Number(execFileSync("bash", ["-c", "ulimit -n"]).toString().trim());
+  } catch {
+    return 1024;
+  }
+}
+
+function idleConnectionsCase(): Case {
+  const connections = config.connections;
+  const timeoutMs = 180_000;
+  const needed = connections + 1000;
+  const limit = fdLimit();
+  // Raise the soft limit for the children only when it is too low.
+  const raise = Number.isFinite(limit) && limit < needed ? 65536 : undefined;
+  return {
+    id: `idle-connections ${connections} tcp to 1 ROUTER`,
+    group: "idle-connections",
+    rounds: 1,
+    timeoutMs,
+    metrics: [
+      {
+        name: "ROUTER RSS",
+        unit: "MB",
+        better: "lower",
+        pick: (raw) => num(raw, "router", "after", "rss") / 1e6,
+        limit: { op: "<=", value: 200, label: "< 200 MB" },
+      },
+      {
+        name: "ROUTER RSS growth",
+        unit: "MB",
+        better: "lower",
+        pick: (raw) =>
+          (num(raw, "router", "after", "rss") - num(raw, "router", "before", "rss")) / 1e6,
+      },
+      {
+        name: "time to connect all",
+        unit: "s",
+        better: "lower",
+        pick: (raw) => num(raw, "clients", "seconds"),
+      },
+    ],
+    run: (impl) =>
+      measure(timeoutMs, async (spawnChild) => {
+        const router = spawnChild("router-idle", impl, { endpoint: "tcp://127.0.0.1:*" }, raise);
+        const ready = await router.wait("ready");
+        const clients = spawnChild(
+          "raw-clients",
+          impl,
+          { endpoint: ready.endpoint!, connections },
+          raise,
+        );
+        const connected = await clients.wait("result");
+        await sleep(500);
+        router.send({ cmd: "measure" });
+        const measured = await router.wait("result");
+        return { router: measured, clients: connected, fdLimit: limit, raisedTo: raise ?? null };
+      }),
+  };
+}
+
+function allCases(): Case[] {
+  const cases: Case[] = [];
+  for (const transport of ["tcp", "ipc", "inproc"] as const) {
+    for (const size of config.sizes) cases.push(throughputCase(transport, size));
+  }
+  for (const transport of ["tcp", "ipc", "inproc"] as const) cases.push(latencyCase(transport));
+  cases.push(fanoutCase(), pubMemoryCase(), idleConnectionsCase());
+  if (config.only.length === 0) return cases;
+  return cases.filter((c) => config.only.some((f) => c.group === f || c.id.includes(f)));
+}
+
+// ---- running and reporting ------------------------------------------------------------------
+
+interface Outcome {
+  impl: ImplName;
+  round: number;
+  raw?: Raw;
+  error?: string;
+}
+
+function format(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return "—";
+  if (unit === "msg/s") {
+    if (value >= 1e6) return `${(value / 1e6).toFixed(2)}M/s`;
+    if (value >= 1e3) return `${(value / 1e3).toFixed(1)}k/s`;
+    return `${value.toFixed(0)}/s`;
+  }
+  if (unit === "µs") return `${value.toFixed(1)} µs`;
+  if (unit === "MB") return `${value.toFixed(1)} MB`;
+  if (unit === "s") return `${value.toFixed(2)} s`;
+  return `${value.toPrecision(4)} ${unit}`;
+}
+
+function throughputBytes(value: number, id: string): string {
+  const match = /(\d+) (B|KiB|MiB)$/.exec(id);
+  if (!match || !Number.isFinite(value)) return "";
+  const size = Number(match[1]) * (match[2] === "MiB" ? 1048576 : match[2] === "KiB" ? 1024 : 1);
+  return ` (${((value * size) / 1e6).toFixed(size >= 1024 ? 0 : 1)} MB/s)`;
+}
+
+async function main() {
+  const cases = allCases();
+  const started = new Date();
+  console.log(
+    `@zmq/node vs zeromq.js ${config.impls.join(" + ")} — ${cases.length} cases, ` +
+      `${config.rounds} round(s), ${config.durationMs} ms each — node ${process.version}, ` +
+      `${cpus()[0]?.model ?? "?"} x${cpus().length}`,
+  );
+  const results: {
+    case: Case;
+    outcomes: Outcome[];
+    metrics: {
+      metric: Metric;
+      values: Record<ImplName, number[]>;
+      medians: Record<ImplName, number>;
+      ratio: number;
+    }[];
+  }[] = [];
+
+  for (const c of cases) {
+    const outcomes: Outcome[] = [];
+    const failed = new Set<ImplName>();
+    for (let round = 0; round < c.rounds; round++) {
+      // Alternate which implementation goes first, round by round.
+      const order = round % 2 === 0 ? config.impls : [...config.impls].reverse();
+      for (const impl of order) {
+        if (failed.has(impl)) continue;
+        const t0 = performance.now();
+        try {
+          const raw = await c.run(impl);
+          outcomes.push({ impl, round, raw });
+          const shown = c.metrics.map((m) => `${m.name} ${format(m.pick(raw), m.unit)}`).join(", ");
+          console.log(`  ${c.id} [${impl} r${round + 1}] ${shown}`);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          outcomes.push({ impl, round, error: message });
+          failed.add(impl); // don't spend more rounds on a case that hangs or crashes
+          console.log(`  ${c.id} [${impl} r${round + 1}] FAILED: ${message.slice(0, 500)}`);
+        }
+        if (performance.now() - t0 < 50) await sleep(50);
+      }
+    }
+    const metrics = c.metrics.map((metric) => {
+      const values = { ours: [] as number[], zeromq: [] as number[] };
+      for (const o of outcomes) if (o.raw) values[o.impl].push(metric.pick(o.raw));
+      const medians = { ours: median(values.ours), zeromq: median(values.zeromq) };
+      return { metric, values, medians, ratio: medians.ours / medians.zeromq };
+    });
+    results.push({ case: c, outcomes, metrics });
+  }
+
+  // Table.
+  const rows: string[][] = [["case", "metric", "ours", "zeromq.js", "ours/zeromq.js", "target"]];
+  for (const r of results) {
+    for (const m of r.metrics) {
+      const failure = (impl: ImplName) => {
+        const error = r.outcomes.find((o) => o.impl === impl && o.error)?.error;
+        return error ? (error.startsWith("timeout") ? "TIMEOUT" : "FAILED") : undefined;
+      };
+      const cell = (impl: ImplName) =>
+        failure(impl) ??
+        format(m.medians[impl], m.metric.unit) +
+          (m.metric.unit === "msg/s" ? throughputBytes(m.medians[impl], r.case.id) : "");
+      let target = "";
+      if (m.metric.target) {
+        const { op, ratio } = m.metric.target;
+        const ok = op === ">=" ? m.ratio >= ratio : m.ratio <= ratio;
+        target = `${op} ${ratio}x ${Number.isFinite(m.ratio) ? (ok ? "ok" : "MISSED") : "?"}`;
+      } else if (m.metric.limit) {
+        const ok = m.medians.ours <= m.metric.limit.value;
+        target = `${m.metric.limit.label} ${Number.isFinite(m.medians.ours) ? (ok ? "ok" : "MISSED") : "?"}`;
+      }
+      rows.push([
+        r.case.id,
+        `${m.metric.name}${m.metric.better === "lower" ? " ↓" : ""}`,
+        cell("ours"),
+        cell("zeromq"),
+        Number.isFinite(m.ratio) ? `${m.ratio.toFixed(2)}x` : "—",
+        target,
+      ]);
+    }
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const line = (row: string[]) =>
+    `| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ")} |`;
+  console.log();
+  console.log(line(rows[0]!));
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const row of rows.slice(1)) console.log(line(row));
+  console.log("\n↓ = lower is better; ratio = ours / zeromq.js (medians over rounds)");
+
+  const json = {
+    date: started.toISOString(),
+    finished: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpu: cpus()[0]?.model ?? "unknown",
+    cpus: cpus().length,
+    memoryBytes: totalmem(),
+    fdLimit: fdLimit(),
+    zeromq: { package: "zeromq@6.8.0", libzmq: "4.3.5" },
+    config: { ...config },
+    cases: results.map((r) => ({
+      id: r.case.id,
+      group: r.case.group,
+      rounds: r.outcomes,
+      metrics: r.metrics.map((m) => ({
+        name: m.metric.name,
+        unit: m.metric.unit,
+        better: m.metric.better,
+        ours: { values: m.values.ours, median: m.medians.ours },
+        zeromq: { values: m.values.zeromq, median: m.medians.zeromq },
+        ratio: Number.isFinite(m.ratio) ? m.ratio : null,
+        target: m.metric.target ?? m.metric.limit ?? null,
+      })),
+    })),
+  };
+  writeFileSync(config.out, `${JSON.stringify(json, null, 2)}\n`);
+  console.log(`raw numbers: ${config.out}`);
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await Promise.all([...live].map((c) => c.kill()));
+  });

@@ -1,0 +1,47 @@
+/** Messages between the harness (main.ts) and its worker processes (worker.ts). */
+
+/** Worker roles; each is one side of a case (see worker.ts). */
+export type Role =
+  | "pull"
+  | "push"
+  | "inproc-throughput"
+  | "rep"
+  | "req"
+  | "inproc-latency"
+  | "fanout-pub"
+  | "fanout-subs"
+  | "stalled-sub"
+  | "pub-memory"
+  | "router-idle"
+  | "raw-clients";
+
+/** Parameters a worker receives as JSON in argv. */
+export interface Params {
+  endpoint?: string;
+  size?: number;
+  durationMs?: number;
+  highWaterMark?: number;
+  subscribers?: number;
+  messages?: number;
+  connections?: number;
+  /** Abort a memory case once RSS passes this many bytes. */
+  rssLimit?: number;
+}
+
+/** Harness → worker. */
+export type Command = { cmd: "go" } | { cmd: "measure" };
+
+/** Worker → harness. */
+export type Report =
+  | { type: "ready"; endpoint?: string; rss?: number }
+  | { type: "progress"; [key: string]: unknown }
+  | { type: "result"; [key: string]: unknown }
+  | { type: "error"; message: string };
+
+/** Memory figures of a process (bytes), after a forced GC where available. */
+export interface MemorySample {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
