@@ -3,5 +3,5 @@ import { shared } from "../../vitest.shared";
 
 export default mergeConfig(
   shared,
-  defineProject({ test: { name: "interop", testTimeout: 30_000, fileParallelism: false } }),
+  defineProject({ test: { name: "interop", testTimeout: 30_000, fileParallelism: true } }),
 );

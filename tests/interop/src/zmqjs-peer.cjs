@@ -1,0 +1,244 @@
+#!/usr/bin/env node
+/**
+ * The libzmq peer for the interop suite, on the `zeromq` npm package (v6,
+ * prebuilt libzmq 4.3.5). Run with `node`; it reads one JSON command per line
+ * on stdin and answers one JSON line per command on stdout, in order. The
+ * protocol is the one `python/peer.py` speaks, so one harness drives both:
+ *
+ *   {"id":1,"op":"socket","type":"DEALER","options":{"ROUTING_ID":"a"}} -> {"id":1,"ok":true,"sock":1}
+ *   {"id":2,"op":"bind","sock":1,"endpoint":"tcp://127.0.0.1:*"}         -> {"id":2,"ok":true,"endpoint":"tcp://127.0.0.1:40001"}
+ *   {"id":3,"op":"send","sock":1,"frames":["aGk="]}                       -> {"id":3,"ok":true}
+ *   {"id":4,"op":"recv","sock":1,"timeout":2000}                          -> {"id":4,"ok":true,"frames":["aGk="]}
+ *
+ * Frames travel base64-encoded. Failures answer {"ok":false,"code":"EAGAIN","error":"…"}.
+ * Options and events use libzmq's names (ROUTING_ID, HANDSHAKE_SUCCEEDED, …).
+ */
+"use strict";
+const zmq = require("zeromq");
+const readline = require("node:readline");
+
+const TYPES = {
+  PAIR: zmq.Pair,
+  PUB: zmq.Publisher,
+  SUB: zmq.Subscriber,
+  REQ: zmq.Request,
+  REP: zmq.Reply,
+  DEALER: zmq.Dealer,
+  ROUTER: zmq.Router,
+  PULL: zmq.Pull,
+  PUSH: zmq.Push,
+  XPUB: zmq.XPublisher,
+  XSUB: zmq.XSubscriber,
+  STREAM: zmq.Stream,
+};
+
+/** libzmq option name -> zeromq.js property (and a value conversion). */
+const OPTIONS = {
+  ROUTING_ID: ["routingId", String],
+  LINGER: ["linger", Number],
+  SNDHWM: ["sendHighWaterMark", Number],
+  RCVHWM: ["receiveHighWaterMark", Number],
+  HEARTBEAT_IVL: ["heartbeatInterval", Number],
+  HEARTBEAT_TIMEOUT: ["heartbeatTimeout", Number],
+  HEARTBEAT_TTL: ["heartbeatTimeToLive", Number],
+  RECONNECT_IVL: ["reconnectInterval", Number],
+  RECONNECT_IVL_MAX: ["reconnectMaxInterval", Number],
+  HANDSHAKE_IVL: ["handshakeInterval", Number],
+  ROUTER_MANDATORY: ["mandatory", Boolean],
+  ROUTER_HANDOVER: ["handover", Boolean],
+  PROBE_ROUTER: ["probeRouter", Boolean],
+  IMMEDIATE: ["immediate", Boolean],
+  XPUB_VERBOSE: ["verbosity", (v) => (v ? "allSubs" : null)],
+  XPUB_VERBOSER: ["verbosity", (v) => (v ? "allSubsUnsubs" : null)],
+  STREAM_NOTIFY: ["notify", Boolean],
+  MAXMSGSIZE: ["maxMessageSize", Number],
+};
+
+/** zeromq.js event type -> libzmq monitor event name. */
+const EVENTS = {
+  accept: "ACCEPTED",
+  "accept:error": "ACCEPT_FAILED",
+  bind: "LISTENING",
+  "bind:error": "BIND_FAILED",
+  connect: "CONNECTED",
+  "connect:delay": "CONNECT_DELAYED",
+  "connect:retry": "CONNECT_RETRIED",
+  close: "CLOSED",
+  "close:error": "CLOSE_FAILED",
+  disconnect: "DISCONNECTED",
+  end: "MONITOR_STOPPED",
+  handshake: "HANDSHAKE_SUCCEEDED",
+  "handshake:error:protocol": "HANDSHAKE_FAILED_PROTOCOL",
+  "handshake:error:auth": "HANDSHAKE_FAILED_AUTH",
+  "handshake:error:other": "HANDSHAKE_FAILED_NO_DETAIL",
+};
+
+const sockets = new Map();
+let nextSock = 1;
+
+function fail(code, message) {
+  const error = new Error(message);
+  error.code = code;
+  return error;
+}
+
+function entry(msg) {
+  const s = sockets.get(msg.sock);
+  if (s === undefined) throw fail("ENOTSOCK", `no socket ${msg.sock}`);
+  return s;
+}
+
+function setOption(s, name, value) {
+  if (name === "SUBSCRIBE" || name === "UNSUBSCRIBE") {
+    const topic = Buffer.from(value, "base64");
+    if (name === "SUBSCRIBE") s.socket.subscribe(topic);
+    else s.socket.unsubscribe(topic);
+    return;
+  }
+  if (name === "CONNECT_ROUTING_ID") {
+    s.connectRoutingId = String(value);
+    return;
+  }
+  const option = OPTIONS[name];
+  if (option === undefined) throw fail("EINVAL", `unknown option ${name}`);
+  s.socket[option[0]] = option[1](value);
+}
+
+function startMonitor(s) {
+  if (s.events !== undefined) return;
+  s.events = [];
+  s.eventWaiters = new Set();
+  const observer = s.socket.events;
+  (async () => {
+    for await (const event of observer) {
+      const item = { event: EVENTS[event.type] ?? event.type, endpoint: event.address ?? "" };
+      if (event.error?.code !== undefined) item.code = event.error.code;
+      if (event.error?.errno !== undefined) item.value = event.error.errno;
+      s.events.push(item);
+      for (const waiter of s.eventWaiters) waiter();
+    }
+  })().catch(() => {});
+}
+
+async function waitEvents(s, msg) {
+  const deadline = Date.now() + (msg.timeout ?? 0);
+  const has = () => msg.wait === undefined || s.events.some((e) => e.event === msg.wait);
+  while (!has() && Date.now() < deadline) {
+    await new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        s.eventWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, deadline - Date.now());
+      s.eventWaiters.add(done);
+    });
+  }
+  const events = s.events;
+  s.events = [];
+  return events;
+}
+
+async function handle(msg) {
+  switch (msg.op) {
+    case "hello":
+      return { version: zmq.version, peer: "zeromq.js" };
+    case "socket": {
+      const Type = TYPES[msg.type];
+      if (Type === undefined) throw fail("EINVAL", `unknown socket type ${msg.type}`);
+      const s = { socket: new Type({ linger: 0 }) };
+      const sock = nextSock++;
+      sockets.set(sock, s);
+      if (msg.monitor) startMonitor(s);
+      for (const [name, value] of Object.entries(msg.options ?? {})) setOption(s, name, value);
+      return { sock };
+    }
+    case "poll": {
+      // Reading ZMQ_EVENTS makes libzmq process pending commands (e.g. attach a new peer).
+      const s = entry(msg);
+      return { readable: s.socket.readable, writable: s.socket.writable };
+    }
+    case "setopt":
+      setOption(entry(msg), msg.name, msg.value);
+      return {};
+    case "monitor":
+      startMonitor(entry(msg));
+      return {};
+    case "events": {
+      const s = entry(msg);
+      if (s.events === undefined) throw fail("EINVAL", "socket is not monitored");
+      return { events: await waitEvents(s, msg) };
+    }
+    case "bind": {
+      const s = entry(msg);
+      await s.socket.bind(msg.endpoint);
+      return { endpoint: s.socket.lastEndpoint };
+    }
+    case "unbind":
+      await entry(msg).socket.unbind(msg.endpoint);
+      return {};
+    case "connect": {
+      const s = entry(msg);
+      const routingId = msg.routingId ?? s.connectRoutingId;
+      s.connectRoutingId = undefined;
+      if (routingId !== undefined) s.socket.connect(msg.endpoint, { routingId });
+      else s.socket.connect(msg.endpoint);
+      return {};
+    }
+    case "disconnect":
+      entry(msg).socket.disconnect(msg.endpoint);
+      return {};
+    case "send": {
+      const s = entry(msg);
+      s.socket.sendTimeout = msg.timeout ?? 5000;
+      await s.socket.send(msg.frames.map((f) => Buffer.from(f, "base64")));
+      return {};
+    }
+    case "recv": {
+      const s = entry(msg);
+      s.socket.receiveTimeout = msg.timeout ?? 5000;
+      const frames = await s.socket.receive();
+      return { frames: frames.map((f) => Buffer.from(f).toString("base64")) };
+    }
+    case "close": {
+      const s = entry(msg);
+      s.socket.close();
+      sockets.delete(msg.sock);
+      return {};
+    }
+    case "exit":
+      for (const s of sockets.values()) s.socket.close();
+      setImmediate(() => process.exit(0));
+      return {};
+    default:
+      throw fail("EINVAL", `unknown op ${msg.op}`);
+  }
+}
+
+// Commands run one after another, in arrival order.
+let chain = Promise.resolve();
+readline.createInterface({ input: process.stdin }).on("line", (line) => {
+  if (line.trim() === "") return;
+  chain = chain.then(async () => {
+    let msg;
+    try {
+      msg = JSON.parse(line);
+      const result = await handle(msg);
+      process.stdout.write(`${JSON.stringify({ id: msg.id, ok: true, ...result })}\n`);
+    } catch (error) {
+      const reply = {
+        id: msg?.id,
+        ok: false,
+        code: error?.code ?? "EUNKNOWN",
+        error: String(error?.message ?? error),
+      };
+      process.stdout.write(`${JSON.stringify(reply)}\n`);
+    }
+  });
+});
+process.stdin.on("end", () => {
+  chain.then(() => {
+    for (const s of sockets.values()) s.socket.close();
+    process.exit(0);
+  });
+});
