@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { IMPLS, type ImplName } from "./impl";
 import type { Command, Params, Report, Role } from "./protocol";
@@ -39,6 +39,7 @@ interface Config {
   connections: number;
   out: string;
   profile: string | undefined;
+  timeoutMs: number | undefined;
 }
 
 function parseArgs(argv: string[]): Config {
@@ -65,6 +66,7 @@ function parseArgs(argv: string[]): Config {
         "  --connections N       connections in the idle-connections case (default 10,000)",
         "  --out FILE            results file (default bench-results.json in apps/bench)",
         "  --profile DIR         write .cpuprofile files of our workers into DIR",
+        "  --timeout MS          per-measurement time limit (default: per case, 31 s to 240 s)",
       ].join("\n"),
     );
     process.exit(0);
@@ -89,6 +91,7 @@ function parseArgs(argv: string[]): Config {
     connections: num("connections", quick ? 1000 : 10_000),
     out: flags.get("out") ?? fileURLToPath(new URL("../bench-results.json", import.meta.url)),
     profile: flags.get("profile"),
+    timeoutMs: flags.has("timeout") ? num("timeout", 1) : undefined,
   };
 }
 
@@ -191,6 +194,7 @@ async function measure<T>(
     children.push(child);
     return child;
   };
+  timeoutMs = config.timeoutMs ?? timeoutMs;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -533,11 +537,15 @@ function throughputBytes(value: number, id: string): string {
 async function main() {
   const cases = allCases();
   const started = new Date();
+  const loadBefore = loadavg();
   console.log(
     `@zmq/node vs zeromq.js ${config.impls.join(" + ")} — ${cases.length} cases, ` +
       `${config.rounds} round(s), ${config.durationMs} ms each — node ${process.version}, ` +
-      `${cpus()[0]?.model ?? "?"} x${cpus().length}`,
+      `${cpus()[0]?.model ?? "?"} x${cpus().length}, load ${loadBefore.map((l) => l.toFixed(2)).join(" ")}`,
   );
+  if (loadBefore[0]! > cpus().length / 2) {
+    console.log("  note: the machine is busy; numbers will be noisy");
+  }
   const results: {
     case: Case;
     outcomes: Outcome[];
@@ -629,6 +637,7 @@ async function main() {
     cpu: cpus()[0]?.model ?? "unknown",
     cpus: cpus().length,
     memoryBytes: totalmem(),
+    loadAverage: { before: loadBefore, after: loadavg() },
     fdLimit: fdLimit(),
     zeromq: { package: "zeromq@6.8.0", libzmq: "4.3.5" },
     config: { ...config },
