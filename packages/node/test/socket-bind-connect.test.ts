@@ -1,0 +1,172 @@
+/**
+ * bind/unbind, connect/disconnect and close, per transport, with the errors
+ * zeromq.js reports (code, errno, address).
+ */
+import { describe, expect, it } from "vitest";
+import * as zmq from "../src/index";
+import { bindAny, nextEvent, strings, testProtos, track, uniqueAddress, within } from "./helpers";
+
+describe("endpoint errors", () => {
+  it("bind/connect to an unknown protocol fail with EPROTONOSUPPORT", async () => {
+    const [socket] = track(new zmq.Dealer());
+    await expect(socket.bind("foo://bar")).rejects.toMatchObject({
+      code: "EPROTONOSUPPORT",
+      errno: 93,
+      address: "foo://bar",
+    });
+    expect(() => socket.connect("foo://bar")).toThrow(
+      expect.objectContaining({ code: "EPROTONOSUPPORT", address: "foo://bar" }),
+    );
+  });
+
+  it("bind/connect to a malformed tcp address fail with EINVAL", async () => {
+    const [socket] = track(new zmq.Dealer());
+    await expect(socket.bind("tcp://bad")).rejects.toMatchObject({
+      code: "EINVAL",
+      errno: 22,
+      address: "tcp://bad",
+    });
+    expect(() => socket.connect("tcp://bad")).toThrow(
+      expect.objectContaining({ code: "EINVAL", address: "tcp://bad" }),
+    );
+  });
+
+  it("non-string addresses throw TypeError", async () => {
+    const [socket] = track(new zmq.Dealer());
+    await expect(socket.bind(5 as never)).rejects.toThrow(TypeError);
+    expect(() => socket.connect(5 as never)).toThrow(TypeError);
+  });
+
+  it("closed sockets refuse bind, connect, send and receive with EBADF", async () => {
+    const socket = new zmq.Dealer();
+    socket.close();
+    expect(socket.closed).toBe(true);
+    await expect(socket.bind("inproc://x")).rejects.toMatchObject({ code: "EBADF" });
+    expect(() => socket.connect("inproc://x")).toThrow(expect.objectContaining({ code: "EBADF" }));
+    expect(() => socket.send("x")).toThrow(expect.objectContaining({ code: "EBADF" }));
+    expect(() => socket.receive()).toThrow(expect.objectContaining({ code: "EBADF" }));
+    socket.close(); // idempotent
+  });
+});
+
+testProtos("tcp", "ipc", "inproc")("bind and connect", (proto) => {
+  it("bind resolves and sets lastEndpoint", async () => {
+    const [socket] = track(new zmq.Dealer());
+    const address = uniqueAddress(proto);
+    await socket.bind(address);
+    const endpoint = socket.lastEndpoint!;
+    if (proto === "tcp") expect(endpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    else expect(endpoint).toBe(address);
+  });
+
+  if (proto === "ipc") {
+    it("binding a path in use takes it over, as libzmq does (it unlinks the file)", async () => {
+      const [a, b, client] = track(new zmq.Dealer(), new zmq.Dealer(), new zmq.Dealer());
+      const endpoint = await bindAny(a, proto);
+      await b.bind(endpoint);
+      client.connect(endpoint);
+      await client.send("hi");
+      expect(strings(await within(b.receive()))).toEqual(["hi"]);
+    });
+  } else {
+    it("binding the same address twice fails with EADDRINUSE", async () => {
+      const [a, b] = track(new zmq.Dealer(), new zmq.Dealer());
+      const endpoint = await bindAny(a, proto);
+      await expect(b.bind(endpoint)).rejects.toMatchObject({
+        code: "EADDRINUSE",
+        errno: 98,
+        address: endpoint,
+      });
+    });
+  }
+
+  it("unbind frees the address for another socket", async () => {
+    const [a, b] = track(new zmq.Dealer(), new zmq.Dealer());
+    const endpoint = await bindAny(a, proto);
+    await a.unbind(endpoint);
+    await b.bind(endpoint);
+    expect(b.lastEndpoint).toBe(endpoint);
+  });
+
+  it("unbind of an unknown endpoint fails with ENOENT", async () => {
+    const [socket] = track(new zmq.Dealer());
+    const address = proto === "tcp" ? "tcp://127.0.0.1:1" : uniqueAddress(proto);
+    await expect(socket.unbind(address)).rejects.toMatchObject({
+      code: "ENOENT",
+      errno: 2,
+      address,
+    });
+  });
+
+  it("disconnect of an unknown endpoint fails with ENOENT", () => {
+    const [socket] = track(new zmq.Dealer());
+    const address = proto === "tcp" ? "tcp://127.0.0.1:1" : uniqueAddress(proto);
+    expect(() => socket.disconnect(address)).toThrow(
+      expect.objectContaining({ code: "ENOENT", address }),
+    );
+  });
+
+  it("connect before bind: messages queued meanwhile arrive", async () => {
+    const [push, pull] = track(new zmq.Push(), new zmq.Pull());
+    let address = uniqueAddress(proto);
+    if (proto === "tcp") {
+      // Reserve a port, then free it for the late bind.
+      const probe = new zmq.Pull();
+      await probe.bind(address);
+      address = probe.lastEndpoint!;
+      await probe.unbind(address);
+      probe.close();
+    }
+    push.connect(address);
+    await push.send("early 1");
+    await push.send("early 2");
+    await pull.bind(address);
+    expect(strings(await within(pull.receive()))).toEqual(["early 1"]);
+    expect(strings(await within(pull.receive()))).toEqual(["early 2"]);
+  });
+
+  it("disconnect stops delivery to that peer", async () => {
+    const [push, pullA, pullB] = track(new zmq.Push(), new zmq.Pull(), new zmq.Pull());
+    const a = await bindAny(pullA, proto);
+    const b = await bindAny(pullB, proto);
+    push.connect(a);
+    push.connect(b);
+    await push.send("1");
+    await push.send("2");
+    const got = [await within(pullA.receive()), await within(pullB.receive())].map((m) =>
+      m[0]!.toString(),
+    );
+    expect(got.sort()).toEqual(["1", "2"]);
+    push.disconnect(a);
+    for (let i = 0; i < 4; i++) await push.send(`m${i}`);
+    for (let i = 0; i < 4; i++) expect(strings(await within(pullB.receive()))).toEqual([`m${i}`]);
+    pullA.receiveTimeout = 50;
+    await expect(pullA.receive()).rejects.toMatchObject({ code: "EAGAIN" });
+  });
+
+  it("unbind closes the connections accepted on that endpoint", async () => {
+    const [server, client] = track(new zmq.Dealer(), new zmq.Dealer());
+    const endpoint = await bindAny(server, proto);
+    client.connect(endpoint);
+    await client.send("ping");
+    expect(strings(await within(server.receive()))).toEqual(["ping"]);
+    const disconnected = nextEvent(client, "disconnect");
+    await server.unbind(endpoint);
+    await disconnected;
+  });
+
+  it("close() marks the socket closed and frees the address", async () => {
+    const [a, b] = track(new zmq.Dealer(), new zmq.Dealer());
+    const endpoint = await bindAny(a, proto);
+    a.close();
+    expect(a.closed).toBe(true);
+    await within(b.bind(endpoint));
+  });
+
+  it("close() during a pending bind rejects it", async () => {
+    const socket = new zmq.Dealer();
+    const bound = socket.bind(uniqueAddress(proto));
+    socket.close();
+    await expect(bound).rejects.toMatchObject({ code: expect.stringMatching(/^(ETERM|EBADF)$/) });
+  });
+});
