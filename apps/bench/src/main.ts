@@ -399,6 +399,8 @@ function pubMemoryCase(): Case {
         better: "lower",
         pick: (raw) =>
           (num(raw, "publisher", "after", "rss") - num(raw, "publisher", "before", "rss")) / 1e6,
+        // 10 M x 16 B unbounded would be >= 160 MB of payload alone.
+        limit: { op: "<=", value: 50, label: "bounded (< 50 MB)" },
       },
       {
         name: "stalled SUB RSS",
@@ -584,7 +586,9 @@ async function main() {
       const values = { ours: [] as number[], zeromq: [] as number[] };
       for (const o of outcomes) if (o.raw) values[o.impl].push(metric.pick(o.raw));
       const medians = { ours: median(values.ours), zeromq: median(values.zeromq) };
-      return { metric, values, medians, ratio: medians.ours / medians.zeromq };
+      // A ratio of a difference that can be <= 0 (RSS growth) means nothing.
+      const ratio = medians.zeromq > 0 ? medians.ours / medians.zeromq : Number.NaN;
+      return { metric, values, medians, ratio };
     });
     results.push({ case: c, outcomes, metrics });
   }
