@@ -322,8 +322,9 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       }
     }
     reportEnd(this.core, this.address, session, end, wasReady);
-    if (end.kind === "protocol") {
-      // libzmq stops reconnecting an endpoint whose peer broke the protocol.
+    if (end.kind === "protocol" && end.error.code !== "ETIMEDOUT") {
+      // libzmq stops reconnecting an endpoint whose peer broke the protocol;
+      // a handshake or heartbeat timeout is a timeout_error there: it reconnects.
       this.close();
       return;
     }
