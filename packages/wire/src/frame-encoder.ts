@@ -72,6 +72,12 @@ export interface FrameEncoderOptions {
 }
 
 const DEFAULT_SLAB_SIZE = 64 * 1024;
+/**
+ * The first slab of a batch is this small and grows with the batch: an idle
+ * connection that wrote a READY and a few PINGs holds 1 KiB, not 64 KiB
+ * (10,000 idle connections would otherwise pin 640 MB).
+ */
+const MIN_SLAB_SIZE = 1024;
 const DEFAULT_COPY_THRESHOLD = 16 * 1024;
 const EMPTY = new Uint8Array(0);
 
@@ -94,6 +100,8 @@ export class FrameEncoder {
   #pos = 0;
   #chunks: Uint8Array[] = [];
   #chunkBytes = 0;
+  /** Bytes written into slabs since the last flush: sizes the next slab. */
+  #batchBytes = 0;
 
   constructor(options: FrameEncoderOptions = {}) {
     const slabSize = options.slabSize ?? DEFAULT_SLAB_SIZE;
@@ -136,6 +144,7 @@ export class FrameEncoder {
     }
     const total = length + (length <= 255 ? 2 : 9);
     if (this.#slab.length - this.#pos < total) this.#reserve(total);
+    this.#batchBytes += total;
     const slab = this.#slab;
     let pos = this.#pos;
     if (length <= 255) {
@@ -161,6 +170,13 @@ export class FrameEncoder {
   /** Returns the queued bytes as chunks to write, in order; `[]` when empty. */
   flush(): Uint8Array[] {
     this.#cut();
+    // A big slab left over from a busy spell is let go once traffic is light again.
+    if (this.#slab.length > MIN_SLAB_SIZE && this.#batchBytes * 8 < this.#slab.length) {
+      this.#slab = EMPTY;
+      this.#start = 0;
+      this.#pos = 0;
+    }
+    this.#batchBytes = 0;
     if (this.#chunks.length === 0) return [];
     const chunks = this.#chunks;
     this.#chunks = [];
@@ -181,7 +197,11 @@ export class FrameEncoder {
   #reserve(bytes: number): void {
     if (this.#slab.length - this.#pos >= bytes) return;
     this.#cut();
-    this.#slab = new Uint8Array(Math.max(this.#slabSize, bytes));
+    // Twice what this batch has needed so far, between the minimum and `slabSize`.
+    const want = 2 * (this.#batchBytes + bytes);
+    let size = Math.min(MIN_SLAB_SIZE, this.#slabSize);
+    while (size < want && size < this.#slabSize) size *= 2;
+    this.#slab = new Uint8Array(Math.max(Math.min(size, this.#slabSize), bytes));
     this.#start = 0;
     this.#pos = 0;
   }

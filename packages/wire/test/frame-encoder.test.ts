@@ -144,6 +144,21 @@ describe("FrameEncoder batching", () => {
     expect(toHex(join(first))).toBe(snapshot);
   });
 
+  it("keeps an idle connection's slab small and lets a big one go once traffic is light", () => {
+    const encoder = new FrameEncoder();
+    encoder.command(new Uint8Array(50)); // a READY-sized command
+    const [ready] = encoder.flush();
+    expect(ready!.buffer.byteLength).toBeLessThanOrEqual(1024);
+    for (let i = 0; i < 2000; i++) encoder.frame(new Uint8Array(100), 0); // a busy batch
+    const busy = encoder.flush();
+    expect(Math.max(...busy.map((c) => c.buffer.byteLength))).toBe(64 * 1024);
+    encoder.frame(new Uint8Array(10), 0);
+    encoder.flush(); // light traffic: the 64 KiB slab is dropped after this flush
+    encoder.frame(new Uint8Array(10), 0);
+    const [light] = encoder.flush();
+    expect(light!.buffer.byteLength).toBeLessThanOrEqual(1024);
+  });
+
   it("rejects an empty message and bad options with EINVAL", () => {
     expect(() => new FrameEncoder().message([])).toThrow(WireError);
     expect(() => new FrameEncoder({ slabSize: 0 })).toThrow(WireError);
