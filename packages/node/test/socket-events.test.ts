@@ -1,0 +1,148 @@
+/**
+ * socket.events: zeromq.js's Observer with libzmq's monitor events, also
+ * published on diagnostics_channel "zmq:socket:event".
+ */
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { describe, expect, it } from "vitest";
+import * as zmq from "../src/index";
+import { bindAny, nextEvent, testProtos, track, uniqueAddress, until, within } from "./helpers";
+
+function record(socket: zmq.Socket): zmq.Event[] {
+  const seen: zmq.Event[] = [];
+  const types: zmq.EventType[] = [
+    "accept",
+    "bind",
+    "close",
+    "connect",
+    "connect:delay",
+    "connect:retry",
+    "disconnect",
+    "end",
+    "handshake",
+    "handshake:error:protocol",
+    "handshake:error:other",
+  ];
+  for (const type of types) socket.events.on(type, (event) => seen.push(event));
+  return seen;
+}
+
+testProtos("tcp", "ipc")("events", (proto) => {
+  it("bind, accept, handshake, disconnect on the bound side; connect, handshake, disconnect on the other", async () => {
+    const [server, client] = track(new zmq.Dealer(), new zmq.Dealer());
+    const serverEvents = record(server);
+    const clientEvents = record(client);
+    const endpoint = await bindAny(server, proto);
+    const serverShook = nextEvent(server, "handshake");
+    const clientShook = nextEvent(client, "handshake");
+    client.connect(endpoint);
+    await within(Promise.all([serverShook, clientShook]));
+    const clientDisconnected = nextEvent(client, "disconnect");
+    server.close();
+    await clientDisconnected;
+
+    const serverTypes = serverEvents.map((e) => e.type);
+    expect(serverTypes.slice(0, 3)).toEqual(["bind", "accept", "handshake"]);
+    expect(serverTypes.at(-1)).toBe("end");
+    expect(serverEvents[0]).toMatchObject({ type: "bind", address: endpoint });
+    expect(serverEvents[1]).toMatchObject({ type: "accept", address: endpoint });
+
+    const clientTypes = clientEvents.map((e) => e.type);
+    const connectAt = clientTypes.indexOf("connect");
+    const handshakeAt = clientTypes.indexOf("handshake");
+    const disconnectAt = clientTypes.indexOf("disconnect");
+    expect(connectAt).toBeGreaterThanOrEqual(0);
+    expect(handshakeAt).toBeGreaterThan(connectAt);
+    expect(disconnectAt).toBeGreaterThan(handshakeAt);
+    for (const event of clientEvents) {
+      if ("address" in event) expect(event.address).toBe(endpoint);
+    }
+  });
+
+  it("connect:retry with the reconnect interval after a failed attempt", async () => {
+    const [client] = track(new zmq.Dealer({ reconnectInterval: 20 }));
+    const address =
+      proto === "tcp" ? await freeTcpEndpoint() : uniqueAddress("ipc"); // nobody listens
+    const retry = nextEvent(client, "connect:retry");
+    client.connect(address);
+    const event = await retry;
+    expect(event.address).toBe(address);
+    expect(event.interval).toBeGreaterThanOrEqual(20);
+    expect(event.interval).toBeLessThan(40);
+  });
+
+  it("exponential backoff up to reconnectMaxInterval", async () => {
+    const [client] = track(new zmq.Dealer({ reconnectInterval: 10, reconnectMaxInterval: 40 }));
+    const address = proto === "tcp" ? await freeTcpEndpoint() : uniqueAddress("ipc");
+    const intervals: number[] = [];
+    client.events.on("connect:retry", (event) => intervals.push(event.interval));
+    client.connect(address);
+    await until(() => intervals.length >= 5, 5000, "five retries");
+    expect(intervals.slice(0, 5)).toEqual([10, 20, 40, 40, 40]);
+  });
+
+  it("unbind emits close for the endpoint", async () => {
+    const [server] = track(new zmq.Dealer());
+    const events = record(server);
+    const endpoint = await bindAny(server, proto);
+    await server.unbind(endpoint);
+    await until(() => events.some((e) => e.type === "close"));
+    expect(events.find((e) => e.type === "close")).toMatchObject({ address: endpoint });
+  });
+});
+
+async function freeTcpEndpoint(): Promise<string> {
+  const probe = new zmq.Pull();
+  await probe.bind("tcp://127.0.0.1:*");
+  const endpoint = probe.lastEndpoint!;
+  probe.close();
+  return endpoint;
+}
+
+describe("observer", () => {
+  it("receive() yields events in order and ends with 'end' after close", async () => {
+    const socket = new zmq.Dealer();
+    const events = socket.events;
+    await socket.bind("tcp://127.0.0.1:*");
+    const bound = await within(events.receive());
+    expect(bound).toMatchObject({ type: "bind", address: socket.lastEndpoint });
+    socket.close();
+    const seen: string[] = [];
+    for await (const event of events) seen.push(event.type);
+    expect(seen.at(-1)).toBe("end");
+    expect(events.closed).toBe(true);
+  });
+
+  it("bind failures emit bind:error", async () => {
+    const [a, b] = track(new zmq.Dealer(), new zmq.Dealer());
+    const endpoint = await bindAny(a, "tcp");
+    const error = nextEvent(b, "bind:error");
+    await expect(b.bind(endpoint)).rejects.toMatchObject({ code: "EADDRINUSE" });
+    expect(await error).toMatchObject({ address: endpoint, error: { code: "EADDRINUSE" } });
+  });
+
+  it("a second concurrent receive on an observer rejects with EBUSY", async () => {
+    const [socket] = track(new zmq.Dealer());
+    const events = socket.events;
+    const first = events.receive();
+    await expect(events.receive()).rejects.toMatchObject({ code: "EBUSY" });
+    events.close();
+    await expect(first).rejects.toMatchObject({ code: "EAGAIN" });
+  });
+
+  it("events are published on diagnostics_channel zmq:socket:event", async () => {
+    const seen: { socket: unknown; event: zmq.Event }[] = [];
+    const listener = (message: unknown) => seen.push(message as (typeof seen)[number]);
+    subscribe("zmq:socket:event", listener);
+    try {
+      const [socket] = track(new zmq.Dealer());
+      await socket.bind("tcp://127.0.0.1:*");
+      const mine = seen.filter((m) => m.socket === socket);
+      expect(mine.map((m) => m.event)).toContainEqual({
+        type: "bind",
+        address: socket.lastEndpoint,
+      });
+    } finally {
+      unsubscribe("zmq:socket:event", listener);
+    }
+  });
+});
