@@ -105,7 +105,8 @@ export class ZmtpConnection {
   readonly #mechanism: Mechanism;
   readonly #asServer: boolean;
   readonly #localMetadata: Uint8Array;
-  readonly #greeting = new GreetingDecoder();
+  /** Dropped once the greeting is read (an idle connection keeps as little as it can). */
+  #greeting: GreetingDecoder | undefined = new GreetingDecoder();
   readonly #decoder: FrameDecoder;
   readonly #encoder = new FrameEncoder();
   readonly #heartbeat: Heartbeat;
@@ -175,13 +176,14 @@ export class ZmtpConnection {
     this.#now = now;
     this.#heartbeat.traffic();
     if (this.#state === "greeting") {
-      const result = this.#greeting.push(chunk);
+      const result = this.#greeting!.push(chunk);
       if (result.status === "partial") return;
       if (result.status === "error") {
         this.#fail(result.error);
         return;
       }
       const { greeting } = result;
+      this.#greeting = undefined;
       if (greeting.mechanism !== this.#mechanism.name) {
         this.#fail(
           new WireError(

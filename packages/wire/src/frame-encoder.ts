@@ -74,10 +74,10 @@ export interface FrameEncoderOptions {
 const DEFAULT_SLAB_SIZE = 64 * 1024;
 /**
  * The first slab of a batch is this small and grows with the batch: an idle
- * connection that wrote a READY and a few PINGs holds 1 KiB, not 64 KiB
+ * connection that wrote a READY and a few PINGs holds 512 B, not 64 KiB
  * (10,000 idle connections would otherwise pin 640 MB).
  */
-const MIN_SLAB_SIZE = 1024;
+const MIN_SLAB_SIZE = 512;
 const DEFAULT_COPY_THRESHOLD = 16 * 1024;
 const EMPTY = new Uint8Array(0);
 
