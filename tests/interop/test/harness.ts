@@ -374,21 +374,17 @@ export class Ours implements End {
   readonly type: SocketTypeName;
   readonly socket: AnySocket;
   readonly side = "ours" as const;
-  #log: EventLog | undefined;
+  /** Every event of the socket, from its creation. */
+  readonly log: EventLog;
 
   constructor(type: SocketTypeName, socket: AnySocket) {
     this.type = type;
     this.socket = socket;
+    this.log = new EventLog(socket);
   }
 
   get label(): string {
     return `our ${this.type}`;
-  }
-
-  /** The event log, started on first use (before bind/connect to see everything). */
-  get log(): EventLog {
-    this.#log ??= new EventLog(this.socket);
-    return this.#log;
   }
 
   async bind(endpoint: string): Promise<string> {

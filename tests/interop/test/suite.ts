@@ -4,16 +4,15 @@
  * cross-cutting checks (wire forms of subscriptions, heartbeats, peer restart,
  * socket-type mismatch, routing ids, STREAM against raw tcp).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { defineFeatures } from "./features";
 import {
   bindAddress,
   cleanupIpc,
   type End,
-  Ours,
   ourSocket,
   Peer,
   type PeerKind,
-  type RemoteSocket,
   type SocketTypeName,
   type Transport,
 } from "./harness";
@@ -47,7 +46,6 @@ export async function makeEnd(
     mapped[our] = value;
   }
   const end = ourSocket(type, mapped);
-  if (monitor) void end.log;
   return end;
 }
 
@@ -105,8 +103,5 @@ export function defineInteropSuite(kind: PeerKind): void {
     }
   });
 
-  // Keep `expect` and the helper types referenced for the feature blocks below.
-  void expect;
-  void Ours;
-  void (undefined as RemoteSocket | undefined);
+  defineFeatures(kind, () => peer);
 }
