@@ -1,14 +1,15 @@
 /**
  * A proxy moving whole messages between two sockets both ways, like
- * `zmq_proxy` and zeromq.js's `Proxy`: ROUTER↔DEALER (shared queue),
+ * `zmq_proxy_steerable` and zeromq.js's `Proxy`: ROUTER↔DEALER (shared queue),
  * XSUB↔XPUB (forwarder), PULL↔PUSH (streamer). `run()` resolves after
- * `terminate()`; `pause()` stops forwarding (messages wait in the sockets) and
- * `resume()` starts it again. An optional capture socket gets a copy of every
- * message.
+ * `terminate()`, which closes the front-end and back-end sockets (as
+ * zeromq.js does); `pause()` stops forwarding (messages wait in the sockets)
+ * and `resume()` starts it again. An optional capture socket gets a copy of
+ * every message.
  */
 import { ZmqError } from "./errors";
 import type { Message } from "./message";
-import type { Socket } from "./socket";
+import { coreOf, type Socket } from "./socket";
 
 interface Duplex extends Socket {
   send?(message: Message[]): Promise<void>;
@@ -24,6 +25,8 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   #paused = false;
   #resumed: (() => void) | undefined;
   #stop: (() => void) | undefined;
+  /** Capture sends run one at a time (both directions share the capture socket). */
+  #captured: Promise<void> = Promise.resolve();
 
   constructor(frontEnd: F, backEnd: B, capture?: Socket) {
     this.frontEnd = frontEnd;
@@ -31,10 +34,21 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     this.#capture = capture;
   }
 
-  /** Forwards until `terminate()`; rejects if a socket is closed under it. */
+  /**
+   * Forwards until `terminate()`, then closes both sockets and resolves. Both
+   * sockets must be bound or connected (EINVAL) and open (EBADF). Rejects if
+   * forwarding fails or a socket is closed under it.
+   */
   async run(): Promise<void> {
+    if (this.#terminated) throw new ZmqError("EBADF", "Proxy is terminated");
     if (this.#running) throw new ZmqError("EBUSY", "Proxy is already running");
     if (this.frontEnd.closed || this.backEnd.closed) throw new ZmqError("EBADF");
+    if (coreOf(this.frontEnd).endpointCount === 0) {
+      throw new ZmqError("EINVAL", "Front-end socket must be bound or connected");
+    }
+    if (coreOf(this.backEnd).endpointCount === 0) {
+      throw new ZmqError("EINVAL", "Back-end socket must be bound or connected");
+    }
     this.#running = true;
     const stopped = new Promise<void>((resolve) => {
       this.#stop = resolve;
@@ -42,53 +56,89 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     const front = this.frontEnd as Duplex;
     const back = this.backEnd as Duplex;
     const pumps: Promise<void>[] = [];
-    if (front.receive && back.send) pumps.push(this.#pump(front, back, stopped));
-    if (back.receive && front.send) pumps.push(this.#pump(back, front, stopped));
+    if (front.receive && back.send) pumps.push(this.#pump(front, back));
+    if (back.receive && front.send) pumps.push(this.#pump(back, front));
     try {
       await Promise.race([stopped, Promise.all(pumps)]);
     } finally {
       this.#running = false;
+      this.#terminated = true;
+      // Closing rejects the pumps' pending receives; they end quietly.
+      this.frontEnd.close();
+      this.backEnd.close();
+      await Promise.allSettled(pumps);
     }
   }
 
-  async #pump(from: Duplex, to: Duplex, stopped: Promise<void>): Promise<void> {
-    const capture = this.#capture as Duplex | undefined;
+  async #pump(from: Duplex, to: Duplex): Promise<void> {
     for (;;) {
+      await this.#whilePaused();
       if (this.#terminated) return;
-      if (this.#paused) await new Promise<void>((resolve) => this.#addResume(resolve));
-      const message = await Promise.race([from.receive!(), stopped.then(() => undefined)]);
-      if (message === undefined || this.#terminated) return;
+      let message: Message[];
+      try {
+        message = await from.receive!();
+      } catch (error) {
+        if (this.#terminated) return;
+        throw error;
+      }
+      // A message taken just before pause() waits in the proxy until resume().
+      await this.#whilePaused();
+      if (this.#terminated) return;
       await to.send!(message);
-      if (capture?.send && !capture.closed) await capture.send(message);
+      const capture = this.#capture as Duplex | undefined;
+      if (capture?.send && !capture.closed) {
+        const copy = this.#captured.then(() => capture.send!(message));
+        this.#captured = copy.catch(() => undefined);
+        await copy;
+      }
     }
   }
 
-  #addResume(resolve: () => void): void {
-    const previous = this.#resumed;
-    this.#resumed = () => {
-      previous?.();
-      resolve();
-    };
+  #whilePaused(): Promise<void> | undefined {
+    if (!this.#paused || this.#terminated) return undefined;
+    return new Promise<void>((resolve) => {
+      const previous = this.#resumed;
+      this.#resumed = () => {
+        previous?.();
+        resolve();
+      };
+    });
   }
 
+  #checkRunning(): void {
+    if (!this.#running || this.#terminated) {
+      throw new ZmqError(
+        "EBADF",
+        this.#terminated ? "Proxy is terminated" : "Proxy is not running",
+      );
+    }
+  }
+
+  /** Suspends forwarding (EBADF unless running). */
   pause(): void {
-    if (this.#terminated) throw new ZmqError("EBADF", "Proxy is terminated");
+    this.#checkRunning();
     this.#paused = true;
   }
 
+  /** Resumes forwarding after `pause()` (EBADF unless running). */
   resume(): void {
-    if (this.#terminated) throw new ZmqError("EBADF", "Proxy is terminated");
+    this.#checkRunning();
     this.#paused = false;
+    this.#wake();
+  }
+
+  /** Stops the proxy; `run()` then closes both sockets and resolves (EBADF unless running). */
+  terminate(): void {
+    this.#checkRunning();
+    this.#terminated = true;
+    this.#paused = false;
+    this.#wake();
+    this.#stop?.();
+  }
+
+  #wake(): void {
     const resumed = this.#resumed;
     this.#resumed = undefined;
     resumed?.();
-  }
-
-  terminate(): void {
-    if (this.#terminated) throw new ZmqError("EBADF", "Proxy is terminated");
-    this.#terminated = true;
-    this.#paused = false;
-    this.#resumed?.();
-    this.#stop?.();
   }
 }

@@ -417,6 +417,11 @@ export class SocketCore {
     if (this.#closed) throw new ZmqError("EBADF");
   }
 
+  /** How many endpoints are bound or connected (zeromq.js's Proxy needs at least one). */
+  get endpointCount(): number {
+    return this.#binds.length + this.#connects.size;
+  }
+
   /** Bind/unbind in flight (zeromq.js refuses some calls meanwhile). */
   get binding(): boolean {
     return this.#pendingBinds > 0;

@@ -49,7 +49,11 @@ describe("endpoint errors", () => {
   });
 });
 
-testProtos("tcp", "ipc", "inproc")("bind and connect", (proto) => {
+testProtos(
+  "tcp",
+  "ipc",
+  "inproc",
+)("bind and connect", (proto) => {
   it("bind resolves and sets lastEndpoint", async () => {
     const [socket] = track(new zmq.Dealer());
     const address = uniqueAddress(proto);

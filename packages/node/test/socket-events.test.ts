@@ -60,8 +60,7 @@ testProtos("tcp", "ipc")("events", (proto) => {
 
   it("connect:retry with the reconnect interval after a failed attempt", async () => {
     const [client] = track(new zmq.Dealer({ reconnectInterval: 20 }));
-    const address =
-      proto === "tcp" ? await freeTcpEndpoint() : uniqueAddress("ipc"); // nobody listens
+    const address = proto === "tcp" ? await freeTcpEndpoint() : uniqueAddress("ipc"); // nobody listens
     const retry = nextEvent(client, "connect:retry");
     client.connect(address);
     const event = await retry;

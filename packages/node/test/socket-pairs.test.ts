@@ -16,7 +16,11 @@ function expectBig(frame: Buffer | undefined): void {
   expect(frame?.equals(big)).toBe(true);
 }
 
-testProtos("tcp", "ipc", "inproc")("socket pairs", (proto) => {
+testProtos(
+  "tcp",
+  "ipc",
+  "inproc",
+)("socket pairs", (proto) => {
   it("PAIR ↔ PAIR both ways", async () => {
     const [a, b] = track(new zmq.Pair(), new zmq.Pair());
     b.connect(await bindAny(a, proto));
@@ -217,7 +221,11 @@ testProtos("tcp", "ipc", "inproc")("socket pairs", (proto) => {
   });
 });
 
-testProtos("tcp", "ipc", "inproc")("per-type rules", (proto) => {
+testProtos(
+  "tcp",
+  "ipc",
+  "inproc",
+)("per-type rules", (proto) => {
   it("REQ: a second send before the reply fails with EFSM", async () => {
     const [rep, req] = track(new zmq.Reply(), new zmq.Request());
     req.connect(await bindAny(rep, proto));

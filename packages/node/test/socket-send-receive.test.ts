@@ -6,7 +6,11 @@ import { describe, expect, it } from "vitest";
 import * as zmq from "../src/index";
 import { bindAny, delay, strings, testProtos, track, within } from "./helpers";
 
-testProtos("tcp", "ipc", "inproc")("send and receive", (proto) => {
+testProtos(
+  "tcp",
+  "ipc",
+  "inproc",
+)("send and receive", (proto) => {
   async function pair(): Promise<[zmq.Dealer, zmq.Dealer]> {
     const [a, b] = track(new zmq.Dealer(), new zmq.Dealer());
     b.connect(await bindAny(a, proto));

@@ -4,7 +4,7 @@
  * they), handshake and heartbeat timeouts, reconnects with backoff, protocol
  * errors stop reconnecting, resubscription after a reconnect, IMMEDIATE.
  */
-import { connect, createServer, type Server, type Socket as NetSocket } from "node:net";
+import { connect, createServer, type Socket as NetSocket, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import * as zmq from "../src/index";
 import {
@@ -385,7 +385,11 @@ testProtos("tcp", "ipc")("reconnect", (proto) => {
   });
 });
 
-testProtos("tcp", "ipc", "inproc")("immediate", (proto) => {
+testProtos(
+  "tcp",
+  "ipc",
+  "inproc",
+)("immediate", (proto) => {
   it("without immediate, PUSH queues to a peer that is not there yet", async () => {
     const [push, live] = track(new zmq.Push(), new zmq.Pull());
     const liveEndpoint = await bindAny(live, proto);
