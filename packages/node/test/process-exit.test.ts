@@ -1,0 +1,102 @@
+/**
+ * A closed context or socket never keeps the process alive; neither does an
+ * idle bound or connected socket with no pending operation (libzmq's I/O
+ * threads are not libuv handles). A pending receive does (as with zeromq.js).
+ */
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const entry = join(here, "../src/index.ts");
+const tsx = createRequire(import.meta.url).resolve("tsx");
+
+/** Runs `body` (an ES module using `zmq`) in a child; resolves with its exit code or "timeout". */
+function runScript(body: string, ms = 8000): Promise<{ code: number | "timeout"; output: string }> {
+  const script = `import * as zmq from ${JSON.stringify(entry)};\n${body}`;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", tsx, "--input-type=module", "-e", script], {
+      cwd: here,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NODE_OPTIONS: "--conditions=@zmq/source" },
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve({ code: "timeout", output });
+    }, ms);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, output });
+    });
+  });
+}
+
+describe("process lifetime", () => {
+  it("an idle bound socket (tcp, ipc, inproc) with no pending operation lets the process exit", async () => {
+    const { code, output } = await runScript(`
+      const a = new zmq.Dealer();
+      await a.bind("tcp://127.0.0.1:*");
+      const b = new zmq.Dealer();
+      b.connect(a.lastEndpoint);
+      await b.send("x");
+      await a.receive();
+      const c = new zmq.Pair();
+      await c.bind("inproc://idle");
+      const d = new zmq.Pull();
+      const { tmpdir } = await import("node:os");
+      const { rmSync } = await import("node:fs");
+      const path = tmpdir() + "/zmq-node-exit-" + process.pid;
+      process.on("exit", () => rmSync(path, { force: true }));
+      await d.bind("ipc://" + path);
+      console.log("ready");
+    `);
+    expect(output).toContain("ready");
+    expect(code).toBe(0);
+  });
+
+  it("a connecting socket whose peer is absent lets the process exit", async () => {
+    const { code, output } = await runScript(`
+      const probe = new zmq.Pull();
+      await probe.bind("tcp://127.0.0.1:*");
+      const endpoint = probe.lastEndpoint;
+      probe.close();
+      const push = new zmq.Push({ linger: 0 });
+      push.connect(endpoint);
+      console.log("ready");
+    `);
+    expect(output).toContain("ready");
+    expect(code).toBe(0);
+  });
+
+  it("closed sockets let the process exit", async () => {
+    const { code, output } = await runScript(`
+      const a = new zmq.Router();
+      await a.bind("tcp://127.0.0.1:*");
+      const b = new zmq.Dealer();
+      b.connect(a.lastEndpoint);
+      await b.send("x");
+      await a.receive();
+      a.close();
+      b.close();
+      console.log("ready");
+    `);
+    expect(output).toContain("ready");
+    expect(code).toBe(0);
+  });
+
+  it("a pending receive keeps the process alive until it settles", async () => {
+    const { code, output } = await runScript(`
+      const a = new zmq.Pull({ receiveTimeout: 300 });
+      await a.bind("tcp://127.0.0.1:*");
+      const started = Date.now();
+      try { await a.receive(); } catch (e) { console.log("settled", e.code, Date.now() - started >= 250); }
+    `);
+    expect(output).toContain("settled EAGAIN true");
+    expect(code).toBe(0);
+  });
+});
