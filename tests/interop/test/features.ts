@@ -513,8 +513,9 @@ export function defineFeatures(kind: PeerKind, shared: () => Peer): void {
   describe("STREAM", () => {
     /** A raw tcp client: connect, say hello, read the answer, close. */
     async function rawClient(stream: End, endpoint: string) {
-      const url = new URL(endpoint);
-      const client = net.connect(Number(url.port), url.hostname);
+      const client = endpoint.startsWith("ipc://")
+        ? net.connect(endpoint.slice("ipc://".length))
+        : net.connect(Number(new URL(endpoint).port), new URL(endpoint).hostname);
       let received = Buffer.alloc(0);
       client.on("data", (chunk) => {
         received = Buffer.concat([received, chunk]);
@@ -561,55 +562,57 @@ export function defineFeatures(kind: PeerKind, shared: () => Peer): void {
       }
     }
 
-    it(`a raw tcp client sees the same from our STREAM and the ${kind} STREAM`, async () => {
-      const peer = shared();
-      const ours = ourSocket("STREAM");
-      const theirs = await peer.socket("STREAM");
-      try {
-        const notifiedOurs = await rawClient(ours, await ours.bind("tcp://127.0.0.1:*"));
-        const notifiedTheirs = await rawClient(theirs, await theirs.bind("tcp://127.0.0.1:*"));
-        expect(notifiedOurs).toBe(notifiedTheirs);
-      } finally {
-        await closeAll([ours, theirs]);
-      }
-    });
-
-    for (const weBind of sides) {
-      it(`our STREAM and the ${kind} STREAM exchange raw bytes, ${bindsLabel(weBind)}, tcp`, async () => {
+    for (const transport of TRANSPORTS)
+      it(`a raw ${transport} client sees the same from our STREAM and the ${kind} STREAM`, async () => {
         const peer = shared();
         const ours = ourSocket("STREAM");
         const theirs = await peer.socket("STREAM");
         try {
-          const [binder, connector] = weBind ? [ours, theirs] : [theirs, ours];
-          await connector.connect(await binder.bind("tcp://127.0.0.1:*"));
-          const [cid, c0] = await connector.recv();
-          const [bid, b0] = await binder.recv();
-          expect(c0!.length + b0!.length).toBe(0);
-          await connector.send([cid!, "ping"]);
-          let got = Buffer.alloc(0);
-          while (got.length < 4) got = Buffer.concat([got, (await binder.recv())[1]!]);
-          expect(got.toString()).toBe("ping");
-          await binder.send([bid!, "pong"]);
-          got = Buffer.alloc(0);
-          while (got.length < 4) got = Buffer.concat([got, (await connector.recv())[1]!]);
-          expect(got.toString()).toBe("pong");
-          // The connector hangs up; the binder is told with [id, ""].
-          await connector.send([cid!, ""]);
-          const deadline = Date.now() + 5000;
-          for (;;) {
-            await connector.nudge();
-            const got = await tryRecv(binder, 50);
-            if (got === undefined) {
-              if (Date.now() > deadline) throw new Error("no disconnect notification");
-              continue;
-            }
-            expect(got[0]!.equals(bid!)).toBe(true);
-            if (got[1]!.length === 0) break;
-          }
+          const notifiedOurs = await rawClient(ours, await ours.bind(bindAddress(transport)));
+          const notifiedTheirs = await rawClient(theirs, await theirs.bind(bindAddress(transport)));
+          expect(notifiedOurs).toBe(notifiedTheirs);
         } finally {
           await closeAll([ours, theirs]);
         }
       });
-    }
+
+    for (const weBind of sides)
+      for (const transport of TRANSPORTS) {
+        it(`our STREAM and the ${kind} STREAM exchange raw bytes, ${bindsLabel(weBind)}, ${transport}`, async () => {
+          const peer = shared();
+          const ours = ourSocket("STREAM");
+          const theirs = await peer.socket("STREAM");
+          try {
+            const [binder, connector] = weBind ? [ours, theirs] : [theirs, ours];
+            await connector.connect(await binder.bind(bindAddress(transport)));
+            const [cid, c0] = await connector.recv();
+            const [bid, b0] = await binder.recv();
+            expect(c0!.length + b0!.length).toBe(0);
+            await connector.send([cid!, "ping"]);
+            let got = Buffer.alloc(0);
+            while (got.length < 4) got = Buffer.concat([got, (await binder.recv())[1]!]);
+            expect(got.toString()).toBe("ping");
+            await binder.send([bid!, "pong"]);
+            got = Buffer.alloc(0);
+            while (got.length < 4) got = Buffer.concat([got, (await connector.recv())[1]!]);
+            expect(got.toString()).toBe("pong");
+            // The connector hangs up; the binder is told with [id, ""].
+            await connector.send([cid!, ""]);
+            const deadline = Date.now() + 5000;
+            for (;;) {
+              await connector.nudge();
+              const got = await tryRecv(binder, 50);
+              if (got === undefined) {
+                if (Date.now() > deadline) throw new Error("no disconnect notification");
+                continue;
+              }
+              expect(got[0]!.equals(bid!)).toBe(true);
+              if (got[1]!.length === 0) break;
+            }
+          } finally {
+            await closeAll([ours, theirs]);
+          }
+        });
+      }
   });
 }
