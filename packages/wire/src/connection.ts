@@ -77,6 +77,8 @@ export interface PeerInfo {
   mechanism: string;
   /** Set when the mechanism authenticated a user (ZAP User-Id). */
   userId?: Uint8Array;
+  /** Properties from the ZAP reply's metadata frame, when ZAP was consulted. */
+  zapMetadata?: Metadata;
 }
 
 export interface ZmtpConnectionHandler {
@@ -92,6 +94,12 @@ export interface ZmtpConnectionHandler {
   command?(command: Command): void;
   /** The connection failed; it is finished and delivers nothing more. */
   error(error: WireError): void;
+  /**
+   * The connection changed state outside `receive`/`tick` (an asynchronous
+   * mechanism step, e.g. a ZAP reply, settled): write `takeOutput()` and re-arm
+   * the timer from `nextTimeout()`.
+   */
+  wake?(): void;
 }
 
 export type ZmtpConnectionState = "idle" | "greeting" | "handshake" | "ready" | "closed";
@@ -119,6 +127,8 @@ export class ZmtpConnection {
   #partial: Uint8Array[] = [];
   #transform: FrameTransform | undefined;
   #peer: PeerInfo | undefined;
+  /** A mechanism step is pending (ZAP): commands wait in the decoder. */
+  #waiting = false;
 
   constructor(handler: ZmtpConnectionHandler, options: ZmtpConnectionOptions) {
     this.#handler = handler;
@@ -214,7 +224,7 @@ export class ZmtpConnection {
 
   /** Continue delivering messages after a `message` handler returned false. */
   resume(): void {
-    if (this.#state === "closed") return;
+    if (this.#state === "closed" || this.#waiting) return;
     const error = this.#decoder.resume();
     if (error && !this.#isClosed()) this.#fail(error);
   }
@@ -340,8 +350,27 @@ export class ZmtpConnection {
       this.#fail(step.error);
       return;
     }
+    if (step.pending) {
+      this.#waiting = true;
+      this.#decoder.pause();
+      step.pending.then(
+        (next) => this.#settle(next),
+        (reason: unknown) =>
+          this.#settle({
+            error:
+              reason instanceof WireError
+                ? reason
+                : new WireError(
+                    "EPROTO",
+                    "peer-error",
+                    `handshake step failed: ${(reason as Error)?.message ?? String(reason)}`,
+                  ),
+          }),
+      );
+      return;
+    }
     if (!step.done) return;
-    const { metadata, userId } = step.done;
+    const { metadata, userId, zapMetadata } = step.done;
     const typeBytes = metadata.get("Socket-Type");
     if (typeBytes === undefined) {
       this.#fail(
@@ -371,12 +400,25 @@ export class ZmtpConnection {
       minor: this.#peerMinor,
       mechanism: this.#mechanism.name,
       ...(userId !== undefined && { userId }),
+      ...(zapMetadata !== undefined && { zapMetadata }),
     };
     this.#transform = this.#mechanism.transform;
     this.#state = "ready";
     this.#handshakeDeadline = undefined;
     this.#heartbeat.start(this.#now);
     this.#handler.handshake(this.#peer);
+  }
+
+  /** An asynchronous mechanism step settled: apply it, read on, wake the owner. */
+  #settle(step: MechanismStep): void {
+    if (this.#state === "closed") return;
+    this.#waiting = false;
+    this.#applyStep(step);
+    if (!this.#isClosed() && !this.#waiting) {
+      const error = this.#decoder.resume();
+      if (error && !this.#isClosed()) this.#fail(error);
+    }
+    if (!this.#isClosed()) this.#handler.wake?.();
   }
 
   #onFrame(body: Uint8Array, flags: number): boolean {
@@ -395,7 +437,7 @@ export class ZmtpConnection {
         return false;
       }
       this.#applyStep(this.#mechanism.receive(body));
-      return !this.#isClosed();
+      return !this.#isClosed() && !this.#waiting;
     }
     if (this.#state !== "ready") return false;
     if (this.#transform) {

@@ -4,7 +4,14 @@
  */
 
 /** errno-style codes, as zeromq.js reports them. */
-export type WireErrorCode = "EPROTO" | "EMSGSIZE" | "EINVAL" | "ETIMEDOUT" | "ECONNRESET";
+export type WireErrorCode =
+  | "EPROTO"
+  | "EMSGSIZE"
+  | "EINVAL"
+  | "ETIMEDOUT"
+  | "ECONNRESET"
+  | "EACCES"
+  | "EFAULT";
 
 /** What exactly went wrong; stable strings, safe to switch on. */
 export type WireErrorReason =
@@ -20,7 +27,11 @@ export type WireErrorReason =
   | "peer-error"
   | "handshake-timeout"
   | "heartbeat-timeout"
-  | "invalid-argument";
+  | "invalid-argument"
+  | "auth-failed"
+  | "cryptographic"
+  | "invalid-sequence"
+  | "zap-failure";
 
 /**
  * libzmq's `ZMQ_PROTOCOL_ERROR_*` values, reported with the
@@ -52,6 +63,8 @@ export const ProtocolError = {
 export interface WireErrorOptions {
   /** A `ZMQ_PROTOCOL_ERROR_*` value, when the failure maps to one. */
   protocolError?: number;
+  /** A ZAP status (300, 400, 500) when authentication failed: libzmq's `HANDSHAKE_FAILED_AUTH`. */
+  zapStatus?: number;
 }
 
 /** A protocol failure on one connection. */
@@ -60,6 +73,7 @@ export class WireError extends Error {
   readonly code: WireErrorCode;
   readonly reason: WireErrorReason;
   readonly protocolError: number | undefined;
+  readonly zapStatus: number | undefined;
 
   constructor(
     code: WireErrorCode,
@@ -71,6 +85,7 @@ export class WireError extends Error {
     this.code = code;
     this.reason = reason;
     this.protocolError = options.protocolError;
+    this.zapStatus = options.zapStatus;
   }
 }
 

@@ -88,7 +88,12 @@ export class FrameDecoder {
     return this.#run();
   }
 
-  /** Continues after the handler returned `false`. */
+  /** Stops delivering frames (input is still queued) until `resume()`. */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  /** Continues after the handler returned `false` or `pause()`. */
   resume(): WireError | undefined {
     if (this.#error !== undefined) return this.#error;
     this.#paused = false;

@@ -51,6 +51,8 @@ export * from "./greeting";
 export * from "./heartbeat";
 export * from "./mechanism";
 export * from "./null-mechanism";
+export * from "./plain-mechanism";
 export * from "./socket-types";
 export * from "./subscription-message";
 export * from "./z85";
+export * from "./zap";

@@ -26,6 +26,13 @@ export interface MechanismStep {
   done?: MechanismResult;
   /** Set when the handshake failed; the connection closes. */
   error?: WireError;
+  /**
+   * Set when the mechanism waits for something outside the connection (a ZAP
+   * reply). The connection stops reading commands until it settles, then applies
+   * the step it resolves to (a rejection fails the handshake) and calls the
+   * handler's `wake()` so that the owner flushes output.
+   */
+  pending?: Promise<MechanismStep>;
 }
 
 export interface MechanismResult {
@@ -33,6 +40,8 @@ export interface MechanismResult {
   metadata: Metadata;
   /** An authenticated user id (from ZAP), when the mechanism has one. */
   userId?: Uint8Array;
+  /** Properties the ZAP handler attached to this peer (RFC 27 metadata frame). */
+  zapMetadata?: Metadata;
 }
 
 /**

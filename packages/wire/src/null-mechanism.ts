@@ -3,32 +3,54 @@
  * soon as the greeting is exchanged (libzmq does not wait for the peer's READY),
  * and the handshake is done when the peer's READY arrives. An ERROR from the
  * peer ends the handshake.
+ *
+ * With a ZAP domain set (libzmq: `ZMQ_ZAP_DOMAIN` non-empty) the local READY
+ * waits for the ZAP handler's verdict; with no handler bound the handshake goes
+ * on unless `zapEnforceDomain` is set. Without a domain ZAP is never consulted.
  */
 import { decodeCommand, encodeCommand } from "./command";
 import { ProtocolError, WireError } from "./errors";
 import type { Mechanism, MechanismContext, MechanismStep } from "./mechanism";
+import {
+  consultZap,
+  noZapHandler,
+  peerRefused,
+  type ZapOptions,
+  type ZapReply,
+  zapResult,
+} from "./zap";
 
 export class NullMechanism implements Mechanism {
   readonly name = "NULL";
   readonly transform = undefined;
+  readonly #zap: ZapOptions;
   #done = false;
+  #reply: ZapReply | undefined;
+
+  constructor(options: ZapOptions = {}) {
+    this.#zap = options;
+  }
 
   start(context: MechanismContext): MechanismStep {
-    return { send: [encodeCommand("READY", context.metadata)] };
+    const ready = (): MechanismStep => ({ send: [encodeCommand("READY", context.metadata)] });
+    if (!this.#zap.zapDomain) return ready();
+    const missing = () => (this.#zap.zapEnforceDomain ? noZapHandler("NULL") : ready());
+    return consultZap(
+      this.#zap,
+      "NULL",
+      [],
+      (reply) => {
+        this.#reply = reply;
+        return ready();
+      },
+      missing,
+    );
   }
 
   receive(body: Uint8Array): MechanismStep {
     const command = decodeCommand(body);
     if (command instanceof WireError) return { error: command };
-    if (command.type === "error") {
-      return {
-        error: new WireError(
-          "EPROTO",
-          "peer-error",
-          `peer refused the handshake: ${command.reason}`,
-        ),
-      };
-    }
+    if (command.type === "error") return { error: peerRefused(command.reason) };
     if (command.type !== "ready" || this.#done) {
       const name = command.type === "other" ? command.name : command.type.toUpperCase();
       return {
@@ -43,6 +65,6 @@ export class NullMechanism implements Mechanism {
       };
     }
     this.#done = true;
-    return { done: { metadata: command.metadata } };
+    return { done: { metadata: command.metadata, ...zapResult(this.#reply) } };
   }
 }

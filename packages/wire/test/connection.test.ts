@@ -185,8 +185,21 @@ describe("ZmtpConnection against libzmq's bytes", () => {
       ),
       1,
     );
-    expect(events.errors.map((e) => e.reason)).toEqual(["peer-error"]);
+    // "400" is a ZAP status: libzmq reports HANDSHAKE_FAILED_AUTH (handle_error_reason).
+    expect(events.errors.map((e) => [e.reason, e.zapStatus])).toEqual([["auth-failed", 400]]);
     expect(events.errors[0]?.message).toContain("400");
+  });
+
+  it("reports an ERROR whose reason is not a ZAP status as a peer error", () => {
+    const { conn, events } = make({ socketType: "DEALER" });
+    conn.start(0);
+    conn.receive(
+      bytes(
+        `${LIBZMQ_GREETING} 04 0a 05 ${Buffer.from("ERROR").toString("hex")} 03 ${Buffer.from("nah").toString("hex")}`,
+      ),
+      1,
+    );
+    expect(events.errors.map((e) => [e.reason, e.zapStatus])).toEqual([["peer-error", undefined]]);
   });
 
   it("enforces maxMessageSize per frame (handshake commands included, as libzmq)", () => {
