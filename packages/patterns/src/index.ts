@@ -28,6 +28,15 @@
  */
 
 export { createSocket } from "./create-socket";
+export {
+  checkGroup,
+  decodeGroupCommand,
+  decodeServerRoutingId,
+  encodeGroupCommand,
+  encodeServerRoutingId,
+  type GroupCommand,
+  MAX_GROUP_LENGTH,
+} from "./draft-messages";
 export { isPatternError, PATTERN_ERRNO, PatternError, type PatternErrorCode } from "./errors";
 export { ManualScheduler } from "./manual-scheduler";
 export { bytesKey, EMPTY_FRAME, type Message, toBytes } from "./message";
@@ -42,21 +51,31 @@ export {
   type SocketRuntime,
 } from "./socket-base";
 export { defaultSocketOptions, type SocketOptions, validateSocketOption } from "./socket-options";
-export { SOCKET_TYPE_NUMBER, type SocketType } from "./socket-type";
+export { DRAFT_SOCKET_TYPES, SOCKET_TYPE_NUMBER, type SocketType } from "./socket-type";
+export { Channel } from "./sockets/channel";
+export { Client } from "./sockets/client";
 export { Dealer } from "./sockets/dealer";
+export { Dgram } from "./sockets/dgram";
+export { Dish } from "./sockets/dish";
+export { Gather } from "./sockets/gather";
 export { Pair } from "./sockets/pair";
+export { Peer } from "./sockets/peer";
 export { Pub } from "./sockets/pub";
 export { Pull } from "./sockets/pull";
 export { Push } from "./sockets/push";
+export { Radio } from "./sockets/radio";
 export { Rep } from "./sockets/rep";
 export { Req } from "./sockets/req";
 export { Router } from "./sockets/router";
+export { Scatter } from "./sockets/scatter";
+export { Server } from "./sockets/server";
 export { Stream } from "./sockets/stream";
 export { Sub } from "./sockets/sub";
 export { XPub } from "./sockets/xpub";
 export { XSub } from "./sockets/xsub";
 export { Distributor } from "./strategies/distributor";
 export { FairQueue } from "./strategies/fair-queue";
+export { FilteredQueue } from "./strategies/filtered-queue";
 export { GroupTable } from "./strategies/group-table";
 export { LoadBalancer } from "./strategies/load-balancer";
 export { type MatchSink, MultiTrie, type MultiTrieRemoveResult } from "./strategies/multi-trie";

@@ -31,6 +31,11 @@ export interface AttachOptions {
    * the connect started (see `SocketBase.takeConnectRoutingId`). Wins over `routingId`.
    */
   connectRoutingId?: Uint8Array;
+  /**
+   * The peer takes every message and does its own filtering: a RADIO sends all
+   * groups to it (a udp destination; libzmq's `subscribe_to_all`).
+   */
+  receiveAll?: boolean;
 }
 
 /** Injected dependencies. */
@@ -110,7 +115,7 @@ export abstract class SocketBase {
     this.dirty = true;
     if (this.depth === 0) {
       this.depth = 1;
-      this.leave();
+      this.exitCall();
     }
   }
 
@@ -131,7 +136,7 @@ export abstract class SocketBase {
       if (!ok) this.writableArmed = true;
       return ok;
     } finally {
-      this.leave();
+      this.exitCall();
     }
   }
 
@@ -143,7 +148,7 @@ export abstract class SocketBase {
       this.readableArmed = true;
       return this.xreceive();
     } finally {
-      this.leave();
+      this.exitCall();
     }
   }
 
@@ -156,7 +161,7 @@ export abstract class SocketBase {
       if (!ok) this.writableArmed = true;
       return ok;
     } finally {
-      this.leave();
+      this.exitCall();
     }
   }
 
@@ -168,7 +173,7 @@ export abstract class SocketBase {
       this.readableArmed = true;
       return this.xhasIn();
     } finally {
-      this.leave();
+      this.exitCall();
     }
   }
 
@@ -189,7 +194,7 @@ export abstract class SocketBase {
       this.dirty = true;
       this.xattachPipe(pipe, options);
     } finally {
-      this.leave();
+      this.exitCall();
     }
   }
 
@@ -221,7 +226,7 @@ export abstract class SocketBase {
       }
       this.dirty = true;
     } finally {
-      this.leave();
+      this.exitCall();
     }
   }
 
@@ -265,7 +270,7 @@ export abstract class SocketBase {
     try {
       for (const pipe of Array.from(this.pipes)) pipe.terminate(this.opts.linger);
     } finally {
-      this.leave();
+      this.exitCall();
     }
   }
 
@@ -327,7 +332,7 @@ export abstract class SocketBase {
     try {
       this.xsubscribe(bytes, subscribe);
     } finally {
-      this.leave();
+      this.exitCall();
     }
   }
 
@@ -341,7 +346,7 @@ export abstract class SocketBase {
     try {
       this.dispatch(pipe, kind);
     } finally {
-      this.leave();
+      this.exitCall();
     }
   }
 
@@ -357,7 +362,7 @@ export abstract class SocketBase {
   }
 
   /** End of a socket call: apply queued pipe events, then fire readiness edges. */
-  private leave(): void {
+  private exitCall(): void {
     if (this.depth > 1) {
       this.depth--;
       return;

@@ -10,7 +10,7 @@ export interface SocketOptions {
   sendHighWaterMark: number;
   /** `ZMQ_RCVHWM`: per-pipe inbound limit in messages, 0 = unlimited. Default 1000. */
   receiveHighWaterMark: number;
-  /** `ZMQ_LINGER` in ms, -1 = forever. Default -1 (0 for SUB and XSUB, as libzmq). */
+  /** `ZMQ_LINGER` in ms, -1 = forever. Default -1 (0 for SUB, XSUB and DISH, as libzmq). */
   linger: number;
   /** `ZMQ_ROUTING_ID`: 1–255 bytes, not starting with 0; sent as `Identity` by the node layer. */
   routingId: Uint8Array | undefined;
@@ -36,7 +36,7 @@ export interface SocketOptions {
   xpubVerboser: boolean;
   /** `ZMQ_XPUB_MANUAL`: the application applies subscriptions with `subscribe`/`unsubscribe`. */
   xpubManual: boolean;
-  /** `ZMQ_XPUB_NODROP`: `send` returns false (EAGAIN) instead of dropping at the HWM. */
+  /** `ZMQ_XPUB_NODROP` (XPUB, PUB, RADIO): `send` returns false (EAGAIN) instead of dropping at the HWM. */
   xpubNoDrop: boolean;
   /** `ZMQ_XPUB_WELCOME_MSG`: single-frame message written to each new subscriber pipe. */
   xpubWelcomeMessage: Uint8Array | undefined;
@@ -49,7 +49,7 @@ export function defaultSocketOptions(type: SocketType): SocketOptions {
   return {
     sendHighWaterMark: 1000,
     receiveHighWaterMark: 1000,
-    linger: type === "SUB" || type === "XSUB" ? 0 : -1,
+    linger: type === "SUB" || type === "XSUB" || type === "DISH" ? 0 : -1,
     routingId: undefined,
     connectRoutingId: undefined,
     routerMandatory: false,
@@ -78,7 +78,7 @@ const ONLY_FOR: Partial<Record<keyof SocketOptions, readonly SocketType[]>> = {
   xpubVerbose: ["XPUB", "PUB"],
   xpubVerboser: ["XPUB", "PUB"],
   xpubManual: ["XPUB", "PUB"],
-  xpubNoDrop: ["XPUB", "PUB"],
+  xpubNoDrop: ["XPUB", "PUB", "RADIO"],
   xpubWelcomeMessage: ["XPUB", "PUB"],
   streamNotify: ["STREAM"],
 };

@@ -1,4 +1,7 @@
-/** The standard socket types, spelled as the ZMTP `Socket-Type` property. */
+/**
+ * The socket types, spelled as the ZMTP `Socket-Type` property: the standard ones
+ * and libzmq's draft types (SERVER to CHANNEL; single-part, see the README).
+ */
 export type SocketType =
   | "PAIR"
   | "PUB"
@@ -11,7 +14,29 @@ export type SocketType =
   | "PUSH"
   | "XPUB"
   | "XSUB"
-  | "STREAM";
+  | "STREAM"
+  | "SERVER"
+  | "CLIENT"
+  | "RADIO"
+  | "DISH"
+  | "GATHER"
+  | "SCATTER"
+  | "DGRAM"
+  | "PEER"
+  | "CHANNEL";
+
+/** The draft socket types (libzmq builds them with `ZMQ_BUILD_DRAFT_API`). */
+export const DRAFT_SOCKET_TYPES: readonly SocketType[] = [
+  "SERVER",
+  "CLIENT",
+  "RADIO",
+  "DISH",
+  "GATHER",
+  "SCATTER",
+  "DGRAM",
+  "PEER",
+  "CHANNEL",
+];
 
 /** libzmq's `ZMQ_*` numbers for each type (`zmq.h`). */
 export const SOCKET_TYPE_NUMBER: Readonly<Record<SocketType, number>> = {
@@ -27,4 +52,13 @@ export const SOCKET_TYPE_NUMBER: Readonly<Record<SocketType, number>> = {
   XPUB: 9,
   XSUB: 10,
   STREAM: 11,
+  SERVER: 12,
+  CLIENT: 13,
+  RADIO: 14,
+  DISH: 15,
+  GATHER: 16,
+  SCATTER: 17,
+  DGRAM: 18,
+  PEER: 19,
+  CHANNEL: 20,
 };
