@@ -310,6 +310,11 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
 
   #finish(end: SessionEnd): void {
     if (this.ended) return;
+    // What the engine produced before it failed still goes out: libzmq writes its
+    // READY as soon as it has read the peer's greeting, before reading further, so
+    // a peer of the wrong type always learns of the mismatch itself (and stops
+    // reconnecting) even when its greeting and READY arrived here in one chunk.
+    if (end.kind === "protocol") this.#write();
     this.ended = true;
     this.#clearTimer();
     this.engine.close();

@@ -302,6 +302,27 @@ describe("connect-side sessions against raw tcp servers", () => {
   });
 });
 
+testProtos(
+  "tcp",
+  "ipc",
+  "inproc",
+)("mismatched socket types", (proto) => {
+  it("both sides drop the connection and the connecting side stops reconnecting", async () => {
+    const [bound, connecting] = track(new zmq.Push(), new zmq.Push({ reconnectInterval: 10 }));
+    const endpoint = await bindAny(bound, proto);
+    const accepts: string[] = [];
+    const retries: number[] = [];
+    bound.events.on("accept", (e) => accepts.push(e.address));
+    connecting.events.on("connect:retry", (e) => retries.push(e.interval));
+    const failed = nextEvent(connecting, "handshake:error:protocol");
+    connecting.connect(endpoint);
+    await failed;
+    await delay(100);
+    expect(retries).toEqual([]);
+    if (proto !== "inproc") expect(accepts.length).toBe(1);
+  });
+});
+
 testProtos("tcp", "ipc")("reconnect", (proto) => {
   async function rebindable(): Promise<string> {
     return proto === "tcp" ? freeTcpEndpoint() : uniqueAddress("ipc");
