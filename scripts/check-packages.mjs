@@ -8,7 +8,15 @@ const root = new URL("..", import.meta.url).pathname;
 const problems = [];
 for (const dir of readdirSync(join(root, "packages"))) {
   const base = join(root, "packages", dir);
-  const need = ["package.json", "src/index.ts", "test", "tsconfig.json", "tsup.config.ts", "README.md", "CHANGELOG.md"];
+  const need = [
+    "package.json",
+    "src/index.ts",
+    "test",
+    "tsconfig.json",
+    "tsup.config.ts",
+    "README.md",
+    "CHANGELOG.md",
+  ];
   for (const file of need) {
     if (!existsSync(join(base, file))) problems.push(`packages/${dir}: missing ${file}`);
   }
@@ -18,10 +26,15 @@ for (const dir of readdirSync(join(root, "packages"))) {
   if (pkg.engines?.node !== ">=20") problems.push(`packages/${dir}: engines.node should be ">=20"`);
   const dot = pkg.exports?.["."];
   if (!dot?.["@zmq/source"] || !dot?.import?.types || !dot?.require?.types) {
-    problems.push(`packages/${dir}: exports["."] needs @zmq/source, import.types and require.types`);
+    problems.push(
+      `packages/${dir}: exports["."] needs @zmq/source, import.types and require.types`,
+    );
   }
-  const index = existsSync(join(base, "src/index.ts")) ? readFileSync(join(base, "src/index.ts"), "utf8") : "";
-  if (!index.trimStart().startsWith("/**")) problems.push(`packages/${dir}: src/index.ts should open with a package doc`);
+  const index = existsSync(join(base, "src/index.ts"))
+    ? readFileSync(join(base, "src/index.ts"), "utf8")
+    : "";
+  if (!index.trimStart().startsWith("/**"))
+    problems.push(`packages/${dir}: src/index.ts should open with a package doc`);
 }
 if (problems.length > 0) {
   console.error(problems.join("\n"));
