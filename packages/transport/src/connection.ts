@@ -2,8 +2,7 @@ import type { TransportError } from "./transport-error";
 
 /**
  * What a transport produces: a byte stream (tcp, ipc; the wire engine runs over
- * it), a message pipe (inproc; whole messages, no encoding) or datagrams
- * (reserved for udp).
+ * it), a message pipe (inproc; whole messages, no encoding) or datagrams (udp).
  */
 export type ConnectionKind = "stream" | "message" | "datagram";
 
@@ -77,5 +76,53 @@ export interface MessageConnection {
   close(): void;
 }
 
-/** Any connection a transport produces. A `DatagramConnection` will join for udp. */
+/** Callbacks for a datagram connection. */
+export interface DatagramHandler {
+  /**
+   * One whole datagram arrived from `from` (`ip:port`, IPv6 as `[addr]:port`). The
+   * bytes are yours. Datagrams over the connection's `maxDatagramSize` never get
+   * here: they are dropped and counted in `droppedDatagrams`.
+   */
+  datagram(data: Uint8Array, from: string): void;
+  /** The socket is gone. Called once, and last; `error` is absent for a local close. */
+  close(error?: TransportError): void;
+}
+
+/**
+ * A datagram socket (udp): whole datagrams, no stream, no peer handshake, no
+ * delivery guarantee. A bound one receives (and may send to any address); a
+ * connected one sends to the endpoint it was connected to.
+ */
+export interface DatagramConnection {
+  readonly kind: "datagram";
+  /** This side's endpoint, e.g. `udp://0.0.0.0:5555` or `udp://eth0;239.1.1.1:5555`. */
+  readonly localEndpoint: string;
+  /** The default destination of `send` (connect), or `""` when there is none (bind). */
+  readonly remoteEndpoint: string;
+  /** Largest datagram sent or accepted, in bytes; bigger ones are dropped, never split. */
+  readonly maxDatagramSize: number;
+  /** Datagrams dropped so far: oversize (either way), unroutable or refused by the OS. */
+  readonly droppedDatagrams: number;
+  /** Installs (or replaces) the handler. Datagrams arriving before one is set are dropped. */
+  setHandler(handler: DatagramHandler): void;
+  /**
+   * Sends one datagram to `to` (`ip:port` / `[ip6]:port`), or to `remoteEndpoint`
+   * when omitted. Returns `false`, sending nothing, when it is over
+   * `maxDatagramSize`, has no valid destination or the socket is closed
+   * (counted in `droppedDatagrams`). There is no backpressure: the OS drops what
+   * it cannot queue.
+   */
+  send(data: Uint8Array, to?: string): boolean;
+  /** Stops delivering datagrams (they are read and dropped meanwhile, as the OS would). */
+  pause(): void;
+  /** Resumes delivery. */
+  resume(): void;
+  /** Closes the socket; `handler.close()` follows. Idempotent. */
+  close(): void;
+}
+
+/** A connection-oriented transport's connection (what the ZMTP and inproc sessions take). */
 export type Connection = StreamConnection | MessageConnection;
+
+/** Any connection a transport produces, datagram sockets included. */
+export type AnyConnection = Connection | DatagramConnection;

@@ -1,6 +1,6 @@
 /**
- * @zmq/transport — the transport contract: what tcp, ipc, inproc (and later
- * udp) transports produce, endpoint parsing, and one typed error class with
+ * @zmq/transport — the transport contract: what tcp, ipc, inproc and udp
+ * transports produce, endpoint parsing, and one typed error class with
  * errno codes. No I/O and no `node:` imports; transports live in their own
  * packages.
  *
@@ -22,8 +22,11 @@
  */
 export { onAbort, throwIfAborted } from "./abort";
 export type {
+  AnyConnection,
   Connection,
   ConnectionKind,
+  DatagramConnection,
+  DatagramHandler,
   MessageConnection,
   MessageHandler,
   StreamConnection,

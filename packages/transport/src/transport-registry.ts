@@ -1,10 +1,10 @@
-import type { Connection } from "./connection";
+import type { AnyConnection } from "./connection";
 import { type Endpoint, parseEndpoint } from "./endpoint";
 import type { Transport } from "./transport";
 import { TransportError } from "./transport-error";
 
 // biome-ignore lint/suspicious/noExplicitAny: transports differ in their option types
-type AnyTransport = Transport<Connection, any, any>;
+type AnyTransport = Transport<AnyConnection, any, any>;
 
 /** A resolved endpoint: the parsed parts and the transport that serves the scheme. */
 export interface ResolvedEndpoint {

@@ -1,4 +1,4 @@
-import type { Connection } from "./connection";
+import type { AnyConnection, Connection } from "./connection";
 import type { TransportError } from "./transport-error";
 
 /** Options every `bind` accepts. Transports extend this. */
@@ -22,7 +22,7 @@ export interface ConnectOptions {
 }
 
 /** A bound endpoint accepting connections. */
-export interface Listener<C extends Connection = Connection> {
+export interface Listener<C extends AnyConnection = Connection> {
   /**
    * The resolved endpoint, like `ZMQ_LAST_ENDPOINT`: wildcards and port 0 are
    * replaced by what the OS chose (`tcp://0.0.0.0:49152`, `ipc:///tmp/…/socket`).
@@ -38,7 +38,7 @@ export interface Listener<C extends Connection = Connection> {
 
 /** Produces connections for one endpoint scheme. Knows nothing of socket types. */
 export interface Transport<
-  C extends Connection = Connection,
+  C extends AnyConnection = Connection,
   B extends BindOptions = BindOptions,
   O extends ConnectOptions = ConnectOptions,
 > {
