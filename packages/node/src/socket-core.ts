@@ -162,7 +162,8 @@ export class SocketCore {
       ...(o.tcpKeepalive === 1 && { keepAlive: true }),
       ...(o.tcpKeepaliveIdle > 0 && { keepAliveIdle: o.tcpKeepaliveIdle * 1000 }),
       context: this.context._inproc,
-      highWaterMark: this.ps.options.sendHighWaterMark,
+      // inproc: the depth of this side's receive queue (ZMQ_RCVHWM), as for bind.
+      highWaterMark: this.ps.options.receiveHighWaterMark,
     };
   }
 
@@ -292,6 +293,8 @@ export class SocketCore {
         "Socket is busy writing; only one send operation may be in progress at any time",
       );
     }
+    // An empty array is a message of no frames: nothing to send (as with zeromq.js).
+    if (frames.length === 0) return RESOLVED;
     let sent: boolean;
     try {
       sent = this.ps.send(frames);

@@ -6,7 +6,7 @@
 import { connect, type Socket as NetSocket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import * as zmq from "../src/index";
-import { bindAny, delay, nextEvent, strings, testProtos, track, until, within } from "./helpers";
+import { bindAny, delay, strings, testProtos, track, until, within } from "./helpers";
 
 const raw: NetSocket[] = [];
 afterEach(() => {

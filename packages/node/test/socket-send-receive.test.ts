@@ -51,6 +51,61 @@ testProtos(
     expect(strings(await within(a.receive()))).toEqual(["one"]);
   });
 
+  it("send([]) sends nothing and resolves (as zeromq.js)", async () => {
+    const [a, b] = await pair();
+    await b.send([]);
+    await b.send("next");
+    expect(strings(await within(a.receive()))).toEqual(["next"]);
+  });
+
+  it("a message of 1000 frames arrives whole", async () => {
+    const [a, b] = await pair();
+    const frames = Array.from({ length: 1000 }, (_, i) => String(i));
+    await b.send(frames);
+    expect(strings(await within(a.receive()))).toEqual(frames);
+  });
+
+  it("ROUTER mandatory: a peer at its HWM makes send wait, then fail with EAGAIN", async () => {
+    const [router, dealer] = track(
+      new zmq.Router({ mandatory: true, sendHighWaterMark: 1, sendTimeout: 50 }),
+      new zmq.Dealer({ routingId: "d", receiveHighWaterMark: 1 }),
+    );
+    dealer.connect(await bindAny(router, proto));
+    await dealer.send("hi");
+    await within(router.receive());
+    let sent = 0;
+    const frame = Buffer.alloc(64 * 1024);
+    await within(
+      (async () => {
+        for (;;) {
+          try {
+            await router.send(["d", frame]);
+            sent++;
+          } catch (error) {
+            expect(error).toMatchObject({ code: "EAGAIN" });
+            return;
+          }
+        }
+      })(),
+      10_000,
+    );
+    // inproc has no OS buffers: about SNDHWM + RCVHWM messages fit in between.
+    if (proto === "inproc") expect(sent).toBeLessThanOrEqual(6);
+    else expect(sent).toBeLessThan(1000);
+  });
+
+  it("ROUTER without mandatory never blocks: messages for a full peer are dropped", async () => {
+    const [router, dealer] = track(
+      new zmq.Router({ sendHighWaterMark: 1, sendTimeout: 50 }),
+      new zmq.Dealer({ routingId: "d", receiveHighWaterMark: 1 }),
+    );
+    dealer.connect(await bindAny(router, proto));
+    await dealer.send("hi");
+    await within(router.receive());
+    const frame = Buffer.alloc(64 * 1024);
+    for (let i = 0; i < 300; i++) await within(router.send(["d", frame]), 1000);
+  });
+
   it("send() without a message throws TypeError", async () => {
     const [, b] = await pair();
     expect(() => (b.send as () => Promise<void>)()).toThrow(TypeError);
