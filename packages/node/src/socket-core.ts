@@ -447,6 +447,8 @@ export class SocketCore {
     this.ps.close();
     for (const bind of this.#binds.splice(0)) {
       void bind.listener.close();
+      // libzmq reports each listener it closes (ZMQ_EVENT_CLOSED) before the monitor ends.
+      this.emit({ type: "close", address: bind.endpoint });
     }
     // Connect endpoints with queued output keep (re)connecting until their pipe
     // drains or the linger time passes; the others stop now.

@@ -79,6 +79,34 @@ testProtos("tcp", "ipc")("events", (proto) => {
     expect(intervals.slice(0, 5)).toEqual([10, 20, 40, 40, 40]);
   });
 
+  it("close() emits close for each bound endpoint, then end", async () => {
+    const socket = new zmq.Dealer();
+    const events = record(socket);
+    const first = await bindAny(socket, proto);
+    const second = await bindAny(socket, proto);
+    socket.close();
+    await until(() => events.some((e) => e.type === "end"));
+    expect(events.map((e) => ("address" in e ? `${e.type} ${e.address}` : e.type))).toEqual([
+      `bind ${first}`,
+      `bind ${second}`,
+      `close ${first}`,
+      `close ${second}`,
+      "end",
+    ]);
+  });
+
+  it("a peer that goes away is reported as disconnect on the bound side", async () => {
+    const [server] = track(new zmq.Dealer());
+    const client = new zmq.Dealer();
+    const endpoint = await bindAny(server, proto);
+    const shook = nextEvent(server, "handshake");
+    client.connect(endpoint);
+    await shook;
+    const gone = nextEvent(server, "disconnect");
+    client.close();
+    expect((await gone).address).toBe(endpoint);
+  });
+
   it("unbind emits close for the endpoint", async () => {
     const [server] = track(new zmq.Dealer());
     const events = record(server);
