@@ -3,11 +3,9 @@ import { createServer, connect as netConnect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import {
-  abortError,
   type BindOptions,
   type ConnectOptions,
   type Listener,
-  onAbort,
   parseEndpointFor,
   type StreamConnection,
   type Transport,
@@ -15,7 +13,7 @@ import {
   throwIfAborted,
   toTransportError,
 } from "@zmq/transport";
-import { NetListener, NetStreamConnection } from "@zmq/transport-tcp";
+import { awaitNetConnect, NetListener, NetStreamConnection } from "@zmq/transport-tcp";
 import { type IpcAddress, parseIpcAddress } from "./ipc-address";
 
 /** Options for `IpcTransport.bind`. */
@@ -152,31 +150,13 @@ export class IpcTransport
     const { signal } = options;
     throwIfAborted(signal, endpoint);
     const resolved = `ipc://${parsed.display}`;
-    return new Promise<StreamConnection>((resolve, reject) => {
-      const socket = netConnect({ path: parsed.path, allowHalfOpen: true });
-      if (options.ref === false) socket.unref();
-      const done = () => {
-        offAbort();
-        socket.off("error", onError);
-        socket.off("connect", onConnect);
-      };
-      const onError = (error: Error) => {
-        done();
-        socket.destroy();
-        reject(toTransportError(error, endpoint));
-      };
-      const onConnect = () => {
-        done();
-        resolve(new NetStreamConnection(socket, resolved, resolved, parsed.display));
-      };
-      const offAbort = onAbort(signal, () => {
-        done();
-        socket.destroy();
-        reject(abortError(endpoint, signal?.reason));
-      });
-      socket.once("error", onError);
-      socket.once("connect", onConnect);
-    });
+    const socket = netConnect({ path: parsed.path, allowHalfOpen: true });
+    return awaitNetConnect(
+      socket,
+      endpoint,
+      options,
+      (connected) => new NetStreamConnection(connected, resolved, resolved, parsed.display),
+    );
   }
 }
 

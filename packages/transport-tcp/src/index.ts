@@ -36,6 +36,7 @@
  *
  * @packageDocumentation
  */
+export { awaitNetConnect } from "./net-connect";
 export { NetListener, type NetListenOptions } from "./net-listener";
 export { NetStreamConnection } from "./net-stream-connection";
 export {

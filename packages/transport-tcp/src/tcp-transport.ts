@@ -1,16 +1,14 @@
 import { type AddressInfo, createServer, connect as netConnect, type Socket } from "node:net";
 import {
-  abortError,
   type BindOptions,
   type ConnectOptions,
   type Listener,
-  onAbort,
   parseEndpointFor,
   type StreamConnection,
   type Transport,
   throwIfAborted,
-  toTransportError,
 } from "@zmq/transport";
+import { awaitNetConnect } from "./net-connect";
 import { NetListener } from "./net-listener";
 import { NetStreamConnection } from "./net-stream-connection";
 import { formatTcpEndpoint, parseTcpAddress, resolveLocalHost } from "./tcp-address";
@@ -99,41 +97,18 @@ export class TcpTransport
       if (parsed.source.port !== 0) localPort = parsed.source.port;
     }
     throwIfAborted(signal, endpoint);
-    return new Promise<StreamConnection>((resolve, reject) => {
-      const socket = netConnect({
-        host: parsed.host,
-        port: parsed.port,
-        ...(ipv6 ? {} : { family: 4, autoSelectFamily: false }),
-        ...(localAddress === undefined ? {} : { localAddress }),
-        ...(localPort === undefined ? {} : { localPort }),
-        allowHalfOpen: true,
-        noDelay: options.noDelay ?? true,
-        keepAlive: options.keepAlive ?? false,
-        keepAliveInitialDelay: options.keepAliveIdle ?? 0,
-      });
-      if (options.ref === false) socket.unref();
-      const done = () => {
-        offAbort();
-        socket.off("error", onError);
-        socket.off("connect", onConnect);
-      };
-      const onError = (error: Error) => {
-        done();
-        socket.destroy();
-        reject(toTransportError(error, endpoint));
-      };
-      const onConnect = () => {
-        done();
-        resolve(wrap(socket));
-      };
-      const offAbort = onAbort(signal, () => {
-        done();
-        socket.destroy();
-        reject(abortError(endpoint, signal?.reason));
-      });
-      socket.once("error", onError);
-      socket.once("connect", onConnect);
+    const socket = netConnect({
+      host: parsed.host,
+      port: parsed.port,
+      ...(ipv6 ? {} : { family: 4, autoSelectFamily: false }),
+      ...(localAddress === undefined ? {} : { localAddress }),
+      ...(localPort === undefined ? {} : { localPort }),
+      allowHalfOpen: true,
+      noDelay: options.noDelay ?? true,
+      keepAlive: options.keepAlive ?? false,
+      keepAliveInitialDelay: options.keepAliveIdle ?? 0,
     });
+    return awaitNetConnect(socket, endpoint, options, wrap);
   }
 }
 

@@ -1,0 +1,41 @@
+import type { Socket } from "node:net";
+import { abortError, onAbort, type StreamConnection, toTransportError } from "@zmq/transport";
+
+/**
+ * Waits for a freshly created `net` socket to connect, then wraps it. Errors
+ * become `TransportError`s for `endpoint`; aborting destroys the socket and
+ * rejects with ECANCELED. With `ref: false` the attempt does not keep the event
+ * loop alive. Shared by the tcp and ipc transports.
+ */
+export function awaitNetConnect(
+  socket: Socket,
+  endpoint: string,
+  options: { signal?: AbortSignal | undefined; ref?: boolean | undefined },
+  wrap: (socket: Socket) => StreamConnection,
+): Promise<StreamConnection> {
+  const { signal } = options;
+  if (options.ref === false) socket.unref();
+  return new Promise<StreamConnection>((resolve, reject) => {
+    const done = () => {
+      offAbort();
+      socket.off("error", onError);
+      socket.off("connect", onConnect);
+    };
+    const onError = (error: Error) => {
+      done();
+      socket.destroy();
+      reject(toTransportError(error, endpoint));
+    };
+    const onConnect = () => {
+      done();
+      resolve(wrap(socket));
+    };
+    const offAbort = onAbort(signal, () => {
+      done();
+      socket.destroy();
+      reject(abortError(endpoint, signal?.reason));
+    });
+    socket.once("error", onError);
+    socket.once("connect", onConnect);
+  });
+}
