@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: ["src/index.ts", "src/draft.ts"],
   format: ["esm", "cjs"],
   // The project tsconfig is composite (for `tsc -b`); tsup's dts pass builds a one-entry program.
   dts: { compilerOptions: { composite: false } },

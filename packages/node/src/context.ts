@@ -8,6 +8,7 @@ import { TransportRegistry } from "@zmq/transport";
 import { InprocContext, InprocTransport } from "@zmq/transport-inproc";
 import { IpcTransport } from "@zmq/transport-ipc";
 import { TcpTransport } from "@zmq/transport-tcp";
+import { UdpTransport } from "@zmq/transport-udp";
 import { ZmqError } from "./errors";
 import type { SocketCore } from "./socket-core";
 
@@ -42,6 +43,7 @@ export class Context {
       new TcpTransport(),
       new IpcTransport(),
       new InprocTransport({ context: this._inproc }),
+      new UdpTransport(),
     ]);
     Object.seal(this);
     Object.assign(this, options);

@@ -6,7 +6,13 @@
  * the peer exists, or while it is away, flow once it is back.
  */
 import type { Pipe, PipeHandler } from "@zmq/patterns";
-import type { Connection, Listener, Transport, TransportError } from "@zmq/transport";
+import type {
+  AnyConnection,
+  Connection,
+  Listener,
+  Transport,
+  TransportError,
+} from "@zmq/transport";
 import { ZmqError } from "./errors";
 import {
   InprocSession,
@@ -18,6 +24,13 @@ import {
   ZmtpSession,
 } from "./session";
 import type { SocketCore } from "./socket-core";
+import { GroupSession, UdpSession } from "./udp-session";
+
+/** Closes a connection that no session took (any kind). */
+function dropConnection(connection: AnyConnection): void {
+  if (connection.kind === "stream") connection.destroy();
+  else connection.close();
+}
 
 /** Builds and starts the right session for a new connection. */
 function startSession(
@@ -28,10 +41,15 @@ function startSession(
   routingId: Uint8Array | undefined,
 ): Session {
   let session: Session & { start(): void };
-  if (connection.kind === "message") {
+  const any = connection as AnyConnection;
+  if (any.kind === "datagram") {
+    session = new UdpSession(owner, endpoint, any);
+  } else if (connection.kind === "message") {
     session = new InprocSession(owner, endpoint, connection, routingId);
   } else if (core.socketType === "STREAM") {
     session = new RawSession(owner, endpoint, connection);
+  } else if (core.socketType === "RADIO" || core.socketType === "DISH") {
+    session = new GroupSession(owner, endpoint, connection, core.sessionOptions());
   } else {
     session = new ZmtpSession(owner, endpoint, connection, core.sessionOptions());
   }
@@ -127,8 +145,7 @@ export class BindEndpoint implements SessionOwner {
 
   #accept(connection: Connection): void {
     if (this.#closed || this.core.closed) {
-      if (connection.kind === "message") connection.close();
-      else connection.destroy();
+      dropConnection(connection);
       return;
     }
     this.core.emit({ type: "accept", address: this.endpoint });
@@ -213,7 +230,9 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   }
 
   #createPipe(peer: PeerIdentity | undefined): Pipe {
-    const pipe = this.core.attachPeer(peer, this.#connectRoutingId);
+    // A udp destination takes every group: the DISH behind it filters (libzmq).
+    const receiveAll = (this.transport as { kind: string }).kind === "datagram";
+    const pipe = this.core.attachPeer(peer, this.#connectRoutingId, receiveAll);
     this.#pipe = pipe;
     pipe.setHandler(this);
     return pipe;
@@ -233,8 +252,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     this.transport.connect(this.address, this.core.connectOptions(abort.signal)).then(
       (connection) => {
         if (this.#closed || abort.signal.aborted) {
-          if (connection.kind === "message") connection.close();
-          else connection.destroy();
+          dropConnection(connection);
           return;
         }
         this.#abort = undefined;
@@ -312,7 +330,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     }
     if (pipe !== undefined) {
       const type = this.core.socketType;
-      if (!this.#eager || type === "SUB" || type === "XSUB") {
+      if (!this.#eager || type === "SUB" || type === "XSUB" || type === "DISH") {
         // A fresh pipe next time: subscriptions are re-sent when it attaches,
         // and a lazily attached peer gets its identity anew.
         pipe.terminate(0);

@@ -272,7 +272,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     for (;;) {
       const msg = pipe.read();
       if (msg === undefined) break;
-      this.engine.send(msg);
+      this.sendMessage(msg);
       for (let i = 0; i < msg.length; i++) bytes += msg[i]!.length;
       if (++messages >= OUT_BUDGET_MESSAGES || bytes >= OUT_BUDGET_BYTES) {
         this.schedulePump();
@@ -280,6 +280,11 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
       }
     }
     this.#write();
+  }
+
+  /** Hands one pipe message to the engine (the RADIO/DISH session translates JOIN/LEAVE here). */
+  protected sendMessage(msg: Uint8Array[]): void {
+    this.engine.send(msg);
   }
 
   protected override resumeInput(): void {

@@ -16,6 +16,7 @@ import {
 import { parseEndpoint, type Transport } from "@zmq/transport";
 import { parseIpcAddress } from "@zmq/transport-ipc";
 import { parseTcpAddress } from "@zmq/transport-tcp";
+import { parseUdpAddress } from "@zmq/transport-udp";
 import type { SocketTypeName } from "@zmq/wire";
 import type { Context } from "./context";
 import { BindEndpoint, ConnectEndpoint } from "./endpoints";
@@ -23,6 +24,7 @@ import { ZmqError } from "./errors";
 import { toBuffers } from "./message";
 import { type Event, EventHub } from "./observer";
 import type { PeerIdentity, ZmtpSessionOptions } from "./session";
+import { checkTransportRole } from "./udp-session";
 
 /** Options the node layer handles itself (transports, reconnects, timeouts, sessions). */
 export interface CoreOptions {
@@ -43,6 +45,10 @@ export interface CoreOptions {
   tcpKeepaliveIdle: number;
   tcpKeepaliveInterval: number;
   connectTimeout: number;
+  /** ZMQ_MULTICAST_HOPS (udp multicast TTL). */
+  multicastHops: number;
+  /** ZMQ_MULTICAST_LOOP (udp multicast looped back to this host). */
+  multicastLoop: boolean;
 }
 
 export function defaultCoreOptions(context: Context): CoreOptions {
@@ -64,6 +70,8 @@ export function defaultCoreOptions(context: Context): CoreOptions {
     tcpKeepaliveIdle: -1,
     tcpKeepaliveInterval: -1,
     connectTimeout: 0,
+    multicastHops: 1,
+    multicastLoop: true,
   };
 }
 
@@ -158,6 +166,8 @@ export class SocketCore {
       // Idle sockets do not hold the process open; pending operations do (Context._hold).
       ref: false,
       ipv6: o.ipv6,
+      multicastHops: o.multicastHops,
+      multicastLoop: o.multicastLoop,
       noDelay: true,
       ...(o.tcpKeepalive === 1 && { keepAlive: true }),
       ...(o.tcpKeepaliveIdle > 0 && { keepAliveIdle: o.tcpKeepaliveIdle * 1000 }),
@@ -184,12 +194,17 @@ export class SocketCore {
   // ---- pipes
 
   /** Creates a pipe pair, attaches the socket end, returns the session end. */
-  attachPeer(peer: PeerIdentity | undefined, connectRoutingId: Uint8Array | undefined): Pipe {
+  attachPeer(
+    peer: PeerIdentity | undefined,
+    connectRoutingId: Uint8Array | undefined,
+    receiveAll = false,
+  ): Pipe {
     const [socketEnd, sessionEnd] = createPipePair(this.ps.pipeOptions());
     if (peer?.properties) socketEnd.properties = peer.properties;
     this.ps.attachPipe(socketEnd, {
       ...(peer !== undefined && { routingId: peer.routingId }),
       ...(connectRoutingId !== undefined && { connectRoutingId }),
+      ...(receiveAll && { receiveAll }),
     });
     return sessionEnd;
   }
@@ -207,6 +222,7 @@ export class SocketCore {
     try {
       parseEndpoint(address);
       transport = this.#transport(address);
+      checkTransportRole(this.socketType, transport.scheme, "bind", address);
     } catch (error) {
       throw convert(error, address);
     }
@@ -249,6 +265,8 @@ export class SocketCore {
       // Validate the address now, as zmq_connect does, so a typo throws at once.
       if (endpoint.scheme === "tcp") parseTcpAddress(endpoint.address, address, "connect");
       else if (endpoint.scheme === "ipc") parseIpcAddress(endpoint.address, address, "connect");
+      else if (endpoint.scheme === "udp") parseUdpAddress(endpoint.address, address, "connect");
+      checkTransportRole(this.socketType, endpoint.scheme, "connect", address);
     } catch (error) {
       throw convert(error, address);
     }

@@ -42,6 +42,16 @@ const WIRE_NAMES: Record<number, PatternType> = {
   9: "XPUB",
   10: "XSUB",
   11: "STREAM",
+  // The draft types (@zmq/node/draft), by libzmq's numbers.
+  12: "SERVER",
+  13: "CLIENT",
+  14: "RADIO",
+  15: "DISH",
+  16: "GATHER",
+  17: "SCATTER",
+  18: "DGRAM",
+  19: "PEER",
+  20: "CHANNEL",
 };
 
 const cores = new WeakMap<Socket, SocketCore>();

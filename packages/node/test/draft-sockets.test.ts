@@ -1,0 +1,240 @@
+/**
+ * Behaviour of the draft sockets (`@zmq/node/draft`) over every transport they
+ * support, including udp unicast and (where loopback multicast works) multicast.
+ */
+import { createSocket } from "node:dgram";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  Channel,
+  Client,
+  Datagram,
+  Dish,
+  Gather,
+  Peer,
+  Radio,
+  Scatter,
+  Server,
+} from "../src/draft";
+import type { Socket } from "../src/index";
+import { Dealer } from "../src/index";
+import { bindAny, type Proto } from "./helpers";
+
+const open: Socket[] = [];
+function track<S extends Socket>(socket: S): S {
+  open.push(socket);
+  return socket;
+}
+afterEach(() => {
+  for (const socket of open.splice(0)) socket.close();
+});
+
+const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
+const PROTOS: Proto[] = ["tcp", "ipc", "inproc"];
+
+async function udpPort(): Promise<number> {
+  const probe = createSocket("udp4");
+  await new Promise<void>((resolve) => probe.bind(0, "127.0.0.1", () => resolve()));
+  const { port } = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** libzmq's test idea: multicast works here if a looped-back datagram arrives. */
+async function multicastUnavailable(group: string): Promise<string | undefined> {
+  const receiver = createSocket({ type: "udp4", reuseAddr: true });
+  const sender = createSocket("udp4");
+  try {
+    await new Promise<void>((resolve, reject) => {
+      receiver.once("error", reject);
+      receiver.bind(0, "0.0.0.0", () => resolve());
+    });
+    receiver.addMembership(group);
+    const got = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 300);
+      receiver.once("message", () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    sender.send("probe", receiver.address().port, group);
+    return (await got) ? undefined : "no looped-back multicast";
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    receiver.close();
+    sender.close();
+  }
+}
+
+async function expectCode(promise: Promise<unknown> | (() => unknown), code: string) {
+  if (typeof promise === "function") {
+    expect(promise).toThrow(expect.objectContaining({ code }));
+    return;
+  }
+  await expect(promise).rejects.toMatchObject({ code });
+}
+
+describe("RADIO/DISH", () => {
+  for (const proto of PROTOS) {
+    it(`groups over ${proto}: exact match, join and leave while connected`, async () => {
+      const radio = track(new Radio());
+      const dish = track(new Dish());
+      const address = await bindAny(radio, proto);
+      dish.join("Movies");
+      dish.connect(address);
+      await settle(50);
+      await radio.send("Friends", { group: "TV" });
+      await radio.send("Godfather", { group: "Movies" });
+      const [body, { group }] = await dish.receive();
+      expect([group.toString(), body.toString()]).toEqual(["Movies", "Godfather"]);
+      dish.join("TV");
+      await settle(50);
+      await radio.send("Friends", { group: "TV" });
+      expect((await dish.receive())[0].toString()).toBe("Friends");
+      dish.leave("TV");
+      await settle(50);
+      await radio.send("Friends", { group: "TV" });
+      await radio.send("Alien", { group: "Movies" });
+      expect((await dish.receive())[0].toString()).toBe("Alien");
+    });
+  }
+
+  it("udp unicast: the DISH binds, the RADIO connects; one datagram per message", async () => {
+    const port = await udpPort();
+    const dish = track(new Dish());
+    dish.join("TV");
+    await dish.bind(`udp://*:${port}`);
+    expect(dish.lastEndpoint).toBe(`udp://*:${port}`);
+    const radio = track(new Radio());
+    radio.connect(`udp://127.0.0.1:${port}`);
+    await settle();
+    await radio.send("nobody", { group: "Radio" }); // sent, filtered by the dish
+    await radio.send("Friends", { group: "TV" });
+    const [body, { group }] = await dish.receive();
+    expect([group.toString(), body.toString()]).toEqual(["TV", "Friends"]);
+  });
+
+  it("udp: a RADIO cannot bind, a DISH cannot connect, others cannot use udp (ENOCOMPATPROTO)", async () => {
+    await expectCode(track(new Radio()).bind("udp://*:5556"), "ENOCOMPATPROTO");
+    await expectCode(() => track(new Dish()).connect("udp://127.0.0.1:5556"), "ENOCOMPATPROTO");
+    await expectCode(track(new Dealer()).bind("udp://*:5556"), "ENOCOMPATPROTO");
+    await expectCode(() => track(new Radio()).connect("udp://127.0.0.1:0"), "EINVAL");
+  });
+
+  it("udp multicast, and multicastLoop = false keeps it off this host", async (ctx) => {
+    const group = "239.193.8.8";
+    const why = await multicastUnavailable(group);
+    if (why !== undefined) {
+      console.log(`skipping multicast: ${why}`);
+      ctx.skip();
+      return;
+    }
+    const port = await udpPort();
+    const url = `udp://${group}:${port}`;
+    const dish = track(new Dish({ receiveTimeout: 300 }));
+    dish.join("TV");
+    await dish.bind(url);
+    const radio = track(new Radio());
+    radio.connect(url);
+    await settle();
+    await radio.send("Friends", { group: "TV" });
+    expect((await dish.receive())[0].toString()).toBe("Friends");
+    const quiet = track(new Radio({ multicastLoop: false }));
+    quiet.connect(url);
+    await settle();
+    await quiet.send("looped?", { group: "TV" });
+    await expectCode(dish.receive(), "EAGAIN");
+  });
+
+  it("groups: 255 bytes at most, no double join, no leave of an unjoined group; single-part", async () => {
+    const dish = track(new Dish());
+    await expectCode(() => dish.join("x".repeat(256)), "EINVAL");
+    dish.join("Movies");
+    await expectCode(() => dish.join("Movies"), "EINVAL");
+    await expectCode(() => dish.leave("TV"), "EINVAL");
+    const radio = track(new Radio());
+    await expectCode(radio.send(["a", "b"], { group: "g" }), "EINVAL");
+    await expectCode(radio.send("a", { group: "g".repeat(256) }), "EINVAL");
+    expect(radio.threadSafe).toBe(true);
+  });
+});
+
+describe("CLIENT/SERVER", () => {
+  for (const proto of PROTOS) {
+    it(`round trip over ${proto} with numeric routing ids`, async () => {
+      const server = track(new Server());
+      const client = track(new Client());
+      client.connect(await bindAny(server, proto));
+      await client.send("hello");
+      const [request, { routingId }] = await server.receive();
+      expect(request.toString()).toBe("hello");
+      expect(Number.isInteger(routingId) && routingId > 0).toBe(true);
+      await server.send("world", { routingId });
+      expect((await client.receive())[0].toString()).toBe("world");
+      await expectCode(server.send("x", { routingId: routingId + 1 }), "EHOSTUNREACH");
+      await expectCode(client.send(["a", "b"]), "EINVAL");
+    });
+  }
+});
+
+describe("SCATTER/GATHER, CHANNEL, PEER", () => {
+  it("scatter round-robins to gathers", async () => {
+    const scatter = track(new Scatter());
+    const address = await bindAny(scatter, "tcp");
+    const g1 = track(new Gather());
+    const g2 = track(new Gather());
+    g1.connect(address);
+    g2.connect(address);
+    await settle(50);
+    for (const n of ["1", "2", "3", "4"]) await scatter.send(n);
+    const got = [
+      (await g1.receive())[0].toString(),
+      (await g1.receive())[0].toString(),
+      (await g2.receive())[0].toString(),
+      (await g2.receive())[0].toString(),
+    ];
+    expect(got.sort()).toEqual(["1", "2", "3", "4"]);
+    await expectCode(scatter.send(["a", "b"]), "EINVAL");
+  });
+
+  it("channel pairs two sockets", async () => {
+    const a = track(new Channel());
+    const b = track(new Channel());
+    b.connect(await bindAny(a, "ipc"));
+    await b.send("ping");
+    expect((await a.receive())[0].toString()).toBe("ping");
+    await a.send("pong");
+    expect((await b.receive())[0].toString()).toBe("pong");
+  });
+
+  it("peer: connect returns the routing id to send to at once", async () => {
+    const a = track(new Peer());
+    const b = track(new Peer());
+    const address = await bindAny(b, "tcp");
+    const idOfB = a.connect(address);
+    expect(idOfB).toBeGreaterThan(0);
+    await a.send("first", { routingId: idOfB });
+    const [message, { routingId: idOfA }] = await b.receive();
+    expect(message.toString()).toBe("first");
+    await b.send("reply", { routingId: idOfA });
+    expect((await a.receive())[0].toString()).toBe("reply");
+  });
+});
+
+describe("DGRAM", () => {
+  it("[address, body] between two bound udp sockets; addresses end in NUL as libzmq's", async () => {
+    const [portA, portB] = [await udpPort(), await udpPort()];
+    const a = track(new Datagram());
+    const b = track(new Datagram());
+    await a.bind(`udp://127.0.0.1:${portA}`);
+    await b.bind(`udp://127.0.0.1:${portB}`);
+    await a.send([`127.0.0.1:${portB}`, "hello"]);
+    const [from, body] = await b.receive();
+    expect(from.toString()).toBe(`127.0.0.1:${portA}\0`);
+    expect(body.toString()).toBe("hello");
+    await b.send([from, "back"]);
+    expect((await a.receive())[1].toString()).toBe("back");
+    await expectCode(a.send(["only one"] as unknown as [string, string]), "EINVAL");
+    await expectCode(() => a.connect(`udp://127.0.0.1:${portB}`), "ENOCOMPATPROTO");
+  });
+});
