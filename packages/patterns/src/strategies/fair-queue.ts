@@ -1,43 +1,21 @@
 import type { Message } from "../message";
 import type { Pipe } from "../pipe";
-import { PipeList } from "./pipe-list";
+import { Rotation } from "./rotation";
 
 /**
  * Round-robin over readable pipes, one whole message per turn (libzmq `fq_t`).
  * Pipes found empty leave the rotation until `activated` (their `readable` event).
  */
-export class FairQueue {
-  private readonly list = new PipeList(1);
-  private active = 0;
-  private current = 0;
+export class FairQueue extends Rotation {
   /** The pipe the last message returned by `receive` came from. */
   lastPipe: Pipe | undefined = undefined;
 
-  get pipes(): readonly Pipe[] {
-    return this.list.items;
+  constructor() {
+    super(1);
   }
 
-  get activeCount(): number {
-    return this.active;
-  }
-
-  attach(pipe: Pipe): void {
-    this.list.push(pipe);
-    this.activated(pipe);
-  }
-
-  activated(pipe: Pipe): void {
-    const index = this.list.indexOf(pipe);
-    if (index < this.active) return;
-    this.list.swap(index, this.active);
-    this.active++;
-  }
-
-  terminated(pipe: Pipe): void {
-    const index = this.list.indexOf(pipe);
-    if (index < 0) return;
-    if (index < this.active) this.deactivate(index);
-    this.list.erase(pipe);
+  override terminated(pipe: Pipe): void {
+    super.terminated(pipe);
     if (this.lastPipe === pipe) this.lastPipe = undefined;
   }
 
@@ -47,8 +25,7 @@ export class FairQueue {
       const msg = pipe.read();
       if (msg !== undefined) {
         this.lastPipe = pipe;
-        this.current++;
-        if (this.current >= this.active) this.current = 0;
+        this.advance();
         return msg;
       }
       this.deactivate(this.current);
@@ -62,16 +39,5 @@ export class FairQueue {
       this.deactivate(this.current);
     }
     return false;
-  }
-
-  /**
-   * Take the pipe at `index` out of the rotation without reordering the others
-   * (libzmq swaps in the last active pipe, which can serve that pipe twice in a row).
-   */
-  private deactivate(index: number): void {
-    this.active--;
-    this.list.moveDown(index, this.active);
-    if (index < this.current) this.current--;
-    if (this.current >= this.active) this.current = 0;
   }
 }
