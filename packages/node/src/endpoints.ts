@@ -14,6 +14,7 @@ import type {
   TransportError,
 } from "@zmq/transport";
 import { ZmqError } from "./errors";
+import type { AuthError } from "./observer";
 import {
   InprocSession,
   type PeerIdentity,
@@ -102,6 +103,24 @@ function reportEnd(
   if (end.kind === "protocol") {
     if (end.error.code === "EMSGSIZE" || wasReady) {
       core.emit({ type: "disconnect", address });
+    } else if (end.error.zapStatus !== undefined) {
+      // libzmq HANDSHAKE_FAILED_AUTH: a ZAP status, ours or the one in the peer's ERROR.
+      const error = new ZmqError("EACCES", end.error.message, address) as ZmqError & {
+        status: number;
+      };
+      error.status = end.error.zapStatus;
+      core.emit({
+        type: "handshake:error:auth",
+        address,
+        error: error as unknown as AuthError,
+      });
+    } else if (end.error.code === "EFAULT") {
+      // libzmq HANDSHAKE_FAILED_NO_DETAIL (EFAULT): a ZAP handler was needed and none is bound.
+      core.emit({
+        type: "handshake:error:other",
+        address,
+        error: new ZmqError("EFAULT", end.error.message, address),
+      });
     } else if (end.error.reason === "handshake-timeout") {
       core.emit({
         type: "handshake:error:other",

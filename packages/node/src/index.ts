@@ -24,6 +24,7 @@
  * @packageDocumentation
  */
 export { Context, type ContextOptions, context } from "./context";
+export { curveKeyPair } from "./curve-key-pair";
 export { ZmqError } from "./errors";
 export type { Message, MessageLike } from "./message";
 export {
@@ -55,6 +56,12 @@ export {
   XPublisher,
   XSubscriber,
 } from "./sockets";
+export {
+  type ZapHandler,
+  type ZapHandlerReply,
+  type ZapHandlerRequest,
+  zapHandler,
+} from "./zap-handler";
 
 /** The libzmq version whose behaviour this package follows. */
 export const version = "4.3.5";
@@ -68,4 +75,4 @@ export const capability: Partial<{
   curve: boolean;
   gssapi: boolean;
   draft: boolean;
-}> = { ipc: true, pgm: false, tipc: false, norm: false, curve: false, gssapi: false, draft: false };
+}> = { ipc: true, pgm: false, tipc: false, norm: false, curve: true, gssapi: false, draft: false };

@@ -21,6 +21,7 @@ import type {
   TransportError,
 } from "@zmq/transport";
 import {
+  type Mechanism,
   type PeerInfo,
   type SocketTypeName,
   socketTypesCompatible,
@@ -68,6 +69,10 @@ export interface ZmtpSessionOptions {
   heartbeatInterval: number;
   heartbeatTimeToLive: number;
   heartbeatTimeout: number;
+  /** The security mechanism for a new connection (given the peer's address); NULL when absent. */
+  mechanism?: ((peerAddress: string) => Mechanism | undefined) | undefined;
+  /** The local `*_SERVER` role. */
+  asServer?: boolean | undefined;
 }
 
 /** Common part of every session: the pipe end and its backpressure. */
@@ -187,8 +192,11 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
   ) {
     super(owner, endpoint);
     this.connection = connection;
+    const mechanism = options.mechanism?.(connection.remoteAddress);
     this.engine = new ZmtpConnection(this, {
       socketType: owner.socketType,
+      ...(mechanism !== undefined && { mechanism }),
+      ...(options.asServer && { asServer: true }),
       ...(options.routingId !== undefined && { routingId: options.routingId }),
       ...(options.maxMessageSize !== undefined &&
         options.maxMessageSize >= 0 && { maxMessageSize: options.maxMessageSize }),
@@ -245,6 +253,11 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
       if (name !== "Socket-Type" && name !== "Identity") properties[name] = utf8Decode(value);
     }
     properties["Peer-Address"] = this.connection.remoteAddress;
+    // ZAP's verdict (zeromq.js v6 has no per-message metadata: these ride on the pipe).
+    if (peer.userId !== undefined) properties["User-Id"] = utf8Decode(peer.userId);
+    if (peer.zapMetadata) {
+      for (const [name, value] of peer.zapMetadata) properties[name] = utf8Decode(value);
+    }
     this.owner.sessionReady(this, {
       socketType: peer.socketType,
       routingId: peer.routingId,
@@ -260,6 +273,11 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
 
   error(error: WireError): void {
     this.#finish({ kind: "protocol", error });
+  }
+
+  /** An asynchronous handshake step (ZAP) settled: write its output, re-arm the timer. */
+  wake(): void {
+    this.#afterEngine();
   }
 
   // ---- session

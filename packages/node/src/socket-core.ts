@@ -23,6 +23,7 @@ import { BindEndpoint, ConnectEndpoint } from "./endpoints";
 import { ZmqError } from "./errors";
 import { toBuffers } from "./message";
 import { type Event, EventHub } from "./observer";
+import { securitySessionOptions } from "./security";
 import type { PeerIdentity, ZmtpSessionOptions } from "./session";
 import { checkTransportRole } from "./udp-session";
 
@@ -156,6 +157,7 @@ export class SocketCore {
       heartbeatInterval: o.heartbeatInterval,
       heartbeatTimeToLive: o.heartbeatTimeToLive,
       heartbeatTimeout: o.heartbeatTimeout,
+      ...securitySessionOptions(this),
     };
   }
 

@@ -10,6 +10,7 @@ import { type Context, context as defaultContext } from "./context";
 import { ZmqError } from "./errors";
 import { type Message, type MessageLike, toFrames } from "./message";
 import { type Observable, Observer } from "./observer";
+import { securityMechanism } from "./security";
 import { type CoreOptions, SocketCore } from "./socket-core";
 
 /** zeromq.js's numeric socket types (libzmq's `ZMQ_*`). */
@@ -154,9 +155,9 @@ export abstract class Socket implements Observable {
     return coreOf(this).lastEndpoint;
   }
 
-  /** ZMQ_MECHANISM: only NULL is available so far. */
+  /** ZMQ_MECHANISM: null (NULL), "plain" or "curve", from the last security option set. */
   get securityMechanism(): null | "plain" | "curve" | "gssapi" {
-    return null;
+    return securityMechanism(coreOf(this));
   }
 
   /** ZMQ_THREAD_SAFE. */

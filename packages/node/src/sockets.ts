@@ -3,6 +3,7 @@
  */
 import type { Context } from "./context";
 import type { Message, MessageLike } from "./message";
+import { defineSecurityOptions } from "./security-options";
 import { allowReceive, allowSend, coreOf, options, Socket, SocketType } from "./socket";
 
 const { coreInt, coreBool, patternOpt, inert, int, bool, bytesOrNull } = options;
@@ -80,10 +81,6 @@ declare module "./socket" {
     recoveryInterval: number;
     /** ZMQ_TCP_ACCEPT_FILTER (accepted). */
     tcpAcceptFilter: string | null;
-    /** ZMQ_ZAP_DOMAIN. */
-    zapDomain: string | null;
-    /** ZMQ_ZAP_ENFORCE_DOMAIN. */
-    zapEnforceDomain: boolean;
     /** ZMQ_TOS (accepted). */
     typeOfService: number;
     /** ZMQ_SOCKS_PROXY (accepted, not used yet). */
@@ -96,12 +93,6 @@ declare module "./socket" {
     interface: string | null;
     /** ZMQ_LOOPBACK_FASTPATH (accepted; Windows only in libzmq). */
     loopbackFastPath: boolean;
-    /** ZMQ_PLAIN_SERVER (PLAIN is not available yet). */
-    plainServer: boolean;
-    /** ZMQ_PLAIN_USERNAME (PLAIN is not available yet). */
-    plainUsername: string | null;
-    /** ZMQ_PLAIN_PASSWORD (PLAIN is not available yet). */
-    plainPassword: string | null;
   }
 }
 
@@ -130,17 +121,13 @@ inert(all, "affinity", 0, (v) => int(v, 0));
 inert(all, "rate", 100, (v) => int(v, 1));
 inert(all, "recoveryInterval", 10000, (v) => int(v, 0));
 inert(all, "tcpAcceptFilter", null, strCheck);
-inert(all, "zapDomain", null, strCheck);
-inert(all, "zapEnforceDomain", false, bool);
 inert(all, "typeOfService", 0, (v) => int(v, 0));
 inert(all, "socksProxy", null, strCheck);
 inert(all, "tcpMaxRetransmitTimeout", 0, (v) => int(v, 0));
 inert(all, "multicastMaxTransportDataUnit", 1500, (v) => int(v, 0));
 inert(all, "interface", null, strCheck);
 inert(all, "loopbackFastPath", false, bool);
-inert(all, "plainServer", false, bool);
-inert(all, "plainUsername", null, strCheck);
-inert(all, "plainPassword", null, strCheck);
+defineSecurityOptions();
 
 // ---- the types ----------------------------------------------------------------------
 
