@@ -135,6 +135,15 @@ function reportEnd(
   if (end.kind === "closed" && session.endpoint !== "") core.emit({ type: "disconnect", address });
 }
 
+/**
+ * Linger for the session end of a pipe whose connection is gone: messages the
+ * session already delivered stay readable by the socket until it reads them.
+ * libzmq writes the delimiter after them (`pipe_t::terminate`), whatever
+ * ZMQ_LINGER says; what the peer sent before it left is not lost just because
+ * the socket had not read it yet.
+ */
+const UNTIL_READ = -1;
+
 /** One `bind()`: a listener plus the sessions it accepted. */
 export class BindEndpoint implements SessionOwner {
   readonly core: SocketCore;
@@ -182,7 +191,7 @@ export class BindEndpoint implements SessionOwner {
   sessionEnded(session: Session, end: SessionEnd): void {
     const wasReady = this.#sessions.get(session) ?? false;
     this.#sessions.delete(session);
-    session.releasePipe()?.terminate(0);
+    session.releasePipe()?.terminate(UNTIL_READ);
     if (end.kind !== "local") reportEnd(this.core, this.endpoint, session, end, wasReady);
   }
 
@@ -352,7 +361,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       if (!this.#eager || type === "SUB" || type === "XSUB" || type === "DISH") {
         // A fresh pipe next time: subscriptions are re-sent when it attaches,
         // and a lazily attached peer gets its identity anew.
-        pipe.terminate(0);
+        pipe.terminate(UNTIL_READ);
         this.#pipe = undefined;
       } else {
         pipe.setHandler(this);
@@ -390,7 +399,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       session.releasePipe();
       session.shutdown();
     }
-    pipe?.terminate(0);
+    pipe?.terminate(UNTIL_READ);
     this.core.connectEndpointClosed(this);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as zmq from "../src/index";
-import { bindAny, delay, strings, testProtos, track, within } from "./helpers";
+import { bindAny, delay, nextEvent, strings, testProtos, track, within } from "./helpers";
 
 testProtos(
   "tcp",
@@ -239,6 +239,54 @@ testProtos(
     );
     await a.receive();
     expect(a.readable).toBe(false);
+  });
+});
+
+testProtos(
+  "tcp",
+  "ipc",
+  "inproc",
+)("messages outlive their sender", (proto) => {
+  it("messages from a connected peer that closed stay readable on the bound side", async () => {
+    const [pull] = track(new zmq.Pull());
+    const push = new zmq.Push();
+    push.connect(await bindAny(pull, proto));
+    for (let i = 0; i < 5; i++) await push.send(String(i));
+    const gone = proto === "inproc" ? delay(20) : nextEvent(pull, "disconnect");
+    push.close();
+    await gone;
+    await delay(20);
+    for (let i = 0; i < 5; i++) expect(strings(await within(pull.receive()))).toEqual([String(i)]);
+  });
+
+  it("messages from a bound peer that closed stay readable on the connected side", async () => {
+    const [pull] = track(new zmq.Pull());
+    const push = new zmq.Push();
+    const endpoint = await bindAny(push, proto);
+    const shook = proto === "inproc" ? delay(20) : nextEvent(pull, "handshake");
+    pull.connect(endpoint);
+    await shook;
+    for (let i = 0; i < 5; i++) await push.send(String(i));
+    const gone = proto === "inproc" ? delay(20) : nextEvent(pull, "disconnect");
+    push.close();
+    await gone;
+    await delay(20);
+    for (let i = 0; i < 5; i++) expect(strings(await within(pull.receive()))).toEqual([String(i)]);
+  });
+
+  it("a SUB keeps what it received from a publisher that went away", async () => {
+    const [sub] = track(new zmq.Subscriber());
+    const pub = new zmq.XPublisher();
+    const endpoint = await bindAny(pub, proto);
+    sub.connect(endpoint);
+    sub.subscribe("");
+    await within(pub.receive(), 5000, "subscription"); // the subscription arrived
+    for (let i = 0; i < 3; i++) await pub.send(String(i));
+    const gone = proto === "inproc" ? delay(20) : nextEvent(sub, "disconnect");
+    pub.close();
+    await gone;
+    await delay(20);
+    for (let i = 0; i < 3; i++) expect(strings(await within(sub.receive()))).toEqual([String(i)]);
   });
 });
 
