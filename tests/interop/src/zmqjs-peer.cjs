@@ -32,6 +32,21 @@ const TYPES = {
   STREAM: zmq.Stream,
 };
 
+// Draft types, where the prebuilt libzmq has them (zmq.capability.draft). Messages of
+// RADIO/DISH carry a `group`, SERVER's a `routingId` (see the send and recv ops).
+const draft = zmq.capability.draft ? require("zeromq/draft") : undefined;
+if (draft !== undefined) {
+  Object.assign(TYPES, {
+    SERVER: draft.Server,
+    CLIENT: draft.Client,
+    RADIO: draft.Radio,
+    DISH: draft.Dish,
+    GATHER: draft.Gather,
+    SCATTER: draft.Scatter,
+    DGRAM: draft.Datagram,
+  });
+}
+
 /** libzmq option name -> zeromq.js property (and a value conversion). */
 const OPTIONS = {
   ROUTING_ID: ["routingId", String],
@@ -52,6 +67,7 @@ const OPTIONS = {
   XPUB_VERBOSER: ["verbosity", (v) => (v ? "allSubsUnsubs" : null)],
   STREAM_NOTIFY: ["notify", Boolean],
   MAXMSGSIZE: ["maxMessageSize", Number],
+  MULTICAST_HOPS: ["multicastHops", Number],
 };
 
 /** zeromq.js event type -> libzmq monitor event name. */
@@ -142,7 +158,7 @@ async function waitEvents(s, msg) {
 async function handle(msg) {
   switch (msg.op) {
     case "hello":
-      return { version: zmq.version, peer: "zeromq.js" };
+      return { version: zmq.version, peer: "zeromq.js", draft: draft !== undefined };
     case "socket": {
       const Type = TYPES[msg.type];
       if (Type === undefined) throw fail("EINVAL", `unknown socket type ${msg.type}`);
@@ -191,14 +207,30 @@ async function handle(msg) {
     case "send": {
       const s = entry(msg);
       s.socket.sendTimeout = msg.timeout ?? 5000;
-      await s.socket.send(msg.frames.map((f) => Buffer.from(f, "base64")));
+      const frames = msg.frames.map((f) => Buffer.from(f, "base64"));
+      if (msg.group !== undefined)
+        await s.socket.send(frames, { group: Buffer.from(msg.group, "base64") });
+      else if (msg.routingId !== undefined)
+        await s.socket.send(frames, { routingId: msg.routingId });
+      else await s.socket.send(frames);
       return {};
     }
     case "recv": {
       const s = entry(msg);
       s.socket.receiveTimeout = msg.timeout ?? 5000;
-      const frames = await s.socket.receive();
-      return { frames: frames.map((f) => Buffer.from(f).toString("base64")) };
+      const result = await s.socket.receive();
+      const meta = Buffer.isBuffer(result[result.length - 1]) ? undefined : result.pop();
+      const reply = { frames: result.map((f) => Buffer.from(f).toString("base64")) };
+      if (meta?.group !== undefined) reply.group = Buffer.from(meta.group).toString("base64");
+      if (meta?.routingId !== undefined) reply.routingId = meta.routingId;
+      return reply;
+    }
+    case "join":
+    case "leave": {
+      const group = Buffer.from(msg.group, "base64");
+      if (msg.op === "join") entry(msg).socket.join(group);
+      else entry(msg).socket.leave(group);
+      return {};
     }
     case "close": {
       const s = entry(msg);
