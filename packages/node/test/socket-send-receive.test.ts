@@ -274,6 +274,25 @@ testProtos(
     for (let i = 0; i < 5; i++) expect(strings(await within(pull.receive()))).toEqual([String(i)]);
   });
 
+  it("close() right after sending: everything sent still arrives (linger -1), either side", async () => {
+    for (const bound of ["pull", "push"] as const) {
+      const [pull] = track(new zmq.Pull());
+      const push = new zmq.Push();
+      if (bound === "pull") {
+        push.connect(await bindAny(pull, proto));
+      } else {
+        const shook = proto === "inproc" ? delay(20) : nextEvent(pull, "handshake");
+        pull.connect(await bindAny(push, proto));
+        await shook;
+      }
+      for (let i = 0; i < 100; i++) await push.send(String(i));
+      push.close();
+      for (let i = 0; i < 100; i++) {
+        expect(strings(await within(pull.receive()))).toEqual([String(i)]);
+      }
+    }
+  });
+
   it("a SUB keeps what it received from a publisher that went away", async () => {
     const [sub] = track(new zmq.Subscriber());
     const pub = new zmq.XPublisher();
