@@ -75,4 +75,4 @@ export const capability: Partial<{
   curve: boolean;
   gssapi: boolean;
   draft: boolean;
-}> = { ipc: true, pgm: false, tipc: false, norm: false, curve: true, gssapi: false, draft: false };
+}> = { ipc: true, pgm: false, tipc: false, norm: false, curve: true, gssapi: false, draft: true };
