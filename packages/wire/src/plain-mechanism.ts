@@ -59,18 +59,44 @@ function commandName(body: Uint8Array): string {
   return name || "empty command";
 }
 
-/** Parses ERROR's `reason-len reason`; undefined when malformed. */
-export function errorReason(body: Uint8Array): string | undefined {
-  if (body.length < 7) return undefined;
-  const length = body[6]!;
-  if (length > body.length - 7) return undefined;
+/** Parses ERROR's `reason-len reason` (the length byte at `at`); undefined when malformed. */
+export function errorReason(body: Uint8Array, at = 6): string | undefined {
+  if (body.length < at + 1) return undefined;
+  const length = body[at]!;
+  if (length > body.length - at - 1) return undefined;
   let reason = "";
-  for (let i = 0; i < length; i++) reason += String.fromCharCode(body[7 + i]!);
+  for (let i = 0; i < length; i++) reason += String.fromCharCode(body[at + 1 + i]!);
   return reason;
 }
 
+/**
+ * [!] libzmq's PLAIN sends ERROR as `5e "RROR" len reason`: its `"\x05ERROR"`
+ * literal (plain_common.hpp) parses as the hex escape `\x05E` = 0x5e followed by
+ * "RROR", so the name-length byte is lost. libzmq's PLAIN client only knows this
+ * form. Our PLAIN server sends it (so libzmq clients see the ZAP status) and our
+ * client accepts both forms.
+ */
+export function encodeLibzmqPlainError(reason: string): Uint8Array {
+  const out = new Uint8Array(6 + reason.length);
+  out.set([0x5e, 0x52, 0x52, 0x4f, 0x52], 0);
+  out[5] = reason.length;
+  for (let i = 0; i < reason.length; i++) out[6 + i] = reason.charCodeAt(i) & 0xff;
+  return out;
+}
+
+function isLibzmqPlainError(body: Uint8Array): boolean {
+  return (
+    body.length >= 5 &&
+    body[0] === 0x5e &&
+    body[1] === 0x52 &&
+    body[2] === 0x52 &&
+    body[3] === 0x4f &&
+    body[4] === 0x52
+  );
+}
+
 function receivedError(body: Uint8Array): MechanismStep {
-  const reason = errorReason(body);
+  const reason = errorReason(body, isLibzmqPlainError(body) ? 5 : 6);
   if (reason === undefined) {
     return protocol(
       "malformed-command",
@@ -150,7 +176,7 @@ export class PlainClient implements Mechanism {
       this.#state = "done";
       return { done: { metadata } };
     }
-    if (isCommand(body, "ERROR")) {
+    if (isCommand(body, "ERROR") || isLibzmqPlainError(body)) {
       if (this.#state !== "welcome" && this.#state !== "ready") return unexpected("ERROR");
       return receivedError(body);
     }
@@ -205,6 +231,7 @@ export class PlainServer implements Mechanism {
           return { send: [encodeCommand("WELCOME")] };
         },
         () => noZapHandler("PLAIN"),
+        encodeLibzmqPlainError,
       );
     }
     if (this.#state === "initiate") {

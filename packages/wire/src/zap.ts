@@ -127,11 +127,14 @@ export function decodeZapReply(frames: readonly Uint8Array[]): ZapReply | WireEr
 }
 
 /** libzmq's handling of a non-200 status: 300 disconnects silently, 400/500 send ERROR first. */
-export function zapRejection(status: number): MechanismStep {
+export function zapRejection(
+  status: number,
+  errorCommand: (reason: string) => Uint8Array = encodeError,
+): MechanismStep {
   const error = new WireError("EACCES", "auth-failed", `ZAP refused: ${status}`, {
     zapStatus: status,
   });
-  return status === 300 ? { error } : { send: [encodeError(String(status))], error };
+  return status === 300 ? { error } : { send: [errorCommand(String(status))], error };
 }
 
 /** A ZAP handler could not be reached and the mechanism requires one (libzmq EFAULT). */
@@ -155,6 +158,7 @@ export function consultZap(
   credentials: Uint8Array[],
   accepted: (reply: ZapReply | undefined) => MechanismStep,
   onMissing: () => MechanismStep,
+  errorCommand?: (reason: string) => Uint8Array,
 ): MechanismStep {
   const zap = options.zap;
   if (zap === undefined) return onMissing();
@@ -168,7 +172,7 @@ export function consultZap(
   return {
     pending: zap(request).then((reply) => {
       if (reply === undefined) return onMissing();
-      if (reply.status !== 200) return zapRejection(reply.status);
+      if (reply.status !== 200) return zapRejection(reply.status, errorCommand);
       return accepted(reply);
     }),
   };

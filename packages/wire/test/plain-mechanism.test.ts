@@ -94,13 +94,13 @@ describe("PLAIN (RFC 24) as libzmq", () => {
     expect(s.events.messages.map((m) => m.map(text))).toEqual([["hi"]]);
   });
 
-  it("ZAP 400 → ERROR 400 on the wire; both sides report an auth failure with the status", async () => {
+  it("ZAP 400 → ERROR 400 in libzmq's PLAIN form (5e RROR, no length byte); both sides report status 400", async () => {
     const { c, s } = plainPair(reply(400));
     await settle(c, s);
     const serverBytes = join(s.wire.slice(1));
-    expect(hex(serverBytes)).toBe(
-      `040a05${Buffer.from("ERROR").toString("hex")}03${Buffer.from("400").toString("hex")}`,
-    );
+    // [!] libzmq plain_common.hpp: "\x05ERROR" is the hex escape \x05E (0x5e) + "RROR".
+    // Captured from libzmq 4.3.5 (zeromq.js) and 4.3.4 (pyzmq): 04 09 5e 52 52 4f 52 03 34 30 30.
+    expect(hex(serverBytes)).toBe("04095e52524f5203343030");
     expect(s.events.errors.map((e) => [e.reason, e.zapStatus])).toEqual([["auth-failed", 400]]);
     expect(c.events.errors.map((e) => [e.reason, e.zapStatus])).toEqual([["auth-failed", 400]]);
     expect(c.events.peer).toBeUndefined();
@@ -145,6 +145,17 @@ describe("PLAIN (RFC 24) as libzmq", () => {
       const server = new PlainServer({});
       server.start({ metadata: new Uint8Array(0), asServer: true, peerMinor: 1 });
       expect(server.receive(body).error?.protocolError).toBe(code);
+    }
+  });
+
+  it("client: accepts ERROR in both the RFC form and libzmq's PLAIN form", () => {
+    for (const body of [
+      join([Uint8Array.of(5), utf8Encode("ERROR"), Uint8Array.of(3), utf8Encode("400")]),
+      join([Uint8Array.of(0x5e), utf8Encode("RROR"), Uint8Array.of(3), utf8Encode("400")]),
+    ]) {
+      const client = new PlainClient({ username: "u", password: "p" });
+      client.start({ metadata: new Uint8Array(0), asServer: false, peerMinor: 1 });
+      expect(client.receive(body).error?.zapStatus).toBe(400);
     }
   });
 
