@@ -13,6 +13,7 @@ import time
 
 import zmq
 from zmq.utils.monitor import parse_monitor_message
+import zmq.utils.z85
 
 TYPES = {
     name: getattr(zmq, name)
@@ -22,7 +23,13 @@ TYPES = {
     )
 }
 
-STRING_OPTIONS = {"ROUTING_ID", "CONNECT_ROUTING_ID"}
+STRING_OPTIONS = {
+    "ROUTING_ID", "CONNECT_ROUTING_ID",
+    # Security: keys as 40-character Z85 strings.
+    "PLAIN_USERNAME", "PLAIN_PASSWORD", "ZAP_DOMAIN",
+    "CURVE_PUBLICKEY", "CURVE_SECRETKEY", "CURVE_SERVERKEY",
+}
+zap_thread = None
 BYTES_OPTIONS = {"SUBSCRIBE", "UNSUBSCRIBE"}
 
 EVENT_NAMES = {}
@@ -179,6 +186,37 @@ def handle(msg):
         sock.setsockopt(zmq.RCVTIMEO, int(msg.get("timeout", 5000)))
         frames = sock.recv_multipart(copy=True)
         return {"frames": [b64(f) for f in frames]}
+    if op == "zap":
+        # A ZAP handler thread: {"op":"zap","allow":["PLAIN:user:pass","CURVE:<z85 key>"]}
+        # answers 200 (User-Id = the credential) for listed credentials, else 400.
+        global zap_thread
+        if zap_thread is None:
+            import threading
+            allow = set(msg.get("allow") or [])
+            handler = ctx.socket(zmq.REP)
+            handler.setsockopt(zmq.LINGER, 0)
+            handler.bind("inproc://zeromq.zap.01")
+
+            def serve():
+                while True:
+                    try:
+                        frames = handler.recv_multipart()
+                    except zmq.ZMQError:
+                        return
+                    version, request_id, _domain, _address, _identity, mechanism = frames[:6]
+                    creds = frames[6:]
+                    mech = mechanism.decode()
+                    if mech == "CURVE":
+                        key = "CURVE:" + zmq.utils.z85.encode(creds[0]).decode()
+                    else:
+                        key = mech + ":" + ":".join(c.decode() for c in creds)
+                    ok = key in allow
+                    handler.send_multipart([version, request_id, b"200" if ok else b"400",
+                                            b"OK" if ok else b"denied", key.encode() if ok else b"", b""])
+
+            zap_thread = threading.Thread(target=serve, daemon=True)
+            zap_thread.start()
+        return {}
     if op == "close":
         entry(msg)
         close_socket(msg["sock"])

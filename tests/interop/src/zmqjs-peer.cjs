@@ -67,6 +67,16 @@ const OPTIONS = {
   XPUB_VERBOSER: ["verbosity", (v) => (v ? "allSubsUnsubs" : null)],
   STREAM_NOTIFY: ["notify", Boolean],
   MAXMSGSIZE: ["maxMessageSize", Number],
+  // Security (keys as 40-character Z85 strings).
+  PLAIN_SERVER: ["plainServer", Boolean],
+  PLAIN_USERNAME: ["plainUsername", String],
+  PLAIN_PASSWORD: ["plainPassword", String],
+  CURVE_SERVER: ["curveServer", Boolean],
+  CURVE_PUBLICKEY: ["curvePublicKey", String],
+  CURVE_SECRETKEY: ["curveSecretKey", String],
+  CURVE_SERVERKEY: ["curveServerKey", String],
+  ZAP_DOMAIN: ["zapDomain", String],
+  ZAP_ENFORCE_DOMAIN: ["zapEnforceDomain", Boolean],
   MULTICAST_HOPS: ["multicastHops", Number],
 };
 
@@ -90,6 +100,22 @@ const EVENTS = {
 };
 
 const sockets = new Map();
+let zapHandler;
+
+const Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+function z85(bytes) {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 4) {
+    let value = bytes.readUInt32BE(i);
+    const chars = [];
+    for (let j = 0; j < 5; j++) {
+      chars.unshift(Z85[value % 85]);
+      value = Math.floor(value / 85);
+    }
+    out += chars.join("");
+  }
+  return out;
+}
 let nextSock = 1;
 
 function fail(code, message) {
@@ -130,6 +156,7 @@ function startMonitor(s) {
       const item = { event: EVENTS[event.type] ?? event.type, endpoint: event.address ?? "" };
       if (event.error?.code !== undefined) item.code = event.error.code;
       if (event.error?.errno !== undefined) item.value = event.error.errno;
+      if (event.error?.status !== undefined) item.value = event.error.status;
       s.events.push(item);
       for (const waiter of s.eventWaiters) waiter();
     }
@@ -230,6 +257,36 @@ async function handle(msg) {
       const group = Buffer.from(msg.group, "base64");
       if (msg.op === "join") entry(msg).socket.join(group);
       else entry(msg).socket.leave(group);
+      return {};
+    }
+    case "zap": {
+      // A ZAP handler in this process: {"op":"zap","allow":["PLAIN:user:pass","CURVE:<z85 key>"]}
+      // answers 200 (User-Id = the credential) for listed credentials, else 400.
+      if (zapHandler !== undefined) zapHandler.close();
+      zapHandler = new zmq.Router({ linger: 0 });
+      await zapHandler.bind("inproc://zeromq.zap.01");
+      const allow = new Set(msg.allow ?? []);
+      const router = zapHandler;
+      (async () => {
+        for await (const [id, , version, requestId, , , , mechanism, ...credentials] of router) {
+          const mech = String(mechanism);
+          const key =
+            mech === "CURVE"
+              ? `CURVE:${z85(credentials[0])}`
+              : `${mech}:${credentials.map(String).join(":")}`;
+          const ok = allow.has(key) || (mech === "NULL" && allow.has("NULL"));
+          await router.send([
+            id,
+            "",
+            version,
+            requestId,
+            ok ? "200" : "400",
+            ok ? "OK" : "denied",
+            ok ? key : "",
+            "",
+          ]);
+        }
+      })().catch(() => {});
       return {};
     }
     case "close": {
