@@ -136,14 +136,17 @@ export abstract class Socket implements Observable {
 
   /** ZMQ_LINGER: how long queued messages are kept after close (ms, -1 = forever). */
   get linger(): number {
+    checkOption(this);
     return coreOf(this).patternOption("linger");
   }
   set linger(value: number) {
+    checkOption(this);
     coreOf(this).setPatternOption("linger", int(value, -1));
   }
 
   /** ZMQ_TYPE. */
   get type(): SocketType {
+    checkOption(this);
     const name = coreOf(this).socketType;
     return Number(
       Object.keys(WIRE_NAMES).find((k) => WIRE_NAMES[Number(k)] === name),
@@ -152,16 +155,19 @@ export abstract class Socket implements Observable {
 
   /** ZMQ_LAST_ENDPOINT: the resolved endpoint of the last bind. */
   get lastEndpoint(): string | null {
+    checkOption(this);
     return coreOf(this).lastEndpoint;
   }
 
   /** ZMQ_MECHANISM: null (NULL), "plain" or "curve", from the last security option set. */
   get securityMechanism(): null | "plain" | "curve" | "gssapi" {
+    checkOption(this);
     return securityMechanism(coreOf(this));
   }
 
   /** ZMQ_THREAD_SAFE. */
   get threadSafe(): boolean {
+    checkOption(this);
     return false;
   }
 }
@@ -192,10 +198,30 @@ function bytesOrNull(value: unknown): Uint8Array | undefined {
   throw new TypeError("Option value must be a string or buffer");
 }
 
+/** Options of a closed socket throw ENOTSOCK, as zeromq.js (getsockopt on a closed socket). */
+function checkOption(socket: Socket): void {
+  if (coreOf(socket).closed) throw new ZmqError("ENOTSOCK");
+}
+
 function define(targets: Target[], name: string, desc: PropertyDescriptor) {
+  const { get, set } = desc;
+  const accessor: PropertyDescriptor = {};
+  if (get) {
+    accessor.get = function (this: Socket) {
+      checkOption(this);
+      return get.call(this);
+    };
+  }
+  if (set) {
+    accessor.set = function (this: Socket, value: unknown) {
+      checkOption(this);
+      set.call(this, value);
+    };
+  }
   for (const target of targets) {
     Object.defineProperty(target.prototype, name, {
       ...desc,
+      ...accessor,
       configurable: true,
       enumerable: false,
     });

@@ -249,12 +249,49 @@ describe("socket options", () => {
     }
   });
 
-  it("a closed socket refuses option changes", () => {
-    const socket = new zmq.Dealer();
+  it("a closed socket's options throw ENOTSOCK, as zeromq.js (closed/readable/writable still work)", () => {
+    const socket = new zmq.Router();
     socket.close();
+    const enotsock = expect.objectContaining({ code: "ENOTSOCK", errno: 88 });
+    for (const name of [
+      "linger",
+      "type",
+      "lastEndpoint",
+      "securityMechanism",
+      "threadSafe",
+      "routingId",
+      "mandatory",
+      "receiveTimeout",
+      "sendHighWaterMark",
+      "reconnectInterval",
+      "affinity",
+    ]) {
+      expect(() => (socket as unknown as Record<string, unknown>)[name], name).toThrow(enotsock);
+    }
     expect(() => {
       socket.linger = 0;
-    }).toThrow(expect.objectContaining({ code: expect.stringMatching(/^(EBADF|ENOTSOCK)$/) }));
+    }).toThrow(enotsock);
+    expect(() => {
+      socket.mandatory = true;
+    }).toThrow(enotsock);
+    expect(() => {
+      socket.affinity = 1;
+    }).toThrow(enotsock);
+    expect(socket.closed).toBe(true);
+    expect(socket.readable).toBe(false);
+    expect(socket.writable).toBe(false);
+  });
+
+  it("SUB and XSUB default to linger 0, as libzmq", () => {
+    const sub = new zmq.Subscriber();
+    const xsub = new zmq.XSubscriber();
+    try {
+      expect(sub.linger).toBe(0);
+      expect(xsub.linger).toBe(0);
+    } finally {
+      sub.close();
+      xsub.close();
+    }
   });
 });
 
