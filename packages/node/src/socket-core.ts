@@ -89,6 +89,9 @@ interface ReceiveWaiter {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
+/** Types for which libzmq ignores a second connect to the same (non-inproc) address. */
+const SINGLE_CONNECT = new Set<string>(["DEALER", "SUB", "PUB", "REQ"]);
+
 const RESOLVED = Promise.resolve();
 /** Operations resolved synchronously in a row before one is deferred to let I/O run. */
 const MAX_SYNC_OPERATIONS = 512;
@@ -100,7 +103,8 @@ export class SocketCore {
   readonly hub: EventHub;
   readonly options: CoreOptions;
   readonly #binds: BindEndpoint[] = [];
-  readonly #connects = new Map<string, ConnectEndpoint>();
+  /** Connected endpoints by address; libzmq allows several connects to one address. */
+  readonly #connects = new Map<string, ConnectEndpoint[]>();
   #pendingBinds = 0;
   lastEndpoint: string | null = null;
   #sendWaiter: SendWaiter | undefined;
@@ -272,22 +276,36 @@ export class SocketCore {
     } catch (error) {
       throw convert(error, address);
     }
+    const existing = this.#connects.get(address);
+    if (
+      existing !== undefined &&
+      transport.scheme !== "inproc" &&
+      SINGLE_CONNECT.has(this.socketType)
+    ) {
+      // libzmq: "no valid use for multiple connects" for these types; a repeat is a no-op.
+      return;
+    }
     const routingId = connectRoutingId ?? this.ps.takeConnectRoutingId();
     const endpoint = new ConnectEndpoint(this, address, transport, routingId);
-    this.#connects.get(address)?.close();
-    this.#connects.set(address, endpoint);
+    if (existing === undefined) this.#connects.set(address, [endpoint]);
+    else existing.push(endpoint);
     endpoint.start();
   }
 
   disconnect(address: string): void {
     this.#checkOpen();
-    const endpoint = this.#connects.get(address);
-    if (endpoint === undefined) throw new ZmqError("ENOENT", undefined, address);
-    endpoint.close();
+    const endpoints = this.#connects.get(address);
+    if (endpoints === undefined) throw new ZmqError("ENOENT", undefined, address);
+    // Every connection made to this address goes (libzmq's term_endpoint).
+    for (const endpoint of [...endpoints]) endpoint.close();
   }
 
   connectEndpointClosed(endpoint: ConnectEndpoint): void {
-    if (this.#connects.get(endpoint.address) === endpoint) this.#connects.delete(endpoint.address);
+    const endpoints = this.#connects.get(endpoint.address);
+    const index = endpoints?.indexOf(endpoint) ?? -1;
+    if (index < 0) return;
+    endpoints!.splice(index, 1);
+    if (endpoints!.length === 0) this.#connects.delete(endpoint.address);
   }
 
   subscribe(prefix: Uint8Array | string, on: boolean): void {
@@ -442,7 +460,9 @@ export class SocketCore {
 
   /** How many endpoints are bound or connected (zeromq.js's Proxy needs at least one). */
   get endpointCount(): number {
-    return this.#binds.length + this.#connects.size;
+    let count = this.#binds.length;
+    for (const endpoints of this.#connects.values()) count += endpoints.length;
+    return count;
   }
 
   /** Bind/unbind in flight (zeromq.js refuses some calls meanwhile). */
@@ -472,7 +492,7 @@ export class SocketCore {
     }
     // Connect endpoints with queued output keep (re)connecting until their pipe
     // drains or the linger time passes; the others stop now.
-    for (const endpoint of [...this.#connects.values()]) endpoint.socketClosed();
+    for (const endpoint of [...this.#connects.values()].flat()) endpoint.socketClosed();
     this.context._unregister(this);
     this.hub.end();
   }

@@ -4,7 +4,17 @@
  */
 import { describe, expect, it } from "vitest";
 import * as zmq from "../src/index";
-import { bindAny, nextEvent, strings, testProtos, track, uniqueAddress, within } from "./helpers";
+import {
+  bindAny,
+  delay,
+  nextEvent,
+  strings,
+  testProtos,
+  track,
+  uniqueAddress,
+  until,
+  within,
+} from "./helpers";
 
 describe("endpoint errors", () => {
   it("bind/connect to an unknown protocol fail with EPROTONOSUPPORT", async () => {
@@ -146,6 +156,33 @@ testProtos(
     for (let i = 0; i < 4; i++) expect(strings(await within(pullB.receive()))).toEqual([`m${i}`]);
     pullA.receiveTimeout = 50;
     await expect(pullA.receive()).rejects.toMatchObject({ code: "EAGAIN" });
+  });
+
+  it("connecting twice to one address makes two connections (PUSH); disconnect drops both", async () => {
+    const [pull, push] = track(new zmq.Pull(), new zmq.Push());
+    const endpoint = await bindAny(pull, proto);
+    let accepts = 0;
+    pull.events.on("accept", () => accepts++);
+    push.connect(endpoint);
+    push.connect(endpoint);
+    await until(() => accepts === 2, 2000, "two accepts");
+    const gone = proto === "inproc" ? delay(20) : nextEvent(pull, "disconnect");
+    push.disconnect(endpoint);
+    await gone;
+    expect(() => push.disconnect(endpoint)).toThrow(expect.objectContaining({ code: "ENOENT" }));
+  });
+
+  it("a second connect to one address is ignored for DEALER (libzmq's single-connect types)", async () => {
+    const [router, dealer] = track(new zmq.Router(), new zmq.Dealer());
+    const endpoint = await bindAny(router, proto);
+    let accepts = 0;
+    router.events.on("accept", () => accepts++);
+    dealer.connect(endpoint);
+    dealer.connect(endpoint);
+    await dealer.send("x");
+    await within(router.receive());
+    await delay(50);
+    expect(accepts).toBe(proto === "inproc" ? 2 : 1);
   });
 
   it("unbind closes the connections accepted on that endpoint", async () => {
