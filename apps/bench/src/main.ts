@@ -12,6 +12,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
+import { curveKeyPair } from "@zmq/node";
 import { IMPLS, type ImplName } from "./impl";
 import type { Command, Params, Report, Role } from "./protocol";
 import { median } from "./stats";
@@ -20,6 +21,7 @@ import { median } from "./stats";
 
 const GROUPS = [
   "tcp-throughput",
+  "curve-throughput",
   "ipc-throughput",
   "inproc-throughput",
   "latency",
@@ -257,13 +259,25 @@ const num = (raw: Raw, ...path: string[]) => {
   return Number(value);
 };
 
-function throughputCase(transport: "tcp" | "ipc" | "inproc", size: number): Case {
+function throughputCase(transport: "tcp" | "ipc" | "inproc", size: number, curve = false): Case {
   // 1 MiB messages: a 100-message HWM keeps up to 2 x 1000 MiB from queueing on each side.
   const highWaterMark = size >= 1048576 ? 100 : undefined;
   const params: Params = { size, durationMs: config.durationMs };
+  if (curve) {
+    // One key set for both implementations: the keys are plain Z85 strings.
+    const server = curveKeyPair();
+    const client = curveKeyPair();
+    params.curve = {
+      serverPublic: server.publicKey,
+      serverSecret: server.secretKey,
+      clientPublic: client.publicKey,
+      clientSecret: client.secretKey,
+    };
+  }
   if (highWaterMark !== undefined) params.highWaterMark = highWaterMark;
-  const target =
-    transport === "tcp" && size === 16
+  const target = curve
+    ? undefined
+    : transport === "tcp" && size === 16
       ? { op: ">=" as const, ratio: 5 }
       : transport === "tcp" && size === 65536
         ? { op: ">=" as const, ratio: 1 }
@@ -278,8 +292,8 @@ function throughputCase(transport: "tcp" | "ipc" | "inproc", size: number): Case
   };
   if (target) metric.target = target;
   return {
-    id: `${transport}-throughput ${sizeLabel(size)}`,
-    group: `${transport}-throughput`,
+    id: `${curve ? "curve-" : ""}${transport}-throughput ${sizeLabel(size)}`,
+    group: curve ? "curve-throughput" : `${transport}-throughput`,
     rounds: config.rounds,
     timeoutMs: config.durationMs + 30_000,
     metrics: [metric],
@@ -501,6 +515,8 @@ function allCases(): Case[] {
   for (const transport of ["tcp", "ipc", "inproc"] as const) {
     for (const size of config.sizes) cases.push(throughputCase(transport, size));
   }
+  // CURVE on (tcp, PUSH → PULL): what MESSAGE boxes cost against libzmq's libsodium.
+  for (const size of [16, 65536]) cases.push(throughputCase("tcp", size, true));
   for (const transport of ["tcp", "ipc", "inproc"] as const) cases.push(latencyCase(transport));
   cases.push(fanoutCase(), pubMemoryCase(), idleConnectionsCase());
   if (config.only.length === 0) return cases;

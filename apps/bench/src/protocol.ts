@@ -26,6 +26,13 @@ export interface Params {
   connections?: number;
   /** Abort a memory case once RSS passes this many bytes. */
   rssLimit?: number;
+  /** CURVE keys (40-char Z85): PULL is the CURVE server, PUSH the client. */
+  curve?: {
+    serverPublic: string;
+    serverSecret: string;
+    clientPublic: string;
+    clientSecret: string;
+  };
 }
 
 /** Harness → worker. */

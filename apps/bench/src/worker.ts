@@ -90,6 +90,21 @@ async function sendFor(push: Push, size: number, durationMs: number) {
   return { sent, seconds, rate: sent / seconds };
 }
 
+/** CURVE on, when the case asks: the binding PULL is the server, the PUSH the client. */
+function applyCurve(socket: object, params: Params, role: "server" | "client") {
+  const keys = params.curve;
+  if (keys === undefined) return;
+  const s = socket as Record<string, unknown>;
+  if (role === "server") {
+    s.curveServer = true;
+    s.curveSecretKey = keys.serverSecret;
+  } else {
+    s.curveServerKey = keys.serverPublic;
+    s.curvePublicKey = keys.clientPublic;
+    s.curveSecretKey = keys.clientSecret;
+  }
+}
+
 function applyHwm(socket: object, params: Params) {
   if (params.highWaterMark === undefined) return;
   const s = socket as { sendHighWaterMark?: number; receiveHighWaterMark?: number };
@@ -258,6 +273,7 @@ async function run(role: Role, implName: ImplName, params: Params): Promise<void
     case "pull": {
       const pull = new zmq.Pull();
       applyHwm(pull, params);
+      applyCurve(pull, params, "server");
       await pull.bind(params.endpoint!);
       report({ type: "ready", endpoint: pull.lastEndpoint! });
       report({ type: "result", ...(await receiveAll(pull)) });
@@ -266,6 +282,7 @@ async function run(role: Role, implName: ImplName, params: Params): Promise<void
     case "push": {
       const push = new zmq.Push();
       applyHwm(push, params);
+      applyCurve(push, params, "client");
       push.connect(params.endpoint!);
       report({ type: "ready" });
       await nextCommand();
