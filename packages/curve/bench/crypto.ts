@@ -76,15 +76,25 @@ const SPKI = Buffer.from("302a300506032b656e032100", "hex");
 const nodeBefore = (pk: Uint8Array, sk: Uint8Array) =>
   hsalsaKey(
     crypto.diffieHellman({
-      privateKey: crypto.createPrivateKey({ key: Buffer.concat([PKCS8, sk]), format: "der", type: "pkcs8" }),
-      publicKey: crypto.createPublicKey({ key: Buffer.concat([SPKI, pk]), format: "der", type: "spki" }),
+      privateKey: crypto.createPrivateKey({
+        key: Buffer.concat([PKCS8, sk]),
+        format: "der",
+        type: "pkcs8",
+      }),
+      publicKey: crypto.createPublicKey({
+        key: Buffer.concat([SPKI, pk]),
+        format: "der",
+        type: "spki",
+      }),
     }),
   );
 const reference = Buffer.from(nacl.box.before(b.publicKey, a.secretKey));
 for (const [name, fn] of Object.entries({
-  "libsodium-wrappers crypto_box_beforenm": () => sodium.crypto_box_beforenm(b.publicKey, a.secretKey),
+  "libsodium-wrappers crypto_box_beforenm": () =>
+    sodium.crypto_box_beforenm(b.publicKey, a.secretKey),
   "tweetnacl box.before": () => nacl.box.before(b.publicKey, a.secretKey),
-  "@noble/curves 2.4.0 x25519 + hsalsa": () => hsalsaKey(x25519.getSharedSecret(a.secretKey, b.publicKey)),
+  "@noble/curves 2.4.0 x25519 + hsalsa": () =>
+    hsalsaKey(x25519.getSharedSecret(a.secretKey, b.publicKey)),
   "node:crypto X25519 + @noble hsalsa": () => nodeBefore(b.publicKey, a.secretKey),
 })) {
   if (!reference.equals(Buffer.from(fn()))) throw new Error(`${name} disagrees with tweetnacl`);

@@ -309,4 +309,3 @@ describe("CURVE through a man in the middle (tcp)", () => {
     }
   });
 });
-
