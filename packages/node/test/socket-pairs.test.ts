@@ -6,7 +6,7 @@
  */
 import { expect, it } from "vitest";
 import * as zmq from "../src/index";
-import { bindAny, delay, strings, testProtos, track, until, within } from "./helpers";
+import { bindAny, delay, nextEvent, strings, testProtos, track, until, within } from "./helpers";
 
 const big = Buffer.alloc(1024 * 1024 + 17, 0xab);
 big.write("head", 0);
@@ -302,6 +302,22 @@ testProtos(
     });
     await router.send(["known", "delivered"]);
     expect(strings(await within(dealer.receive()))).toEqual(["delivered"]);
+  });
+
+  it("ROUTER mandatory: a peer that left is unreachable, what it sent stays readable", async () => {
+    const [router] = track(new zmq.Router({ mandatory: true }));
+    const dealer = new zmq.Dealer({ routingId: "d" });
+    dealer.connect(await bindAny(router, proto));
+    await dealer.send("first");
+    await within(router.receive());
+    await dealer.send("unread");
+    await delay(20);
+    const gone = proto === "inproc" ? delay(20) : nextEvent(router, "disconnect");
+    dealer.close();
+    await gone;
+    await expect(router.send(["d", "x"])).rejects.toMatchObject({ code: "EHOSTUNREACH" });
+    expect(strings(await within(router.receive()))).toEqual(["d", "unread"]);
+    await expect(router.send(["d", "x"])).rejects.toMatchObject({ code: "EHOSTUNREACH" });
   });
 
   it("SUB: unsubscribe stops delivery; no subscription receives nothing", async () => {

@@ -243,6 +243,26 @@ describe("ZMTP sessions against raw tcp peers", () => {
   });
 });
 
+describe("heartbeat TTL", () => {
+  it("a peer's PING TTL drops it after that long without traffic, even with heartbeats off here", async () => {
+    const [server] = track(new zmq.Dealer());
+    const endpoint = await bindAny(server, "tcp");
+    const peer = await rawClient(endpoint);
+    const shook = nextEvent(server, "handshake");
+    peer.socket.write(Buffer.concat([greeting(), ready("DEALER")]));
+    await shook;
+    const dropped = nextEvent(server, "disconnect", 3000);
+    // PING: command frame, name "PING", TTL 2 deciseconds, empty context.
+    const ping = Buffer.concat([Buffer.from([4]), Buffer.from("PING"), Buffer.from([0, 2])]);
+    const start = Date.now();
+    peer.socket.write(Buffer.concat([Buffer.from([0x04, ping.length]), ping]));
+    await dropped;
+    expect(Date.now() - start).toBeGreaterThanOrEqual(150);
+    // It answered the PING with a PONG first.
+    expect(peer.received().includes(Buffer.from("PONG"))).toBe(true);
+  });
+});
+
 testProtos("tcp", "ipc")("heartbeats", (proto) => {
   it("keep an idle link up", async () => {
     const [server, client] = track(
