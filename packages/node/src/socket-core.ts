@@ -223,6 +223,7 @@ export class SocketCore {
 
   async bind(address: string): Promise<void> {
     this.#checkOpen();
+    this.#checkNotBlocked();
     if (typeof address !== "string") throw new TypeError("Address must be a string");
     let transport: Transport;
     try {
@@ -236,8 +237,10 @@ export class SocketCore {
     try {
       const listener = await transport.bind(address, this.bindOptions());
       if (this.#closed) {
+        // Closed while binding: as zeromq.js (which delays the close), the bind
+        // itself succeeded; the socket is closed right after.
         await listener.close();
-        throw new ZmqError("ETERM", "Socket was closed", address);
+        return;
       }
       const endpoint = new BindEndpoint(this, address, listener);
       this.#binds.push(endpoint);
@@ -254,15 +257,22 @@ export class SocketCore {
 
   async unbind(address: string): Promise<void> {
     this.#checkOpen();
+    this.#checkNotBlocked();
     const index = this.#binds.findIndex((b) => b.endpoint === address || b.address === address);
     if (index < 0) throw new ZmqError("ENOENT", undefined, address);
     const [endpoint] = this.#binds.splice(index, 1);
-    await endpoint!.close();
+    this.#pendingBinds++;
+    try {
+      await endpoint!.close();
+    } finally {
+      this.#pendingBinds--;
+    }
     this.emit({ type: "close", address: endpoint!.endpoint });
   }
 
   connect(address: string, connectRoutingId?: Uint8Array): void {
     this.#checkOpen();
+    this.#checkNotBlocked();
     if (typeof address !== "string") throw new TypeError("Address must be a string");
     let transport: Transport;
     try {
@@ -294,6 +304,7 @@ export class SocketCore {
 
   disconnect(address: string): void {
     this.#checkOpen();
+    this.#checkNotBlocked();
     const endpoints = this.#connects.get(address);
     if (endpoints === undefined) throw new ZmqError("ENOENT", undefined, address);
     // Every connection made to this address goes (libzmq's term_endpoint).
@@ -325,6 +336,7 @@ export class SocketCore {
 
   send(frames: Uint8Array[]): Promise<void> {
     this.#checkOpen();
+    this.#checkNotBlocked();
     if (this.#sendWaiter) {
       throw new ZmqError(
         "EBUSY",
@@ -364,6 +376,7 @@ export class SocketCore {
 
   receive(): Promise<Buffer[]> {
     this.#checkOpen();
+    this.#checkNotBlocked();
     if (this.#receiveWaiter) {
       throw new ZmqError(
         "EBUSY",
@@ -456,6 +469,13 @@ export class SocketCore {
 
   #checkOpen(): void {
     if (this.#closed) throw new ZmqError("EBADF");
+  }
+
+  /** While a bind or unbind is in flight, zeromq.js refuses endpoint and I/O calls with EBUSY. */
+  #checkNotBlocked(): void {
+    if (this.#pendingBinds > 0) {
+      throw new ZmqError("EBUSY", "Socket is blocked by a bind or unbind operation");
+    }
   }
 
   /** How many endpoints are bound or connected (zeromq.js's Proxy needs at least one). */
