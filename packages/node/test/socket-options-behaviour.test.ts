@@ -3,7 +3,7 @@
  * XPUB welcome message and manual mode, ROUTER handover, probeRouter,
  * conflate, PUB dropping at the HWM, subscribe before connect.
  */
-import { connect, type Socket as NetSocket } from "node:net";
+import { connect, createServer, type Socket as NetSocket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import * as zmq from "../src/index";
 import { bindAny, delay, strings, testProtos, track, until, within } from "./helpers";
@@ -69,6 +69,33 @@ describe("STREAM (tcp)", () => {
     client.write("data");
     const [, data] = await within(stream.receive());
     expect(data!.toString()).toBe("data");
+  });
+});
+
+describe("STREAM connect (tcp)", () => {
+  it("connects to a plain tcp server with a chosen routing id", async () => {
+    const received: Buffer[] = [];
+    const server = createServer((socket) => {
+      raw.push(socket);
+      socket.on("data", (chunk) => {
+        received.push(chunk);
+        socket.write("pong");
+      });
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const [stream] = track(new zmq.Stream());
+      stream.connect(`tcp://127.0.0.1:${(server.address() as { port: number }).port}`, {
+        routingId: "srv",
+      });
+      expect(strings(await within(stream.receive()))).toEqual(["srv", ""]);
+      await stream.send(["srv", "ping"]);
+      expect(strings(await within(stream.receive()))).toEqual(["srv", "pong"]);
+      expect(Buffer.concat(received).toString()).toBe("ping");
+    } finally {
+      server.close();
+    }
   });
 });
 
