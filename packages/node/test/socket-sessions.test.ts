@@ -406,6 +406,58 @@ testProtos("tcp", "ipc")("reconnect", (proto) => {
     expect(strings(await within(sub.receive()))).toEqual(["news", "flash"]);
   });
 
+  it("XSUB re-sends the subscriptions it sent after a reconnect", async () => {
+    const endpoint = await rebindable();
+    const [xsub] = track(new zmq.XSubscriber({ reconnectInterval: 10 }));
+    const first = new zmq.XPublisher();
+    await first.bind(endpoint);
+    xsub.connect(endpoint);
+    await xsub.send(Buffer.from("\x01a"));
+    await xsub.send(Buffer.from("\x01b"));
+    await xsub.send(Buffer.from("\x00a"));
+    expect(strings(await within(first.receive()))).toEqual(["\x01a"]);
+    expect(strings(await within(first.receive()))).toEqual(["\x01b"]);
+    expect(strings(await within(first.receive()))).toEqual(["\x00a"]);
+    const gone = nextEvent(xsub, "disconnect");
+    first.close();
+    await gone;
+    const [second] = track(new zmq.XPublisher());
+    await second.bind(endpoint);
+    expect(strings(await within(second.receive()))).toEqual(["\x01b"]);
+    second.receiveTimeout = 50;
+    await expect(second.receive()).rejects.toMatchObject({ code: "EAGAIN" });
+  });
+
+  it("a connected PUB learns the subscriptions of a SUB that restarts", async () => {
+    const endpoint = await rebindable();
+    const [pub] = track(new zmq.Publisher({ reconnectInterval: 10 }));
+    const first = new zmq.Subscriber();
+    first.subscribe("t");
+    await first.bind(endpoint);
+    pub.connect(endpoint);
+    const gone = nextEvent(pub, "disconnect");
+    await nextEvent(pub, "handshake");
+    first.close();
+    await gone;
+    const [second] = track(new zmq.Subscriber());
+    second.subscribe("t");
+    await second.bind(endpoint);
+    let got: Buffer[] | undefined;
+    const receiving = second.receive().then((m) => {
+      got = m;
+    });
+    await within(
+      (async () => {
+        while (got === undefined) {
+          await pub.send(["t", "again"]);
+          await delay(5);
+        }
+      })(),
+    );
+    await receiving;
+    expect(strings(got!)).toEqual(["t", "again"]);
+  });
+
   it("reconnectInterval -1: no reconnect", async () => {
     const endpoint = await rebindable();
     const [client] = track(new zmq.Dealer({ reconnectInterval: -1 }));
