@@ -258,7 +258,12 @@ export class SocketCore {
   async unbind(address: string): Promise<void> {
     this.#checkOpen();
     this.#checkNotBlocked();
-    const index = this.#binds.findIndex((b) => b.endpoint === address || b.address === address);
+    // libzmq looks the endpoint up by its resolved form: a wildcard port or ipc path
+    // ("tcp://127.0.0.1:*", "ipc://*") names no endpoint (ENOENT).
+    const wildcard = /:(\*|0)$/.test(address) || address === "ipc://*";
+    const index = this.#binds.findIndex(
+      (b) => b.endpoint === address || (!wildcard && b.address === address),
+    );
     if (index < 0) throw new ZmqError("ENOENT", undefined, address);
     const [endpoint] = this.#binds.splice(index, 1);
     this.#pendingBinds++;

@@ -41,6 +41,35 @@ describe("endpoint errors", () => {
     );
   });
 
+  it("malformed addresses fail with EINVAL and the address", async () => {
+    const [socket] = track(new zmq.Dealer());
+    for (const address of ["inproc://", "tcp://127.0.0.1", "127.0.0.1:5555", "foo"]) {
+      await expect(socket.bind(address), address).rejects.toMatchObject({
+        code: "EINVAL",
+        address,
+      });
+    }
+    expect(() => socket.connect("tcp://127.0.0.1")).toThrow(
+      expect.objectContaining({ code: "EINVAL", errno: 22 }),
+    );
+  });
+
+  it("binding to an unknown host fails with ENODEV (errno 19)", async () => {
+    const [socket] = track(new zmq.Dealer());
+    await expect(socket.bind("tcp://no.such.host.invalid:5555")).rejects.toMatchObject({
+      code: "ENODEV",
+      errno: 19,
+      address: "tcp://no.such.host.invalid:5555",
+    });
+  });
+
+  it("unbind with the wildcard given to bind fails with ENOENT; the resolved endpoint works", async () => {
+    const [socket] = track(new zmq.Dealer());
+    await socket.bind("tcp://127.0.0.1:*");
+    await expect(socket.unbind("tcp://127.0.0.1:*")).rejects.toMatchObject({ code: "ENOENT" });
+    await socket.unbind(socket.lastEndpoint!);
+  });
+
   it("non-string addresses throw TypeError", async () => {
     const [socket] = track(new zmq.Dealer());
     await expect(socket.bind(5 as never)).rejects.toThrow(TypeError);
