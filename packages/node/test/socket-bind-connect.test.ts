@@ -168,6 +168,33 @@ testProtos(
     expect(strings(await within(pull.receive()))).toEqual(["early 2"]);
   });
 
+  it("before the peer exists, the connect side queues exactly SNDHWM messages", async () => {
+    const [push] = track(new zmq.Push({ sendHighWaterMark: 5, sendTimeout: 30 }));
+    let address = uniqueAddress(proto);
+    if (proto === "tcp") {
+      const probe = new zmq.Pull();
+      await probe.bind(address);
+      address = probe.lastEndpoint!;
+      await probe.unbind(address);
+      probe.close();
+    }
+    push.connect(address);
+    let queued = 0;
+    for (;;) {
+      try {
+        await push.send(String(queued));
+      } catch (error) {
+        expect(error).toMatchObject({ code: "EAGAIN" });
+        break;
+      }
+      queued++;
+    }
+    expect(queued).toBe(5);
+    const [pull] = track(new zmq.Pull());
+    await pull.bind(address);
+    for (let i = 0; i < 5; i++) expect(strings(await within(pull.receive()))).toEqual([String(i)]);
+  });
+
   it("disconnect stops delivery to that peer", async () => {
     const [push, pullA, pullB] = track(new zmq.Push(), new zmq.Pull(), new zmq.Pull());
     const a = await bindAny(pullA, proto);
