@@ -3,7 +3,6 @@
  * and frames, and from received frames to Buffers.
  */
 import { Buffer } from "node:buffer";
-import { ZmqError } from "./errors";
 
 /** What `send` accepts for one frame, as in zeromq.js. */
 export type MessageLike =
@@ -27,10 +26,8 @@ export function toFrame(value: MessageLike): Uint8Array {
     return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer)
     return new Uint8Array(value);
-  throw new ZmqError(
-    "EINVAL",
-    "Message must be a string, number, null, Buffer, ArrayBuffer or view",
-  );
+  // Anything else is sent as its string form, as zeromq.js does (a Symbol throws TypeError).
+  return Buffer.from(`${value as unknown as string}`, "utf8");
 }
 
 const EMPTY = new Uint8Array(0);
@@ -42,7 +39,7 @@ export function toFrames(message: MessageLike | MessageLike[]): Uint8Array[] {
     for (let i = 0; i < message.length; i++) frames[i] = toFrame(message[i] as MessageLike);
     return frames;
   }
-  if (message === undefined) throw new ZmqError("EINVAL", "Message must be present");
+  if (message === undefined) throw new TypeError("Message must be present");
   return [toFrame(message)];
 }
 

@@ -45,6 +45,28 @@ testProtos(
     ]);
   });
 
+  it("other values are sent as their string form, as zeromq.js does", async () => {
+    const [a, b] = await pair();
+    await b.send([
+      {} as never,
+      true as never,
+      undefined as never,
+      5n as never,
+      1.5,
+      [1, 2] as never,
+    ]);
+    expect(strings(await within(a.receive()))).toEqual([
+      "[object Object]",
+      "true",
+      "undefined",
+      "5",
+      "1.5",
+      "1,2",
+    ]);
+    expect(() => b.send(Symbol("x") as never)).toThrow(TypeError);
+    expect(() => b.send(undefined as never)).toThrow(TypeError);
+  });
+
   it("a single frame may be passed without an array", async () => {
     const [a, b] = await pair();
     await b.send("one");
