@@ -75,7 +75,13 @@ export abstract class Socket implements Observable {
     cores.set(this, new SocketCore(WIRE_NAMES[type]!, context, this));
     // Sealing makes a misspelt option throw, as with zeromq.js.
     Object.seal(this);
-    Object.assign(this, rest);
+    try {
+      Object.assign(this, rest);
+    } catch (error) {
+      // A bad option: the socket is never handed out, so release it from its context.
+      coreOf(this).close();
+      throw error;
+    }
   }
 
   /** @internal */

@@ -113,6 +113,24 @@ describe("socket construction", () => {
     expect(() => new zmq.Push({ receiveTimeout: 1 } as never)).toThrow(TypeError);
   });
 
+  it("a constructor that throws on an option does not leak the socket from its context", () => {
+    const context = new zmq.Context({ maxSockets: 2 });
+    for (let i = 0; i < 5; i++) {
+      expect(() => new zmq.Dealer({ context, notAnOption: 1 } as never)).toThrow(TypeError);
+      expect(() => new zmq.Dealer({ context, linger: -5 })).toThrow();
+    }
+    const a = new zmq.Dealer({ context });
+    const b = new zmq.Dealer({ context });
+    try {
+      expect(() => new zmq.Dealer({ context })).toThrow(
+        expect.objectContaining({ code: "EMFILE" }),
+      );
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
   it("rejects non-object options", () => {
     expect(() => new zmq.Dealer(null as never)).toThrow(TypeError);
     expect(() => new zmq.Dealer(5 as never)).toThrow(TypeError);
