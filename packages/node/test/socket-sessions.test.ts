@@ -69,7 +69,9 @@ function tcpPort(endpoint: string): number {
 
 /** A raw client; resolves once connected, collects what it receives. */
 async function rawClient(endpoint: string) {
-  const socket = connect(tcpPort(endpoint), "127.0.0.1");
+  const socket = endpoint.startsWith("ipc://")
+    ? connect({ path: endpoint.slice("ipc://".length) })
+    : connect(tcpPort(endpoint), "127.0.0.1");
   rawSockets.push(socket);
   const chunks: Buffer[] = [];
   let ended = false;
@@ -240,6 +242,21 @@ describe("ZMTP sessions against raw tcp peers", () => {
     expect(Date.now() - start).toBeGreaterThanOrEqual(90);
     // It did PING before giving up.
     expect(peer.received().includes(Buffer.from("PING"))).toBe(true);
+  });
+});
+
+testProtos("ipc")("raw peers over ipc", (proto) => {
+  it("garbage instead of a greeting: handshake:error:protocol, the good peer keeps working", async () => {
+    const [server, good] = track(new zmq.Dealer(), new zmq.Dealer());
+    const endpoint = await bindAny(server, proto);
+    good.connect(endpoint);
+    const failed = nextEvent(server, "handshake:error:protocol");
+    const peer = await rawClient(endpoint);
+    peer.socket.write(Buffer.alloc(64, 0x41));
+    expect((await failed).address).toBe(endpoint);
+    await until(() => peer.ended, 2000, "raw peer disconnected");
+    await good.send("fine");
+    expect(strings(await within(server.receive()))).toEqual(["fine"]);
   });
 });
 
