@@ -301,6 +301,21 @@ testProtos("tcp", "ipc")("heartbeats", (proto) => {
 });
 
 describe("connect-side sessions against raw tcp servers", () => {
+  it("the connecting side sends its greeting at once, before hearing from the server", async () => {
+    const received: Buffer[] = [];
+    const server = await rawServer((socket) => {
+      socket.on("data", (chunk) => received.push(chunk));
+    });
+    const [client] = track(new zmq.Dealer());
+    client.connect(server.endpoint);
+    // At least the signature and major version (libzmq sends 11 bytes, then the rest).
+    await until(() => Buffer.concat(received).length >= 11, 2000, "client greeting");
+    const got = Buffer.concat(received);
+    expect(got[0]).toBe(0xff);
+    expect(got[9]).toBe(0x7f);
+    expect(got[10]).toBe(3);
+  });
+
   it("a handshake timeout is not a protocol error: the client reconnects", async () => {
     const server = await rawServer(() => {}); // accepts, never speaks
     const [client] = track(new zmq.Dealer({ handshakeInterval: 50, reconnectInterval: 10 }));
