@@ -346,6 +346,21 @@ describe("linger", () => {
     expect(strings(await within(pull.receive()))).toEqual(["queued before close"]);
   });
 
+  it("close() with a finite linger drops what is still queued when it expires", async () => {
+    const [pull] = track(new zmq.Pull({ receiveTimeout: 200 }));
+    const probe = new zmq.Pull();
+    await probe.bind("tcp://127.0.0.1:*");
+    const endpoint = probe.lastEndpoint!;
+    probe.close();
+    const push = new zmq.Push({ linger: 50, reconnectInterval: 10 });
+    push.connect(endpoint);
+    await push.send("expires");
+    push.close();
+    await delay(150);
+    await pull.bind(endpoint);
+    await expect(pull.receive()).rejects.toMatchObject({ code: "EAGAIN" });
+  });
+
   it("close() with linger 0 drops queued messages", async () => {
     const [pull] = track(new zmq.Pull({ receiveTimeout: 200 }));
     const probe = new zmq.Pull();
