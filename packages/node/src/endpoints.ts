@@ -228,6 +228,9 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #interval: number;
   #closed = false;
+  /** The socket closed with output still queued here (linger). */
+  #lingering = false;
+  #holding = false;
 
   constructor(
     core: SocketCore,
@@ -276,6 +279,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     if (this.#closed) return;
     const abort = new AbortController();
     this.#abort = abort;
+    this.#updateHold();
     this.core.emit({ type: "connect:delay", address: this.address });
     this.transport.connect(this.address, this.core.connectOptions(abort.signal)).then(
       (connection) => {
@@ -293,10 +297,12 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
           connection,
           this.core.routingId,
         );
+        this.#updateHold();
       },
       (error: unknown) => {
         if (this.#closed || abort.signal.aborted) return;
         this.#abort = undefined;
+        this.#updateHold();
         const code = (error as { code?: string }).code;
         // Bad addresses are not worth retrying; the network being away is.
         if (code === "EINVAL" || code === "EPROTONOSUPPORT" || code === "ENODEV") {
@@ -348,6 +354,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   sessionEnded(session: Session, end: SessionEnd): void {
     if (this.#session !== session) return;
     this.#session = undefined;
+    this.#updateHold();
     const wasReady = this.#ready;
     this.#ready = false;
     const pipe = session.releasePipe();
@@ -380,7 +387,29 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
 
   /** The socket closed: stop unless queued output still waits for a peer (linger). */
   socketClosed(): void {
-    if (this.#pipe === undefined || this.core.ps.options.linger === 0) this.close();
+    if (this.#pipe === undefined || this.core.ps.options.linger === 0) {
+      this.close();
+      return;
+    }
+    this.#lingering = true;
+    this.#updateHold();
+  }
+
+  /**
+   * While a closed socket's queued output is on its way (a connection attempt or a
+   * session in progress), the process stays alive, as libzmq's linger holds
+   * `zmq_ctx_term` at exit: `send(); close()` at the end of a script delivers. Not
+   * while waiting to reconnect to an absent peer: then the process may exit.
+   */
+  #updateHold(): void {
+    const hold =
+      this.#lingering &&
+      !this.#closed &&
+      (this.#abort !== undefined || this.#session !== undefined);
+    if (hold === this.#holding) return;
+    this.#holding = hold;
+    if (hold) this.core.context._hold();
+    else this.core.context._release();
   }
 
   /** Disconnect: stop reconnecting and close the current connection. */
@@ -400,6 +429,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       session.shutdown();
     }
     pipe?.terminate(UNTIL_READ);
+    this.#updateHold();
     this.core.connectEndpointClosed(this);
   }
 }

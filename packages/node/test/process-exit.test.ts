@@ -8,6 +8,8 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import * as zmq from "../src/index";
+import { within } from "./helpers";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const entry = join(here, "../src/index.ts");
@@ -87,6 +89,45 @@ describe("process lifetime", () => {
     `);
     expect(output).toContain("ready");
     expect(code).toBe(0);
+  });
+
+  it("a closed socket still lingering on queued output does not keep the process alive", async () => {
+    const { code, output } = await runScript(`
+      const probe = new zmq.Pull();
+      await probe.bind("tcp://127.0.0.1:*");
+      const endpoint = probe.lastEndpoint;
+      probe.close();
+      const push = new zmq.Push(); // linger -1
+      push.connect(endpoint);
+      await push.send("never delivered");
+      push.close();
+      console.log("ready");
+    `);
+    expect(output).toContain("ready");
+    expect(code).toBe(0);
+  });
+
+  it("send(); close() at the end of a script delivers everything before the process exits", async () => {
+    const pull = new zmq.Pull();
+    try {
+      await pull.bind("tcp://127.0.0.1:*");
+      const child = runScript(`
+        const push = new zmq.Push(); // linger -1
+        push.connect(${JSON.stringify(pull.lastEndpoint)});
+        for (let i = 0; i < 1000; i++) await push.send([String(i), Buffer.alloc(10000)]);
+        push.close();
+        console.log("ready");
+      `);
+      for (let i = 0; i < 1000; i++) {
+        const [n] = await within(pull.receive(), 8000);
+        expect(n!.toString()).toBe(String(i));
+      }
+      const { code, output } = await child;
+      expect(output).toContain("ready");
+      expect(code).toBe(0);
+    } finally {
+      pull.close();
+    }
   });
 
   it("a pending receive keeps the process alive until it settles", async () => {
