@@ -53,13 +53,22 @@ const diagnostics = channel("zmq:socket:event");
 const MAX_QUEUED_EVENTS = 1000;
 
 /** The per-socket fan-out point for events. Internal. */
+/** What keeps the process alive while an operation is pending (the socket's Context). */
+export interface Keepalive {
+  _hold(): void;
+  _release(): void;
+}
+
 export class EventHub {
   readonly #owner: object;
   readonly #observers = new Set<Observer>();
   #ended = false;
+  /** @internal A pending `Observer.receive()` holds the process, like a pending socket receive. */
+  readonly keepalive: Keepalive | undefined;
 
-  constructor(owner: object) {
+  constructor(owner: object, keepalive?: Keepalive) {
     this.#owner = owner;
+    this.keepalive = keepalive;
   }
 
   get ended(): boolean {
@@ -133,6 +142,7 @@ export class Observer {
     this.#head = 0;
     const waiter = this.#waiter;
     this.#waiter = undefined;
+    if (waiter) this.#hub.keepalive?._release();
     waiter?.reject(new ZmqError("EAGAIN", "Observer was closed"));
   }
 
@@ -169,6 +179,7 @@ export class Observer {
     }
     return new Promise<Event>((resolve, reject) => {
       this.#waiter = { resolve, reject };
+      this.#hub.keepalive?._hold();
     });
   }
 
@@ -226,6 +237,7 @@ export class Observer {
     const waiter = this.#waiter;
     if (waiter) {
       this.#waiter = undefined;
+      this.#hub.keepalive?._release();
       if (event.type === "end") this.#closeAfterEnd();
       waiter.resolve(event);
       return;

@@ -116,7 +116,7 @@ export class SocketCore {
     this.socketType = type;
     this.context = context;
     this.ps = createSocket(type);
-    this.hub = new EventHub(owner);
+    this.hub = new EventHub(owner, context);
     this.options = defaultCoreOptions(context);
     this.ps.setHandler({
       readable: () => this.#onReadable(),

@@ -16,7 +16,11 @@ const entry = join(here, "../src/index.ts");
 const tsx = createRequire(import.meta.url).resolve("tsx");
 
 /** Runs `body` (an ES module using `zmq`) in a child; resolves with its exit code or "timeout". */
-function runScript(body: string, ms = 8000): Promise<{ code: number | "timeout"; output: string }> {
+function runScript(
+  body: string,
+  ms = 8000,
+  onOutput?: (text: string) => void,
+): Promise<{ code: number | "timeout"; output: string }> {
   const script = `import * as zmq from ${JSON.stringify(entry)};\n${body}`;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", tsx, "--input-type=module", "-e", script], {
@@ -25,7 +29,10 @@ function runScript(body: string, ms = 8000): Promise<{ code: number | "timeout";
       env: { ...process.env, NODE_OPTIONS: "--conditions=@zmq/source" },
     });
     let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+      onOutput?.(output);
+    });
     child.stderr.on("data", (chunk) => (output += chunk));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
@@ -118,6 +125,41 @@ describe("process lifetime", () => {
         push.close();
         console.log("ready");
       `);
+      for (let i = 0; i < 1000; i++) {
+        const [n] = await within(pull.receive(), 8000);
+        expect(n!.toString()).toBe(String(i));
+      }
+      const { code, output } = await child;
+      expect(output).toContain("ready");
+      expect(code).toBe(0);
+    } finally {
+      pull.close();
+    }
+  });
+
+  it("a pending events.receive() keeps the process alive; a bound socket's send(); close() delivers", async () => {
+    const pull = new zmq.Pull();
+    try {
+      let connected = false;
+      const child = runScript(
+        `
+        const push = new zmq.Push();
+        await push.bind("tcp://127.0.0.1:*");
+        console.log("endpoint " + push.lastEndpoint);
+        for await (const event of push.events) if (event.type === "handshake") break;
+        for (let i = 0; i < 1000; i++) await push.send([String(i), Buffer.alloc(10000)]);
+        push.close();
+        console.log("ready");
+      `,
+        8000,
+        (text) => {
+          const match = /endpoint (\S+)/.exec(text);
+          if (match && !connected) {
+            connected = true;
+            pull.connect(match[1]!);
+          }
+        },
+      );
       for (let i = 0; i < 1000; i++) {
         const [n] = await within(pull.receive(), 8000);
         expect(n!.toString()).toBe(String(i));
