@@ -283,8 +283,8 @@ describe("heartbeat TTL", () => {
 testProtos("tcp", "ipc")("heartbeats", (proto) => {
   it("keep an idle link up", async () => {
     const [server, client] = track(
-      new zmq.Dealer({ heartbeatInterval: 30, heartbeatTimeout: 60 }),
-      new zmq.Dealer({ heartbeatInterval: 30, heartbeatTimeout: 60 }),
+      new zmq.Dealer({ heartbeatInterval: 40, heartbeatTimeout: 150 }),
+      new zmq.Dealer({ heartbeatInterval: 40, heartbeatTimeout: 150 }),
     );
     const endpoint = await bindAny(server, proto);
     const disconnects: string[] = [];
@@ -293,7 +293,7 @@ testProtos("tcp", "ipc")("heartbeats", (proto) => {
     const shook = nextEvent(client, "handshake");
     client.connect(endpoint);
     await shook;
-    await delay(300); // ten intervals of silence, apart from heartbeats
+    await delay(400); // ten intervals and more than twice the timeout, apart from heartbeats
     expect(disconnects).toEqual([]);
     await client.send("still here");
     expect(strings(await within(server.receive()))).toEqual(["still here"]);
