@@ -226,6 +226,52 @@ testProtos(
   "ipc",
   "inproc",
 )("per-type rules", (proto) => {
+  it("REP answers many REQ clients, each reply reaching the client that asked", async () => {
+    const [rep] = track(new zmq.Reply());
+    const endpoint = await bindAny(rep, proto);
+    const clients = track(new zmq.Request(), new zmq.Request(), new zmq.Request());
+    for (const client of clients) client.connect(endpoint);
+    void (async () => {
+      for await (const [request] of rep) await rep.send(`re: ${request}`);
+    })();
+    await within(
+      Promise.all(
+        clients.map(async (client, c) => {
+          for (let i = 0; i < 20; i++) {
+            await client.send(`${c}.${i}`);
+            expect(strings(await client.receive())).toEqual([`re: ${c}.${i}`]);
+          }
+        }),
+      ),
+    );
+  });
+
+  it("XPUB noDrop: send waits at the HWM and times out with EAGAIN", async () => {
+    const [xpub, sub] = track(
+      new zmq.XPublisher({ noDrop: true, sendHighWaterMark: 2, sendTimeout: 50 }),
+      new zmq.Subscriber({ receiveHighWaterMark: 2 }),
+    );
+    sub.connect(await bindAny(xpub, proto));
+    sub.subscribe("");
+    await within(xpub.receive());
+    let sent = 0;
+    await within(
+      (async () => {
+        for (;;) {
+          try {
+            await xpub.send(Buffer.alloc(64 * 1024));
+            sent++;
+          } catch (error) {
+            expect(error).toMatchObject({ code: "EAGAIN" });
+            return;
+          }
+        }
+      })(),
+      10_000,
+    );
+    expect(sent).toBeGreaterThan(0);
+  });
+
   it("REQ: a second send before the reply fails with EFSM", async () => {
     const [rep, req] = track(new zmq.Reply(), new zmq.Request());
     req.connect(await bindAny(rep, proto));
