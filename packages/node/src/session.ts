@@ -180,6 +180,8 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
   readonly connection: StreamConnection;
   readonly engine: ZmtpConnection;
   #ready = false;
+  /** The peer half-closed while input still waited under backpressure. */
+  #peerEnded = false;
   #writeBlocked = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
@@ -231,8 +233,11 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
   }
 
   end(): void {
-    // The peer half-closed: libzmq treats that as a disconnect.
-    this.#finish({ kind: "closed" });
+    // The peer half-closed: libzmq treats that as a disconnect. Everything it sent
+    // has arrived, but some may still wait here under backpressure (a message the
+    // full pipe refused, frames in the paused decoder): deliver those first.
+    this.#peerEnded = true;
+    if (this.stalled === undefined && !this.engine.paused) this.#finish({ kind: "closed" });
   }
 
   close(error?: TransportError): void {
@@ -309,6 +314,9 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     this.connection.resume();
     this.engine.resume();
     this.#afterEngine();
+    if (this.#peerEnded && this.stalled === undefined && !this.engine.paused) {
+      this.#finish({ kind: "closed" });
+    }
   }
 
   protected override flushAndEnd(): void {
@@ -389,6 +397,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
 export class RawSession extends Session implements StreamHandler {
   readonly connection: StreamConnection;
   #writeBlocked = false;
+  #peerEnded = false;
 
   constructor(owner: SessionOwner, endpoint: string, connection: StreamConnection) {
     super(owner, endpoint);
@@ -410,7 +419,9 @@ export class RawSession extends Session implements StreamHandler {
   }
 
   end(): void {
-    this.#finish({ kind: "closed" });
+    // Data the full pipe refused is delivered before the disconnect.
+    this.#peerEnded = true;
+    if (this.stalled === undefined) this.#finish({ kind: "closed" });
   }
 
   close(error?: TransportError): void {
@@ -443,6 +454,7 @@ export class RawSession extends Session implements StreamHandler {
 
   protected override resumeInput(): void {
     this.connection.resume();
+    if (this.#peerEnded && this.stalled === undefined) this.#finish({ kind: "closed" });
   }
 
   protected override flushAndEnd(): void {
