@@ -73,7 +73,7 @@ export class CurveClient implements Mechanism {
 
   start(context: MechanismContext): MechanismStep {
     this.#metadata = context.metadata;
-    if (!isReady()) return { pending: ready.then(() => this.#hello()) };
+    if (!isReady()) return { pending: ready().then(() => this.#hello()) };
     return this.#hello();
   }
 

@@ -91,7 +91,7 @@ export class CurveServer implements Mechanism {
 
   start(context: MechanismContext): MechanismStep {
     this.#metadata = context.metadata;
-    return isReady() ? {} : { pending: ready.then(() => ({})) };
+    return isReady() ? {} : { pending: ready().then(() => ({})) };
   }
 
   receive(body: Uint8Array): MechanismStep {

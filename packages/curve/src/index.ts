@@ -11,7 +11,7 @@
  * import { CurveClient, CurveServer, encodeCurveKey, generateKeyPair, ready } from "@zmq/curve";
  * import { ZmtpConnection } from "@zmq/wire";
  *
- * await ready;
+ * await ready();
  * const server = generateKeyPair();
  * const client = generateKeyPair();
  * console.log(encodeCurveKey(server.publicKey)); // 40 Z85 characters
@@ -50,7 +50,7 @@ export { isReady, type KeyPair, publicKeyOf, ready } from "./nacl";
 
 import { boxKeyPair, type KeyPair } from "./nacl";
 
-/** A fresh long-term key pair (requires `ready`). */
+/** A fresh long-term key pair (requires `await ready()`). */
 export function generateKeyPair(): KeyPair {
   return boxKeyPair();
 }

@@ -4,19 +4,31 @@
  * precomputed `beforenm`/`afternm` form, `crypto_secretbox` for cookies, key
  * pairs and random bytes. Boxes use the "easy" layout, MAC(16) ‖ ciphertext,
  * which is what travels on the wire. The module must be loaded before use:
- * `await ready` (mechanisms do this themselves through a pending step).
+ * `await ready()` (mechanisms do this themselves through a pending step).
+ * It is loaded on first use, not on import: merely loading libsodium's
+ * WebAssembly into a process measurably slows large-message throughput there
+ * (64 KiB tcp PUSH/PULL fell to about a third), so a process that never uses
+ * CURVE should never load it.
  * Chosen by measurement; see bench/crypto.ts and the README.
  */
-import sodium from "libsodium-wrappers";
+import type Sodium from "libsodium-wrappers";
 
+let sodium: typeof Sodium;
 let loaded = false;
+let loading: Promise<void> | undefined;
 
-/** Resolves once libsodium's WebAssembly module is instantiated. */
-export const ready: Promise<void> = sodium.ready.then(() => {
-  loaded = true;
-});
+/** Loads libsodium's WebAssembly module (once); resolves when it is usable. */
+export function ready(): Promise<void> {
+  loading ??= import("libsodium-wrappers").then(async (module) => {
+    const lib = ((module as { default?: typeof Sodium }).default ?? module) as typeof Sodium;
+    await lib.ready;
+    sodium = lib;
+    loaded = true;
+  });
+  return loading;
+}
 
-/** True once `ready` has resolved. */
+/** True once `ready()` has resolved. */
 export function isReady(): boolean {
   return loaded;
 }

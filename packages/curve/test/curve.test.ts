@@ -21,7 +21,7 @@ let serverKeys: KeyPair;
 let clientKeys: KeyPair;
 
 beforeAll(async () => {
-  await ready;
+  await ready();
   serverKeys = generateKeyPair();
   clientKeys = generateKeyPair();
 });
@@ -182,7 +182,7 @@ describe("CURVE failures", () => {
   });
 
   it("gives a typed error for every malformed command", async () => {
-    await ready;
+    await ready();
     const server = () => {
       const m = new CurveServer({ secretKey: serverKeys.secretKey });
       m.start({ metadata: new Uint8Array(0), asServer: true, peerMinor: 1 });
@@ -357,7 +357,7 @@ describe("CURVE and ZAP (libzmq curve_server.cpp)", () => {
 
 describe("keys", () => {
   it("takes 40 Z85 characters or 32 bytes, else EINVAL", async () => {
-    await ready;
+    await ready();
     const raw = generateKeyPair().publicKey;
     expect([...decodeCurveKey(encodeCurveKey(raw))]).toEqual([...raw]);
     expect([...decodeCurveKey(raw)]).toEqual([...raw]);
