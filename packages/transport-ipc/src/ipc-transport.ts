@@ -13,7 +13,12 @@ import {
   throwIfAborted,
   toTransportError,
 } from "@zmq/transport";
-import { awaitNetConnect, NetListener, NetStreamConnection } from "@zmq/transport-tcp";
+import {
+  awaitNetConnect,
+  NetListener,
+  NetStreamConnection,
+  WRITE_HIGH_WATER_MARK,
+} from "@zmq/transport-tcp";
 import { type IpcAddress, parseIpcAddress } from "./ipc-address";
 
 /** Options for `IpcTransport.bind`. */
@@ -112,7 +117,7 @@ export class IpcTransport
     const resolved = `ipc://${display}`;
     try {
       if (!abstract) await clearPath(path, endpoint);
-      const server = createServer({ allowHalfOpen: true });
+      const server = createServer({ allowHalfOpen: true, highWaterMark: WRITE_HIGH_WATER_MARK });
       let inode: bigint | undefined;
       const listener = await NetListener.listen(server, {
         listen: { path, backlog: options.backlog ?? 100 },
@@ -150,7 +155,12 @@ export class IpcTransport
     const { signal } = options;
     throwIfAborted(signal, endpoint);
     const resolved = `ipc://${parsed.display}`;
-    const socket = netConnect({ path: parsed.path, allowHalfOpen: true });
+    const socket = netConnect({
+      path: parsed.path,
+      allowHalfOpen: true,
+      // Supported by net.Socket (a Duplex option), missing from the connect typings.
+      ...({ writableHighWaterMark: WRITE_HIGH_WATER_MARK } as object),
+    });
     return awaitNetConnect(
       socket,
       endpoint,

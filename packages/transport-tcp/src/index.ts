@@ -36,7 +36,7 @@
  *
  * @packageDocumentation
  */
-export { awaitNetConnect } from "./net-connect";
+export { awaitNetConnect, WRITE_HIGH_WATER_MARK } from "./net-connect";
 export { NetListener, type NetListenOptions } from "./net-listener";
 export { NetStreamConnection } from "./net-stream-connection";
 export {

@@ -2,6 +2,13 @@ import type { Socket } from "node:net";
 import { abortError, onAbort, type StreamConnection, toTransportError } from "@zmq/transport";
 
 /**
+ * How much a connection buffers in user space before `write()` reports
+ * backpressure. Node's default (16 KiB) makes every 64 KiB message wait for a
+ * full drain, one event-loop turn each; 1 MiB keeps the kernel fed.
+ */
+export const WRITE_HIGH_WATER_MARK = 1024 * 1024;
+
+/**
  * Waits for a freshly created `net` socket to connect, then wraps it. Errors
  * become `TransportError`s for `endpoint`; aborting destroys the socket and
  * rejects with ECANCELED. With `ref: false` the attempt does not keep the event

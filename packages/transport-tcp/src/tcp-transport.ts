@@ -8,7 +8,7 @@ import {
   type Transport,
   throwIfAborted,
 } from "@zmq/transport";
-import { awaitNetConnect } from "./net-connect";
+import { awaitNetConnect, WRITE_HIGH_WATER_MARK } from "./net-connect";
 import { NetListener } from "./net-listener";
 import { NetStreamConnection } from "./net-stream-connection";
 import { formatTcpEndpoint, parseTcpAddress, resolveLocalHost } from "./tcp-address";
@@ -67,6 +67,7 @@ export class TcpTransport
     const host = resolveLocalHost(parsed.host, ipv6, endpoint);
     throwIfAborted(options.signal, endpoint);
     const server = createServer({
+      highWaterMark: WRITE_HIGH_WATER_MARK,
       allowHalfOpen: true,
       noDelay: options.noDelay ?? true,
       keepAlive: options.keepAlive ?? false,
@@ -98,6 +99,8 @@ export class TcpTransport
     }
     throwIfAborted(signal, endpoint);
     const socket = netConnect({
+      // Supported by net.Socket (a Duplex option), missing from the connect typings.
+      ...({ writableHighWaterMark: WRITE_HIGH_WATER_MARK } as object),
       host: parsed.host,
       port: parsed.port,
       ...(ipv6 ? {} : { family: 4, autoSelectFamily: false }),
