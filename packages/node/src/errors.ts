@@ -4,39 +4,21 @@
  * endpoint operations, the `address`.
  */
 
+import { ERRNO } from "@zmq/transport";
+
+/** Linux errno values: the transports' codes plus the ones only the socket layer raises. */
 const errnos = {
-  EPERM: 1,
-  ENOENT: 2,
+  ...ERRNO,
   EINTR: 4,
   EBADF: 9,
-  EAGAIN: 11,
   ENOMEM: 12,
-  EACCES: 13,
   EFAULT: 14,
   EBUSY: 16,
-  ENODEV: 19,
-  EINVAL: 22,
-  EMFILE: 24,
-  EPIPE: 32,
-  ENAMETOOLONG: 36,
   ENODATA: 61,
   EPROTO: 71,
-  ENOTSOCK: 88,
   EMSGSIZE: 90,
-  EPROTONOSUPPORT: 93,
   ENOTSUP: 95,
-  EADDRINUSE: 98,
-  EADDRNOTAVAIL: 99,
-  ENETDOWN: 100,
-  ENETUNREACH: 101,
-  ECONNABORTED: 103,
-  ECONNRESET: 104,
-  ENOBUFS: 105,
-  ENOTCONN: 107,
-  ETIMEDOUT: 110,
-  ECONNREFUSED: 111,
-  EHOSTUNREACH: 113,
-  ECANCELED: 125,
+  // libzmq's own (ZMQ_HAUSNUMERO + n).
   EFSM: 156384763,
   ENOCOMPATPROTO: 156384764,
   ETERM: 156384765,
