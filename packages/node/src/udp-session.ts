@@ -5,11 +5,12 @@
  */
 import { decodeGroupCommand, encodeGroupCommand } from "@zmq/patterns";
 import type { DatagramConnection, DatagramHandler, TransportError } from "@zmq/transport";
-import { decodeRadioDatagram, encodeRadioDatagram } from "@zmq/transport-udp";
 import {
   type Command,
+  decodeRadioDatagram,
   encodeJoin,
   encodeLeave,
+  encodeRadioDatagram,
   type SocketTypeName,
   utf8Decode,
   utf8Encode,

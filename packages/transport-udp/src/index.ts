@@ -5,20 +5,19 @@
  * `udp://[::1]:5555`) and hands it out as the listener's one connection; `connect`
  * opens a sending socket aimed at the endpoint. Connections are whole datagrams
  * (`DatagramConnection`); oversize ones are dropped and counted, never split.
- * `encodeRadioDatagram`/`decodeRadioDatagram` are libzmq's RADIO/DISH datagram
- * layout: `group_len(1) group body`.
+ * What a datagram holds is not this package's business: libzmq's RADIO/DISH
+ * layout (`group_len(1) group body`) is in `@zmq/wire` (`encodeRadioDatagram`).
  *
  * @example
  * ```ts
- * import { decodeRadioDatagram, encodeRadioDatagram, udp } from "@zmq/transport-udp";
+ * import { udp } from "@zmq/transport-udp";
  *
  * const listener = await udp.bind("udp://127.0.0.1:*");
  * listener.onConnection((dish) => {
  *   if (dish.kind !== "datagram") return;
  *   dish.setHandler({
  *     datagram(data, from) {
- *       const [group, body] = decodeRadioDatagram(data) ?? [];
- *       console.log(from, new TextDecoder().decode(group), new TextDecoder().decode(body)); // TV Friends
+ *       console.log(from, new TextDecoder().decode(data)); // hello
  *       radio.close();
  *       dish.close();
  *     },
@@ -27,13 +26,11 @@
  * });
  *
  * const radio = await udp.connect(listener.endpoint);
- * const text = new TextEncoder();
- * radio.send(encodeRadioDatagram(text.encode("TV"), text.encode("Friends")));
+ * radio.send(new TextEncoder().encode("hello"));
  * ```
  *
  * @packageDocumentation
  */
-export { decodeRadioDatagram, encodeRadioDatagram } from "./radio-datagram";
 export {
   formatPeer,
   isMulticast,

@@ -52,6 +52,7 @@ export * from "./heartbeat";
 export * from "./mechanism";
 export * from "./null-mechanism";
 export * from "./plain-mechanism";
+export * from "./radio-datagram";
 export * from "./socket-types";
 export * from "./subscription-message";
 export * from "./z85";
