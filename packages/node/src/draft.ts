@@ -129,12 +129,8 @@ function iterate<T>(socket: Socket, receive: () => Promise<T>): AsyncIterator<T,
 
 // ---- CLIENT / SERVER ---------------------------------------------------------------
 
-/** CLIENT (RFC 41): round-robin requests to SERVERs, fair-queued replies. */
-export class Client extends Socket {
-  constructor(options?: SocketOptions<Client>) {
-    super(draftType(DraftSocketType.Client), options);
-  }
-
+/** A single-part socket that both sends and receives plain messages (CLIENT, CHANNEL). */
+abstract class SinglePartDuplex extends Socket {
   send(message: MessageLike | MessageLike[]): Promise<void> {
     return sendFrames(this, () => [singleFrame(message)]);
   }
@@ -145,6 +141,13 @@ export class Client extends Socket {
 
   [Symbol.asyncIterator](): AsyncIterator<[Message], undefined> {
     return iterate(this, () => this.receive());
+  }
+}
+
+/** CLIENT (RFC 41): round-robin requests to SERVERs, fair-queued replies. */
+export class Client extends SinglePartDuplex {
+  constructor(options?: SocketOptions<Client>) {
+    super(draftType(DraftSocketType.Client), options);
   }
 }
 export interface Client extends DraftWritable, DraftReadable {}
@@ -315,21 +318,9 @@ export interface Gather extends DraftReadable {
 }
 
 /** CHANNEL: a single-part, one-peer PAIR. */
-export class Channel extends Socket {
+export class Channel extends SinglePartDuplex {
   constructor(options?: SocketOptions<Channel>) {
     super(draftType(DraftSocketType.Channel), options);
-  }
-
-  send(message: MessageLike | MessageLike[]): Promise<void> {
-    return sendFrames(this, () => [singleFrame(message)]);
-  }
-
-  receive(): Promise<[Message]> {
-    return coreOf(this).receive() as Promise<[Message]>;
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<[Message], undefined> {
-    return iterate(this, () => this.receive());
   }
 }
 export interface Channel extends DraftWritable, DraftReadable {}
