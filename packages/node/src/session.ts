@@ -31,6 +31,7 @@ import {
   ZmtpConnection,
   type ZmtpConnectionHandler,
 } from "@zmq/wire";
+import { tuneMallocForLargeFrames } from "./malloc-tuning";
 
 /** Bytes read from the pipe and encoded per turn before yielding to I/O. */
 const OUT_BUDGET_BYTES = 256 * 1024;
@@ -194,9 +195,13 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
   ) {
     super(owner, endpoint);
     this.connection = connection;
+    tuneMallocForLargeFrames();
     const mechanism = options.mechanism?.(connection.remoteAddress);
     this.engine = new ZmtpConnection(this, {
       socketType: owner.socketType,
+      // Frames reach the application as Buffers without wrapping, and without the
+      // page faults of a zero-filled allocation per large frame.
+      allocate: Buffer.allocUnsafe,
       ...(mechanism !== undefined && { mechanism }),
       ...(options.asServer && { asServer: true }),
       ...(options.routingId !== undefined && { routingId: options.routingId }),

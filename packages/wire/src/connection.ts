@@ -10,7 +10,7 @@
  * for bad input.
  */
 
-import { utf8Decode, utf8Encode } from "./bytes";
+import { type Allocate, allocateZeroed, utf8Decode, utf8Encode } from "./bytes";
 import {
   type Command,
   decodeCommand,
@@ -60,6 +60,8 @@ export interface ZmtpConnectionOptions {
   heartbeatTimeToLive?: number;
   /** ZMQ_HEARTBEAT_TIMEOUT (ms); default: the interval. */
   heartbeatTimeout?: number;
+  /** Memory for received frame bodies and outgoing slabs (see `Allocate`). */
+  allocate?: Allocate;
 }
 
 /** What the handshake learned about the peer. */
@@ -116,7 +118,7 @@ export class ZmtpConnection {
   /** Dropped once the greeting is read (an idle connection keeps as little as it can). */
   #greeting: GreetingDecoder | undefined = new GreetingDecoder();
   readonly #decoder: FrameDecoder;
-  readonly #encoder = new FrameEncoder();
+  readonly #encoder: FrameEncoder;
   readonly #heartbeat: Heartbeat;
   readonly #handshakeInterval: number;
   #raw: Uint8Array[] = [];
@@ -151,10 +153,12 @@ export class ZmtpConnection {
       }
     }
     this.#localMetadata = encodeMetadata(props);
-    this.#decoder = new FrameDecoder(
-      (body, flags) => this.#onFrame(body, flags),
-      options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize },
-    );
+    const allocate = options.allocate ?? allocateZeroed;
+    this.#encoder = new FrameEncoder({ allocate });
+    this.#decoder = new FrameDecoder((body, flags) => this.#onFrame(body, flags), {
+      allocate,
+      ...(options.maxMessageSize !== undefined && { maxMessageSize: options.maxMessageSize }),
+    });
   }
 
   get state(): ZmtpConnectionState {

@@ -6,6 +6,7 @@
  * is copied, once all of its bytes are present. Sizes are checked before anything
  * is allocated, so a header claiming 2^62 bytes costs nothing.
  */
+import { type Allocate, allocateZeroed } from "./bytes";
 import { WireError } from "./errors";
 import { FrameFlags } from "./frame";
 
@@ -15,6 +16,8 @@ export interface FrameDecoderOptions {
    * `ZMQ_MAXMSGSIZE`. `undefined` or -1 means unlimited. Default unlimited.
    */
   maxMessageSize?: number;
+  /** Memory for frame bodies that straddle chunks (see `Allocate`). Default zero-filled. */
+  allocate?: Allocate;
 }
 
 /**
@@ -52,10 +55,12 @@ export class FrameDecoder {
   #error: WireError | undefined;
   /** Scratch space for a header split across chunks. */
   readonly #header = new Uint8Array(9);
+  readonly #allocate: Allocate;
 
   constructor(onFrame: FrameHandler, options: FrameDecoderOptions = {}) {
     this.#onFrame = onFrame;
     this.maxMessageSize = options.maxMessageSize;
+    this.#allocate = options.allocate ?? allocateZeroed;
   }
 
   /** True after the handler returned `false`, until `resume()`. */
@@ -256,7 +261,7 @@ export class FrameDecoder {
     }
     let out: Uint8Array;
     try {
-      out = new Uint8Array(n);
+      out = this.#allocate(n);
     } catch {
       return undefined;
     }

@@ -2,6 +2,7 @@
  * Frame encoding (RFC 37 "Framing"): `flags(1) size(1 | 8 BE) body`. Short sizes are
  * used for bodies of up to 255 bytes, long sizes otherwise, exactly like libzmq.
  */
+import { type Allocate, allocateZeroed } from "./bytes";
 import { WireError } from "./errors";
 import { FrameFlags } from "./frame";
 
@@ -69,6 +70,8 @@ export interface FrameEncoderOptions {
    * `flush()` as their own chunk, right after their header. Default 16 KiB.
    */
   copyThreshold?: number;
+  /** Memory for slabs (see `Allocate`). Default zero-filled. */
+  allocate?: Allocate;
 }
 
 const DEFAULT_SLAB_SIZE = 64 * 1024;
@@ -93,6 +96,7 @@ const EMPTY = new Uint8Array(0);
 export class FrameEncoder {
   readonly #slabSize: number;
   readonly #copyThreshold: number;
+  readonly #allocate: Allocate;
   #slab: Uint8Array = EMPTY;
   /** Start of the slab bytes not yet handed out. */
   #start = 0;
@@ -114,6 +118,7 @@ export class FrameEncoder {
     }
     this.#slabSize = slabSize;
     this.#copyThreshold = copyThreshold;
+    this.#allocate = options.allocate ?? allocateZeroed;
   }
 
   /** Queues a message: every frame but the last gets `MORE`. */
@@ -201,7 +206,7 @@ export class FrameEncoder {
     const want = 2 * (this.#batchBytes + bytes);
     let size = Math.min(MIN_SLAB_SIZE, this.#slabSize);
     while (size < want && size < this.#slabSize) size *= 2;
-    this.#slab = new Uint8Array(Math.max(Math.min(size, this.#slabSize), bytes));
+    this.#slab = this.#allocate(Math.max(Math.min(size, this.#slabSize), bytes));
     this.#start = 0;
     this.#pos = 0;
   }

@@ -146,6 +146,25 @@ describe("FrameDecoder buffering", () => {
     expect(decoder.bufferedBytes).toBe(0);
   });
 
+  it("copies straddling frames into memory from the given allocator, filled in full", () => {
+    const sizes: number[] = [];
+    const given: Uint8Array[] = [];
+    const allocate = (n: number) => {
+      sizes.push(n);
+      const out = new Uint8Array(n).fill(0xee); // stale contents, as Buffer.allocUnsafe
+      given.push(out);
+      return out;
+    };
+    const bodies: Uint8Array[] = [];
+    const decoder = new FrameDecoder((body) => void bodies.push(body), { allocate });
+    const wire = h(`00 03 616263 02 000000000000012c ${toHex(BODY_300)}`);
+    decoder.push(wire.subarray(0, 100));
+    decoder.push(wire.subarray(100));
+    expect(sizes).toEqual([300]); // the first frame was a view: nothing allocated
+    expect(bodies[1]).toBe(given[0]);
+    expect(toHex(bodies[1]!)).toBe(toHex(BODY_300));
+  });
+
   it("ignores empty chunks", () => {
     const out = decodeChunks([new Uint8Array(0), h("00 01"), new Uint8Array(0), h("41")]);
     expect(out.frames).toEqual([{ body: "41", flags: 0 }]);

@@ -165,3 +165,21 @@ describe("FrameEncoder batching", () => {
     expect(() => new FrameEncoder({ copyThreshold: -1 })).toThrow(WireError);
   });
 });
+
+describe("FrameEncoder memory", () => {
+  it("packs small frames into slabs from the given allocator, handing out only written bytes", () => {
+    const slabs: Uint8Array[] = [];
+    const encoder = new FrameEncoder({
+      allocate: (n) => {
+        const slab = new Uint8Array(n).fill(0xee); // stale contents, as Buffer.allocUnsafe
+        slabs.push(slab);
+        return slab;
+      },
+    });
+    encoder.message([ascii("A"), ascii("BC")]);
+    const chunks = encoder.flush();
+    expect(slabs).toHaveLength(1);
+    expect(chunks.every((c) => c.buffer === slabs[0]!.buffer)).toBe(true);
+    expect(toHex(join(chunks))).toBe("01014100024243");
+  });
+});
