@@ -28,6 +28,11 @@ export { curveKeyPair } from "./curve-key-pair";
 export { ZmqError } from "./errors";
 export type { Message, MessageLike } from "./message";
 export {
+  type MessageProperties,
+  messageProperties,
+  messageProperty,
+} from "./message-properties";
+export {
   type AuthError,
   type Event,
   type EventOfType,

@@ -32,6 +32,7 @@ import {
   type ZmtpConnectionHandler,
 } from "@zmq/wire";
 import { tuneMallocForLargeFrames } from "./malloc-tuning";
+import { type MessageProperties, tagFrames } from "./message-properties";
 
 /** Bytes read from the pipe and encoded per turn before yielding to I/O. */
 const OUT_BUDGET_BYTES = 256 * 1024;
@@ -186,6 +187,10 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
   #writeBlocked = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
+  /** A security mechanism other than NULL runs on this connection. */
+  readonly #secured: boolean;
+  /** Set on an authenticated connection: every inbound frame carries these. */
+  #frameProperties: MessageProperties | undefined;
 
   constructor(
     owner: SessionOwner,
@@ -197,6 +202,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     this.connection = connection;
     tuneMallocForLargeFrames();
     const mechanism = options.mechanism?.(connection.remoteAddress);
+    this.#secured = mechanism !== undefined;
     this.engine = new ZmtpConnection(this, {
       socketType: owner.socketType,
       // Frames reach the application as Buffers without wrapping, and without the
@@ -263,10 +269,13 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
       if (name !== "Socket-Type" && name !== "Identity") properties[name] = utf8Decode(value);
     }
     properties["Peer-Address"] = this.connection.remoteAddress;
-    // ZAP's verdict (zeromq.js v6 has no per-message metadata: these ride on the pipe).
+    // ZAP's verdict: on the pipe, and on each frame of an authenticated connection.
     if (peer.userId !== undefined) properties["User-Id"] = utf8Decode(peer.userId);
     if (peer.zapMetadata) {
       for (const [name, value] of peer.zapMetadata) properties[name] = utf8Decode(value);
+    }
+    if (this.#secured || peer.userId !== undefined) {
+      this.#frameProperties = Object.freeze({ "Socket-Type": peer.socketType, ...properties });
     }
     this.owner.sessionReady(this, {
       socketType: peer.socketType,
@@ -276,6 +285,8 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
   }
 
   message(frames: Uint8Array[]): boolean {
+    const properties = this.#frameProperties;
+    if (properties !== undefined) tagFrames(frames, properties);
     if (this.deliver(frames)) return true;
     this.connection.pause();
     return false;

@@ -6,7 +6,17 @@
 import net from "node:net";
 import type { Pipe } from "@zmq/patterns";
 import { afterEach, describe, expect, it } from "vitest";
-import { Context, curveKeyPair, Dealer, Router, type Socket, zapHandler } from "../src/index";
+import {
+  Context,
+  curveKeyPair,
+  Dealer,
+  messageProperties,
+  messageProperty,
+  Pair,
+  Router,
+  type Socket,
+  zapHandler,
+} from "../src/index";
 import { coreOf } from "../src/socket";
 import { bindAny, closeTracked, delay, nextEvent, track, within } from "./helpers";
 
@@ -98,6 +108,51 @@ describe.each(["tcp", "ipc"] as const)("CURVE over %s", (proto) => {
 });
 
 describe("ZAP", () => {
+  it("CURVE: every frame from an accepted client carries User-Id and ZAP metadata", async () => {
+    const context = new Context();
+    const { router, dealer, client } = curvePair(context);
+    const zap = await zapHandler(
+      ({ credentials }) => ({
+        status: 200,
+        userId: `key:${credentials[0]!.toString("hex").slice(0, 8)}`,
+        metadata: { "X-Tier": "gold" },
+      }),
+      { context },
+    );
+    try {
+      dealer.connect(await bindAny(router, "tcp"));
+      await dealer.send(["a", "b"]);
+      const [id, a, b] = await within(router.receive());
+      const { z85Decode } = await import("@zmq/wire");
+      const user = `key:${Buffer.from(z85Decode(client.publicKey)).toString("hex").slice(0, 8)}`;
+      for (const frame of [a!, b!]) {
+        expect(messageProperty(frame, "User-Id")).toBe(user);
+        expect(messageProperty(frame, "X-Tier")).toBe("gold");
+      }
+      // The client side gets the server's properties, without a User-Id (as libzmq).
+      await router.send([id!, "back"]);
+      const [back] = await within(dealer.receive());
+      expect(messageProperty(back!, "Socket-Type")).toBe("ROUTER");
+      expect(messageProperty(back!, "User-Id")).toBeUndefined();
+      // The Buffers themselves are ordinary.
+      expect(a!.equals(Buffer.from("a"))).toBe(true);
+      expect(Object.getOwnPropertySymbols(a!)).toEqual([]);
+    } finally {
+      zap.close();
+    }
+  });
+
+  it("frames from NULL connections without ZAP, and from inproc, carry no properties", async () => {
+    for (const transport of ["tcp", "inproc"] as const) {
+      const [a, b] = track(new Pair(), new Pair());
+      b.connect(await bindAny(a, transport));
+      await b.send("x");
+      const [frame] = await within(a.receive());
+      expect(messageProperties(frame!)).toBeUndefined();
+      expect(messageProperty(frame!, "Socket-Type")).toBeUndefined();
+    }
+  });
+
   it("PLAIN: accepted clients get User-Id and ZAP metadata on their pipe; others an auth error 400", async () => {
     const context = new Context();
     const requests: string[] = [];
@@ -125,6 +180,12 @@ describe("ZAP", () => {
       await bad.send("sneaky");
       const [, body] = await within(router.receive());
       expect(String(body)).toBe("hi");
+      expect(messageProperty(body!, "User-Id")).toBe("admin");
+      expect(messageProperty(body!, "x-role")).toBe("root"); // names are case-insensitive
+      expect(messageProperties(body!)).toMatchObject({
+        "Socket-Type": "DEALER",
+        "Peer-Address": "127.0.0.1",
+      });
       expect((await within(denied)).error.status).toBe(400);
       expect((await within(deniedServer)).error.status).toBe(400);
       const props = pipesOf(router).map((p) => p.properties);
@@ -192,9 +253,10 @@ describe("ZAP", () => {
       );
       dealer.connect(await bindAny(router, "tcp"));
       await dealer.send("hi");
-      await within(router.receive());
+      const [, body] = await within(router.receive());
       expect(asked).toBe(1);
       expect(pipesOf(router)[0]!.properties["User-Id"]).toBe("nobody");
+      expect(messageProperty(body!, "User-Id")).toBe("nobody");
     } finally {
       zap.close();
     }

@@ -102,13 +102,13 @@ describe.each(kinds)("security against %s", (kind) => {
       await roundTrip(ours, theirs);
     });
 
-    it("PLAIN: their client → our server with a ZAP handler (User-Id on the pipe)", async () => {
+    it("PLAIN: their client → our server with a ZAP handler (User-Id on each frame)", async () => {
       const context = new zmq.Context();
-      const zap = later(
+      later(
         await zmq.zapHandler(
           ({ credentials }) =>
             credentials.map(String).join(":") === "admin:secret"
-              ? { status: 200, userId: "admin" }
+              ? { status: 200, userId: "admin", metadata: { "X-Clearance": "high" } }
               : { status: 400 },
           { context },
         ),
@@ -120,7 +120,40 @@ describe.each(kinds)("security against %s", (kind) => {
       );
       await theirs.connect(endpoint);
       await roundTrip(theirs, ours);
-      void zap;
+      await theirs.send(["who", "am i"]);
+      const [, who, ami] = await ours.recv(5000);
+      for (const frame of [who!, ami!]) {
+        expect(zmq.messageProperty(frame, "User-Id")).toBe("admin");
+        expect(zmq.messageProperty(frame, "X-Clearance")).toBe("high");
+        expect(zmq.messageProperty(frame, "Socket-Type")).toBe("DEALER");
+      }
+    });
+
+    it("CURVE: their client → our server with a ZAP handler (User-Id from the client key)", async () => {
+      const context = new zmq.Context();
+      const keys: number[] = [];
+      later(
+        await zmq.zapHandler(
+          ({ mechanism, credentials }) => {
+            keys.push(credentials[0]!.length);
+            return mechanism === "CURVE" ? { status: 200, userId: "curve-user" } : { status: 400 };
+          },
+          { context },
+        ),
+      );
+      const ours = later(
+        ourSocket("ROUTER", { curveServer: true, curveSecretKey: server.secretKey, context }),
+      );
+      const endpoint = await ours.bind(bindAddress(transport));
+      const theirs = later(await peer.socket("DEALER", theirCurveClient()));
+      await theirs.connect(endpoint);
+      await theirs.send(["hello", SECRET]);
+      const [, a, b] = await ours.recv(5000);
+      expect(String(b)).toBe(SECRET);
+      for (const frame of [a!, b!]) {
+        expect(zmq.messageProperty(frame, "User-Id")).toBe("curve-user");
+      }
+      expect(keys).toEqual([32]); // ZAP saw the client's long-term key
     });
 
     it("a wrong server key fails the handshake, both directions; nothing gets through", async () => {
