@@ -10,6 +10,8 @@
  * The client's short nonces count from 1 (HELLO = 1, INITIATE = 2, messages from 3).
  */
 import {
+  type Allocate,
+  allocateZeroed,
   decodeMetadata,
   errorReason,
   isCommand,
@@ -43,6 +45,8 @@ export interface CurveClientOptions {
   publicKey: string | Uint8Array;
   /** ZMQ_CURVE_SECRETKEY: the client's long-term secret key c. */
   secretKey: string | Uint8Array;
+  /** Memory for MESSAGE frames and opened bodies (see @zmq/wire `Allocate`); default zero-filled. */
+  allocate?: Allocate | undefined;
 }
 
 type State = "welcome" | "ready" | "done" | "failed";
@@ -61,7 +65,10 @@ export class CurveClient implements Mechanism {
   #codec: CurveCodec | undefined;
 
   /** Throws a `WireError` (EINVAL) when a key is not 40 Z85 characters or 32 bytes. */
+  readonly #allocate: Allocate;
+
   constructor(options: CurveClientOptions) {
+    this.#allocate = options.allocate ?? allocateZeroed;
     this.#serverKey = decodeCurveKey(options.serverKey);
     this.#publicKey = decodeCurveKey(options.publicKey);
     this.#secretKey = decodeCurveKey(options.secretKey);
@@ -192,6 +199,7 @@ export class CurveClient implements Mechanism {
       this.#counter,
       readU32(body, 6),
       readU32(body, 10),
+      this.#allocate,
     );
     this.#state = "done";
     return { done: { metadata } };

@@ -12,8 +12,15 @@
  *   (gaps allowed): a replayed or reordered MESSAGE fails the connection with
  *   `ZMTP_INVALID_SEQUENCE`; one that does not authenticate with `ZMTP_CRYPTOGRAPHIC`.
  */
-import { FrameFlags, type FrameTransform, ProtocolError, WireError } from "@zmq/wire";
-import { boxAfter, boxOpenAfter } from "./nacl";
+import {
+  type Allocate,
+  allocateZeroed,
+  FrameFlags,
+  type FrameTransform,
+  ProtocolError,
+  WireError,
+} from "@zmq/wire";
+import { openFrame, sealFrameInto } from "./nacl";
 
 const MESSAGE = [7, 0x4d, 0x45, 0x53, 0x53, 0x41, 0x47, 0x45]; // \x07MESSAGE
 const HEADER = 16; // "\x07MESSAGE" + short nonce
@@ -70,11 +77,13 @@ export class CurveCodec implements FrameTransform {
   readonly #counter: NonceCounter;
   #peerHi: number;
   #peerLo: number;
+  readonly #allocate: Allocate;
 
   /**
    * `key`: the precomputed connection key. `sendPrefix`/`receivePrefix`: the
    * nonce prefixes by direction. `nextNonce`: the next short nonce to send.
    * `peerHi/peerLo`: the last short nonce the peer used (its READY or INITIATE).
+   * `allocate`: memory for sealed frames and opened bodies (see @zmq/wire `Allocate`).
    */
   constructor(
     key: Uint8Array,
@@ -83,7 +92,9 @@ export class CurveCodec implements FrameTransform {
     counter: NonceCounter,
     peerHi: number,
     peerLo: number,
+    allocate: Allocate = allocateZeroed,
   ) {
+    this.#allocate = allocate;
     this.#key = key;
     this.#sendNonce = nonceWithPrefix(sendPrefix);
     this.#receiveNonce = nonceWithPrefix(receivePrefix);
@@ -93,17 +104,14 @@ export class CurveCodec implements FrameTransform {
   }
 
   encode(body: Uint8Array, flags: number): { body: Uint8Array; flags: number } {
-    const plain = new Uint8Array(1 + body.length);
-    plain[0] =
+    const inner =
       ((flags & FrameFlags.MORE) !== 0 ? INNER_MORE : 0) |
       ((flags & FrameFlags.COMMAND) !== 0 ? INNER_COMMAND : 0);
-    plain.set(body, 1);
     this.#counter.next(this.#sendNonce, 16);
-    const sealed = boxAfter(plain, this.#sendNonce, this.#key);
-    const out = new Uint8Array(HEADER + sealed.length);
+    const out = this.#allocate(HEADER + MAC + 1 + body.length);
     for (let i = 0; i < 8; i++) out[i] = MESSAGE[i]!;
     out.set(this.#sendNonce.subarray(16), 8);
-    out.set(sealed, HEADER);
+    sealFrameInto(inner, body, this.#sendNonce, this.#key, out, HEADER);
     return { body: out, flags: 0 };
   }
 
@@ -137,17 +145,17 @@ export class CurveCodec implements FrameTransform {
     this.#peerHi = hi;
     this.#peerLo = lo;
     this.#receiveNonce.set(body.subarray(8, 16), 16);
-    const plain = boxOpenAfter(body.subarray(HEADER), this.#receiveNonce, this.#key);
-    if (plain === undefined || plain.length < 1) {
+    const opened = openFrame(body.subarray(HEADER), this.#receiveNonce, this.#key, this.#allocate);
+    if (opened === undefined) {
       return malformed(
         "MESSAGE does not authenticate",
         ProtocolError.ZMTP_CRYPTOGRAPHIC,
         "cryptographic",
       );
     }
-    const inner = plain[0]!;
+    const inner = opened.flags;
     return {
-      body: plain.subarray(1),
+      body: opened.body,
       flags:
         ((inner & INNER_MORE) !== 0 ? FrameFlags.MORE : 0) |
         ((inner & INNER_COMMAND) !== 0 ? FrameFlags.COMMAND : 0),

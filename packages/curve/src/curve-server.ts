@@ -17,6 +17,8 @@
  * - READY = Box[metadata](S′→C′) with short nonce 1; messages follow from 2.
  */
 import {
+  type Allocate,
+  allocateZeroed,
   consultZap,
   decodeMetadata,
   isCommand,
@@ -52,6 +54,8 @@ import { ascii, commandName, concat, fail, unexpected } from "./util";
 export interface CurveServerOptions extends ZapOptions {
   /** ZMQ_CURVE_SECRETKEY: the server's long-term secret key s. */
   secretKey: string | Uint8Array;
+  /** Memory for MESSAGE frames and opened bodies (see @zmq/wire `Allocate`); default zero-filled. */
+  allocate?: Allocate | undefined;
 }
 
 type State = "hello" | "initiate" | "zap" | "done" | "failed";
@@ -79,9 +83,12 @@ export class CurveServer implements Mechanism {
   #codec: CurveCodec | undefined;
 
   /** Throws a `WireError` (EINVAL) when the key is not 40 Z85 characters or 32 bytes. */
+  readonly #allocate: Allocate;
+
   constructor(options: CurveServerOptions) {
     this.#secretKey = decodeCurveKey(options.secretKey);
-    const { secretKey: _, ...zap } = options;
+    this.#allocate = options.allocate ?? allocateZeroed;
+    const { secretKey: _, allocate: __, ...zap } = options;
     this.#zap = zap;
   }
 
@@ -262,6 +269,7 @@ export class CurveServer implements Mechanism {
       this.#counter,
       this.#peerHi,
       this.#peerLo,
+      this.#allocate,
     );
     this.#state = "done";
     return {

@@ -419,6 +419,46 @@ describe("property: MESSAGE boxes", () => {
     );
   });
 
+  it("round-trips frames that grow and shrink the WebAssembly scratch, into stale memory from `allocate`", () => {
+    const key = nacl.randomBytes(32);
+    let allocations = 0;
+    const stale = (n: number) => {
+      allocations++;
+      return new Uint8Array(n).fill(0xee);
+    };
+    const sender = new CurveCodec(
+      key,
+      "CurveZMQMESSAGEC",
+      "CurveZMQMESSAGES",
+      new NonceCounter(3),
+      0,
+      0,
+      stale,
+    );
+    const receiver = new CurveCodec(
+      key,
+      "CurveZMQMESSAGES",
+      "CurveZMQMESSAGEC",
+      new NonceCounter(2),
+      0,
+      2,
+      stale,
+    );
+    for (const size of [10, 70_000, 0, 1_100_000, 5, 65_536]) {
+      const body = nacl.randomBytes(size);
+      const boxed = sender.encode(body, FrameFlags.MORE);
+      expect(boxed.body.length).toBe(16 + 16 + 1 + size);
+      const nonce = join([bytes("CurveZMQMESSAGEC"), boxed.body.subarray(8, 16)]);
+      const opened = nacl.secretbox.open(boxed.body.slice(16), nonce, key);
+      expect(opened && Buffer.from(opened.subarray(1)).equals(Buffer.from(body))).toBe(true);
+      const plain = receiver.decode(boxed.body);
+      if (plain instanceof Error) throw plain;
+      expect(Buffer.from(plain.body).equals(Buffer.from(body))).toBe(true);
+      expect(plain.flags).toBe(FrameFlags.MORE);
+    }
+    expect(allocations).toBe(12); // one per sealed frame, one per opened body
+  });
+
   it("any single flipped bit in a MESSAGE is detected, never delivered", () => {
     fc.assert(
       fc.property(

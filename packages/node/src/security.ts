@@ -103,8 +103,13 @@ export function mechanismFor(core: SocketCore, peerAddress: string): Mechanism |
           });
     case "curve":
       return state.asServer
-        ? new CurveServer({ secretKey: state.curveSecretKey ?? ZERO_KEY, ...zap() })
+        ? new CurveServer({
+            secretKey: state.curveSecretKey ?? ZERO_KEY,
+            allocate: Buffer.allocUnsafe,
+            ...zap(),
+          })
         : new CurveClient({
+            allocate: Buffer.allocUnsafe,
             serverKey: state.curveServerKey ?? ZERO_KEY,
             publicKey: state.curvePublicKey ?? ZERO_KEY,
             secretKey: state.curveSecretKey ?? ZERO_KEY,
