@@ -34,6 +34,7 @@ interface Config {
   quick: boolean;
   rounds: number;
   durationMs: number;
+  warmupMs: number;
   sizes: number[];
   only: string[];
   impls: ImplName[];
@@ -63,6 +64,7 @@ function parseArgs(argv: string[]): Config {
         `  --only a,b            groups or case-id substrings: ${GROUPS.join(", ")}`,
         "  --rounds N            rounds per case (default 3; memory cases run once)",
         "  --duration MS         length of one throughput/latency measurement (default 1000)",
+        "  --warmup MS           round trips before a latency measurement (default: --duration)",
         "  --impl ours|zeromq    run one implementation only",
         "  --messages N          sends in the pub-memory case (default 10,000,000)",
         "  --connections N       connections in the idle-connections case (default 10,000)",
@@ -74,11 +76,11 @@ function parseArgs(argv: string[]): Config {
     process.exit(0);
   }
   const quick = flags.has("quick");
-  const num = (name: string, fallback: number) => {
+  const num = (name: string, fallback: number, min = 1) => {
     const value = flags.get(name);
     if (value === undefined) return fallback;
     const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} needs a positive number`);
+    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} needs a number >= ${min}`);
     return n;
   };
   const impl = flags.get("impl");
@@ -86,6 +88,7 @@ function parseArgs(argv: string[]): Config {
     quick,
     rounds: num("rounds", quick ? 1 : 3),
     durationMs: num("duration", quick ? 500 : 1000),
+    warmupMs: num("warmup", num("duration", quick ? 500 : 1000), 0),
     sizes: quick ? [16, 65536] : [16, 256, 1024, 65536, 1048576],
     only: (flags.get("only") ?? "").split(",").filter((s) => s !== ""),
     impls: impl === undefined ? [...IMPLS] : IMPLS.filter((i) => i === impl),
@@ -320,7 +323,7 @@ function throughputCase(transport: "tcp" | "ipc" | "inproc", size: number, curve
 }
 
 function latencyCase(transport: "tcp" | "ipc" | "inproc"): Case {
-  const params: Params = { size: 16, durationMs: config.durationMs };
+  const params: Params = { size: 16, durationMs: config.durationMs, warmupMs: config.warmupMs };
   const medianMetric: Metric = {
     name: "round-trip median",
     unit: "µs",

@@ -20,6 +20,8 @@ export interface Params {
   endpoint?: string;
   size?: number;
   durationMs?: number;
+  /** Latency cases: round trips before measuring (default: durationMs). */
+  warmupMs?: number;
   highWaterMark?: number;
   subscribers?: number;
   messages?: number;
