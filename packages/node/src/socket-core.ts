@@ -134,7 +134,10 @@ export class SocketCore {
   }
 
   emit(event: Event): void {
-    if (this.hub.active) this.hub.emit(event);
+    // libzmq's monitor reports nothing for udp endpoints (no bind, connect or
+    // handshake: there is no listener and no handshake); checked against zeromq.js.
+    if (!this.hub.active || event.address?.startsWith("udp://")) return;
+    this.hub.emit(event);
   }
 
   // ---- options

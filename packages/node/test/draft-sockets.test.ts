@@ -99,19 +99,30 @@ describe("RADIO/DISH", () => {
     });
   }
 
-  it("udp unicast: the DISH binds, the RADIO connects; one datagram per message", async () => {
+  it("udp unicast: the DISH binds, the RADIO connects; one datagram per message; no events (as libzmq)", async () => {
     const port = await udpPort();
     const dish = track(new Dish());
+    const events: string[] = [];
     dish.join("TV");
     await dish.bind(`udp://*:${port}`);
     expect(dish.lastEndpoint).toBe(`udp://*:${port}`);
     const radio = track(new Radio());
+    for (const s of [dish, radio]) {
+      for (const type of ["bind", "accept", "connect", "connect:delay", "handshake"] as const) {
+        s.events.on(type, (e) => events.push(`${type} ${e.address}`));
+      }
+    }
     radio.connect(`udp://127.0.0.1:${port}`);
     await settle();
     await radio.send("nobody", { group: "Radio" }); // sent, filtered by the dish
     await radio.send("Friends", { group: "TV" });
     const [body, { group }] = await dish.receive();
     expect([group.toString(), body.toString()]).toEqual(["TV", "Friends"]);
+    const other = track(new Dish());
+    other.events.on("bind", (e) => events.push(`bind ${e.address}`));
+    await other.bind(`udp://127.0.0.1:${await udpPort()}`);
+    await settle(20);
+    expect(events).toEqual([]);
   });
 
   it("udp: a RADIO cannot bind, a DISH cannot connect, others cannot use udp (ENOCOMPATPROTO)", async () => {
