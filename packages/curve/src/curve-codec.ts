@@ -145,7 +145,17 @@ export class CurveCodec implements FrameTransform {
     this.#peerHi = hi;
     this.#peerLo = lo;
     this.#receiveNonce.set(body.subarray(8, 16), 16);
-    const opened = openFrame(body.subarray(HEADER), this.#receiveNonce, this.#key, this.#allocate);
+    let opened: ReturnType<typeof openFrame>;
+    try {
+      opened = openFrame(body.subarray(HEADER), this.#receiveNonce, this.#key, this.#allocate);
+    } catch {
+      // No room for it in the WebAssembly heap: this connection fails, nothing else.
+      return new WireError(
+        "EMSGSIZE",
+        "frame-too-large",
+        `MESSAGE of ${body.length} bytes cannot be opened: out of memory`,
+      );
+    }
     if (opened === undefined) {
       return malformed(
         "MESSAGE does not authenticate",

@@ -1,4 +1,11 @@
-import { FrameFlags, ProtocolError, type ZapClient, type ZapReply, z85Encode } from "@zmq/wire";
+import {
+  FrameFlags,
+  ProtocolError,
+  WireError,
+  type ZapClient,
+  type ZapReply,
+  z85Encode,
+} from "@zmq/wire";
 import fc from "fast-check";
 import nacl from "tweetnacl";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -457,6 +464,32 @@ describe("property: MESSAGE boxes", () => {
       expect(plain.flags).toBe(FrameFlags.MORE);
     }
     expect(allocations).toBe(12); // one per sealed frame, one per opened body
+  });
+
+  it("a MESSAGE that cannot be allocated fails the connection with EMSGSIZE instead of throwing", () => {
+    const key = nacl.randomBytes(32);
+    const sender = new CurveCodec(
+      key,
+      "CurveZMQMESSAGEC",
+      "CurveZMQMESSAGES",
+      new NonceCounter(3),
+      0,
+      0,
+    );
+    const receiver = new CurveCodec(
+      key,
+      "CurveZMQMESSAGES",
+      "CurveZMQMESSAGEC",
+      new NonceCounter(2),
+      0,
+      2,
+      () => {
+        throw new RangeError("Array buffer allocation failed");
+      },
+    );
+    const result = receiver.decode(sender.encode(new Uint8Array(100), 0).body);
+    expect(result).toBeInstanceOf(WireError);
+    expect(result).toMatchObject({ code: "EMSGSIZE", reason: "frame-too-large" });
   });
 
   it("any single flipped bit in a MESSAGE is detected, never delivered", () => {

@@ -136,7 +136,7 @@ export class SocketCore {
   emit(event: Event): void {
     // libzmq's monitor reports nothing for udp endpoints (no bind, connect or
     // handshake: there is no listener and no handshake); checked against zeromq.js.
-    if (!this.hub.active || event.address?.startsWith("udp://")) return;
+    if (!this.hub.active || ("address" in event && event.address.startsWith("udp://"))) return;
     this.hub.emit(event);
   }
 
