@@ -367,6 +367,11 @@ export abstract class SocketBase {
       this.depth--;
       return;
     }
+    // The common case on the hot path: nothing happened to any pipe meanwhile.
+    if (this.eventPipes.length === 0 && !this.dirty) {
+      this.depth = 0;
+      return;
+    }
     let fireReadable = false;
     let fireWritable = false;
     try {
@@ -393,8 +398,11 @@ export abstract class SocketBase {
         if (this.eventHead >= this.eventPipes.length) break;
       }
     } finally {
-      this.eventPipes.length = 0;
-      this.eventKinds.length = 0;
+      // Setting `length` is a runtime call even when it is 0 already.
+      if (this.eventPipes.length !== 0) {
+        this.eventPipes.length = 0;
+        this.eventKinds.length = 0;
+      }
       this.eventHead = 0;
       this.depth = 0;
     }
