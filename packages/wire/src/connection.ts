@@ -454,10 +454,19 @@ export class ZmtpConnection {
       flags = plain.flags;
     }
     if ((flags & FrameFlags.COMMAND) !== 0) return this.#onCommand(body);
-    this.#partial.push(body);
-    if ((flags & FrameFlags.MORE) !== 0) return true;
-    const message = this.#partial;
-    this.#partial = [];
+    let message: Uint8Array[];
+    if ((flags & FrameFlags.MORE) !== 0) {
+      this.#partial.push(body);
+      return true;
+    }
+    if (this.#partial.length === 0) {
+      // A single-frame message: an exact-size array (a push would reserve 17 slots).
+      message = [body];
+    } else {
+      message = this.#partial;
+      message.push(body);
+      this.#partial = [];
+    }
     return this.#handler.message(message) !== false && this.#state === "ready";
   }
 
