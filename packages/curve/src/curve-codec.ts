@@ -148,8 +148,9 @@ export class CurveCodec implements FrameTransform {
     let opened: ReturnType<typeof openFrame>;
     try {
       opened = openFrame(body.subarray(HEADER), this.#receiveNonce, this.#key, this.#allocate);
-    } catch {
-      // No room for it in the WebAssembly heap: this connection fails, nothing else.
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      // No room for it (WebAssembly heap or frame memory): this connection fails, nothing else.
       return new WireError(
         "EMSGSIZE",
         "frame-too-large",

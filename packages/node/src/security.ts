@@ -20,6 +20,7 @@ import {
   type ZapOptions,
 } from "@zmq/wire";
 import { ZmqError } from "./errors";
+import { connectionAllocator } from "./frame-memory";
 import type { SocketCore } from "./socket-core";
 import { zapClientFor } from "./zap";
 
@@ -105,11 +106,11 @@ export function mechanismFor(core: SocketCore, peerAddress: string): Mechanism |
       return state.asServer
         ? new CurveServer({
             secretKey: state.curveSecretKey ?? ZERO_KEY,
-            allocate: Buffer.allocUnsafe,
+            allocate: connectionAllocator(),
             ...zap(),
           })
         : new CurveClient({
-            allocate: Buffer.allocUnsafe,
+            allocate: connectionAllocator(),
             serverKey: state.curveServerKey ?? ZERO_KEY,
             publicKey: state.curvePublicKey ?? ZERO_KEY,
             secretKey: state.curveSecretKey ?? ZERO_KEY,

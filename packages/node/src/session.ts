@@ -31,7 +31,7 @@ import {
   ZmtpConnection,
   type ZmtpConnectionHandler,
 } from "@zmq/wire";
-import { tuneMallocForLargeFrames } from "./malloc-tuning";
+import { connectionAllocator, tuneMallocForLargeFrames } from "./frame-memory";
 import { type MessageProperties, tagFrames } from "./message-properties";
 
 /** Bytes read from the pipe and encoded per turn before yielding to I/O. */
@@ -207,7 +207,8 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
       socketType: owner.socketType,
       // Frames reach the application as Buffers without wrapping, and without the
       // page faults of a zero-filled allocation per large frame.
-      allocate: Buffer.allocUnsafe,
+      allocate: connectionAllocator(),
+      allocateSlab: Buffer.allocUnsafe, // outgoing bytes: never seen by the application
       ...(mechanism !== undefined && { mechanism }),
       ...(options.asServer && { asServer: true }),
       ...(options.routingId !== undefined && { routingId: options.routingId }),

@@ -93,6 +93,18 @@ describe.each(["tcp", "ipc"] as const)("CURVE over %s", (proto) => {
     expect(router.securityMechanism).toBe("curve");
   });
 
+  it("carries empty frames and 64 KiB ones, the empty one first on the connection", async () => {
+    const { router, dealer } = curvePair();
+    dealer.connect(await bindAny(router, proto));
+    const big = Buffer.alloc(65536, 0x5a);
+    await dealer.send("");
+    await dealer.send(["", big]);
+    const [, empty] = await within(router.receive(), 5000, "receive");
+    expect(empty!.length).toBe(0);
+    const [, e2, b] = await within(router.receive(), 5000, "receive");
+    expect([e2!.length, b!.equals(big)]).toEqual([0, true]);
+  });
+
   it("a wrong server key fails the handshake: CRYPTOGRAPHIC on the server, nothing delivered", async () => {
     const { router, dealer } = curvePair();
     dealer.curveServerKey = curveKeyPair().publicKey;

@@ -60,8 +60,10 @@ export interface ZmtpConnectionOptions {
   heartbeatTimeToLive?: number;
   /** ZMQ_HEARTBEAT_TIMEOUT (ms); default: the interval. */
   heartbeatTimeout?: number;
-  /** Memory for received frame bodies and outgoing slabs (see `Allocate`). */
+  /** Memory for received frame bodies that must be copied (see `Allocate`). */
   allocate?: Allocate;
+  /** Memory for the slabs outgoing frames are packed into (see `Allocate`). */
+  allocateSlab?: Allocate;
 }
 
 /** What the handshake learned about the peer. */
@@ -153,10 +155,9 @@ export class ZmtpConnection {
       }
     }
     this.#localMetadata = encodeMetadata(props);
-    const allocate = options.allocate ?? allocateZeroed;
-    this.#encoder = new FrameEncoder({ allocate });
+    this.#encoder = new FrameEncoder({ allocate: options.allocateSlab ?? allocateZeroed });
     this.#decoder = new FrameDecoder((body, flags) => this.#onFrame(body, flags), {
-      allocate,
+      allocate: options.allocate ?? allocateZeroed,
       ...(options.maxMessageSize !== undefined && { maxMessageSize: options.maxMessageSize }),
     });
   }

@@ -262,8 +262,9 @@ export class FrameDecoder {
     let out: Uint8Array;
     try {
       out = this.#allocate(n);
-    } catch {
-      return undefined;
+    } catch (error) {
+      if (error instanceof RangeError) return undefined; // out of memory: EMSGSIZE
+      throw error;
     }
     let filled = 0;
     while (filled < n) {

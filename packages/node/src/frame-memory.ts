@@ -14,6 +14,8 @@
  * 32 MiB of freed heap stays mapped for reuse. The block costs address space only
  * (it is never written), and other allocators simply free it.
  */
+import type { Allocate } from "@zmq/wire";
+
 const NUDGE_BYTES = 16 * 1024 * 1024;
 
 let done = false;
@@ -23,4 +25,28 @@ export function tuneMallocForLargeFrames(): void {
   if (done) return;
   done = true;
   Buffer.allocUnsafeSlow(NUDGE_BYTES);
+}
+
+const SLAB_BYTES = 8 * 1024;
+
+/**
+ * Memory for the frames one connection receives. Small ones are cut from an
+ * 8 KiB slab of this connection's own (as `Buffer.allocUnsafe` cuts from Node's
+ * shared pool, but a frame's `.buffer` then never holds another connection's
+ * data); from 4 KiB up each frame is its own allocation. Nothing is zero-filled:
+ * the caller overwrites every byte it asked for.
+ */
+export function connectionAllocator(): Allocate {
+  let slab: Buffer | undefined;
+  let used = SLAB_BYTES;
+  return (size) => {
+    if (size >= SLAB_BYTES / 2) return Buffer.allocUnsafeSlow(size);
+    if (slab === undefined || used + size > SLAB_BYTES) {
+      slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      used = 0;
+    }
+    const out = slab.subarray(used, used + size);
+    used = (used + size + 7) & ~7; // 8-byte aligned, as Node's pool
+    return out;
+  };
 }
