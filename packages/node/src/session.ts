@@ -494,16 +494,26 @@ export class RawSession extends Session implements StreamHandler {
   }
 }
 
+/** Live inproc sessions by id, so the two sides of a connection can find each other. */
+const inprocSessions = new Map<number, InprocSession>();
+let nextInprocId = 1;
+
 /**
  * An inproc session: both sockets live in this process. Each side first sends a
- * one-message hello `[socket type, routing id]`; then messages pass by
- * reference, never encoded.
+ * one-message hello `[socket type, routing id, session id]` over the inproc
+ * transport; from then on the transport only reports the connection's end, and
+ * messages move by reference from this socket's pipe straight into the peer
+ * session's pipe (libzmq's inproc is one pipe shared by both sockets). A message
+ * leaves our pipe only when the peer's has room, so a direction holds at most
+ * SNDHWM + RCVHWM messages, libzmq's inproc sum, and never a third queue.
  */
 export class InprocSession extends Session implements MessageHandler {
   readonly connection: MessageConnection;
   readonly #routingId: Uint8Array;
+  readonly #id = nextInprocId++;
   #ready = false;
-  #blocked = false;
+  /** The session on the other side, once its hello arrived. */
+  #peer: InprocSession | undefined;
 
   constructor(
     owner: SessionOwner,
@@ -517,52 +527,64 @@ export class InprocSession extends Session implements MessageHandler {
   }
 
   start(): void {
+    inprocSessions.set(this.#id, this);
     this.connection.setHandler(this);
-    this.connection.send([utf8Encode(this.owner.socketType), this.#routingId]);
+    this.connection.send([
+      utf8Encode(this.owner.socketType),
+      this.#routingId,
+      utf8Encode(String(this.#id)),
+    ]);
+  }
+
+  override usePipe(pipe: Pipe): void {
+    super.usePipe(pipe);
+    // The peer may have been ready first, waiting for a pipe to write into.
+    this.#peer?.schedulePump();
   }
 
   message(frames: Uint8Array[]): void {
-    if (this.ended) return;
-    if (!this.#ready) {
-      const type = frames[0] === undefined ? "" : utf8Decode(frames[0]);
-      if (!socketTypesCompatible(this.owner.socketType, type)) {
-        this.#finish({
-          kind: "protocol",
-          error: socketMismatch(this.owner.socketType, type),
-        });
-        return;
-      }
-      this.#ready = true;
-      this.owner.sessionReady(this, {
-        socketType: type,
-        routingId: frames[1] ?? new Uint8Array(0),
-      });
-      this.schedulePump();
+    if (this.ended || this.#ready) return; // only the hello travels through the transport
+    const type = frames[0] === undefined ? "" : utf8Decode(frames[0]);
+    if (!socketTypesCompatible(this.owner.socketType, type)) {
+      this.#finish({ kind: "protocol", error: socketMismatch(this.owner.socketType, type) });
       return;
     }
-    if (!this.deliver(frames)) this.connection.pause();
+    const peer = inprocSessions.get(Number(frames[2] === undefined ? "" : utf8Decode(frames[2])));
+    if (peer === undefined || peer.ended) {
+      this.#finish({ kind: "closed" }); // it is already gone
+      return;
+    }
+    this.#peer = peer;
+    this.#ready = true;
+    this.owner.sessionReady(this, { socketType: type, routingId: frames[1] ?? new Uint8Array(0) });
+    this.schedulePump();
   }
 
   drain(): void {
-    this.#blocked = false;
-    this.pumpNow();
+    // Nothing but the hello is ever sent through the transport.
   }
 
   close(error?: TransportError): void {
     this.#finish(error === undefined ? { kind: "closed" } : { kind: "closed", error });
   }
 
+  /** The peer writes into our pipe: when that pipe has room again, let it go on. */
+  override writable(): void {
+    this.#peer?.schedulePump();
+  }
+
   protected override pump(): void {
     const pipe = this.pipe;
-    if (!this.#ready || this.#blocked || pipe === undefined || this.ended) return;
+    const peer = this.#peer;
+    if (!this.#ready || pipe === undefined || this.ended || peer === undefined) return;
+    const target = peer.pipe;
+    if (target === undefined || peer.ended) return; // its usePipe() calls us again
     let messages = 0;
-    for (;;) {
+    // checkWrite() arms the peer pipe's writable event when it says no.
+    while (target.checkWrite()) {
       const msg = pipe.read();
       if (msg === undefined) return;
-      if (!this.connection.send(msg)) {
-        this.#blocked = true;
-        return;
-      }
+      target.write(msg);
       if (++messages >= OUT_BUDGET_MESSAGES) {
         this.schedulePump();
         return;
@@ -571,13 +593,12 @@ export class InprocSession extends Session implements MessageHandler {
   }
 
   protected override resumeInput(): void {
-    this.connection.resume();
+    // Input arrives as direct pipe writes by the peer (see `writable`).
   }
 
   protected override flushAndEnd(): void {
-    if (this.ended || this.#blocked) return;
-    this.ended = true;
-    this.connection.close();
+    if (this.ended) return;
+    this.#end();
     this.owner.sessionEnded(this, { kind: "local" });
   }
 
@@ -587,9 +608,14 @@ export class InprocSession extends Session implements MessageHandler {
 
   #finish(end: SessionEnd): void {
     if (this.ended) return;
-    this.ended = true;
-    this.connection.close();
+    this.#end();
     this.owner.sessionEnded(this, end);
+  }
+
+  #end(): void {
+    this.ended = true;
+    inprocSessions.delete(this.#id);
+    this.connection.close();
   }
 }
 

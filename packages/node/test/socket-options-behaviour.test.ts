@@ -252,3 +252,47 @@ testProtos(
     expect(answered.sort()).toEqual(["1", "1", "2", "2"]);
   });
 });
+
+describe("inproc high-water marks (libzmq test_hwm)", () => {
+  /** Sends with sendTimeout 0 until EAGAIN, letting the pipes settle, and counts what was taken. */
+  async function accepted(push: zmq.Push): Promise<number> {
+    let n = 0;
+    for (let misses = 0; misses < 3 && n <= 10_000; ) {
+      try {
+        await push.send("x");
+        n++;
+        misses = 0;
+      } catch (error) {
+        expect((error as zmq.ZmqError).code).toBe("EAGAIN");
+        misses++;
+        await delay(10);
+      }
+    }
+    return n;
+  }
+
+  for (const [send, receive, expected] of [
+    [10, 10, 20],
+    [5, 100, 105],
+    [1, 1, 2],
+    [1000, 1000, 2000],
+    [0, 10, 10_001], // 0 = no limit: the loop stops past 10,000
+  ] as const) {
+    it(`a PUSH with SNDHWM ${send} to a PULL with RCVHWM ${receive} holds ${expected} messages`, async () => {
+      const [pull] = track(new zmq.Pull({ receiveHighWaterMark: receive }));
+      const address = await bindAny(pull, "inproc");
+      const [push] = track(new zmq.Push({ sendHighWaterMark: send, sendTimeout: 0 }));
+      push.connect(address);
+      await delay(10);
+      expect(await accepted(push)).toBe(expected);
+      // Everything taken arrives, in order.
+      pull.receiveTimeout = 200;
+      let received = 0;
+      for (let i = 0; i < Math.min(expected, 2000); i++) {
+        await pull.receive();
+        received++;
+      }
+      expect(received).toBe(Math.min(expected, 2000));
+    });
+  }
+});
