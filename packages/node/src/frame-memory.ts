@@ -24,7 +24,11 @@ let done = false;
 export function tuneMallocForLargeFrames(): void {
   if (done) return;
   done = true;
-  Buffer.allocUnsafeSlow(NUDGE_BYTES);
+  try {
+    Buffer.allocUnsafeSlow(NUDGE_BYTES);
+  } catch {
+    // No room for it (strict overcommit, small address space): only speed is lost.
+  }
 }
 
 const SLAB_BYTES = 8 * 1024;
