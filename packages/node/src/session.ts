@@ -514,6 +514,8 @@ export class InprocSession extends Session implements MessageHandler {
   #ready = false;
   /** The session on the other side, once its hello arrived. */
   #peer: InprocSession | undefined;
+  /** Room in the peer's pipe last added to our socket's send limit. */
+  #lent = 0;
 
   constructor(
     owner: SessionOwner,
@@ -583,12 +585,21 @@ export class InprocSession extends Session implements MessageHandler {
     // checkWrite() arms the peer pipe's writable event when it says no.
     while (target.checkWrite()) {
       const msg = pipe.read();
-      if (msg === undefined) return;
+      if (msg === undefined) break;
       target.write(msg);
       if (++messages >= OUT_BUDGET_MESSAGES) {
         this.schedulePump();
-        return;
+        break;
       }
+    }
+    // libzmq's inproc pipe is one queue of SNDHWM + RCVHWM: our socket's pipe may
+    // also hold what the peer's pipe still has room for (its RCVHWM share).
+    const limit = target.outboundLimit;
+    if (limit === 0) return;
+    const room = Math.max(0, limit - target.outboundSize);
+    if (room !== this.#lent) {
+      this.#lent = room;
+      pipe.setHighWaterMarks(undefined, room === 0 ? undefined : room);
     }
   }
 
@@ -615,6 +626,9 @@ export class InprocSession extends Session implements MessageHandler {
   #end(): void {
     this.ended = true;
     inprocSessions.delete(this.#id);
+    // The connect side keeps its pipe for the next connection: give back the loan.
+    if (this.#lent !== 0) this.pipe?.setHighWaterMarks(undefined, undefined);
+    this.#lent = 0;
     this.connection.close();
   }
 }

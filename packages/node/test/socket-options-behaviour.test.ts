@@ -271,9 +271,26 @@ describe("inproc high-water marks (libzmq test_hwm)", () => {
     return n;
   }
 
+  it("once the bound peer is gone, an inproc connecter has no pipe, even after a rebind (as libzmq)", async () => {
+    const [pull] = track(new zmq.Pull({ receiveHighWaterMark: 7 }));
+    const address = await bindAny(pull, "inproc");
+    const [push] = track(new zmq.Push({ sendHighWaterMark: 3, sendTimeout: 0 }));
+    push.connect(address);
+    await delay(10);
+    pull.close();
+    await delay(20);
+    await expect(push.send("x")).rejects.toMatchObject({ code: "EAGAIN" });
+    const [again] = track(new zmq.Pull());
+    await again.bind(address);
+    await delay(20);
+    await expect(push.send("x")).rejects.toMatchObject({ code: "EAGAIN" });
+  });
+
   for (const [send, receive, expected] of [
     [10, 10, 20],
     [5, 100, 105],
+    [100, 5, 105],
+    [3, 7, 10],
     [1, 1, 2],
     [1000, 1000, 2000],
     [0, 10, 10_001], // 0 = no limit: the loop stops past 10,000
