@@ -504,8 +504,10 @@ let nextInprocId = 1;
  * transport; from then on the transport only reports the connection's end, and
  * messages move by reference from this socket's pipe straight into the peer
  * session's pipe (libzmq's inproc is one pipe shared by both sockets). A message
- * leaves our pipe only when the peer's has room, so a direction holds at most
- * SNDHWM + RCVHWM messages, libzmq's inproc sum, and never a third queue.
+ * leaves our pipe only when the peer's has room, and our socket's pipe may hold
+ * as much more as the peer's has room for (updated on every pump, so it errs low
+ * between pumps): a direction holds SNDHWM + RCVHWM messages, libzmq's inproc
+ * sum, and never a third queue.
  */
 export class InprocSession extends Session implements MessageHandler {
   readonly connection: MessageConnection;
