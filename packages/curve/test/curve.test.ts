@@ -378,7 +378,11 @@ describe("keys", () => {
 });
 
 describe("property: MESSAGE boxes", () => {
-  const codecs = () => {
+  /** A client-side sender and a server-side receiver under one key. */
+  const codecs = (
+    senderAllocate?: (n: number) => Uint8Array,
+    receiverAllocate?: (n: number) => Uint8Array,
+  ) => {
     const key = nacl.randomBytes(32);
     const sender = new CurveCodec(
       key,
@@ -387,6 +391,7 @@ describe("property: MESSAGE boxes", () => {
       new NonceCounter(3),
       0,
       0,
+      senderAllocate,
     );
     const receiver = new CurveCodec(
       key,
@@ -395,6 +400,7 @@ describe("property: MESSAGE boxes", () => {
       new NonceCounter(2),
       0,
       2,
+      receiverAllocate,
     );
     return { sender, receiver, key };
   };
@@ -427,30 +433,12 @@ describe("property: MESSAGE boxes", () => {
   });
 
   it("round-trips frames that grow and shrink the WebAssembly scratch, into stale memory from `allocate`", () => {
-    const key = nacl.randomBytes(32);
     let allocations = 0;
     const stale = (n: number) => {
       allocations++;
       return new Uint8Array(n).fill(0xee);
     };
-    const sender = new CurveCodec(
-      key,
-      "CurveZMQMESSAGEC",
-      "CurveZMQMESSAGES",
-      new NonceCounter(3),
-      0,
-      0,
-      stale,
-    );
-    const receiver = new CurveCodec(
-      key,
-      "CurveZMQMESSAGES",
-      "CurveZMQMESSAGEC",
-      new NonceCounter(2),
-      0,
-      2,
-      stale,
-    );
+    const { sender, receiver, key } = codecs(stale, stale);
     for (const size of [10, 70_000, 0, 1_100_000, 5, 65_536]) {
       const body = nacl.randomBytes(size);
       const boxed = sender.encode(body, FrameFlags.MORE);
@@ -467,26 +455,9 @@ describe("property: MESSAGE boxes", () => {
   });
 
   it("a MESSAGE that cannot be allocated fails the connection with EMSGSIZE instead of throwing", () => {
-    const key = nacl.randomBytes(32);
-    const sender = new CurveCodec(
-      key,
-      "CurveZMQMESSAGEC",
-      "CurveZMQMESSAGES",
-      new NonceCounter(3),
-      0,
-      0,
-    );
-    const receiver = new CurveCodec(
-      key,
-      "CurveZMQMESSAGES",
-      "CurveZMQMESSAGEC",
-      new NonceCounter(2),
-      0,
-      2,
-      () => {
-        throw new RangeError("Array buffer allocation failed");
-      },
-    );
+    const { sender, receiver } = codecs(undefined, () => {
+      throw new RangeError("Array buffer allocation failed");
+    });
     const result = receiver.decode(sender.encode(new Uint8Array(100), 0).body);
     expect(result).toBeInstanceOf(WireError);
     expect(result).toMatchObject({ code: "EMSGSIZE", reason: "frame-too-large" });

@@ -13,6 +13,8 @@
  * Frames from other connections (NULL without ZAP, inproc, udp) have none.
  */
 
+import { toBuffers } from "./message";
+
 /** The properties of one connection, shared by every frame it delivers. */
 export type MessageProperties = Readonly<Record<string, string>>;
 
@@ -49,9 +51,5 @@ export function messageProperty(frame: Uint8Array, name: string): string | undef
  * @internal
  */
 export function tagFrames(frames: Uint8Array[], properties: MessageProperties): void {
-  for (let i = 0; i < frames.length; i++) {
-    let f = frames[i]!;
-    if (!Buffer.isBuffer(f)) frames[i] = f = Buffer.from(f.buffer, f.byteOffset, f.byteLength);
-    byFrame.set(f, properties);
-  }
+  for (const frame of toBuffers(frames)) byFrame.set(frame, properties);
 }
