@@ -133,3 +133,20 @@ export function start(
     },
   };
 }
+
+/**
+ * Resolves once every role has exited with code 0; rejects as soon as one
+ * fails (so a demo stops instead of waiting on a role that cannot finish).
+ */
+export function allSucceed(roles: RoleProcess[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let left = roles.length;
+    if (left === 0) resolve();
+    for (const role of roles) {
+      void role.exited.then((code) => {
+        if (code !== 0) reject(new Error(`${role.name} failed (exit ${code})`));
+        else if (--left === 0) resolve();
+      });
+    }
+  });
+}

@@ -8,7 +8,7 @@
  * the clients.
  */
 import { flags, isMain, numberFlag } from "../lib/cli";
-import { type RoleProcess, startPython, startTs } from "../lib/processes";
+import { allSucceed, type RoleProcess, startPython, startTs } from "../lib/processes";
 
 export async function weatherDemo(bind: string, updates: number, pythonClient: boolean) {
   const server = startTs("server", "weather/server.ts", ["--bind", bind], { echo: true });
@@ -20,8 +20,7 @@ export async function weatherDemo(bind: string, updates: number, pythonClient: b
         ? startPython(`client ${zip} (pyzmq)`, "weather_client.py", args, { echo: true })
         : startTs(`client ${zip}`, "weather/client.ts", args, { echo: true });
     });
-    const codes = await Promise.all(clients.map((client) => client.exited));
-    if (codes.some((code) => code !== 0)) throw new Error(`a client failed: ${codes.join(", ")}`);
+    await allSucceed(clients);
   } finally {
     server.stop();
     await server.exited;

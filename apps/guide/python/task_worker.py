@@ -1,0 +1,46 @@
+"""Task worker in pyzmq (PULL/PUSH, SUB for control): the counterpart of src/tasks/worker.ts.
+
+Polls the task and control sockets; ends when the sink's KILL arrives.
+"""
+import argparse
+import os
+import time
+
+import zmq
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--name", default=str(os.getpid()))
+parser.add_argument("--tasks", default="tcp://127.0.0.1:5557")
+parser.add_argument("--sink", default="tcp://127.0.0.1:5558")
+parser.add_argument("--control", default="tcp://127.0.0.1:5559")
+args = parser.parse_args()
+
+context = zmq.Context.instance()
+receiver = context.socket(zmq.PULL)
+receiver.connect(args.tasks)
+sender = context.socket(zmq.PUSH)
+sender.connect(args.sink)
+control = context.socket(zmq.SUB)
+control.connect(args.control)
+control.setsockopt(zmq.SUBSCRIBE, b"")
+print(f"worker {args.name} (pyzmq): ready", flush=True)
+
+poller = zmq.Poller()
+poller.register(receiver, zmq.POLLIN)
+poller.register(control, zmq.POLLIN)
+done = 0
+while True:
+    events = dict(poller.poll())
+    if control in events:
+        signal = control.recv_string()
+        print(f"worker {args.name} (pyzmq): {signal} received after {done} tasks", flush=True)
+        break
+    if receiver in events:
+        task, workload = receiver.recv_string().split()
+        time.sleep(int(workload) / 1000)
+        sender.send_string(f"{task} {args.name}")
+        done += 1
+receiver.close(linger=0)
+sender.close(linger=2000)
+control.close(linger=0)
+context.term()
