@@ -1,0 +1,25 @@
+"""Request-reply worker in pyzmq (REP): the counterpart of src/broker/worker.ts."""
+import argparse
+import os
+import signal
+import sys
+
+import zmq
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--connect", default="tcp://127.0.0.1:5560")
+parser.add_argument("--name", default=str(os.getpid()))
+args = parser.parse_args()
+
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+socket = zmq.Context.instance().socket(zmq.REP)
+socket.connect(args.connect)
+served = 0
+try:
+    while True:
+        request = socket.recv_string()
+        socket.send_string(request.replace("Hello", "World", 1) + " " + args.name)
+        served += 1
+finally:
+    print(f"worker {args.name} (pyzmq): served {served} requests", flush=True)
+    socket.close(linger=0)
