@@ -8,7 +8,7 @@
  *   pnpm --filter @zmq/demo-guide broker:broker -- --frontend tcp://127.0.0.1:5559 \
  *     --backend tcp://127.0.0.1:5560
  */
-import { Dealer, Proxy, Router } from "@zmq/node";
+import { Dealer, Proxy as ZmqProxy, Router } from "@zmq/node";
 import { aborted, flags, isMain, stopOnSignals } from "../lib/cli";
 
 export interface BrokerOptions {
@@ -26,7 +26,7 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
   await backend.bind(options.backend);
   console.log(`broker: clients on ${frontend.lastEndpoint}, workers on ${backend.lastEndpoint}`);
   options.onBound?.(frontend.lastEndpoint!, backend.lastEndpoint!);
-  const proxy = new Proxy(frontend, backend);
+  const proxy = new ZmqProxy(frontend, backend);
   const running = proxy.run();
   await Promise.race([running, aborted(options.signal).then(() => proxy.terminate())]);
   await running;
