@@ -8,7 +8,7 @@
  *   pnpm --filter @zmq/demo-guide broker:broker -- --frontend tcp://127.0.0.1:5559 \
  *     --backend tcp://127.0.0.1:5560
  */
-import { Dealer, Proxy as ZmqProxy, Router } from "@zmq/node";
+import { Dealer, Router, Proxy as ZmqProxy } from "@zmq/node";
 import { aborted, flags, isMain, stopOnSignals } from "../lib/cli";
 
 export interface BrokerOptions {
