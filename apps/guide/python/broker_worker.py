@@ -5,6 +5,7 @@ import signal
 import sys
 
 import zmq
+from zmq.utils.monitor import recv_monitor_message
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--connect", default="tcp://127.0.0.1:5560")
@@ -13,7 +14,13 @@ args = parser.parse_args()
 
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 socket = zmq.Context.instance().socket(zmq.REP)
+monitor = socket.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
 socket.connect(args.connect)
+while recv_monitor_message(monitor)["event"] != zmq.EVENT_HANDSHAKE_SUCCEEDED:
+    pass
+socket.disable_monitor()
+monitor.close()
+print(f"worker {args.name} (pyzmq): ready", flush=True)
 served = 0
 try:
     while True:

@@ -7,6 +7,7 @@ import os
 import time
 
 import zmq
+from zmq.utils.monitor import recv_monitor_message
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--name", default=str(os.getpid()))
@@ -16,13 +17,19 @@ parser.add_argument("--control", default="tcp://127.0.0.1:5559")
 args = parser.parse_args()
 
 context = zmq.Context.instance()
+# The control channel first, so the sink's KILL cannot go out before our subscription arrives.
+control = context.socket(zmq.SUB)
+monitor = control.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
+control.connect(args.control)
+control.setsockopt(zmq.SUBSCRIBE, b"")
+while recv_monitor_message(monitor)["event"] != zmq.EVENT_HANDSHAKE_SUCCEEDED:
+    pass
+control.disable_monitor()
+monitor.close()
 receiver = context.socket(zmq.PULL)
 receiver.connect(args.tasks)
 sender = context.socket(zmq.PUSH)
 sender.connect(args.sink)
-control = context.socket(zmq.SUB)
-control.connect(args.control)
-control.setsockopt(zmq.SUBSCRIBE, b"")
 print(f"worker {args.name} (pyzmq): ready", flush=True)
 
 poller = zmq.Poller()

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { sleep } from "../src/lib/cli";
-import { startPython, startTs } from "../src/lib/processes";
+import { startPython } from "../src/lib/processes";
 import { runLazyClient } from "../src/pirate/lazy-client";
+import { lazyPirateDemo } from "../src/pirate/lazy-main";
 import {
   type LazyServerOptions,
   type LazyServerRun,
@@ -153,22 +154,26 @@ describe("reliable request-reply: the Lazy Pirate", () => {
     },
   );
 
-  it("the demo command supervises a crashing server process; the client process gets every reply", async () => {
-    const demo = startTs(
-      "demo",
-      "pirate/lazy-main.ts",
-      [
-        // Seed 1: the first server crashes on request 3; the second serves it.
-        ["--bind", `tcp://127.0.0.1:${await freePort()}`, "--requests", "3", "--calm", "1"],
-        ["--timeout", "500", "--retries", "12", "--crash-rate", "0.5", "--stall-rate", "0"],
-        ["--seed", "1"],
-      ].flat(),
-    );
-    expect(await demo.exited).toBe(0);
-    const out = demo.output();
-    expect(out).toMatch(/\[client\] lazy client: 3 replies, [1-9]\d* resent/);
-    expect(out).toMatch(/\[server\] lazy server: simulating a crash on request 3/);
-    expect(out).toMatch(/\[supervisor\] server died \(1\), restarting/);
-    expect(out).toMatch(/\[supervisor\] the server was restarted 1 times/);
+  it("the demo supervises a crashing server process; the client process gets every reply", async () => {
+    const { client, server } = await lazyPirateDemo({
+      bind: `tcp://127.0.0.1:${await freePort()}`,
+      // Seed 1: the first server crashes on request 3; the second one answers it.
+      requests: 3,
+      calm: 1,
+      crashRate: 0.5,
+      stallRate: 0,
+      stallMs: 0,
+      seed: 1,
+      timeout: 500,
+      retries: 12,
+      pythonServer: false,
+      echo: false,
+    });
+    expect(client.output()).toMatch(/lazy client: 3 replies, [1-9]\d* resent/);
+    const [first, second] = server.processes();
+    expect(first!.output()).toMatch(/lazy server: simulating a crash on request 3/);
+    expect(await first!.exited).toBe(1);
+    expect(second!.output()).toMatch(/lazy server: normal request 3/);
+    expect(server.restarts()).toBe(1);
   });
 });

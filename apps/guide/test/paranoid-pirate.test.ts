@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { startPython, startTs } from "../src/lib/processes";
+import { startPython } from "../src/lib/processes";
 import { runLazyClient } from "../src/pirate/lazy-client";
+import { paranoidPirateDemo } from "../src/pirate/paranoid-main";
 import { type QueueOptions, runParanoidQueue } from "../src/pirate/paranoid-queue";
 import { type PpWorkerOptions, runParanoidWorker } from "../src/pirate/paranoid-worker";
 import { freePort } from "./ports";
@@ -225,25 +226,32 @@ describe("reliable request-reply: the Paranoid Pirate", () => {
   );
 
   it.skipIf(!pyzmq)(
-    "the demo command runs queue, workers (one pyzmq) and client as processes",
+    "the demo runs queue, workers (one pyzmq) and client as processes",
     async () => {
-      const demo = startTs(
-        "demo",
-        "pirate/paranoid-main.ts",
-        [
-          ["--frontend", `tcp://127.0.0.1:${await freePort()}`],
-          ["--backend", `tcp://127.0.0.1:${await freePort()}`],
-          ["--workers", "2", "--requests", "6", "--heartbeat", "200", "--timeout", "1000"],
-          ["--retries", "5", "--calm", "2", "--crash-rate", "0", "--stall-rate", "0"],
-          ["--python-worker"],
-        ].flat(),
-      );
-      expect(await demo.exited).toBe(0);
-      const out = demo.output();
-      expect(out).toMatch(/\[client\] lazy client: 6 replies/);
-      expect(out).toMatch(/\[worker w1 \(pyzmq\)\] worker w1 \(pyzmq\): ready/);
-      expect(out).toMatch(/\[worker w2\] worker w2: ready/);
-      expect(out).toMatch(/\[queue\] queue: stopped after \d+ requests, \d+ replies/);
+      const { queue, workers, client } = await paranoidPirateDemo({
+        frontend: `tcp://127.0.0.1:${await freePort()}`,
+        backend: `tcp://127.0.0.1:${await freePort()}`,
+        workers: 2,
+        requests: 6,
+        heartbeat: 200,
+        timeout: 1000,
+        retries: 5,
+        calm: 2,
+        crashRate: 0,
+        stallRate: 0,
+        stallMs: 0,
+        seed: 1,
+        pythonWorker: true,
+        echo: false,
+      });
+      expect(client.output()).toMatch(/lazy client: 6 replies, 0 resent/);
+      const [w1, w2] = workers.map((w) => w.processes()[0]!);
+      expect(w1!.name).toBe("worker w1 (pyzmq)");
+      expect(w1!.output()).toMatch(/worker w1 \(pyzmq\): ready/);
+      expect(w2!.output()).toMatch(/worker w2: ready/);
+      const replies = [w1!, w2!].map((w) => (w.output().match(/normal reply to/g) ?? []).length);
+      expect(replies[0]! + replies[1]!).toBe(6);
+      expect(queue.output()).toMatch(/queue: stopped after 6 requests, 6 replies/);
     },
   );
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { startPython, startTs } from "../src/lib/processes";
+import { startPython } from "../src/lib/processes";
 import { runWeatherClient } from "../src/weather/client";
+import { weatherDemo } from "../src/weather/main";
 import { runWeatherServer } from "../src/weather/server";
 import { requirePython } from "./python";
 
@@ -92,27 +93,20 @@ describe("weather updates (PUB/SUB)", () => {
   });
 
   it.skipIf(!pyzmq)(
-    "the demo command runs the server and three clients (one pyzmq) as processes",
+    "the demo runs the server and the clients (one pyzmq) as processes",
     async () => {
-      const demo = startTs("demo", "weather/main.ts", [
-        "--bind",
-        "tcp://127.0.0.1:*",
-        "--updates",
-        "10",
-        "--python-client",
-      ]);
-      expect(await demo.exited).toBe(0);
-      const out = demo.output();
-      expect(out).toMatch(
-        /\[client 10001 \(pyzmq\)\] .*average temperature for zip 10001 .* over 10 updates/,
-      );
-      expect(out).toMatch(
-        /\[client 10042\] .*average temperature for zip 10042 .* over 10 updates/,
-      );
-      expect(out).toMatch(
-        /\[client 10099\] .*average temperature for zip 10099 .* over 10 updates/,
-      );
-      expect(out).toMatch(/\[server\] weather server: stopped after \d+ updates/);
+      const { server, clients } = await weatherDemo({
+        bind: "tcp://127.0.0.1:*",
+        updates: 10,
+        clients: 2,
+        pythonClient: true,
+        echo: false,
+      });
+      expect(clients.map((c) => c.name)).toEqual(["client 10001 (pyzmq)", "client 10042"]);
+      expect(clients[0]!.output()).toMatch(/average temperature for zip 10001 .* over 10 updates/);
+      expect(clients[1]!.output()).toMatch(/average temperature for zip 10042 .* over 10 updates/);
+      expect(server.output()).toMatch(/weather server: stopped after \d+ updates/);
+      expect(await server.exited).toBe(0);
     },
   );
 });

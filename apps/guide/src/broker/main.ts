@@ -17,10 +17,12 @@ export interface BrokerDemoOptions {
   workers: number;
   requests: number;
   python: boolean;
+  /** Print every role's output, prefixed with its name (the command line does). */
+  echo: boolean;
 }
 
-export async function brokerDemo(o: BrokerDemoOptions): Promise<void> {
-  const echo = { echo: true };
+export async function brokerDemo(o: BrokerDemoOptions) {
+  const echo = { echo: o.echo };
   const broker = startTs(
     "broker",
     "broker/broker.ts",
@@ -28,6 +30,7 @@ export async function brokerDemo(o: BrokerDemoOptions): Promise<void> {
     echo,
   );
   const workers: RoleProcess[] = [];
+  let clients: RoleProcess[] = [];
   try {
     const [, frontend, backend] = await broker.waitFor(/clients on (\S+), workers on (\S+)/);
     for (let i = 1; i <= o.workers; i++) {
@@ -38,7 +41,9 @@ export async function brokerDemo(o: BrokerDemoOptions): Promise<void> {
           : startTs(`worker w${i}`, "broker/worker.ts", args, echo),
       );
     }
-    const clients: RoleProcess[] = [];
+    // Requests go to the workers connected when they are sent: wait for every worker.
+    await Promise.all(workers.map((worker) => worker.waitFor(/: ready/)));
+    clients = [];
     for (let i = 1; i <= o.clients; i++) {
       const args = ["--connect", frontend!, "--name", `c${i}`, "--requests", String(o.requests)];
       clients.push(
@@ -57,6 +62,7 @@ export async function brokerDemo(o: BrokerDemoOptions): Promise<void> {
     await allSucceed(workers);
     broker.stop();
     await allSucceed([broker]);
+    return { broker, workers, clients };
   } finally {
     for (const role of [broker, ...workers]) role.stop();
   }
@@ -71,5 +77,6 @@ if (isMain(import.meta.url)) {
     workers: numberFlag(f.value.workers, 2, "workers"),
     requests: numberFlag(f.value.requests, 10, "requests"),
     python: f.on.python!,
+    echo: true,
   });
 }

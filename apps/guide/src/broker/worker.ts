@@ -6,18 +6,29 @@
  */
 import { Reply } from "@zmq/node";
 import { aborted, flags, isMain, stopOnSignals } from "../lib/cli";
+import { handshakes } from "../lib/events";
 
 export interface WorkerOptions {
   connect: string;
   name: string;
+  /** Called once connected to the broker (handshake done). */
+  onReady?: () => void;
   signal?: AbortSignal;
 }
 
 /** Serves until `signal` aborts; resolves with the number of requests served. */
 export async function runWorker(options: WorkerOptions): Promise<number> {
   const socket = new Reply();
+  const connected = handshakes(socket, 1);
   socket.connect(options.connect);
   void aborted(options.signal).then(() => socket.close());
+  void connected.then(
+    () => {
+      console.log(`worker ${options.name}: ready`);
+      options.onReady?.();
+    },
+    () => {},
+  );
   let served = 0;
   try {
     for (;;) {

@@ -107,7 +107,7 @@ export function start(
     stop(signal: NodeJS.Signals = "SIGTERM") {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
-    waitFor(pattern: RegExp, timeoutMs = 15_000) {
+    waitFor(pattern: RegExp, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           watchers.delete(check);

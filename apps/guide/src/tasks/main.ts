@@ -8,7 +8,7 @@
  * `--python-worker` makes the first worker the pyzmq one (python/task_worker.py).
  */
 import { flags, isMain, numberFlag } from "../lib/cli";
-import { allSucceed, startPython, startTs } from "../lib/processes";
+import { allSucceed, type RoleProcess, startPython, startTs } from "../lib/processes";
 
 export interface TasksDemoOptions {
   host: string;
@@ -16,15 +16,18 @@ export interface TasksDemoOptions {
   workers: number;
   tasks: number;
   pythonWorker: boolean;
+  /** Print every role's output, prefixed with its name (the command line does). */
+  echo: boolean;
 }
 
-export async function tasksDemo(o: TasksDemoOptions): Promise<void> {
+export async function tasksDemo(o: TasksDemoOptions): Promise<RoleProcess[]> {
+  const echo = { echo: o.echo };
   const endpoint = (port: number) => `tcp://${o.host}:${port === 0 ? "*" : port}`;
   const sink = startTs(
     "sink",
     "tasks/sink.ts",
     ["--bind", endpoint(o.ports[1]), "--control", endpoint(o.ports[2])],
-    { echo: true },
+    echo,
   );
   const roles = [sink];
   try {
@@ -36,7 +39,7 @@ export async function tasksDemo(o: TasksDemoOptions): Promise<void> {
         ["--bind", endpoint(o.ports[0]), "--sink", results!],
         ["--workers", String(o.workers), "--tasks", String(o.tasks)],
       ].flat(),
-      { echo: true },
+      echo,
     );
     roles.push(ventilator);
     const [, tasks] = await ventilator.waitFor(/workers on (\S+)/);
@@ -53,11 +56,12 @@ export async function tasksDemo(o: TasksDemoOptions): Promise<void> {
       ];
       roles.push(
         o.pythonWorker && i === 1
-          ? startPython(`worker w${i} (pyzmq)`, "task_worker.py", args, { echo: true })
-          : startTs(`worker w${i}`, "tasks/worker.ts", args, { echo: true }),
+          ? startPython(`worker w${i} (pyzmq)`, "task_worker.py", args, echo)
+          : startTs(`worker w${i}`, "tasks/worker.ts", args, echo),
       );
     }
     await allSucceed(roles);
+    return roles;
   } finally {
     for (const role of roles) role.stop();
   }
@@ -72,5 +76,6 @@ if (isMain(import.meta.url)) {
     workers: numberFlag(f.value.workers, 3, "workers"),
     tasks: numberFlag(f.value.tasks, 100, "tasks"),
     pythonWorker: f.on["python-worker"]!,
+    echo: true,
   });
 }

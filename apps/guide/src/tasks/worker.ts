@@ -9,6 +9,7 @@
  */
 import { Pull, Push, Subscriber } from "@zmq/node";
 import { flags, isMain, sleep } from "../lib/cli";
+import { handshakes } from "../lib/events";
 
 export interface WorkerOptions {
   name: string;
@@ -19,13 +20,18 @@ export interface WorkerOptions {
 
 /** Resolves with the ids of the tasks this worker did, once it has been killed. */
 export async function runWorker(options: WorkerOptions): Promise<number[]> {
+  // The control channel first: a PUB drops what it sends before a subscriber's
+  // subscription has arrived, so a worker that took tasks before its SUB was
+  // connected could miss the KILL sent at the end of a short batch.
+  const control = new Subscriber();
+  const subscribed = handshakes(control, 1);
+  control.connect(options.control);
+  control.subscribe();
+  await subscribed;
   const receiver = new Pull();
   receiver.connect(options.tasks);
   const sender = new Push({ linger: 2000 });
   sender.connect(options.sink);
-  const control = new Subscriber();
-  control.connect(options.control);
-  control.subscribe();
   console.log(`worker ${options.name}: ready`);
 
   const done: number[] = [];
