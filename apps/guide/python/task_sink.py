@@ -19,14 +19,21 @@ print(
     f"control on {controller.getsockopt_string(zmq.LAST_ENDPOINT)}",
     flush=True,
 )
-start = receiver.recv_string()
-expected = int(start.split()[1])
+# "start N" comes over the ventilator's own connection: a fast worker's first
+# result may overtake it, so count results either way.
+expected = None
 began = time.monotonic()
 per_worker = {}
-for _ in range(expected):
-    task, worker = receiver.recv_string().split()
-    print(f"result {task} {worker}", flush=True)
-    per_worker[worker] = per_worker.get(worker, 0) + 1
+results = 0
+while expected is None or results < expected:
+    first, second = receiver.recv_string().split()
+    if first == "start":
+        expected = int(second)
+        began = time.monotonic()
+        continue
+    print(f"result {first} {second}", flush=True)
+    per_worker[second] = per_worker.get(second, 0) + 1
+    results += 1
 elapsed = round((time.monotonic() - began) * 1000)
 spread = " ".join(f"{w}={n}" for w, n in per_worker.items())
 print(f"sink (pyzmq): {expected} results in {elapsed} ms ({spread})", flush=True)

@@ -31,8 +31,14 @@ while ready < args.workers:
     if recv_monitor_message(monitor)["event"] == zmq.EVENT_HANDSHAKE_SUCCEEDED:
         ready += 1
 
+# Connected to the sink before the first task goes out.
 sink = context.socket(zmq.PUSH)
+sink_monitor = sink.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
 sink.connect(args.sink)
+while recv_monitor_message(sink_monitor)["event"] != zmq.EVENT_HANDSHAKE_SUCCEEDED:
+    pass
+sink.disable_monitor()
+sink_monitor.close()
 sink.send_string(f"start {args.tasks}")
 total = 0
 for task in range(args.tasks):

@@ -167,7 +167,7 @@ describe("reliable request-reply: the Paranoid Pirate", () => {
       const first = await runLazyClient({
         connect: queue.frontend,
         requests: 6,
-        timeout: 1000,
+        timeout: 3000,
         retries: 3,
       });
       p1.stop("SIGKILL");
@@ -175,7 +175,7 @@ describe("reliable request-reply: the Paranoid Pirate", () => {
       const second = await runLazyClient({
         connect: queue.frontend,
         requests: 6,
-        timeout: 1000,
+        timeout: 3000,
         retries: 3,
       });
       p2.stop();

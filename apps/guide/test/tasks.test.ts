@@ -79,7 +79,14 @@ describe("divide and conquer (PUSH/PULL, kill signal on PUB/SUB)", () => {
       const workers = ["ts1", "ts2"].map((name) =>
         runWorker({ name, tasks: tasks!, sink: results!, control: control! }),
       );
-      const done = await Promise.all(workers);
+      // If the sink died, the workers would wait for its KILL forever.
+      const done = await Promise.race([
+        Promise.all(workers),
+        sink.exited.then((code) => {
+          if (code !== 0) throw new Error(`the pyzmq sink failed:\n${sink.errors()}`);
+          return new Promise<never>(() => {});
+        }),
+      ]);
       expect(await ventilator.exited).toBe(0);
       expect(await sink.exited).toBe(0);
       expect(done.map((ids) => ids.length)).toEqual([20, 20]);
