@@ -109,7 +109,7 @@ describe("reliable request-reply: the Lazy Pirate", () => {
         connect: endpoint,
         requests: 10,
         timeout: 300,
-        retries: 6,
+        retries: 20, // a restart may take seconds on a loaded machine
       });
       await server.stop();
       expect(run.abandoned).toBe(false);
@@ -165,7 +165,7 @@ describe("reliable request-reply: the Lazy Pirate", () => {
       stallMs: 0,
       seed: 1,
       timeout: 500,
-      retries: 12,
+      retries: 40, // a node restart may take seconds on a loaded machine
       pythonServer: false,
       echo: false,
     });

@@ -29,7 +29,10 @@ export function flags(
   for (const name of names) options[name] = { type: "string" };
   for (const name of repeatable) options[name] = { type: "string", multiple: true };
   for (const name of switches) options[name] = { type: "boolean" };
-  const { values } = parseArgs({ args: process.argv.slice(2), options, strict: true });
+  // `pnpm run <script> -- --flag` hands the "--" on: skip it.
+  const args = process.argv.slice(2);
+  if (args[0] === "--") args.shift();
+  const { values } = parseArgs({ args, options, strict: true });
   const result: Flags = { value: {}, list: {}, on: {} };
   for (const name of names) result.value[name] = values[name] as string | undefined;
   for (const name of repeatable) result.list[name] = (values[name] as string[] | undefined) ?? [];
