@@ -4,7 +4,7 @@
  * process. The client gets every reply; the queue forgets dead workers by
  * their missing heartbeats.
  *
- *   pnpm --filter @zmq/demo-guide paranoid-pirate [-- --workers 3 --requests 10 --python-worker]
+ *   pnpm --filter @zmq/demo-guide paranoid-pirate [-- --workers 3 --requests 20 --python-worker]
  *
  * `--python-worker` makes the first worker the pyzmq one (python/paranoid_worker.py).
  */
@@ -97,11 +97,12 @@ if (isMain(import.meta.url)) {
     frontend: f.value.frontend ?? "tcp://127.0.0.1:5555",
     backend: f.value.backend ?? "tcp://127.0.0.1:5556",
     workers: numberFlag(f.value.workers, 3, "workers"),
-    requests: numberFlag(f.value.requests, 10, "requests"),
+    // Each worker gets a share of the requests: enough for trouble to show.
+    requests: numberFlag(f.value.requests, 20, "requests"),
     timeout,
     retries: numberFlag(f.value.retries, 3, "retries"),
     heartbeat: numberFlag(f.value.heartbeat, 1000, "heartbeat"),
-    calm: numberFlag(f.value.calm, 3, "calm"),
+    calm: numberFlag(f.value.calm, 2, "calm"),
     crashRate: numberFlag(f.value["crash-rate"], 0.1, "crash-rate"),
     stallRate: numberFlag(f.value["stall-rate"], 0.1, "stall-rate"),
     stallMs: numberFlag(f.value["stall-ms"], timeout + 500, "stall-ms"),
