@@ -88,7 +88,7 @@ describe("reliable request-reply: the Lazy Pirate", () => {
     });
     expect(run).toEqual({ replies: [], resent: 2, abandoned: true });
     expect(performance.now() - began).toBeGreaterThanOrEqual(3 * 150 - 20);
-    expect(performance.now() - began).toBeLessThan(5_000);
+    expect(performance.now() - began).toBeLessThan(20_000);
   });
 
   it.skipIf(!pyzmq)(
