@@ -2,6 +2,8 @@
 import argparse
 import signal
 import sys
+import threading
+import time
 
 import zmq
 
@@ -21,7 +23,11 @@ print(
     f"workers on {backend.getsockopt_string(zmq.LAST_ENDPOINT)}",
     flush=True,
 )
+# zmq.proxy blocks in C, where a SIGTERM can be missed: it runs in a thread,
+# and the main thread waits where Python handles signals.
+threading.Thread(target=zmq.proxy, args=(frontend, backend), daemon=True).start()
 try:
-    zmq.proxy(frontend, backend)
+    while True:
+        time.sleep(3600)
 finally:
     print("broker (pyzmq): stopped", flush=True)

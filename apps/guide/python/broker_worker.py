@@ -24,6 +24,10 @@ print(f"worker {args.name} (pyzmq): ready", flush=True)
 served = 0
 try:
     while True:
+        # Poll with a timeout rather than block in recv: a SIGTERM that lands just
+        # before a blocking recv would not be handled until a request came.
+        if not socket.poll(200):
+            continue
         request = socket.recv_string()
         socket.send_string(request.replace("Hello", "World", 1) + " " + args.name)
         served += 1

@@ -3,6 +3,7 @@
 Echoes requests; after --calm requests it may crash (exit code 1) or stall.
 """
 import argparse
+import os
 import random
 import signal
 import sys
@@ -26,13 +27,17 @@ socket.bind(args.bind)
 print(f"lazy server (pyzmq): ready on {socket.getsockopt_string(zmq.LAST_ENDPOINT)}", flush=True)
 cycles = 0
 while True:
+    # Poll with a timeout rather than block in recv: a SIGTERM that lands just
+    # before a blocking recv would not be handled until a request came.
+    if not socket.poll(200):
+        continue
     request = socket.recv()
     cycles += 1
     if cycles > args.calm:
         roll = rng.random()
         if roll < args.crash_rate:
             print(f"lazy server (pyzmq): simulating a crash on request {request.decode()}", flush=True)
-            sys.exit(1)
+            os._exit(1)
         if roll < args.crash_rate + args.stall_rate:
             print(f"lazy server (pyzmq): simulating overload on request {request.decode()}", flush=True)
             time.sleep(args.stall_ms / 1000)

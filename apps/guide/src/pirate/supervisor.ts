@@ -33,8 +33,12 @@ export function supervise(startRole: (n: number) => RoleProcess, delayMs = 100):
     processes: () => started,
     async stop() {
       stopping = true;
-      started.at(-1)?.stop();
+      const live = started.at(-1);
+      live?.stop();
+      // A role that ignores SIGTERM for 5 s is killed.
+      const timer = setTimeout(() => live?.stop("SIGKILL"), 5000);
       await loop;
+      clearTimeout(timer);
     },
   };
 }
