@@ -152,7 +152,8 @@ const roles: Record<string, () => Promise<void>> = {
   async dealer() {
     const sock = new zmq.Dealer({ linger: 0, ...(params.options as object) });
     void (async () => {
-      for await (const event of sock.events) report({ type: "event", event: event.type, at: Date.now() });
+      for await (const event of sock.events)
+        report({ type: "event", event: event.type, at: Date.now() });
     })();
     sock.connect(params.endpoint as string);
     report({ type: "ready" });

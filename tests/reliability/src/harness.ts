@@ -4,10 +4,11 @@
  * `pnpm soak`, and the report that puts both implementations' figures side by side.
  */
 import { type ChildProcess, fork } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as net from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 
 export type ImplName = "ours" | "zeromq";
 export const IMPLS: readonly ImplName[] = ["ours", "zeromq"];
@@ -62,6 +63,32 @@ export function builtPackagesFresh(): boolean {
   return true;
 }
 
+/** Whether the children run on the built packages (see `childScript`). */
+export const BUILT = builtPackagesFresh();
+
+let compiled: string | undefined;
+
+/**
+ * How a child runs. On fresh builds: `child.ts` transpiled once to plain
+ * JavaScript (under this package's node_modules/.cache, so that its imports
+ * resolve here) and run by bare Node on the built packages; a TypeScript loader
+ * costs seconds of start-up per child and tens of MB of RSS. Otherwise from
+ * source, under tsx.
+ */
+function childScript(): { path: string; execArgv: string[] } {
+  if (!BUILT) return { path: CHILD, execArgv: [...SOURCE_ARGV, "--expose-gc"] };
+  if (compiled === undefined) {
+    const dir = join(PACKAGE_DIR, "node_modules", ".cache", "reliability");
+    mkdirSync(dir, { recursive: true });
+    const out = ts.transpileModule(readFileSync(CHILD, "utf8"), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    });
+    compiled = join(dir, "child.mjs");
+    writeFileSync(compiled, out.outputText);
+  }
+  return { path: compiled, execArgv: ["--expose-gc"] };
+}
+
 export type Report = { type: string; [key: string]: unknown };
 
 export class Child {
@@ -84,15 +111,12 @@ export class Child {
     params: Record<string, unknown>,
     script?: { path: string; execArgv: string[] },
   ) {
-    this.process = fork(
-      script?.path ?? CHILD,
-      script ? [impl] : [role, impl, JSON.stringify(params)],
-      {
-        cwd: PACKAGE_DIR,
-        execArgv: script?.execArgv ?? [...SOURCE_ARGV, "--expose-gc"],
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-      },
-    );
+    const run = script ?? childScript();
+    this.process = fork(run.path, script ? [impl] : [role, impl, JSON.stringify(params)], {
+      cwd: PACKAGE_DIR,
+      execArgv: run.execArgv,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     this.process.on("message", (report: Report) => {
       this.onReport?.(report);
       const index = this.#waiters.findIndex((w) => w.type === report.type && w.where(report));
@@ -112,7 +136,11 @@ export class Child {
    * The next report of `type` that satisfies `where` (queued ones first; others
    * stay queued); rejects after `timeoutMs` or when the child exits.
    */
-  next(type: string, timeoutMs = 30_000, where: (r: Report) => boolean = () => true): Promise<Report> {
+  next(
+    type: string,
+    timeoutMs = 30_000,
+    where: (r: Report) => boolean = () => true,
+  ): Promise<Report> {
     const index = this.#reports.findIndex((r) => r.type === type && where(r));
     if (index >= 0) return Promise.resolve(this.#reports.splice(index, 1)[0]!);
     if (this.#exit) return Promise.reject(this.#exit);

@@ -69,7 +69,12 @@ describe("SIGSTOP / SIGCONT partition with heartbeats", () => {
   it("report", () => {
     record(
       "SIGSTOP / SIGCONT of a ROUTER, DEALER with heartbeats (tcp)",
-      ["partitions", "heartbeat ivl / timeout ms", "disconnect after SIGSTOP ms (min-max)", "handshake after SIGCONT ms (min-max)"],
+      [
+        "partitions",
+        "heartbeat ivl / timeout ms",
+        "disconnect after SIGSTOP ms (min-max)",
+        "handshake after SIGCONT ms (min-max)",
+      ],
       figures as Record<ImplName, unknown[]>,
     );
   });

@@ -92,7 +92,12 @@ describe("hostile connections beside legit traffic", () => {
         }
       });
       await sleep(500); // the crowd is in place before the legit sender starts
-      const push = children.start("push", impl, { endpoint, count: MESSAGES, payload: 64, perMs: 10 });
+      const push = children.start("push", impl, {
+        endpoint,
+        count: MESSAGES,
+        payload: 64,
+        perMs: 10,
+      });
       const sent = await push.next("sent", size(60_000, 600_000));
       expect(sent.count).toBe(MESSAGES);
       const deadline = Date.now() + 20_000;
@@ -147,7 +152,18 @@ describe("hostile connections beside legit traffic", () => {
   it("report", () => {
     record(
       "hostile connections beside a legit PUSH -> PULL (tcp, handshake interval 1 s)",
-      ["legit sent", "received", "other messages delivered", "in order", "hostile at a time", "hostile total", "garbage/truncated/slowloris/oversize", "PULL fds base / during / after", "fds settled ms", "PULL RSS base -> peak MB"],
+      [
+        "legit sent",
+        "received",
+        "other messages delivered",
+        "in order",
+        "hostile at a time",
+        "hostile total",
+        "garbage/truncated/slowloris/oversize",
+        "PULL fds base / during / after",
+        "fds settled ms",
+        "PULL RSS base -> peak MB",
+      ],
       figures as Record<ImplName, unknown[]>,
     );
   });

@@ -55,7 +55,11 @@ describe("kill -9 and restart of a PULL process", () => {
       };
 
       let pull = await startPull();
-      const push = children.start("push", impl, { endpoint: `tcp://127.0.0.1:${port}`, payload: 64, perMs: PER_MS });
+      const push = children.start("push", impl, {
+        endpoint: `tcp://127.0.0.1:${port}`,
+        payload: 64,
+        perMs: PER_MS,
+      });
       await push.next("ready");
       for (let kill = 0; kill < KILLS + HANDSHAKE_KILLS; kill++) {
         if (kill < KILLS) {
@@ -117,7 +121,16 @@ describe("kill -9 and restart of a PULL process", () => {
   it("report", () => {
     record(
       "kill -9 / restart of PULL while PUSH sends 3-frame messages (tcp)",
-      ["kills", "sent", "received", "lost per kill", "duplicates", "partial", "reordered", "first message after restart ms (p50 / p90 / max)"],
+      [
+        "kills",
+        "sent",
+        "received",
+        "lost per kill",
+        "duplicates",
+        "partial",
+        "reordered",
+        "first message after restart ms (p50 / p90 / max)",
+      ],
       figures as Record<ImplName, unknown[]>,
     );
   });

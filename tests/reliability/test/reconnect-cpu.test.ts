@@ -35,7 +35,9 @@ describe("reconnect loop against a closed port", () => {
       console.log(impl, figures[impl]);
       // Between a third of the way and the end: at most the attempts in flight
       // (one fd per socket), nothing accumulating.
-      expect(Math.abs((done.fds as number) - (done.fdsBefore as number))).toBeLessThanOrEqual(SOCKETS);
+      expect(Math.abs((done.fds as number) - (done.fdsBefore as number))).toBeLessThanOrEqual(
+        SOCKETS,
+      );
     });
   }
 
@@ -50,7 +52,13 @@ describe("reconnect loop against a closed port", () => {
   it("report", () => {
     record(
       `${SOCKETS} DEALERs reconnecting to a closed tcp port`,
-      ["sockets", "duration ms", "CPU ms while retrying", "CPU ms idle (same duration, no sockets)", "fds (at 1/3 -> end)"],
+      [
+        "sockets",
+        "duration ms",
+        "CPU ms while retrying",
+        "CPU ms idle (same duration, no sockets)",
+        "fds (at 1/3 -> end)",
+      ],
       figures as Record<ImplName, unknown[]>,
     );
   });

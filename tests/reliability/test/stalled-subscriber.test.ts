@@ -43,7 +43,14 @@ describe("stalled subscriber", () => {
   it("report", () => {
     record(
       "PUB to a SIGSTOPped SUB (tcp)",
-      ["messages", "bytes each", "total MB sent", "msg/s", "PUB RSS before MB", "PUB RSS growth at peak MB"],
+      [
+        "messages",
+        "bytes each",
+        "total MB sent",
+        "msg/s",
+        "PUB RSS before MB",
+        "PUB RSS growth at peak MB",
+      ],
       figures as Record<ImplName, unknown[]>,
     );
   });

@@ -7,7 +7,7 @@
  */
 import * as net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { Children, freePort, IMPLS, type ImplName, record, sleep } from "../src/harness";
+import { Children, freePort, type ImplName, record, sleep } from "../src/harness";
 
 const DEADLINE = 2000;
 
