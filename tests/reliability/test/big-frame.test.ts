@@ -76,9 +76,9 @@ describe("big frame", () => {
   // KNOWN FAILING: the issue's bar on a plain process is 1.3x the frame *including*
   // Node's own ~50 MB, which leaves ~10 MB over the frame. The decoder now holds
   // no second copy, but every 64 KiB socket read is a fresh buffer that lives until
-  // the next GC (~30 MB at the peak for 200 MB). Reaching it needs the tcp
-  // transport to read straight into the frame's buffer (net.Socket `onread`), as
-  // libzmq does. Flip this to `it` when it passes.
+  // the next GC (~30 MB at the peak for 200 MB). Reaching it needs socket reads
+  // straight into the frame's buffer, as libzmq does (Node has `onread` only for
+  // sockets it connects, not accepted ones). Flip this to `it` when it passes.
   (full ? it.fails : it.skip)(
     "ours: the full-size frame peaks at <= 1.3x its size (known failing: socket reads are fresh buffers)",
     () => {
