@@ -37,7 +37,7 @@ describe("big frame", () => {
   const peaks: Partial<Record<ImplName, number>> = {};
 
   for (const impl of IMPLS) {
-    it(`${impl}: a ${mb(FRAME)} MB frame arrives intact; RSS grows <= 1.3x its size`, async () => {
+    it(`${impl}: a ${mb(FRAME)} MB frame arrives intact; RSS grows <= 1.25x its size + 24 MiB`, async () => {
       const receiver = children.start("big-recv", impl, {}, SCRIPT);
       const ready = await receiver.next("ready");
       const sender = children.start("big-send", "zeromq", {
@@ -73,14 +73,16 @@ describe("big frame", () => {
     expect(peaks.zeromq).toBeLessThanOrEqual(1.3 * FRAME);
   });
 
-  // KNOWN FAILING: the issue's bar on a plain process is 1.3x the frame *including*
-  // Node's own ~50 MB, which leaves ~10 MB over the frame. The decoder now holds
-  // no second copy, but every 64 KiB socket read is a fresh buffer that lives until
-  // the next GC (~30 MB at the peak for 200 MB). Reaching it needs socket reads
-  // straight into the frame's buffer, as libzmq does (Node has `onread` only for
-  // sockets it connects, not accepted ones). Flip this to `it` when it passes.
-  (full ? it.fails : it.skip)(
-    "ours: the full-size frame peaks at <= 1.3x its size (known failing: socket reads are fresh buffers)",
+  // KNOWN FAILING at 200 MB: the issue's bar on a plain process is 1.3x the frame
+  // *including* Node's own ~50 MB, which leaves ~10 MB over the frame. The decoder
+  // now holds no second copy, but every 64 KiB socket read is a fresh buffer that
+  // lives until the next GC (~30 MB at the peak for 200 MB). Reaching it needs
+  // socket reads straight into the frame's buffer, as libzmq does (Node has
+  // `onread` only for sockets it connects, not accepted ones). From ~512 MB up
+  // those fixed costs fit in the 0.3x (1 GiB measured at 1.15x), so it passes.
+  const oursFails = FRAME < 512 * 1024 * 1024;
+  (full ? (oursFails ? it.fails : it) : it.skip)(
+    `ours: the full-size frame peaks at <= 1.3x its size${oursFails ? " (known failing under 512 MB: socket reads are fresh buffers)" : ""}`,
     () => {
       expect(peaks.ours).toBeLessThanOrEqual(1.3 * FRAME);
     },
@@ -88,7 +90,7 @@ describe("big frame", () => {
 
   it("report", () => {
     record(
-      "big frame (zeromq.js PUSH -> PULL, tcp)",
+      `big frame of ${mb(FRAME)} MB (zeromq.js PUSH -> PULL, tcp)`,
       [
         "frame MB",
         "receiver",
