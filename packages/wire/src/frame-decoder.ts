@@ -3,8 +3,14 @@
  *
  * Chunks are queued as they arrive; a frame whose bytes lie within one chunk is
  * delivered as a zero-copy `subarray` view, and only a frame that straddles chunks
- * is copied, once all of its bytes are present. Sizes are checked before anything
- * is allocated, so a header claiming 2^62 bytes costs nothing.
+ * is copied. Sizes are checked before anything is allocated, so a header claiming
+ * 2^62 bytes costs nothing.
+ *
+ * A straddling body is received into its final buffer as it arrives, so a large
+ * frame costs about its own size rather than its chunks plus a copy of them. The
+ * buffer is allocated once 1/16 of the body has arrived (or all of it): until
+ * then the chunks are held, so a peer can make this decoder allocate at most 16
+ * times what it has actually sent.
  */
 import { type Allocate, allocateZeroed } from "./bytes";
 import { WireError } from "./errors";
@@ -35,6 +41,13 @@ const TWO_POW_32 = 0x1_0000_0000;
 const HIGH_LIMIT = 0x20_0000;
 const EMPTY = new Uint8Array(0);
 
+/**
+ * A peer claiming an N-byte body must send N/16 of it before the body's buffer is
+ * allocated; until then its chunks are held. So an allocation is at most 16 times
+ * what arrived, and a large frame peaks at about 1 + 1/16 of its size.
+ */
+const BODY_CLAIM_RATIO = 16;
+
 /** Decodes ZMTP frames from a byte stream; see the module doc. */
 export class FrameDecoder {
   /** Per-frame size limit; may be changed at any time (e.g. after the handshake). */
@@ -50,6 +63,9 @@ export class FrameDecoder {
   /** Size of the frame whose header has been consumed, or -1 while reading headers. */
   #bodySize = -1;
   #bodyFlags = 0;
+  /** The current frame's final buffer, once allocated; `#filled` bytes of it are written. */
+  #body: Uint8Array | undefined;
+  #filled = 0;
   #paused = false;
   #running = false;
   #error: WireError | undefined;
@@ -70,7 +86,7 @@ export class FrameDecoder {
 
   /** Bytes received and not yet consumed (partial headers and bodies, paused input). */
   get bufferedBytes(): number {
-    return this.#buffered;
+    return this.#buffered + this.#filled;
   }
 
   /**
@@ -118,11 +134,29 @@ export class FrameDecoder {
   #loop(): WireError | undefined {
     while (!this.#paused) {
       if (this.#bodySize >= 0) {
-        // A header was consumed; wait for the whole body, then copy it out.
+        // A header was consumed: receive its body, then deliver it.
         const size = this.#bodySize;
-        if (this.#buffered < size) return undefined;
-        const body = this.#take(size);
-        if (body === undefined) return this.#fail(size);
+        let body = this.#body;
+        if (body === undefined) {
+          if (this.#buffered >= size) {
+            // All here: a view when it lies in one chunk, else one copy.
+            const taken = this.#take(size);
+            if (taken === undefined) return this.#fail(size);
+            this.#bodySize = -1;
+            this.#deliver(taken, this.#bodyFlags);
+            continue;
+          }
+          // Hold the chunks until the peer has sent enough to justify the claim.
+          if (this.#buffered * BODY_CLAIM_RATIO < size) return undefined;
+          body = this.#allocateBody(size);
+          if (body === undefined) return this.#fail(size);
+          this.#body = body;
+          this.#filled = 0;
+        }
+        this.#fill(body);
+        if (this.#filled < size) return undefined;
+        this.#body = undefined;
+        this.#filled = 0;
         this.#bodySize = -1;
         this.#deliver(body, this.#bodyFlags);
         continue;
@@ -189,15 +223,8 @@ export class FrameDecoder {
         this.#deliver(EMPTY, flags);
         continue;
       }
-      if (this.#buffered >= size) {
-        const body = this.#take(size);
-        if (body === undefined) return this.#fail(size);
-        this.#deliver(body, flags);
-        continue;
-      }
       this.#bodySize = size;
       this.#bodyFlags = flags;
-      return undefined;
     }
     return undefined;
   }
@@ -259,26 +286,40 @@ export class FrameDecoder {
       this.#skip(n);
       return first.subarray(offset, offset + n);
     }
-    let out: Uint8Array;
+    const out = this.#allocateBody(n);
+    if (out === undefined) return undefined;
+    this.#filled = 0;
+    this.#fill(out);
+    this.#filled = 0;
+    return out;
+  }
+
+  /** `undefined` when the memory cannot be had (a RangeError): EMSGSIZE. */
+  #allocateBody(n: number): Uint8Array | undefined {
     try {
-      out = this.#allocate(n);
+      return this.#allocate(n);
     } catch (error) {
-      if (error instanceof RangeError) return undefined; // out of memory: EMSGSIZE
+      if (error instanceof RangeError) return undefined;
       throw error;
     }
-    let filled = 0;
-    while (filled < n) {
+  }
+
+  /** Moves queued bytes into `body` from `#filled` on, up to its end. */
+  #fill(body: Uint8Array): void {
+    const n = body.length;
+    let filled = this.#filled;
+    while (filled < n && this.#buffered > 0) {
       const chunk = this.#chunks[this.#head]!;
       const start = this.#offset;
       const count = Math.min(n - filled, chunk.length - start);
-      out.set(
+      body.set(
         start === 0 && count === chunk.length ? chunk : chunk.subarray(start, start + count),
         filled,
       );
       filled += count;
       this.#skip(count);
     }
-    return out;
+    this.#filled = filled;
   }
 
   #fail(size: number): WireError {
@@ -295,6 +336,8 @@ export class FrameDecoder {
     this.#offset = 0;
     this.#buffered = 0;
     this.#bodySize = -1;
+    this.#body = undefined;
+    this.#filled = 0;
     return error;
   }
 }

@@ -8,6 +8,7 @@ import {
   cutsArb,
   decodeChunks,
   h,
+  join,
   patterned,
   referenceDecode,
   runs,
@@ -398,6 +399,153 @@ describe("FrameDecoder pause/resume", () => {
           expect(deliveredWhilePaused).toBe(false);
           expect(seen).toEqual(bodies.map(toHex));
           expect(decoder.bufferedBytes).toBe(0);
+        },
+      ),
+      { numRuns: runs(200) },
+    );
+  });
+});
+
+/** A frame's wire bytes (long form over 255 bytes). */
+function frameWire(body: Uint8Array, flags = 0): Uint8Array {
+  const long = body.length > 255;
+  const out = new Uint8Array((long ? 9 : 2) + body.length);
+  out[0] = flags | (long ? 2 : 0);
+  if (long) new DataView(out.buffer).setBigUint64(1, BigInt(body.length));
+  else out[1] = body.length;
+  out.set(body, long ? 9 : 2);
+  return out;
+}
+
+/** The decoder's bound: an allocation is at most this many times the bytes pushed so far. */
+const CLAIM_RATIO = 16;
+
+describe("FrameDecoder big frames", () => {
+  it("receives a straddling body into its final buffer as chunks arrive, keeping none of them", () => {
+    const body = patterned(64 * 1024, 7);
+    const wire = frameWire(body);
+    const given: Uint8Array[] = [];
+    const bodies: Uint8Array[] = [];
+    const decoder = new FrameDecoder((b) => void bodies.push(b), {
+      allocate: (n) => {
+        const out = new Uint8Array(n);
+        given.push(out);
+        return out;
+      },
+    });
+    // 9 + 4095 bytes: under 1/16 of the body, held as chunks.
+    expect(decoder.push(wire.subarray(0, 4104))).toBeUndefined();
+    expect(given).toHaveLength(0);
+    expect(decoder.bufferedBytes).toBe(4095);
+    // One more byte reaches 1/16: the body's buffer is allocated and filled so far.
+    expect(decoder.push(wire.subarray(4104, 4105))).toBeUndefined();
+    expect(given.map((g) => g.length)).toEqual([body.length]);
+    expect(toHex(given[0]!.subarray(0, 4096))).toBe(toHex(body.subarray(0, 4096)));
+    expect(decoder.bufferedBytes).toBe(4096);
+    // Later chunks are written straight into it.
+    expect(decoder.push(wire.subarray(4105, 40_000))).toBeUndefined();
+    expect(toHex(given[0]!.subarray(0, 40_000 - 9))).toBe(toHex(body.subarray(0, 40_000 - 9)));
+    expect(decoder.bufferedBytes).toBe(40_000 - 9);
+    const tail = h("00 02 4142");
+    const rest = new Uint8Array(wire.length - 40_000 + tail.length);
+    rest.set(wire.subarray(40_000));
+    rest.set(tail, wire.length - 40_000);
+    expect(decoder.push(rest)).toBeUndefined();
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toBe(given[0]);
+    expect(toHex(bodies[0]!)).toBe(toHex(body));
+    expect(toHex(bodies[1]!)).toBe("4142");
+    expect(given).toHaveLength(1);
+    expect(decoder.bufferedBytes).toBe(0);
+  });
+
+  it("never allocates a claim with a few bytes sent, under no limit", () => {
+    for (const claim of [1 << 20, 2 ** 32, 2 ** 40, 2 ** 53 - 1]) {
+      const sizes: number[] = [];
+      const decoder = new FrameDecoder(() => {}, {
+        allocate: (n) => {
+          sizes.push(n);
+          return new Uint8Array(n);
+        },
+      });
+      const header = new Uint8Array(9);
+      header[0] = 2;
+      new DataView(header.buffer).setBigUint64(1, BigInt(claim));
+      expect(decoder.push(header)).toBeUndefined();
+      // Just under 1/16 of the claim, or 64 KiB at most, in 1000-byte chunks.
+      const budget = Math.min(Math.ceil(claim / CLAIM_RATIO) - 1, 64 * 1024);
+      for (let sent = 0; sent < budget; sent += 1000) {
+        expect(decoder.push(new Uint8Array(Math.min(1000, budget - sent)))).toBeUndefined();
+      }
+      expect(sizes).toEqual([]);
+      expect(decoder.bufferedBytes).toBe(budget);
+    }
+  });
+
+  it("reports EMSGSIZE when the body's buffer cannot be allocated", () => {
+    const decoder = new FrameDecoder(() => {}, {
+      allocate: () => {
+        throw new RangeError("Array buffer allocation failed");
+      },
+    });
+    const header = h("02 0000000000100000"); // 1 MiB
+    expect(decoder.push(header)).toBeUndefined();
+    const error = decoder.push(new Uint8Array(1 << 16));
+    expect(error?.code).toBe("EMSGSIZE");
+    expect(error?.message).toContain("cannot be allocated");
+    expect(decoder.bufferedBytes).toBe(0);
+  });
+
+  it("property: any chunking and pausing decodes big frames identically, allocating at most 16x what arrived, once per copied frame", () => {
+    const bigBody = fc
+      .record({ length: fc.integer({ min: 0, max: 40_000 }), seed: fc.integer() })
+      .map(({ length, seed }) => patterned(length, seed));
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(bigBody, fc.uint8Array({ maxLength: 300 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        fc.array(fc.integer({ min: 1, max: 9000 }), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 10 }),
+        (bodies, sizes, pauses) => {
+          const wire = join(bodies.map((b, i) => frameWire(b, i % 2)));
+          let pushed = 0;
+          const allocations: { size: number; pushed: number }[] = [];
+          const seen: string[] = [];
+          let calls = 0;
+          const decoder = new FrameDecoder(
+            (body) => {
+              seen.push(toHex(body));
+              return pauses[calls++ % pauses.length] ? false : undefined;
+            },
+            {
+              allocate: (n) => {
+                allocations.push({ size: n, pushed });
+                return new Uint8Array(n).fill(0xee);
+              },
+            },
+          );
+          let at = 0;
+          let i = 0;
+          while (at < wire.length) {
+            const end = Math.min(wire.length, at + sizes[i++ % sizes.length]!);
+            pushed += end - at;
+            expect(decoder.push(wire.subarray(at, end))).toBeUndefined();
+            at = end;
+            if (decoder.paused && i % 2 === 0) expect(decoder.resume()).toBeUndefined();
+          }
+          let guard = 0;
+          while (seen.length < bodies.length && guard++ < 100) {
+            expect(decoder.resume()).toBeUndefined();
+          }
+          expect(seen).toEqual(bodies.map(toHex));
+          expect(decoder.bufferedBytes).toBe(0);
+          for (const { size, pushed: before } of allocations) {
+            expect(size).toBeLessThanOrEqual(CLAIM_RATIO * before);
+          }
+          // Every allocation became a delivered frame: no chunk was copied twice.
+          expect(allocations.length).toBeLessThanOrEqual(bodies.length);
         },
       ),
       { numRuns: runs(200) },

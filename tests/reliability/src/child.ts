@@ -1,0 +1,310 @@
+/**
+ * One scenario role in its own process, written once against the zeromq.js v6
+ * API and run with either implementation:
+ *
+ *   node --conditions=@zmq/source --import tsx --expose-gc child.ts <role> <ours|zeromq> <json>
+ *
+ * It talks to the test over the IPC channel: it sends `{ type, ... }` reports and
+ * receives `{ type }` commands. Every role reports `{ type: "ready", ... }` once
+ * it is set up.
+ */
+import { createHash } from "node:crypto";
+import { readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import type * as Zmq from "zeromq";
+
+type Impl = typeof Zmq;
+type Params = Record<string, unknown>;
+type Command = { type: string; [key: string]: unknown };
+
+const [role, implName, rawParams] = process.argv.slice(2);
+const params = JSON.parse(rawParams ?? "{}") as Params;
+
+const zmq: Impl =
+  implName === "ours"
+    ? ((await import("@zmq/node")) as unknown as Impl)
+    : (createRequire(import.meta.url)("zeromq") as Impl);
+
+function report(message: Record<string, unknown>): void {
+  process.send?.(message);
+}
+
+const commands: Command[] = [];
+const waiters: ((command: Command) => void)[] = [];
+process.on("message", (command: Command) => {
+  const waiter = waiters.shift();
+  if (waiter) waiter(command);
+  else commands.push(command);
+});
+/** The next command from the test. */
+function command(): Promise<Command> {
+  const queued = commands.shift();
+  if (queued) return Promise.resolve(queued);
+  return new Promise((resolve) => waiters.push(resolve));
+}
+process.on("disconnect", () => process.exit(0));
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** Heap, RSS and open fds, after two full collections when `--expose-gc` is on. */
+async function stats(): Promise<{ heap: number; rss: number; fds: number; maxRss: number }> {
+  for (let i = 0; i < 2; i++) {
+    gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return {
+    heap: process.memoryUsage().heapUsed,
+    rss: process.memoryUsage.rss(),
+    fds: readdirSync("/proc/self/fd").length,
+    maxRss: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Bytes of a 3-frame test message's payload: derived from the sequence number. */
+function payloadFor(seq: number, size: number): Buffer {
+  const out = Buffer.alloc(size);
+  for (let i = 0; i < size; i += 4) out.writeUInt32LE((seq + i) >>> 0, i);
+  return out;
+}
+
+const roles: Record<string, () => Promise<void>> = {
+  /** PUSH: sends ["m", seq, payload] as fast as the pipe takes them until "stop" or `count`. */
+  async push() {
+    const sock = new zmq.Push({ linger: 0, ...(params.options as object) });
+    sock.connect(params.endpoint as string);
+    const size = (params.payload as number) ?? 64;
+    const count = (params.count as number) ?? Number.POSITIVE_INFINITY;
+    let stop = false;
+    void command().then(() => {
+      stop = true;
+    });
+    report({ type: "ready" });
+    // At most `perMs` messages per millisecond (timer resolution permitting).
+    const perMs = (params.perMs as number) ?? Number.POSITIVE_INFINITY;
+    let seq = 0;
+    while (!stop && seq < count) {
+      try {
+        await sock.send(["m", String(seq), payloadFor(seq, size)]);
+        seq++;
+        if (seq % perMs === 0) await sleep(1);
+      } catch (error) {
+        if ((error as { code?: string }).code !== "EAGAIN") throw error;
+      }
+    }
+    report({ type: "sent", count: seq });
+    await command();
+  },
+
+  /**
+   * PULL: checks every message (3 frames, payload matching its sequence number)
+   * and reports the sequence numbers every 10 ms, plus the arrival time of the first.
+   */
+  async pull() {
+    const sock = new zmq.Pull({ linger: 0, ...(params.options as object) });
+    await sock.bind(params.endpoint as string);
+    report({ type: "ready", at: Date.now(), ...(await stats()) });
+    let seqs: number[] = [];
+    let partial = 0;
+    let first = true;
+    const flush = setInterval(() => {
+      if (seqs.length > 0 || partial > 0) report({ type: "seqs", seqs, partial });
+      seqs = [];
+      partial = 0;
+    }, 10);
+    void (async () => {
+      for (;;) {
+        const cmd = await command();
+        if (cmd.type === "stats") report({ type: "stats", ...(await stats()) });
+      }
+    })();
+    for await (const frames of sock) {
+      if (first) {
+        first = false;
+        report({ type: "first", at: Date.now() });
+      }
+      const seq = frames.length === 3 ? Number(frames[1]!.toString()) : Number.NaN;
+      if (
+        frames.length !== 3 ||
+        frames[0]!.toString() !== "m" ||
+        !Number.isInteger(seq) ||
+        !payloadFor(seq, frames[2]!.length).equals(frames[2]!)
+      ) {
+        partial++;
+      } else seqs.push(seq);
+    }
+    clearInterval(flush);
+  },
+
+  /** ROUTER echo, for heartbeats and churn. */
+  async router() {
+    const sock = new zmq.Router({ linger: 0, ...(params.options as object) });
+    await sock.bind(params.endpoint as string);
+    report({ type: "ready", endpoint: sock.lastEndpoint });
+    for await (const frames of sock) await sock.send(frames);
+  },
+
+  /**
+   * DEALER with heartbeats: reports socket events with their times, and answers
+   * "ping" with the round trip of one request (or its error).
+   */
+  async dealer() {
+    const sock = new zmq.Dealer({ linger: 0, ...(params.options as object) });
+    void (async () => {
+      for await (const event of sock.events)
+        report({ type: "event", event: event.type, at: Date.now() });
+    })();
+    sock.connect(params.endpoint as string);
+    report({ type: "ready" });
+    for (;;) {
+      const cmd = await command();
+      if (cmd.type !== "ping") continue;
+      const start = Date.now();
+      try {
+        await sock.send(["ping"]);
+        await sock.receive();
+        report({ type: "pong", ok: true, at: Date.now(), ms: Date.now() - start });
+      } catch (error) {
+        report({ type: "pong", ok: false, code: (error as { code?: string }).code });
+      }
+    }
+  },
+
+  /** DEALER connect / request / close cycles against a ROUTER in this process. */
+  async churn() {
+    const router = new zmq.Router({ linger: 0 });
+    await router.bind("tcp://127.0.0.1:*");
+    const endpoint = router.lastEndpoint!;
+    void (async () => {
+      for await (const frames of router) await router.send(frames);
+    })();
+    const cycle = async (i: number) => {
+      const dealer = new zmq.Dealer({ linger: 0 });
+      dealer.connect(endpoint);
+      await dealer.send(String(i));
+      const [reply] = await dealer.receive();
+      if (reply!.toString() !== String(i)) throw new Error(`wrong reply ${reply} to ${i}`);
+      dealer.close();
+    };
+    const warmup = params.warmup as number;
+    const cycles = params.cycles as number;
+    for (let i = 0; i < warmup; i++) await cycle(i);
+    await sleep(200);
+    const before = await stats();
+    const start = Date.now();
+    for (let i = 0; i < cycles; i++) await cycle(i);
+    const ms = Date.now() - start;
+    await sleep(500); // let closed connections finish on both sides
+    const after = await stats();
+    report({ type: "done", before, after, ms });
+    await command();
+  },
+
+  /**
+   * PUB: sends "warm" until "go", then `count` messages of `size` bytes as fast as
+   * it can (PUB drops at the high-water mark), and reports its memory.
+   */
+  async pub() {
+    const sock = new zmq.Publisher({ linger: 0 });
+    await sock.bind(params.endpoint as string);
+    report({ type: "ready" });
+    let go = false;
+    void command().then(() => {
+      go = true;
+    });
+    while (!go) {
+      await sock.send("warm");
+      await sleep(10);
+    }
+    const before = await stats();
+    const body = Buffer.alloc(params.size as number, 7);
+    const count = params.count as number;
+    let peak = before.rss;
+    const start = Date.now();
+    for (let i = 0; i < count; i++) {
+      await sock.send(body);
+      if ((i & 0xffff) === 0) peak = Math.max(peak, process.memoryUsage.rss());
+    }
+    const ms = Date.now() - start;
+    const after = await stats();
+    report({ type: "done", before, after, peak: Math.max(peak, after.rss), ms });
+    await command();
+  },
+
+  /** SUB: subscribes to everything and reports the first message. */
+  async sub() {
+    const sock = new zmq.Subscriber({ linger: 0 });
+    sock.subscribe();
+    sock.connect(params.endpoint as string);
+    report({ type: "ready" });
+    await sock.receive();
+    report({ type: "receiving" });
+    for await (const _ of sock) {
+      // keep reading until stopped by SIGSTOP
+    }
+  },
+
+  /** PULL receiving one big frame: reports its peak RSS and the frame's hash. */
+  async "big-recv"() {
+    const sock = new zmq.Pull({ linger: 0 });
+    await sock.bind("tcp://127.0.0.1:*");
+    const before = await stats();
+    report({ type: "ready", endpoint: sock.lastEndpoint, ...before });
+    const timer = params.gcEvery ? setInterval(() => gc?.(), params.gcEvery as number) : undefined;
+    const [frame] = await sock.receive();
+    clearInterval(timer);
+    const arrivedRss = process.memoryUsage.rss();
+    const maxRss = process.resourceUsage().maxRSS * 1024;
+    const hash = createHash("sha256").update(frame!).digest("hex");
+    report({ type: "done", size: frame!.length, hash, maxRss, arrivedRss, baseline: before.rss });
+    await command();
+  },
+
+  /** PUSH sending one big frame of a known pattern; reports its hash. */
+  async "big-send"() {
+    const size = params.size as number;
+    const body = Buffer.allocUnsafe(size);
+    for (let i = 0; i < size; i += 4) body.writeUInt32LE((i * 2654435761) >>> 0, i);
+    const hash = createHash("sha256").update(body).digest("hex");
+    const sock = new zmq.Push({ linger: -1 });
+    sock.connect(params.endpoint as string);
+    await sock.send(body);
+    report({ type: "sent", hash });
+    await command();
+    sock.close();
+  },
+
+  /** `sockets` DEALERs retrying a closed port for `durationMs`: CPU time spent. */
+  async "reconnect-cpu"() {
+    const idle = process.cpuUsage();
+    await sleep(params.durationMs as number);
+    const idleCpu = process.cpuUsage(idle);
+    const sockets: Zmq.Dealer[] = [];
+    const start = process.cpuUsage();
+    for (let i = 0; i < (params.sockets as number); i++) {
+      const sock = new zmq.Dealer({ linger: 0 });
+      sock.connect(params.endpoint as string);
+      sockets.push(sock);
+    }
+    await sleep((params.durationMs as number) / 3);
+    const fdsBefore = readdirSync("/proc/self/fd").length;
+    await sleep(((params.durationMs as number) * 2) / 3);
+    const cpu = process.cpuUsage(start);
+    const fds = readdirSync("/proc/self/fd").length;
+    for (const sock of sockets) sock.close();
+    report({
+      type: "done",
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      idleCpuMs: (idleCpu.user + idleCpu.system) / 1000,
+      fdsBefore,
+      fds,
+    });
+    await command();
+  },
+};
+
+const run = roles[role!];
+if (!run) throw new Error(`unknown role ${role}`);
+await run();
+process.exit(0);

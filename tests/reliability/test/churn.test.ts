@@ -1,0 +1,57 @@
+/**
+ * Connection churn: DEALER connect / request / close cycles against one ROUTER
+ * (both in one child run with --expose-gc). After a warm-up, heap, RSS and open
+ * file descriptors are measured after full collections before and after the
+ * cycles: closed connections must leave nothing behind.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { Children, IMPLS, type ImplName, mb, record, size } from "../src/harness";
+
+const WARMUP = size(200, 1000);
+const CYCLES = size(1000, 20_000);
+
+type Stats = { heap: number; rss: number; fds: number };
+
+describe("connection churn", () => {
+  const children = new Children();
+  afterEach(() => children.killAll());
+  const figures: Partial<Record<ImplName, unknown[]>> = {};
+
+  for (const impl of IMPLS) {
+    it(`${impl}: ${CYCLES} DEALER connect/request/close cycles leak no heap, fds or RSS`, async () => {
+      const child = children.start("churn", impl, { warmup: WARMUP, cycles: CYCLES });
+      const done = await child.next("done", size(60_000, 1_200_000));
+      const before = done.before as Stats;
+      const after = done.after as Stats;
+      const heap = after.heap - before.heap;
+      const rss = after.rss - before.rss;
+      figures[impl] = [
+        CYCLES,
+        Math.round((CYCLES / (done.ms as number)) * 1000),
+        mb(heap),
+        after.fds - before.fds,
+        `${mb(before.rss)} -> ${mb(after.rss)}`,
+      ];
+      console.log(impl, figures[impl]);
+      // A leaked socket, session or pipe per cycle would cost well over 1 KiB of
+      // heap and one fd each: 1000 cycles -> >1 MB, 20k -> >20 MB.
+      expect(heap).toBeLessThan(Math.max(1.5 * 1024 * 1024, CYCLES * 100));
+      expect(after.fds - before.fds).toBeLessThanOrEqual(2);
+      expect(rss).toBeLessThan(48 * 1024 * 1024);
+    });
+  }
+
+  it("report", () => {
+    record(
+      "DEALER connect / request / close churn against a ROUTER (tcp, one process)",
+      [
+        "cycles",
+        "cycles/s",
+        "heap growth after GC MB",
+        "fd growth",
+        "RSS after GC MB (before -> after)",
+      ],
+      figures as Record<ImplName, unknown[]>,
+    );
+  });
+});
