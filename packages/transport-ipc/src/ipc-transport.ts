@@ -101,6 +101,10 @@ export class IpcTransport
   readonly scheme = "ipc";
   readonly kind = "stream" as const;
 
+  checkEndpoint(endpoint: string, role: "bind" | "connect"): void {
+    parse(endpoint, role);
+  }
+
   async bind(endpoint: string, options: IpcBindOptions = {}): Promise<Listener<StreamConnection>> {
     const parsed = parse(endpoint, "bind");
     const { signal } = options;

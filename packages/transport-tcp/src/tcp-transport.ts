@@ -60,6 +60,10 @@ export class TcpTransport
   readonly scheme = "tcp";
   readonly kind = "stream" as const;
 
+  checkEndpoint(endpoint: string, role: "bind" | "connect"): void {
+    parseTcpAddress(parseEndpointFor("tcp", endpoint).address, endpoint, role);
+  }
+
   async bind(endpoint: string, options: TcpBindOptions = {}): Promise<Listener<StreamConnection>> {
     const { address } = parseEndpointFor("tcp", endpoint);
     const parsed = parseTcpAddress(address, endpoint, "bind");

@@ -31,15 +31,16 @@ import {
   ZmtpConnection,
   type ZmtpConnectionHandler,
 } from "@zmq/wire";
-import { connectionAllocator, tuneMallocForLargeFrames } from "./frame-memory";
 import { type MessageProperties, tagFrames } from "./message-properties";
+import type { Runtime } from "./runtime";
+
+/** Timers that do not keep the process alive. */
+const WEAK = { ref: false } as const;
 
 /** Bytes read from the pipe and encoded per turn before yielding to I/O. */
 const OUT_BUDGET_BYTES = 256 * 1024;
 /** Messages moved per turn before yielding to I/O. */
 const OUT_BUDGET_MESSAGES = 4096;
-
-export const now: () => number = () => performance.now();
 
 /** Why a session ended. */
 export type SessionEnd =
@@ -50,6 +51,8 @@ export type SessionEnd =
 /** What a session tells the socket about. */
 export interface SessionOwner {
   readonly socketType: SocketTypeName;
+  /** Time, scheduling and frame conversion. */
+  readonly runtime: Runtime;
   /** The handshake finished: attach a pipe for this peer (unless one is attached already). */
   sessionReady(session: Session, peer: PeerIdentity): void;
   /** The session ended (the owner decides about reconnecting). */
@@ -81,8 +84,9 @@ export interface ZmtpSessionOptions {
 export abstract class Session implements PipeHandler {
   readonly owner: SessionOwner;
   readonly endpoint: string;
+  protected readonly runtime: Runtime;
   pipe: Pipe | undefined;
-  protected ended = false;
+  #ended = false;
   /** A message the pipe refused (full): delivered first once it has room. */
   protected stalled: Uint8Array[] | undefined;
   #pumpScheduled = false;
@@ -92,6 +96,17 @@ export abstract class Session implements PipeHandler {
   constructor(owner: SessionOwner, endpoint: string) {
     this.owner = owner;
     this.endpoint = endpoint;
+    this.runtime = owner.runtime;
+  }
+
+  /** True once the session ended (it reported `sessionEnded`, or is about to). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Marks the session ended (subclasses, as they tear down). */
+  protected markEnded(): void {
+    this.#ended = true;
   }
 
   /** Starts moving messages between `pipe` and the connection. */
@@ -143,7 +158,7 @@ export abstract class Session implements PipeHandler {
   protected schedulePump(): void {
     if (this.#pumpScheduled || this.ended) return;
     this.#pumpScheduled = true;
-    setImmediate(this.#runPump);
+    this.runtime.defer(this.#runPump);
   }
 
   readonly #runPump = (): void => {
@@ -185,7 +200,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
   /** The peer half-closed while input still waited under backpressure. */
   #peerEnded = false;
   #writeBlocked = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #cancelTimer: (() => void) | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   /** A security mechanism other than NULL runs on this connection. */
   readonly #secured: boolean;
@@ -200,15 +215,16 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
   ) {
     super(owner, endpoint);
     this.connection = connection;
-    tuneMallocForLargeFrames();
+    const runtime = this.runtime;
+    runtime.streamSessionStarting?.();
     const mechanism = options.mechanism?.(connection.remoteAddress);
     this.#secured = mechanism !== undefined;
     this.engine = new ZmtpConnection(this, {
       socketType: owner.socketType,
-      // Frames reach the application as Buffers without wrapping, and without the
-      // page faults of a zero-filled allocation per large frame.
-      allocate: connectionAllocator(),
-      allocateSlab: Buffer.allocUnsafe, // outgoing bytes: never seen by the application
+      // The runtime's memory: on Node, frames reach the application as Buffers
+      // without wrapping, and without the page faults of a zero-filled allocation.
+      ...(runtime.frameAllocator !== undefined && { allocate: runtime.frameAllocator() }),
+      ...(runtime.allocateSlab !== undefined && { allocateSlab: runtime.allocateSlab }),
       ...(mechanism !== undefined && { mechanism }),
       ...(options.asServer && { asServer: true }),
       ...(options.routingId !== undefined && { routingId: options.routingId }),
@@ -222,7 +238,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
   }
 
   start(): void {
-    this.engine.start(now());
+    this.engine.start(this.runtime.now());
     this.connection.setHandler(this);
     this.#afterEngine();
   }
@@ -235,7 +251,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
 
   data(chunk: Uint8Array): void {
     if (this.ended) return;
-    this.engine.receive(chunk, now());
+    this.engine.receive(chunk, this.runtime.now());
     this.#afterEngine();
   }
 
@@ -287,7 +303,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
 
   message(frames: Uint8Array[]): boolean {
     const properties = this.#frameProperties;
-    if (properties !== undefined) tagFrames(frames, properties);
+    if (properties !== undefined) tagFrames(this.runtime.toMessage(frames), properties);
     if (this.deliver(frames)) return true;
     this.connection.pause();
     return false;
@@ -340,7 +356,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     if (this.ended) return;
     if (this.#writeBlocked) return; // drain() comes back here
     this.#write();
-    this.ended = true;
+    this.markEnded();
     this.#clearTimer();
     this.engine.close();
     this.connection.end();
@@ -349,7 +365,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
 
   override shutdown(): void {
     if (this.ended) return;
-    this.ended = true;
+    this.markEnded();
     this.#clearTimer();
     this.engine.close();
     this.connection.destroy();
@@ -363,7 +379,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     // a peer of the wrong type always learns of the mismatch itself (and stops
     // reconnecting) even when its greeting and READY arrived here in one chunk.
     if (end.kind === "protocol") this.#write();
-    this.ended = true;
+    this.markEnded();
     this.#clearTimer();
     this.engine.close();
     this.connection.destroy();
@@ -387,21 +403,24 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     if (at === this.#timerAt) return;
     this.#clearTimer();
     this.#timerAt = at;
-    this.#timer = setTimeout(this.#onTimer, Math.max(0, Math.ceil(at - now())));
-    this.#timer.unref?.();
+    this.#cancelTimer = this.runtime.setTimer(
+      Math.max(0, Math.ceil(at - this.runtime.now())),
+      this.#onTimer,
+      WEAK,
+    );
   }
 
   readonly #onTimer = (): void => {
-    this.#timer = undefined;
+    this.#cancelTimer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
     if (this.ended) return;
-    this.engine.tick(now());
+    this.engine.tick(this.runtime.now());
     this.#afterEngine();
   };
 
   #clearTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
   }
 }
@@ -476,7 +495,7 @@ export class RawSession extends Session implements StreamHandler {
 
   protected override flushAndEnd(): void {
     if (this.ended || this.#writeBlocked) return;
-    this.ended = true;
+    this.markEnded();
     this.connection.end();
     this.owner.sessionEnded(this, { kind: "local" });
   }
@@ -487,7 +506,7 @@ export class RawSession extends Session implements StreamHandler {
 
   #finish(end: SessionEnd, graceful = false): void {
     if (this.ended) return;
-    this.ended = true;
+    this.markEnded();
     if (graceful) this.connection.end();
     else this.connection.destroy();
     this.owner.sessionEnded(this, end);
@@ -626,7 +645,7 @@ export class InprocSession extends Session implements MessageHandler {
   }
 
   #end(): void {
-    this.ended = true;
+    this.markEnded();
     inprocSessions.delete(this.#id);
     // The connect side keeps its pipe for the next connection: give back the loan.
     if (this.#lent !== 0) this.pipe?.setHighWaterMarks(undefined, undefined);

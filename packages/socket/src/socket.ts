@@ -6,7 +6,8 @@
  * no `receive`).
  */
 import type { SocketOptions as PatternOptions, SocketType as PatternType } from "@zmq/patterns";
-import { type Context, context as defaultContext } from "./context";
+import { utf8Encode } from "@zmq/wire";
+import { type Context, getDefaultContext } from "./context";
 import { ZmqError } from "./errors";
 import { type Message, type MessageLike, toFrames } from "./message";
 import { type Observable, Observer } from "./observer";
@@ -71,7 +72,7 @@ export abstract class Socket implements Observable {
     if (options === null || typeof options !== "object") {
       throw new TypeError("Options must be an object");
     }
-    const { context = defaultContext, ...rest } = options as { context?: Context };
+    const { context = getDefaultContext(), ...rest } = options as { context?: Context };
     cores.set(this, new SocketCore(WIRE_NAMES[type]!, context, this));
     // Sealing makes a misspelt option throw, as with zeromq.js.
     Object.seal(this);
@@ -199,7 +200,7 @@ function bool(value: unknown): boolean {
 
 function bytesOrNull(value: unknown): Uint8Array | undefined {
   if (value === null || value === undefined) return undefined;
-  if (typeof value === "string") return Buffer.from(value, "utf8");
+  if (typeof value === "string") return utf8Encode(value);
   if (value instanceof Uint8Array) return value;
   throw new TypeError("Option value must be a string or buffer");
 }
@@ -296,7 +297,8 @@ function inert(targets: Target[], name: string, initial: unknown, check: (v: unk
 
 function send(this: Socket, ...args: (MessageLike | MessageLike[])[]): Promise<void> {
   if (args.length === 0) throw new TypeError("Message must be present");
-  return coreOf(this).send(toFrames(args[0]!));
+  const core = coreOf(this);
+  return core.send(toFrames(args[0]!, core.runtime.encodeString));
 }
 
 function receive(this: Socket): Promise<Message[]> {

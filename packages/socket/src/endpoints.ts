@@ -166,6 +166,10 @@ export class BindEndpoint implements SessionOwner {
     return this.core.socketType;
   }
 
+  get runtime() {
+    return this.core.context._runtime;
+  }
+
   /** The resolved endpoint (what `lastEndpoint` reports). */
   get endpoint(): string {
     return this.listener.endpoint;
@@ -178,7 +182,7 @@ export class BindEndpoint implements SessionOwner {
     }
     this.core.emit({ type: "accept", address: this.endpoint });
     const session = startSession(this.core, this, this.endpoint, connection, this.core.routingId);
-    if (!this.#sessions.has(session) && !sessionEnded(session)) this.#sessions.set(session, false);
+    if (!this.#sessions.has(session) && !session.ended) this.#sessions.set(session, false);
   }
 
   sessionReady(session: Session, peer: PeerIdentity): void {
@@ -205,10 +209,6 @@ export class BindEndpoint implements SessionOwner {
   }
 }
 
-function sessionEnded(session: Session): boolean {
-  return (session as unknown as { ended: boolean }).ended === true;
-}
-
 function asZmq(error: TransportError | Error): ZmqError {
   const code = (error as { code?: string }).code ?? "EINVAL";
   return new ZmqError(code, error.message, (error as { address?: string }).address);
@@ -225,7 +225,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   #session: Session | undefined;
   #ready = false;
   #abort: AbortController | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #cancelTimer: (() => void) | undefined;
   #interval: number;
   #closed = false;
   /** The socket closed with output still queued here (linger). */
@@ -247,6 +247,10 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
 
   get socketType() {
     return this.core.socketType;
+  }
+
+  get runtime() {
+    return this.core.context._runtime;
   }
 
   /** Whether this socket type attaches a pipe before the peer is known (libzmq without IMMEDIATE). */
@@ -336,11 +340,14 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       delay = reconnectInterval + Math.floor(Math.random() * reconnectInterval);
     }
     this.core.emit({ type: "connect:retry", address: this.address, interval: delay });
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#attempt();
-    }, delay);
-    this.#timer.unref?.();
+    this.#cancelTimer = this.runtime.setTimer(
+      delay,
+      () => {
+        this.#cancelTimer = undefined;
+        this.#attempt();
+      },
+      { ref: false },
+    );
   }
 
   sessionReady(session: Session, peer: PeerIdentity): void {
@@ -417,8 +424,8 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     if (this.#closed) return;
     this.#closed = true;
     this.#abort?.abort();
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
     const session = this.#session;
     this.#session = undefined;
     const pipe = this.#pipe;

@@ -14,15 +14,13 @@ import {
   type SocketType,
 } from "@zmq/patterns";
 import { parseEndpoint, type Transport } from "@zmq/transport";
-import { parseIpcAddress } from "@zmq/transport-ipc";
-import { parseTcpAddress } from "@zmq/transport-tcp";
-import { parseUdpAddress } from "@zmq/transport-udp";
 import type { SocketTypeName } from "@zmq/wire";
 import type { Context } from "./context";
 import { BindEndpoint, ConnectEndpoint } from "./endpoints";
 import { ZmqError } from "./errors";
-import { toBuffers } from "./message";
+import type { Message } from "./message";
 import { type Event, EventHub } from "./observer";
+import type { Runtime } from "./runtime";
 import { securitySessionOptions } from "./security";
 import type { PeerIdentity, ZmtpSessionOptions } from "./session";
 import { checkTransportRole } from "./udp-session";
@@ -80,13 +78,13 @@ interface SendWaiter {
   frames: Uint8Array[];
   resolve(): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  cancelTimer: (() => void) | undefined;
 }
 
 interface ReceiveWaiter {
-  resolve(message: Buffer[]): void;
+  resolve(message: Message[]): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  cancelTimer: (() => void) | undefined;
 }
 
 /** Types for which libzmq ignores a second connect to the same (non-inproc) address. */
@@ -102,6 +100,7 @@ export class SocketCore {
   readonly ps: SocketBase;
   readonly hub: EventHub;
   readonly options: CoreOptions;
+  readonly runtime: Runtime;
   readonly #binds: BindEndpoint[] = [];
   /** Connected endpoints by address; libzmq allows several connects to one address. */
   readonly #connects = new Map<string, ConnectEndpoint[]>();
@@ -115,8 +114,9 @@ export class SocketCore {
   constructor(type: SocketType, context: Context, owner: object) {
     this.socketType = type;
     this.context = context;
-    this.ps = createSocket(type);
-    this.hub = new EventHub(owner, context);
+    this.runtime = context._runtime;
+    this.ps = createSocket(type, {}, { scheduler: this.runtime });
+    this.hub = new EventHub(owner, context, this.runtime.events);
     this.options = defaultCoreOptions(context);
     this.ps.setHandler({
       readable: () => this.#onReadable(),
@@ -284,13 +284,11 @@ export class SocketCore {
     if (typeof address !== "string") throw new TypeError("Address must be a string");
     let transport: Transport;
     try {
-      const endpoint = parseEndpoint(address);
+      parseEndpoint(address);
       transport = this.#transport(address);
       // Validate the address now, as zmq_connect does, so a typo throws at once.
-      if (endpoint.scheme === "tcp") parseTcpAddress(endpoint.address, address, "connect");
-      else if (endpoint.scheme === "ipc") parseIpcAddress(endpoint.address, address, "connect");
-      else if (endpoint.scheme === "udp") parseUdpAddress(endpoint.address, address, "connect");
-      checkTransportRole(this.socketType, endpoint.scheme, "connect", address);
+      transport.checkEndpoint?.(address, "connect");
+      checkTransportRole(this.socketType, transport.scheme, "connect", address);
     } catch (error) {
       throw convert(error, address);
     }
@@ -362,27 +360,27 @@ export class SocketCore {
     if (sent) {
       if (++this.#syncOps < MAX_SYNC_OPERATIONS) return RESOLVED;
       this.#syncOps = 0;
-      return new Promise((resolve) => setImmediate(resolve));
+      return new Promise((resolve) => this.runtime.defer(resolve));
     }
     this.#syncOps = 0;
     const timeout = this.options.sendTimeout;
     if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN"));
     return new Promise<void>((resolve, reject) => {
-      const waiter: SendWaiter = { frames, resolve, reject, timer: undefined };
+      const waiter: SendWaiter = { frames, resolve, reject, cancelTimer: undefined };
       if (timeout > 0) {
-        waiter.timer = setTimeout(() => {
+        waiter.cancelTimer = this.runtime.setTimer(timeout, () => {
           if (this.#sendWaiter !== waiter) return;
           this.#sendWaiter = undefined;
           this.context._release();
           reject(new ZmqError("EAGAIN"));
-        }, timeout);
+        });
       }
       this.#sendWaiter = waiter;
       this.context._hold();
     });
   }
 
-  receive(): Promise<Buffer[]> {
+  receive(): Promise<Message[]> {
     this.#checkOpen();
     this.#checkNotBlocked();
     if (this.#receiveWaiter) {
@@ -398,23 +396,23 @@ export class SocketCore {
       return Promise.reject(convert(error));
     }
     if (message !== undefined) {
-      if (++this.#syncOps < MAX_SYNC_OPERATIONS) return Promise.resolve(toBuffers(message));
+      const ready = this.runtime.toMessage(message) as Message[];
+      if (++this.#syncOps < MAX_SYNC_OPERATIONS) return Promise.resolve(ready);
       this.#syncOps = 0;
-      const ready = toBuffers(message);
-      return new Promise((resolve) => setImmediate(() => resolve(ready)));
+      return new Promise((resolve) => this.runtime.defer(() => resolve(ready)));
     }
     this.#syncOps = 0;
     const timeout = this.options.receiveTimeout;
     if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN"));
-    return new Promise<Buffer[]>((resolve, reject) => {
-      const waiter: ReceiveWaiter = { resolve, reject, timer: undefined };
+    return new Promise<Message[]>((resolve, reject) => {
+      const waiter: ReceiveWaiter = { resolve, reject, cancelTimer: undefined };
       if (timeout > 0) {
-        waiter.timer = setTimeout(() => {
+        waiter.cancelTimer = this.runtime.setTimer(timeout, () => {
           if (this.#receiveWaiter !== waiter) return;
           this.#receiveWaiter = undefined;
           this.context._release();
           reject(new ZmqError("EAGAIN"));
-        }, timeout);
+        });
       }
       this.#receiveWaiter = waiter;
       this.context._hold();
@@ -458,17 +456,17 @@ export class SocketCore {
     }
     if (message === undefined) return;
     this.#settleReceive(waiter);
-    waiter.resolve(toBuffers(message));
+    waiter.resolve(this.runtime.toMessage(message) as Message[]);
   }
 
   #settleSend(waiter: SendWaiter): void {
-    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+    waiter.cancelTimer?.();
     this.#sendWaiter = undefined;
     this.context._release();
   }
 
   #settleReceive(waiter: ReceiveWaiter): void {
-    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+    waiter.cancelTimer?.();
     this.#receiveWaiter = undefined;
     this.context._release();
   }

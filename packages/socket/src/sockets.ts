@@ -1,6 +1,7 @@
 /**
  * The concrete socket types, with the options and methods zeromq.js gives each.
  */
+import { utf8Decode } from "@zmq/wire";
 import type { Context } from "./context";
 import type { Message, MessageLike } from "./message";
 import { defineSecurityOptions } from "./security-options";
@@ -93,6 +94,25 @@ declare module "./socket" {
     interface: string | null;
     /** ZMQ_LOOPBACK_FASTPATH (accepted; Windows only in libzmq). */
     loopbackFastPath: boolean;
+    // Security options (their accessors are in security-options.ts).
+    /** ZMQ_PLAIN_SERVER: act as PLAIN server (needs a ZAP handler, as libzmq). */
+    plainServer: boolean;
+    /** ZMQ_PLAIN_USERNAME: PLAIN client user name; setting it selects PLAIN. */
+    plainUsername: string | null;
+    /** ZMQ_PLAIN_PASSWORD: PLAIN client password; setting it selects PLAIN. */
+    plainPassword: string | null;
+    /** ZMQ_CURVE_SERVER: act as CURVE server (needs `curveSecretKey`). */
+    curveServer: boolean;
+    /** ZMQ_CURVE_PUBLICKEY: long-term public key (40 Z85 characters or 32 bytes; reads as Z85). */
+    curvePublicKey: string | null;
+    /** ZMQ_CURVE_SECRETKEY: long-term secret key (40 Z85 characters or 32 bytes; reads as Z85). */
+    curveSecretKey: string | null;
+    /** ZMQ_CURVE_SERVERKEY: the server's public key, set on CURVE clients; selects the client role. */
+    curveServerKey: string | null;
+    /** ZMQ_ZAP_DOMAIN: the ZAP domain; with NULL security, ZAP is consulted only when set. */
+    zapDomain: string | null;
+    /** ZMQ_ZAP_ENFORCE_DOMAIN: fail handshakes that need ZAP when no handler is bound. */
+    zapEnforceDomain: boolean;
   }
 }
 
@@ -161,14 +181,14 @@ export class Subscriber extends Socket {
   }
 
   /** Subscribes to topic prefixes; no argument subscribes to everything. */
-  subscribe(...prefixes: Array<Buffer | string>): void {
+  subscribe(...prefixes: Array<Uint8Array | string>): void {
     const core = coreOf(this);
     if (prefixes.length === 0) core.subscribe("", true);
     for (const prefix of prefixes) core.subscribe(prefix, true);
   }
 
   /** Removes one subscription per prefix; no argument removes the "everything" one. */
-  unsubscribe(...prefixes: Array<Buffer | string>): void {
+  unsubscribe(...prefixes: Array<Uint8Array | string>): void {
     const core = coreOf(this);
     if (prefixes.length === 0) core.subscribe("", false);
     for (const prefix of prefixes) core.subscribe(prefix, false);
@@ -294,12 +314,12 @@ export class XPublisher extends Socket {
   }
 
   /** In manual mode: forward a subscription upstream (ZMQ_SUBSCRIBE on an XPUB). */
-  subscribe(...prefixes: Array<Buffer | string>): void {
+  subscribe(...prefixes: Array<Uint8Array | string>): void {
     for (const prefix of prefixes.length === 0 ? [""] : prefixes)
       coreOf(this).subscribe(prefix, true);
   }
 
-  unsubscribe(...prefixes: Array<Buffer | string>): void {
+  unsubscribe(...prefixes: Array<Uint8Array | string>): void {
     for (const prefix of prefixes.length === 0 ? [""] : prefixes)
       coreOf(this).subscribe(prefix, false);
   }
@@ -381,7 +401,7 @@ patternOpt(readables, "receiveHighWaterMark", "receiveHighWaterMark", (v) => int
 coreInt(readables, "receiveTimeout", -1);
 inert(readables, "receiveBufferSize", -1, intCheck);
 
-const idRead = (v: Uint8Array | undefined) => (v === undefined ? null : Buffer.from(v).toString());
+const idRead = (v: Uint8Array | undefined) => (v === undefined ? null : utf8Decode(v));
 patternOpt([Request, Reply, Router, Dealer], "routingId", "routingId", bytesOrNull, idRead);
 patternOpt([Router], "mandatory", "routerMandatory", bool);
 patternOpt([Router], "handover", "routerHandover", bool);

@@ -124,7 +124,7 @@ export class UdpSession extends Session implements DatagramHandler {
 
   #finish(end: SessionEnd): void {
     if (this.ended) return;
-    this.ended = true;
+    this.markEnded();
     this.connection.close();
     this.owner.sessionEnded(this, end);
   }
