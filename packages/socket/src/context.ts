@@ -7,6 +7,7 @@
  */
 import { TransportRegistry } from "@zmq/transport";
 import { InprocContext, InprocTransport } from "@zmq/transport-inproc";
+import { type EngineFactory, zmtpEngine } from "./engine";
 import { ZmqError } from "./errors";
 import type { Runtime } from "./runtime";
 import type { SocketCore } from "./socket-core";
@@ -26,6 +27,11 @@ export interface ContextBinding {
   readonly runtime: Runtime;
   /** The transports besides `inproc://` (which the socket layer provides itself). */
   readonly transports: Iterable<Parameters<TransportRegistry["add"]>[0]>;
+  /**
+   * The wire engine of each stream transport scheme that does not speak ZMTP 3.1
+   * (e.g. `{ ws: zwsEngine }`); every other stream scheme runs `ZmtpConnection`.
+   */
+  readonly engines?: Readonly<Record<string, EngineFactory>>;
 }
 
 const MAX_SOCKETS_LIMIT = 65535;
@@ -43,11 +49,13 @@ export class Context {
   readonly _transports: TransportRegistry;
   /** @internal */
   readonly _runtime: Runtime;
+  readonly #engines: Readonly<Record<string, EngineFactory>>;
   #holds = 0;
   #release: (() => void) | undefined;
 
   constructor(options: ContextOptions, binding: ContextBinding) {
     this._runtime = binding.runtime;
+    this.#engines = binding.engines ?? {};
     this._transports = new TransportRegistry([
       ...binding.transports,
       new InprocTransport({ context: this._inproc }),
@@ -94,6 +102,11 @@ export class Context {
   }
   set threadSchedulingPolicy(value: number) {
     int(value, -1);
+  }
+
+  /** @internal The wire engine for connections of `scheme`. */
+  _engine(scheme: string): EngineFactory {
+    return Object.hasOwn(this.#engines, scheme) ? this.#engines[scheme]! : zmtpEngine;
   }
 
   /** @internal */

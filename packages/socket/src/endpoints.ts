@@ -33,6 +33,10 @@ function dropConnection(connection: AnyConnection): void {
   else connection.close();
 }
 
+function schemeOf(endpoint: string): string {
+  return endpoint.slice(0, Math.max(0, endpoint.indexOf("://")));
+}
+
 /** Builds and starts the right session for a new connection. */
 function startSession(
   core: SocketCore,
@@ -49,10 +53,12 @@ function startSession(
     session = new InprocSession(owner, endpoint, connection, routingId);
   } else if (core.socketType === "STREAM") {
     session = new RawSession(owner, endpoint, connection);
-  } else if (core.socketType === "RADIO" || core.socketType === "DISH") {
-    session = new GroupSession(owner, endpoint, connection, core.sessionOptions());
   } else {
-    session = new ZmtpSession(owner, endpoint, connection, core.sessionOptions());
+    const options = { ...core.sessionOptions(), engine: core.context._engine(schemeOf(endpoint)) };
+    session =
+      core.socketType === "RADIO" || core.socketType === "DISH"
+        ? new GroupSession(owner, endpoint, connection, options)
+        : new ZmtpSession(owner, endpoint, connection, options);
   }
   session.start();
   return session;

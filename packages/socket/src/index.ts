@@ -57,6 +57,7 @@ export {
   Server,
   type ServerRoutingOptions,
 } from "./draft-sockets";
+export { type EngineFactory, type WireEngine, zmtpEngine } from "./engine";
 export { ZmqError } from "./errors";
 export { ManualRuntime } from "./manual-runtime";
 export { type FrameTypes, type Message, type MessageLike, toFrame, toFrames } from "./message";

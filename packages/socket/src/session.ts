@@ -28,9 +28,9 @@ import {
   utf8Decode,
   utf8Encode,
   WireError,
-  ZmtpConnection,
   type ZmtpConnectionHandler,
 } from "@zmq/wire";
+import { type EngineFactory, type WireEngine, zmtpEngine } from "./engine";
 import { type MessageProperties, tagFrames } from "./message-properties";
 import type { Runtime } from "./runtime";
 
@@ -78,6 +78,8 @@ export interface ZmtpSessionOptions {
   mechanism?: ((peerAddress: string) => Mechanism | undefined) | undefined;
   /** The local `*_SERVER` role. */
   asServer?: boolean | undefined;
+  /** The wire engine for this connection's transport; ZMTP 3.1 when absent. */
+  engine?: EngineFactory | undefined;
 }
 
 /** Common part of every session: the pipe end and its backpressure. */
@@ -195,7 +197,7 @@ export abstract class Session implements PipeHandler {
 /** A ZMTP session over a byte stream (tcp, ipc). */
 export class ZmtpSession extends Session implements ZmtpConnectionHandler, StreamHandler {
   readonly connection: StreamConnection;
-  readonly engine: ZmtpConnection;
+  readonly engine: WireEngine;
   #ready = false;
   /** The peer half-closed while input still waited under backpressure. */
   #peerEnded = false;
@@ -219,7 +221,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     runtime.streamSessionStarting?.();
     const mechanism = options.mechanism?.(connection.remoteAddress);
     this.#secured = mechanism !== undefined;
-    this.engine = new ZmtpConnection(this, {
+    this.engine = (options.engine ?? zmtpEngine)(this, {
       socketType: owner.socketType,
       // The runtime's memory: on Node, frames reach the application as Buffers
       // without wrapping, and without the page faults of a zero-filled allocation.
