@@ -4,6 +4,7 @@ import { toBytes } from "./message";
 import type { Pipe, PipeHandler, PipeOptions } from "./pipe";
 import { type Scheduler, systemScheduler } from "./scheduler";
 import { defaultSocketOptions, type SocketOptions, validateSocketOption } from "./socket-options";
+import { SOCKET_TRAITS } from "./socket-traits";
 import type { SocketType } from "./socket-type";
 
 /**
@@ -308,11 +309,7 @@ export abstract class SocketBase {
   }
 
   protected effectiveConflate(): boolean {
-    if (!this.opts.conflate) return false;
-    const type = this.type;
-    return (
-      type === "DEALER" || type === "PULL" || type === "PUSH" || type === "PUB" || type === "SUB"
-    );
+    return this.opts.conflate && SOCKET_TRAITS[this.type].conflate;
   }
 
   // ---- internals -----------------------------------------------------------------

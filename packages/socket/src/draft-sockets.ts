@@ -15,10 +15,10 @@ import { utf8Encode } from "@zmq/wire";
 import { ZmqError } from "./errors";
 import type { Message, MessageLike } from "./message";
 import { toFrames } from "./message";
-import { coreOf, options, Socket, type SocketType } from "./socket";
+import { coreOf, installOptionAccessors, options, Socket, type SocketType } from "./socket";
 import type { SocketOptions } from "./sockets";
 
-const { coreInt, coreBool, patternOpt, inert, int, bool, define } = options;
+const { define } = options;
 
 /** zeromq.js's numbers for the draft types (libzmq's `ZMQ_SERVER` …). */
 export const DraftSocketType = {
@@ -342,22 +342,19 @@ export interface Datagram extends DraftWritable, DraftReadable {}
 
 // ---- options --------------------------------------------------------------------------
 
-const writables = [Client, Server, Peer, Radio, Scatter, Channel, Datagram];
-const readables = [Client, Server, Peer, Dish, Gather, Channel, Datagram];
-const intCheck = (v: unknown) => int(v, -1);
-
-patternOpt(writables, "sendHighWaterMark", "sendHighWaterMark", (v) => int(v, 0));
-coreInt(writables, "sendTimeout", -1);
-coreInt(writables, "multicastHops", -1);
-inert(writables, "sendBufferSize", -1, intCheck);
-patternOpt(readables, "receiveHighWaterMark", "receiveHighWaterMark", (v) => int(v, 0));
-coreInt(readables, "receiveTimeout", -1);
-inert(readables, "receiveBufferSize", -1, intCheck);
-coreBool([Radio], "multicastLoop");
-patternOpt([Radio], "noDrop", "xpubNoDrop", bool);
-patternOpt([Scatter, Gather], "conflate", "conflate", bool);
+installOptionAccessors({
+  SERVER: Server,
+  CLIENT: Client,
+  RADIO: Radio,
+  DISH: Dish,
+  GATHER: Gather,
+  SCATTER: Scatter,
+  DGRAM: Datagram,
+  PEER: Peer,
+  CHANNEL: Channel,
+});
 // Draft sockets are thread-safe in libzmq (ZMQ_THREAD_SAFE = 1).
-define([...new Set([...writables, ...readables])], "threadSafe", {
+define([Client, Server, Peer, Radio, Dish, Scatter, Gather, Channel, Datagram], "threadSafe", {
   get() {
     return true;
   },

@@ -13,6 +13,7 @@ import type {
   Transport,
   TransportError,
 } from "@zmq/transport";
+import type { WireError } from "@zmq/wire";
 import { ZmqError } from "./errors";
 import type { AuthError } from "./observer";
 import {
@@ -33,6 +34,20 @@ function dropConnection(connection: AnyConnection): void {
   else connection.close();
 }
 
+function noop(): void {}
+
+/**
+ * Whether a connecter retries after this protocol failure. A handshake or
+ * heartbeat timeout is a timeout_error in libzmq, and a connection that never
+ * produced a valid ZMTP greeting (other bytes, an old ZMTP version) is not a ZMTP
+ * peer at all yet: both count as connection errors and the connecter keeps
+ * trying with backoff. A peer that sent a valid greeting and then failed the
+ * handshake (wrong socket type, mechanism, credentials) stops the endpoint.
+ */
+function retryAfter(error: WireError): boolean {
+  return error.code === "ETIMEDOUT" || error.reason === "unsupported-version";
+}
+
 function schemeOf(endpoint: string): string {
   return endpoint.slice(0, Math.max(0, endpoint.indexOf("://")));
 }
@@ -51,14 +66,13 @@ function startSession(
     session = new UdpSession(owner, endpoint, any);
   } else if (connection.kind === "message") {
     session = new InprocSession(owner, endpoint, connection, routingId);
-  } else if (core.socketType === "STREAM") {
+  } else if (core.traits.raw) {
     session = new RawSession(owner, endpoint, connection);
   } else {
     const options = { ...core.sessionOptions(), engine: core.context._engine(schemeOf(endpoint)) };
-    session =
-      core.socketType === "RADIO" || core.socketType === "DISH"
-        ? new GroupSession(owner, endpoint, connection, options)
-        : new ZmtpSession(owner, endpoint, connection, options);
+    session = core.traits.groups
+      ? new GroupSession(owner, endpoint, connection, options)
+      : new ZmtpSession(owner, endpoint, connection, options);
   }
   session.start();
   return session;
@@ -261,8 +275,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
 
   /** Whether this socket type attaches a pipe before the peer is known (libzmq without IMMEDIATE). */
   get #eager(): boolean {
-    const type = this.core.socketType;
-    return !this.core.options.immediate && type !== "ROUTER" && type !== "STREAM";
+    return !this.core.options.immediate && this.core.traits.eagerPipe;
   }
 
   start(): void {
@@ -291,8 +304,10 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     this.#abort = abort;
     this.#updateHold();
     this.core.emit({ type: "connect:delay", address: this.address });
+    const cancelTimeout = this.#connectTimeout(abort);
     this.transport.connect(this.address, this.core.connectOptions(abort.signal)).then(
       (connection) => {
+        cancelTimeout();
         if (this.#closed || abort.signal.aborted) {
           dropConnection(connection);
           return;
@@ -310,6 +325,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
         this.#updateHold();
       },
       (error: unknown) => {
+        cancelTimeout();
         if (this.#closed || abort.signal.aborted) return;
         this.#abort = undefined;
         this.#updateHold();
@@ -322,6 +338,27 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
         }
         this.#scheduleReconnect();
       },
+    );
+  }
+
+  /**
+   * ZMQ_CONNECT_TIMEOUT: a stream connection not established in time is
+   * abandoned and retried like a refused one (libzmq's tcp_connecter). Returns
+   * the function that disarms it.
+   */
+  #connectTimeout(abort: AbortController): () => void {
+    const timeout = this.core.options.connectTimeout;
+    if (timeout <= 0 || this.transport.kind !== "stream") return noop;
+    return this.runtime.setTimer(
+      timeout,
+      () => {
+        if (this.#abort !== abort || this.#closed) return;
+        abort.abort();
+        this.#abort = undefined;
+        this.#updateHold();
+        this.#scheduleReconnect();
+      },
+      { ref: false },
     );
   }
 
@@ -377,8 +414,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       return;
     }
     if (pipe !== undefined) {
-      const type = this.core.socketType;
-      if (!this.#eager || type === "SUB" || type === "XSUB" || type === "DISH") {
+      if (!this.#eager || this.core.traits.freshPipeOnReconnect) {
         // A fresh pipe next time: subscriptions are re-sent when it attaches,
         // and a lazily attached peer gets its identity anew.
         pipe.terminate(UNTIL_READ);
@@ -388,9 +424,8 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       }
     }
     reportEnd(this.core, this.address, session, end, wasReady);
-    if (end.kind === "protocol" && end.error.code !== "ETIMEDOUT") {
-      // libzmq stops reconnecting an endpoint whose peer broke the protocol;
-      // a handshake or heartbeat timeout is a timeout_error there: it reconnects.
+    if (end.kind === "protocol" && !retryAfter(end.error)) {
+      // libzmq stops reconnecting an endpoint whose peer broke the protocol.
       this.close();
       return;
     }

@@ -74,9 +74,19 @@ export {
   Observer,
   type ProtoError,
 } from "./observer";
+export {
+  type CoreOptions,
+  OPTIONS,
+  type OptionEffect,
+  type OptionLayer,
+  type OptionName,
+  type OptionScope,
+  type OptionSpec,
+} from "./options";
 export { Proxy } from "./proxy";
 export { type EventChannel, plainFrames, type Runtime, type TimerOptions } from "./runtime";
 export { coreOf, Socket, SocketType } from "./socket";
+export type { TransportOptions } from "./socket-core";
 export {
   Dealer,
   Pair,

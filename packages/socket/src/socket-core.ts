@@ -11,67 +11,50 @@ import {
   type SocketOptions as PatternOptions,
   type Pipe,
   type SocketBase,
+  type SocketTraits,
   type SocketType,
+  socketTraits,
 } from "@zmq/patterns";
 import { parseEndpoint, type Transport } from "@zmq/transport";
+import type { InprocContext } from "@zmq/transport-inproc";
 import type { SocketTypeName } from "@zmq/wire";
 import type { Context } from "./context";
 import { BindEndpoint, ConnectEndpoint } from "./endpoints";
 import { ZmqError } from "./errors";
 import type { Message } from "./message";
 import { type Event, EventHub } from "./observer";
+import { type CoreOptionName, type CoreOptions, defaultCoreOptions } from "./options";
 import type { Runtime } from "./runtime";
 import { securitySessionOptions } from "./security";
 import type { PeerIdentity, ZmtpSessionOptions } from "./session";
 import { checkTransportRole } from "./udp-session";
 
-/** Options the node layer handles itself (transports, reconnects, timeouts, sessions). */
-export interface CoreOptions {
-  sendTimeout: number;
-  receiveTimeout: number;
-  reconnectInterval: number;
-  reconnectMaxInterval: number;
-  backlog: number;
-  maxMessageSize: number;
-  immediate: boolean;
+/**
+ * What a transport's `bind`/`connect` gets: a snapshot of the socket's options,
+ * under the names the transports take (each reads those it knows).
+ */
+export interface TransportOptions {
+  signal?: AbortSignal;
+  /** Idle listeners and connections do not keep the process alive. */
+  ref: boolean;
+  /** ZMQ_IPV6. */
   ipv6: boolean;
-  handshakeInterval: number;
-  heartbeatInterval: number;
-  heartbeatTimeToLive: number;
-  heartbeatTimeout: number;
-  tcpKeepalive: number;
-  tcpKeepaliveCount: number;
-  tcpKeepaliveIdle: number;
-  tcpKeepaliveInterval: number;
-  connectTimeout: number;
-  /** ZMQ_MULTICAST_HOPS (udp multicast TTL). */
-  multicastHops: number;
-  /** ZMQ_MULTICAST_LOOP (udp multicast looped back to this host). */
-  multicastLoop: boolean;
-}
-
-export function defaultCoreOptions(context: Context): CoreOptions {
-  return {
-    sendTimeout: -1,
-    receiveTimeout: -1,
-    reconnectInterval: 100,
-    reconnectMaxInterval: 0,
-    backlog: 100,
-    maxMessageSize: context.maxMessageSize,
-    immediate: false,
-    ipv6: context.ipv6,
-    handshakeInterval: 30_000,
-    heartbeatInterval: 0,
-    heartbeatTimeToLive: 0,
-    heartbeatTimeout: -1,
-    tcpKeepalive: -1,
-    tcpKeepaliveCount: -1,
-    tcpKeepaliveIdle: -1,
-    tcpKeepaliveInterval: -1,
-    connectTimeout: 0,
-    multicastHops: 1,
-    multicastLoop: true,
-  };
+  /** TCP_NODELAY, always on (as libzmq). */
+  noDelay: boolean;
+  /** ZMQ_TCP_KEEPALIVE = 1. */
+  keepAlive?: boolean;
+  /** ZMQ_TCP_KEEPALIVE_IDLE, in ms. */
+  keepAliveIdle?: number;
+  /** ZMQ_BACKLOG (bind). */
+  backlog?: number;
+  /** ZMQ_MULTICAST_HOPS (udp connect). */
+  multicastHops?: number;
+  /** ZMQ_MULTICAST_LOOP (udp connect). */
+  multicastLoop?: boolean;
+  /** inproc: the context's names. */
+  context: InprocContext;
+  /** inproc: this side's ZMQ_RCVHWM. */
+  highWaterMark: number;
 }
 
 interface SendWaiter {
@@ -87,15 +70,13 @@ interface ReceiveWaiter {
   cancelTimer: (() => void) | undefined;
 }
 
-/** Types for which libzmq ignores a second connect to the same (non-inproc) address. */
-const SINGLE_CONNECT = new Set<string>(["DEALER", "SUB", "PUB", "REQ"]);
-
 const RESOLVED = Promise.resolve();
 /** Operations resolved synchronously in a row before one is deferred to let I/O run. */
 const MAX_SYNC_OPERATIONS = 512;
 
 export class SocketCore {
   readonly socketType: SocketTypeName;
+  readonly traits: SocketTraits;
   readonly context: Context;
   readonly ps: SocketBase;
   readonly hub: EventHub;
@@ -113,6 +94,7 @@ export class SocketCore {
 
   constructor(type: SocketType, context: Context, owner: object) {
     this.socketType = type;
+    this.traits = socketTraits(type);
     this.context = context;
     this.runtime = context._runtime;
     this.ps = createSocket(type, {}, { scheduler: this.runtime });
@@ -142,6 +124,12 @@ export class SocketCore {
 
   // ---- options
 
+  /** Stores a (validated) value of a non-pattern table option. */
+  setOption<K extends CoreOptionName>(name: K, value: unknown): void {
+    if (this.#closed) throw new ZmqError("EBADF");
+    (this.options as Record<K, unknown>)[name] = value;
+  }
+
   patternOption<K extends keyof PatternOptions>(name: K): PatternOptions[K] {
     return this.ps.getOption(name);
   }
@@ -168,34 +156,34 @@ export class SocketCore {
     };
   }
 
-  connectOptions(signal: AbortSignal): Record<string, unknown> {
+  /** The options of one connect attempt, for whichever transport serves it. */
+  connectOptions(signal: AbortSignal): TransportOptions {
     const o = this.options;
     return {
+      ...this.#commonTransportOptions(),
       signal,
-      // Idle sockets do not hold the process open; pending operations do (Context._hold).
-      ref: false,
-      ipv6: o.ipv6,
       multicastHops: o.multicastHops,
       multicastLoop: o.multicastLoop,
-      noDelay: true,
-      ...(o.tcpKeepalive === 1 && { keepAlive: true }),
-      ...(o.tcpKeepaliveIdle > 0 && { keepAliveIdle: o.tcpKeepaliveIdle * 1000 }),
-      context: this.context._inproc,
-      // inproc: the depth of this side's receive queue (ZMQ_RCVHWM), as for bind.
-      highWaterMark: this.ps.options.receiveHighWaterMark,
     };
   }
 
-  bindOptions(): Record<string, unknown> {
+  /** The options of one bind. */
+  bindOptions(): TransportOptions {
+    return { ...this.#commonTransportOptions(), backlog: this.options.backlog };
+  }
+
+  #commonTransportOptions(): TransportOptions {
     const o = this.options;
     return {
+      // Idle sockets do not hold the process open; pending operations do (Context._hold).
       ref: false,
       ipv6: o.ipv6,
-      backlog: o.backlog,
       noDelay: true,
       ...(o.tcpKeepalive === 1 && { keepAlive: true }),
-      ...(o.tcpKeepaliveIdle > 0 && { keepAliveIdle: o.tcpKeepaliveIdle * 1000 }),
+      ...(o.tcpKeepalive === 1 &&
+        o.tcpKeepaliveIdle > 0 && { keepAliveIdle: o.tcpKeepaliveIdle * 1000 }),
       context: this.context._inproc,
+      // inproc: the depth of this side's receive queue (ZMQ_RCVHWM).
       highWaterMark: this.ps.options.receiveHighWaterMark,
     };
   }
@@ -293,11 +281,7 @@ export class SocketCore {
       throw convert(error, address);
     }
     const existing = this.#connects.get(address);
-    if (
-      existing !== undefined &&
-      transport.scheme !== "inproc" &&
-      SINGLE_CONNECT.has(this.socketType)
-    ) {
+    if (existing !== undefined && transport.scheme !== "inproc" && this.traits.singleConnect) {
       // libzmq: "no valid use for multiple connects" for these types; a repeat is a no-op.
       return;
     }

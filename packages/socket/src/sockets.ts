@@ -1,13 +1,12 @@
 /**
  * The concrete socket types, with the options and methods zeromq.js gives each.
  */
-import { utf8Decode } from "@zmq/wire";
 import type { Context } from "./context";
 import type { Message, MessageLike } from "./message";
 import { defineSecurityOptions } from "./security-options";
-import { allowReceive, allowSend, coreOf, options, Socket, SocketType } from "./socket";
+import { coreOf, installSocketClasses, options, Socket, SocketType } from "./socket";
 
-const { coreInt, coreBool, patternOpt, inert, int, bool, bytesOrNull } = options;
+const { bytesOrNull } = options;
 
 /** Options accepted by a socket constructor: its writable properties plus `context`. */
 export type SocketOptions<S> = Partial<
@@ -44,6 +43,8 @@ export interface Readable<M extends object[] = Message[]> {
 /** Options on every socket (declaration merging with the class in socket.ts). */
 declare module "./socket" {
   interface Socket {
+    /** ZMQ_LINGER: how long queued messages are kept after close (ms, -1 = forever). */
+    linger: number;
     /** ZMQ_RECONNECT_IVL (ms); -1 = never reconnect. Default 100. */
     reconnectInterval: number;
     /** ZMQ_RECONNECT_IVL_MAX (ms); > 0 enables exponential backoff up to it. */
@@ -116,37 +117,6 @@ declare module "./socket" {
   }
 }
 
-const all = [Socket];
-coreInt(all, "reconnectInterval", -1);
-coreInt(all, "reconnectMaxInterval", 0);
-coreInt(all, "backlog", 0);
-coreInt(all, "maxMessageSize", -1);
-coreBool(all, "immediate");
-coreBool(all, "ipv6");
-coreInt(all, "handshakeInterval", 0);
-coreInt(all, "heartbeatInterval", 0);
-coreInt(all, "heartbeatTimeToLive", 0);
-coreInt(all, "heartbeatTimeout", -1);
-coreInt(all, "tcpKeepalive", -1);
-coreInt(all, "tcpKeepaliveCount", -1);
-coreInt(all, "tcpKeepaliveIdle", -1);
-coreInt(all, "tcpKeepaliveInterval", -1);
-coreInt(all, "connectTimeout", 0);
-const intCheck = (v: unknown) => int(v, -1);
-const strCheck = (v: unknown) => {
-  if (v !== null && typeof v !== "string") throw new TypeError("Option value must be a string");
-  return v;
-};
-inert(all, "affinity", 0, (v) => int(v, 0));
-inert(all, "rate", 100, (v) => int(v, 1));
-inert(all, "recoveryInterval", 10000, (v) => int(v, 0));
-inert(all, "tcpAcceptFilter", null, strCheck);
-inert(all, "typeOfService", 0, (v) => int(v, 0));
-inert(all, "socksProxy", null, strCheck);
-inert(all, "tcpMaxRetransmitTimeout", 0, (v) => int(v, 0));
-inert(all, "multicastMaxTransportDataUnit", 1500, (v) => int(v, 0));
-inert(all, "interface", null, strCheck);
-inert(all, "loopbackFastPath", false, bool);
 defineSecurityOptions();
 
 // ---- the types ----------------------------------------------------------------------
@@ -366,51 +336,18 @@ export interface Stream extends Readable<[Message, Message]>, Writable<[MessageL
 
 // ---- which socket has what ------------------------------------------------------------
 
-const writables = [
-  Pair,
-  Publisher,
-  Request,
-  Reply,
-  Dealer,
-  Router,
-  Push,
-  XPublisher,
-  XSubscriber,
-  Stream,
-];
-const readables = [
-  Pair,
-  Subscriber,
-  Request,
-  Reply,
-  Dealer,
-  Router,
-  Pull,
-  XPublisher,
-  XSubscriber,
-  Stream,
-];
-allowSend(writables);
-allowReceive(readables);
-
-patternOpt(writables, "sendHighWaterMark", "sendHighWaterMark", (v) => int(v, 0));
-coreInt(writables, "sendTimeout", -1);
-inert(writables, "sendBufferSize", -1, intCheck);
-inert(writables, "multicastHops", 1, intCheck);
-patternOpt(readables, "receiveHighWaterMark", "receiveHighWaterMark", (v) => int(v, 0));
-coreInt(readables, "receiveTimeout", -1);
-inert(readables, "receiveBufferSize", -1, intCheck);
-
-const idRead = (v: Uint8Array | undefined) => (v === undefined ? null : utf8Decode(v));
-patternOpt([Request, Reply, Router, Dealer], "routingId", "routingId", bytesOrNull, idRead);
-patternOpt([Router], "mandatory", "routerMandatory", bool);
-patternOpt([Router], "handover", "routerHandover", bool);
-patternOpt([Router, Dealer, Request], "probeRouter", "probeRouter", bool);
-patternOpt([Request], "correlate", "correlate", bool);
-patternOpt([Request], "relaxed", "relaxed", bool);
-patternOpt([Pull, Push, Subscriber, Publisher, Dealer], "conflate", "conflate", bool);
-patternOpt([XPublisher, Publisher], "noDrop", "xpubNoDrop", bool);
-patternOpt([XPublisher], "manual", "xpubManual", bool);
-patternOpt([XPublisher], "welcomeMessage", "xpubWelcomeMessage", bytesOrNull, idRead);
-patternOpt([Stream], "notify", "streamNotify", bool);
-patternOpt([Publisher, Subscriber, XPublisher], "invertMatching", "invertMatching", bool);
+const classes = {
+  PAIR: Pair,
+  PUB: Publisher,
+  SUB: Subscriber,
+  REQ: Request,
+  REP: Reply,
+  DEALER: Dealer,
+  ROUTER: Router,
+  PULL: Pull,
+  PUSH: Push,
+  XPUB: XPublisher,
+  XSUB: XSubscriber,
+  STREAM: Stream,
+} as const;
+installSocketClasses(classes);
