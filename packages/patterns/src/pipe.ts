@@ -291,7 +291,8 @@ export class Pipe {
       callback();
       return;
     }
-    (this.watchers ??= []).push(callback);
+    if (this.watchers === undefined) this.watchers = [callback];
+    else this.watchers.push(callback);
   }
 
   /** @internal */
