@@ -23,28 +23,23 @@
  *
  * @packageDocumentation
  */
-export { Context, type ContextOptions, context } from "./context";
-export { curveKeyPair } from "./curve-key-pair";
-export { ZmqError } from "./errors";
-export type { Message, MessageLike } from "./message";
-export {
-  type MessageProperties,
-  messageProperties,
-  messageProperty,
-} from "./message-properties";
+import { useNodeDefaultContext } from "./context";
+
+useNodeDefaultContext();
+
 export {
   type AuthError,
+  Dealer,
   type Event,
   type EventOfType,
   type EventType,
+  type MessageProperties,
+  messageProperties,
+  messageProperty,
   Observer,
-  type ProtoError,
-} from "./observer";
-export { Proxy } from "./proxy";
-export { Socket, SocketType } from "./socket";
-export {
-  Dealer,
   Pair,
+  type ProtoError,
+  Proxy,
   Publisher,
   Pull,
   Push,
@@ -53,20 +48,24 @@ export {
   Request,
   Router,
   type RouterConnectOptions,
+  Socket,
   type SocketOptions,
+  SocketType,
   Stream,
   type StreamConnectOptions,
   Subscriber,
   type Writable,
   XPublisher,
   XSubscriber,
-} from "./sockets";
-export {
   type ZapHandler,
   type ZapHandlerReply,
   type ZapHandlerRequest,
+  ZmqError,
   zapHandler,
-} from "./zap-handler";
+} from "@zmq/socket";
+export { Context, type ContextOptions, context } from "./context";
+export { curveKeyPair } from "./curve-key-pair";
+export type { Message, MessageLike } from "./message";
 
 /** The libzmq version whose behaviour this package follows. */
 export const version = "4.3.5";

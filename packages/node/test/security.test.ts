@@ -5,6 +5,7 @@
  */
 import net from "node:net";
 import type { Pipe } from "@zmq/patterns";
+import { coreOf } from "@zmq/socket";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   Context,
@@ -17,7 +18,6 @@ import {
   type Socket,
   zapHandler,
 } from "../src/index";
-import { coreOf } from "../src/socket";
 import { bindAny, closeTracked, delay, nextEvent, track, within } from "./helpers";
 
 afterEach(closeTracked);

@@ -51,6 +51,7 @@ export {
   type SocketRuntime,
 } from "./socket-base";
 export { defaultSocketOptions, type SocketOptions, validateSocketOption } from "./socket-options";
+export { SOCKET_TRAITS, type SocketTraits, socketTraits } from "./socket-traits";
 export { DRAFT_SOCKET_TYPES, SOCKET_TYPE_NUMBER, type SocketType } from "./socket-type";
 export { Channel } from "./sockets/channel";
 export { Client } from "./sockets/client";

@@ -4,6 +4,7 @@ import { toBytes } from "./message";
 import type { Pipe, PipeHandler, PipeOptions } from "./pipe";
 import { type Scheduler, systemScheduler } from "./scheduler";
 import { defaultSocketOptions, type SocketOptions, validateSocketOption } from "./socket-options";
+import { SOCKET_TRAITS } from "./socket-traits";
 import type { SocketType } from "./socket-type";
 
 /**
@@ -186,7 +187,9 @@ export abstract class SocketBase {
       pipe.terminate(0);
       return;
     }
-    if (pipe.state !== "active" || this.pipes.has(pipe)) return;
+    // A pipe whose other end is already terminating (an inproc peer that closed
+    // before this socket attached) is still attached: what it sent stays readable.
+    if (pipe.state === "terminated" || this.pipes.has(pipe)) return;
     this.depth++;
     try {
       this.pipes.add(pipe);
@@ -249,7 +252,8 @@ export abstract class SocketBase {
     const options: PipeOptions = {
       sendHighWaterMark: this.opts.sendHighWaterMark,
       receiveHighWaterMark: this.opts.receiveHighWaterMark,
-      conflate: this.effectiveConflate(),
+      // inproc: one pair serves both sockets; it conflates when either side asks.
+      conflate: this.effectiveConflate() || (peer?.effectiveConflate() ?? false),
       scheduler: this.scheduler,
     };
     if (peer !== undefined) {
@@ -308,11 +312,7 @@ export abstract class SocketBase {
   }
 
   protected effectiveConflate(): boolean {
-    if (!this.opts.conflate) return false;
-    const type = this.type;
-    return (
-      type === "DEALER" || type === "PULL" || type === "PUSH" || type === "PUB" || type === "SUB"
-    );
+    return this.opts.conflate && SOCKET_TRAITS[this.type].conflate;
   }
 
   // ---- internals -----------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { PatternError } from "./errors";
+import { SOCKET_TRAITS } from "./socket-traits";
 import type { SocketType } from "./socket-type";
 
 /**
@@ -49,7 +50,7 @@ export function defaultSocketOptions(type: SocketType): SocketOptions {
   return {
     sendHighWaterMark: 1000,
     receiveHighWaterMark: 1000,
-    linger: type === "SUB" || type === "XSUB" || type === "DISH" ? 0 : -1,
+    linger: SOCKET_TRAITS[type].defaultLinger,
     routingId: undefined,
     connectRoutingId: undefined,
     routerMandatory: false,

@@ -67,6 +67,10 @@ export class InprocTransport
     this.context = options.context ?? defaultInprocContext;
   }
 
+  checkEndpoint(endpoint: string): void {
+    parseEndpointFor("inproc", endpoint);
+  }
+
   async bind(
     endpoint: string,
     options: InprocBindOptions = {},

@@ -18,7 +18,7 @@ import {
   NetListener,
   NetStreamConnection,
   WRITE_HIGH_WATER_MARK,
-} from "@zmq/transport-tcp";
+} from "@zmq/transport/node";
 import { type IpcAddress, parseIpcAddress } from "./ipc-address";
 
 /** Options for `IpcTransport.bind`. */
@@ -100,6 +100,10 @@ export class IpcTransport
 {
   readonly scheme = "ipc";
   readonly kind = "stream" as const;
+
+  checkEndpoint(endpoint: string, role: "bind" | "connect"): void {
+    parse(endpoint, role);
+  }
 
   async bind(endpoint: string, options: IpcBindOptions = {}): Promise<Listener<StreamConnection>> {
     const parsed = parse(endpoint, "bind");

@@ -8,9 +8,12 @@ import {
   type Transport,
   throwIfAborted,
 } from "@zmq/transport";
-import { awaitNetConnect, WRITE_HIGH_WATER_MARK } from "./net-connect";
-import { NetListener } from "./net-listener";
-import { NetStreamConnection } from "./net-stream-connection";
+import {
+  awaitNetConnect,
+  NetListener,
+  NetStreamConnection,
+  WRITE_HIGH_WATER_MARK,
+} from "@zmq/transport/node";
 import { formatTcpEndpoint, parseTcpAddress, resolveLocalHost } from "./tcp-address";
 
 /** Socket options shared by bind and connect. */
@@ -59,6 +62,10 @@ export class TcpTransport
 {
   readonly scheme = "tcp";
   readonly kind = "stream" as const;
+
+  checkEndpoint(endpoint: string, role: "bind" | "connect"): void {
+    parseTcpAddress(parseEndpointFor("tcp", endpoint).address, endpoint, role);
+  }
 
   async bind(endpoint: string, options: TcpBindOptions = {}): Promise<Listener<StreamConnection>> {
     const { address } = parseEndpointFor("tcp", endpoint);

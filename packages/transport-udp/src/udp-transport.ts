@@ -122,6 +122,10 @@ export class UdpTransport
   readonly scheme = "udp";
   readonly kind = "datagram" as const;
 
+  checkEndpoint(endpoint: string, role: "bind" | "connect"): void {
+    parseUdpAddress(parseEndpointFor("udp", endpoint).address, endpoint, role);
+  }
+
   async bind(
     endpoint: string,
     options: UdpBindOptions = {},

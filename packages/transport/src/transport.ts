@@ -46,6 +46,14 @@ export interface Transport<
   readonly scheme: string;
   /** The kind of connection `bind` and `connect` produce. */
   readonly kind: C["kind"];
+  /**
+   * Checks that `endpoint` is a valid address of this transport for `role`,
+   * without any I/O, and throws the `TransportError` `bind`/`connect` would
+   * (EINVAL, EPROTONOSUPPORT …). The socket layer calls it on `connect()`, which
+   * must fail at once on a malformed address, as `zmq_connect` does, while the
+   * connection itself is made in the background.
+   */
+  checkEndpoint?(endpoint: string, role: "bind" | "connect"): void;
   /** Binds `endpoint`; rejects with a `TransportError` (EINVAL, EADDRINUSE, EADDRNOTAVAIL, …). */
   bind(endpoint: string, options?: B): Promise<Listener<C>>;
   /** Connects to `endpoint`; rejects with a `TransportError` (ECONNREFUSED, ENOENT, …). */

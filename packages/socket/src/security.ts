@@ -13,6 +13,7 @@
  */
 import { CurveClient, CurveServer, decodeCurveKey, encodeCurveKey } from "@zmq/curve";
 import {
+  type Allocate,
   type Mechanism,
   NullMechanism,
   PlainClient,
@@ -20,7 +21,6 @@ import {
   type ZapOptions,
 } from "@zmq/wire";
 import { ZmqError } from "./errors";
-import { connectionAllocator } from "./frame-memory";
 import type { SocketCore } from "./socket-core";
 import { zapClientFor } from "./zap";
 
@@ -83,6 +83,12 @@ export function curveKeyValue(key: Uint8Array | null): string | null {
 
 const ZERO_KEY = new Uint8Array(32);
 
+/** The runtime's memory for the frames a CURVE connection decrypts, if it has its own. */
+function allocator(core: SocketCore): { allocate?: Allocate } {
+  const make = core.runtime.frameAllocator;
+  return make === undefined ? {} : { allocate: make() };
+}
+
 /** Builds the mechanism for one new connection, or undefined for plain NULL. */
 export function mechanismFor(core: SocketCore, peerAddress: string): Mechanism | undefined {
   const state = states.get(core);
@@ -106,11 +112,11 @@ export function mechanismFor(core: SocketCore, peerAddress: string): Mechanism |
       return state.asServer
         ? new CurveServer({
             secretKey: state.curveSecretKey ?? ZERO_KEY,
-            allocate: connectionAllocator(),
+            ...allocator(core),
             ...zap(),
           })
         : new CurveClient({
-            allocate: connectionAllocator(),
+            ...allocator(core),
             serverKey: state.curveServerKey ?? ZERO_KEY,
             publicKey: state.curvePublicKey ?? ZERO_KEY,
             secretKey: state.curveSecretKey ?? ZERO_KEY,

@@ -3,7 +3,7 @@
  * ZMTP session that translates a DISH's JOIN/LEAVE between the pipe form of
  * `@zmq/patterns` and the wire commands.
  */
-import { decodeGroupCommand, encodeGroupCommand } from "@zmq/patterns";
+import { decodeGroupCommand, encodeGroupCommand, socketTraits } from "@zmq/patterns";
 import type { DatagramConnection, DatagramHandler, TransportError } from "@zmq/transport";
 import {
   type Command,
@@ -21,19 +21,12 @@ import { Session, type SessionEnd, ZmtpSession } from "./session";
 /** Messages moved per turn before yielding to I/O. */
 const OUT_BUDGET_MESSAGES = 4096;
 
-/** Socket types that may use udp, and what each may do there (libzmq `socket_base.cpp`). */
-const UDP_ROLES: Partial<Record<SocketTypeName, { bind: boolean; connect: boolean }>> = {
-  RADIO: { bind: false, connect: true },
-  DISH: { bind: true, connect: false },
-  DGRAM: { bind: true, connect: false },
-};
-
 /**
  * Why `type` may not `mode` a udp endpoint, or undefined when it may: only RADIO
  * connects, only DISH and DGRAM bind, and no other type uses udp (ENOCOMPATPROTO).
  */
 export function udpRoleError(type: SocketTypeName, mode: "bind" | "connect"): string | undefined {
-  const roles = UDP_ROLES[type];
+  const roles = socketTraits(type).udp;
   if (roles === undefined) return `${type} sockets cannot use the udp transport`;
   if (!roles[mode]) return `${type} sockets cannot ${mode} over udp`;
   return undefined;
@@ -124,7 +117,7 @@ export class UdpSession extends Session implements DatagramHandler {
 
   #finish(end: SessionEnd): void {
     if (this.ended) return;
-    this.ended = true;
+    this.markEnded();
     this.connection.close();
     this.owner.sessionEnded(this, end);
   }

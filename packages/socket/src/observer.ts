@@ -1,12 +1,12 @@
 /**
  * Socket events, as zeromq.js's `Observer` reports them: `await receive()`,
  * `for await (const event of socket.events)`, or `on(type, listener)`. Every
- * event is also published on the `node:diagnostics_channel` channel
- * `zmq:socket:event` (as `{ socket, event }`) when that channel has subscribers.
+ * event is also published on the runtime's event channel (as `{ socket, event }`)
+ * when that channel has subscribers: on Node, the `diagnostics_channel` channel
+ * `zmq:socket:event`.
  */
-import { channel } from "node:diagnostics_channel";
-import { EventEmitter } from "node:events";
-import { ZmqError } from "./errors";
+import { type AuthError, ZmqError } from "./errors";
+import type { EventChannel } from "./runtime";
 
 export interface EventAddress {
   address: string;
@@ -21,10 +21,7 @@ export interface EventError<E = ZmqError> {
 export interface ProtoError extends Error {
   code: string;
 }
-/** An authentication failure: the ZAP status code. */
-export interface AuthError extends Error {
-  status: 300 | 400 | 500;
-}
+export type { AuthError };
 
 export type Event =
   | ({ type: "accept" } & EventAddress)
@@ -47,28 +44,56 @@ export type Event =
 export type EventType = Event["type"];
 export type EventOfType<E extends EventType = EventType> = Extract<Event, { type: E }>;
 
-const diagnostics = channel("zmq:socket:event");
+/** Listeners by event type, called in the order they were added (an `EventEmitter`'s `on`/`off`). */
+class Listeners {
+  readonly #byType = new Map<string, Array<(event: Event) => void>>();
+
+  on(type: string, listener: (event: Event) => void): void {
+    const list = this.#byType.get(type);
+    if (list === undefined) this.#byType.set(type, [listener]);
+    else list.push(listener);
+  }
+
+  off(type: string, listener: (event: Event) => void): void {
+    const list = this.#byType.get(type);
+    if (list === undefined) return;
+    const index = list.lastIndexOf(listener);
+    if (index < 0) return;
+    // A copy: an emit in progress keeps calling the listeners it started with.
+    const next = [...list.slice(0, index), ...list.slice(index + 1)];
+    if (next.length === 0) this.#byType.delete(type);
+    else this.#byType.set(type, next);
+  }
+
+  emit(event: Event): void {
+    const list = this.#byType.get(event.type);
+    if (list === undefined) return;
+    for (const listener of list) listener(event);
+  }
+}
 
 /** Events kept for an observer nobody reads yet; older ones are dropped past this (libzmq's monitor HWM). */
 const MAX_QUEUED_EVENTS = 1000;
 
-/** The per-socket fan-out point for events. Internal. */
 /** What keeps the process alive while an operation is pending (the socket's Context). */
 export interface Keepalive {
   _hold(): void;
   _release(): void;
 }
 
+/** The per-socket fan-out point for events. Internal. */
 export class EventHub {
   readonly #owner: object;
+  readonly #channel: EventChannel | undefined;
   readonly #observers = new Set<Observer>();
   #ended = false;
   /** @internal A pending `Observer.receive()` holds the process, like a pending socket receive. */
   readonly keepalive: Keepalive | undefined;
 
-  constructor(owner: object, keepalive?: Keepalive) {
+  constructor(owner: object, keepalive?: Keepalive, channel?: EventChannel) {
     this.#owner = owner;
     this.keepalive = keepalive;
+    this.#channel = channel;
   }
 
   get ended(): boolean {
@@ -77,7 +102,7 @@ export class EventHub {
 
   /** True when anything listens, so callers can skip building events. */
   get active(): boolean {
-    return this.#observers.size > 0 || diagnostics.hasSubscribers;
+    return this.#observers.size > 0 || this.#channel?.hasSubscribers === true;
   }
 
   add(observer: Observer): void {
@@ -91,7 +116,8 @@ export class EventHub {
 
   emit(event: Event): void {
     if (this.#ended) return;
-    if (diagnostics.hasSubscribers) diagnostics.publish({ socket: this.#owner, event });
+    const channel = this.#channel;
+    if (channel?.hasSubscribers) channel.publish({ socket: this.#owner, event });
     for (const observer of this.#observers) observer._push(event, false);
   }
 
@@ -121,7 +147,7 @@ export class Observer {
   #head = 0;
   #waiter: Waiter | undefined;
   #closed = false;
-  #emitter: EventEmitter | undefined;
+  #emitter: Listeners | undefined;
 
   constructor(socket: Observable) {
     this.#hub = socket._eventHub;
@@ -209,14 +235,14 @@ export class Observer {
     };
   }
 
-  #emitterMode(): EventEmitter {
+  #emitterMode(): Listeners {
     if (!this.#emitter) {
-      const emitter = new EventEmitter();
+      const emitter = new Listeners();
       this.#emitter = emitter;
       const pump = () => {
         while (this.#head < this.#queue.length) {
           const event = this.#queue[this.#head++]!;
-          emitter.emit(event.type, event);
+          emitter.emit(event);
         }
         this.#queue = [];
         this.#head = 0;
@@ -230,7 +256,7 @@ export class Observer {
   _push(event: Event, last: boolean): void {
     if (this.#closed) return;
     if (this.#emitter) {
-      this.#emitter.emit(event.type, event);
+      this.#emitter.emit(event);
       if (last || event.type === "end") this.#closeAfterEnd();
       return;
     }

@@ -6,17 +6,10 @@
  * the peer exists, or while it is away, flow once it is back.
  */
 import type { Pipe, PipeHandler } from "@zmq/patterns";
-import type {
-  AnyConnection,
-  Connection,
-  Listener,
-  Transport,
-  TransportError,
-} from "@zmq/transport";
-import { ZmqError } from "./errors";
-import type { AuthError } from "./observer";
+import type { AnyConnection, Connection, Listener, Transport } from "@zmq/transport";
+import type { WireError } from "@zmq/wire";
+import { AuthError, protocolErrorName, toZmqError, ZmqError } from "./errors";
 import {
-  InprocSession,
   type PeerIdentity,
   RawSession,
   type Session,
@@ -33,26 +26,45 @@ function dropConnection(connection: AnyConnection): void {
   else connection.close();
 }
 
+function noop(): void {}
+
+/**
+ * Whether a connecter retries after this protocol failure. A handshake or
+ * heartbeat timeout is a timeout_error in libzmq, and a connection that never
+ * produced a valid ZMTP greeting (other bytes, an old ZMTP version) is not a ZMTP
+ * peer at all yet: both count as connection errors and the connecter keeps
+ * trying with backoff. A peer that sent a valid greeting and then failed the
+ * handshake (wrong socket type, mechanism, credentials) stops the endpoint.
+ */
+function retryAfter(error: WireError): boolean {
+  return error.code === "ETIMEDOUT" || error.reason === "unsupported-version";
+}
+
+function schemeOf(endpoint: string): string {
+  return endpoint.slice(0, Math.max(0, endpoint.indexOf("://")));
+}
+
 /** Builds and starts the right session for a new connection. */
 function startSession(
   core: SocketCore,
   owner: SessionOwner,
   endpoint: string,
   connection: Connection,
-  routingId: Uint8Array | undefined,
 ): Session {
   let session: Session & { start(): void };
   const any = connection as AnyConnection;
   if (any.kind === "datagram") {
     session = new UdpSession(owner, endpoint, any);
   } else if (connection.kind === "message") {
-    session = new InprocSession(owner, endpoint, connection, routingId);
-  } else if (core.socketType === "STREAM") {
+    // No transport the socket layer knows makes message pipes (inproc joins pipes directly).
+    throw new ZmqError("EPROTONOSUPPORT", "message-pipe transports are not supported", endpoint);
+  } else if (core.traits.raw) {
     session = new RawSession(owner, endpoint, connection);
-  } else if (core.socketType === "RADIO" || core.socketType === "DISH") {
-    session = new GroupSession(owner, endpoint, connection, core.sessionOptions());
   } else {
-    session = new ZmtpSession(owner, endpoint, connection, core.sessionOptions());
+    const options = { ...core.sessionOptions(), engine: core.context._engine(schemeOf(endpoint)) };
+    session = core.traits.groups
+      ? new GroupSession(owner, endpoint, connection, options)
+      : new ZmtpSession(owner, endpoint, connection, options);
   }
   session.start();
   return session;
@@ -60,36 +72,9 @@ function startSession(
 
 /** A failed handshake as zeromq.js reports it. */
 function protocolEventError(end: Extract<SessionEnd, { kind: "protocol" }>): ZmqError {
-  const name = protocolErrorName(end.error.protocolError);
-  const error = new ZmqError(name, end.error.message);
-  return error;
-}
-
-const PROTOCOL_ERROR_NAMES: Record<number, string> = {
-  268435456: "ERR_ZMTP_UNSPECIFIED",
-  268435457: "ERR_ZMTP_UNEXPECTED_COMMAND",
-  268435458: "ERR_ZMTP_INVALID_SEQUENCE",
-  268435459: "ERR_ZMTP_KEY_EXCHANGE",
-  268435473: "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED",
-  268435474: "ERR_ZMTP_MALFORMED_COMMAND_MESSAGE",
-  268435475: "ERR_ZMTP_MALFORMED_COMMAND_HELLO",
-  268435476: "ERR_ZMTP_MALFORMED_COMMAND_INITIATE",
-  268435477: "ERR_ZMTP_MALFORMED_COMMAND_ERROR",
-  268435478: "ERR_ZMTP_MALFORMED_COMMAND_READY",
-  268435479: "ERR_ZMTP_MALFORMED_COMMAND_WELCOME",
-  268435480: "ERR_ZMTP_INVALID_METADATA",
-  285212673: "ERR_ZMTP_CRYPTOGRAPHIC",
-  285212674: "ERR_ZMTP_MECHANISM_MISMATCH",
-  536870912: "ERR_ZAP_UNSPECIFIED",
-  536870913: "ERR_ZAP_MALFORMED_REPLY",
-  536870914: "ERR_ZAP_BAD_REQUEST_ID",
-  536870915: "ERR_ZAP_BAD_VERSION",
-  536870916: "ERR_ZAP_INVALID_STATUS_CODE",
-  536870917: "ERR_ZAP_INVALID_METADATA",
-};
-
-function protocolErrorName(value: number | undefined): string {
-  return (value !== undefined && PROTOCOL_ERROR_NAMES[value]) || "ERR_ZMTP_UNSPECIFIED";
+  return new ZmqError(protocolErrorName(end.error.protocolError), end.error.message, undefined, {
+    cause: end.error,
+  });
 }
 
 /** Reports how a session ended, as libzmq's monitor would. */
@@ -105,27 +90,25 @@ function reportEnd(
       core.emit({ type: "disconnect", address });
     } else if (end.error.zapStatus !== undefined) {
       // libzmq HANDSHAKE_FAILED_AUTH: a ZAP status, ours or the one in the peer's ERROR.
-      const error = new ZmqError("EACCES", end.error.message, address) as ZmqError & {
-        status: number;
-      };
-      error.status = end.error.zapStatus;
       core.emit({
         type: "handshake:error:auth",
         address,
-        error: error as unknown as AuthError,
+        error: new AuthError(end.error.zapStatus, end.error.message, address, {
+          cause: end.error,
+        }),
       });
     } else if (end.error.code === "EFAULT") {
       // libzmq HANDSHAKE_FAILED_NO_DETAIL (EFAULT): a ZAP handler was needed and none is bound.
       core.emit({
         type: "handshake:error:other",
         address,
-        error: new ZmqError("EFAULT", end.error.message, address),
+        error: new ZmqError("EFAULT", end.error.message, address, { cause: end.error }),
       });
     } else if (end.error.reason === "handshake-timeout") {
       core.emit({
         type: "handshake:error:other",
         address,
-        error: new ZmqError("ETIMEDOUT", end.error.message, address),
+        error: new ZmqError("ETIMEDOUT", end.error.message, address, { cause: end.error }),
       });
     } else {
       core.emit({ type: "handshake:error:protocol", address, error: protocolEventError(end) });
@@ -158,12 +141,16 @@ export class BindEndpoint implements SessionOwner {
     this.listener = listener;
     listener.onConnection((connection) => this.#accept(connection));
     listener.onError((error) =>
-      core.emit({ type: "accept:error", address: listener.endpoint, error: asZmq(error) }),
+      core.emit({ type: "accept:error", address: listener.endpoint, error: toZmqError(error) }),
     );
   }
 
   get socketType() {
     return this.core.socketType;
+  }
+
+  get runtime() {
+    return this.core.context._runtime;
   }
 
   /** The resolved endpoint (what `lastEndpoint` reports). */
@@ -177,8 +164,8 @@ export class BindEndpoint implements SessionOwner {
       return;
     }
     this.core.emit({ type: "accept", address: this.endpoint });
-    const session = startSession(this.core, this, this.endpoint, connection, this.core.routingId);
-    if (!this.#sessions.has(session) && !sessionEnded(session)) this.#sessions.set(session, false);
+    const session = startSession(this.core, this, this.endpoint, connection);
+    if (!this.#sessions.has(session) && !session.ended) this.#sessions.set(session, false);
   }
 
   sessionReady(session: Session, peer: PeerIdentity): void {
@@ -195,6 +182,11 @@ export class BindEndpoint implements SessionOwner {
     if (end.kind !== "local") reportEnd(this.core, this.endpoint, session, end, wasReady);
   }
 
+  /** Socket close: stop listening; accepted connections end with the linger. */
+  stopListening(): void {
+    void this.listener.close();
+  }
+
   /** Unbind: stop listening and close every connection accepted here. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -203,15 +195,6 @@ export class BindEndpoint implements SessionOwner {
     this.#sessions.clear();
     await this.listener.close();
   }
-}
-
-function sessionEnded(session: Session): boolean {
-  return (session as unknown as { ended: boolean }).ended === true;
-}
-
-function asZmq(error: TransportError | Error): ZmqError {
-  const code = (error as { code?: string }).code ?? "EINVAL";
-  return new ZmqError(code, error.message, (error as { address?: string }).address);
 }
 
 /** One `connect()`: a connection that comes back after it drops. */
@@ -225,7 +208,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   #session: Session | undefined;
   #ready = false;
   #abort: AbortController | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #cancelTimer: (() => void) | undefined;
   #interval: number;
   #closed = false;
   /** The socket closed with output still queued here (linger). */
@@ -249,10 +232,13 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     return this.core.socketType;
   }
 
+  get runtime() {
+    return this.core.context._runtime;
+  }
+
   /** Whether this socket type attaches a pipe before the peer is known (libzmq without IMMEDIATE). */
   get #eager(): boolean {
-    const type = this.core.socketType;
-    return !this.core.options.immediate && type !== "ROUTER" && type !== "STREAM";
+    return !this.core.options.immediate && this.core.traits.eagerPipe;
   }
 
   start(): void {
@@ -281,8 +267,10 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     this.#abort = abort;
     this.#updateHold();
     this.core.emit({ type: "connect:delay", address: this.address });
+    const cancelTimeout = this.#connectTimeout(abort);
     this.transport.connect(this.address, this.core.connectOptions(abort.signal)).then(
       (connection) => {
+        cancelTimeout();
         if (this.#closed || abort.signal.aborted) {
           dropConnection(connection);
           return;
@@ -290,16 +278,11 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
         this.#abort = undefined;
         this.core.emit({ type: "connect", address: this.address });
         this.#ready = false;
-        this.#session = startSession(
-          this.core,
-          this,
-          this.address,
-          connection,
-          this.core.routingId,
-        );
+        this.#session = startSession(this.core, this, this.address, connection);
         this.#updateHold();
       },
       (error: unknown) => {
+        cancelTimeout();
         if (this.#closed || abort.signal.aborted) return;
         this.#abort = undefined;
         this.#updateHold();
@@ -315,12 +298,29 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     );
   }
 
+  /**
+   * ZMQ_CONNECT_TIMEOUT: a stream connection not established in time is
+   * abandoned and retried like a refused one (libzmq's tcp_connecter). Returns
+   * the function that disarms it.
+   */
+  #connectTimeout(abort: AbortController): () => void {
+    const timeout = this.core.options.connectTimeout;
+    if (timeout <= 0 || this.transport.kind !== "stream") return noop;
+    return this.runtime.setTimer(
+      timeout,
+      () => {
+        if (this.#abort !== abort || this.#closed) return;
+        abort.abort();
+        this.#abort = undefined;
+        this.#updateHold();
+        this.#scheduleReconnect();
+      },
+      { ref: false },
+    );
+  }
+
   #scheduleReconnect(): void {
     if (this.#closed) return;
-    if (this.transport.scheme === "inproc") {
-      this.close();
-      return;
-    }
     const { reconnectInterval, reconnectMaxInterval } = this.core.options;
     if (reconnectInterval < 0) {
       this.close();
@@ -336,11 +336,14 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       delay = reconnectInterval + Math.floor(Math.random() * reconnectInterval);
     }
     this.core.emit({ type: "connect:retry", address: this.address, interval: delay });
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#attempt();
-    }, delay);
-    this.#timer.unref?.();
+    this.#cancelTimer = this.runtime.setTimer(
+      delay,
+      () => {
+        this.#cancelTimer = undefined;
+        this.#attempt();
+      },
+      { ref: false },
+    );
   }
 
   sessionReady(session: Session, peer: PeerIdentity): void {
@@ -364,8 +367,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       return;
     }
     if (pipe !== undefined) {
-      const type = this.core.socketType;
-      if (!this.#eager || type === "SUB" || type === "XSUB" || type === "DISH") {
+      if (!this.#eager || this.core.traits.freshPipeOnReconnect) {
         // A fresh pipe next time: subscriptions are re-sent when it attaches,
         // and a lazily attached peer gets its identity anew.
         pipe.terminate(UNTIL_READ);
@@ -375,9 +377,8 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       }
     }
     reportEnd(this.core, this.address, session, end, wasReady);
-    if (end.kind === "protocol" && end.error.code !== "ETIMEDOUT") {
-      // libzmq stops reconnecting an endpoint whose peer broke the protocol;
-      // a handshake or heartbeat timeout is a timeout_error there: it reconnects.
+    if (end.kind === "protocol" && !retryAfter(end.error)) {
+      // libzmq stops reconnecting an endpoint whose peer broke the protocol.
       this.close();
       return;
     }
@@ -417,8 +418,8 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     if (this.#closed) return;
     this.#closed = true;
     this.#abort?.abort();
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
     const session = this.#session;
     this.#session = undefined;
     const pipe = this.#pipe;

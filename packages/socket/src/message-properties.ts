@@ -4,7 +4,7 @@
  * connection's properties — `User-Id` and the metadata the ZAP handler returned,
  * the peer's `Socket-Type` and READY metadata (`X-…`), and `Peer-Address`.
  *
- * zeromq.js v6 hands out plain `Buffer`s with no such API, so the properties live
+ * zeromq.js v6 hands out plain frames (`Buffer`s on Node) with no such API, so the properties live
  * in a WeakMap keyed by the frame: the Buffers stay ordinary (deep equality and
  * `inspect` are unchanged) and the entry goes when the frame does. A WeakMap entry
  * costs ~150 ns per frame, a quarter of the per-message cost at 16 B, so frames are
@@ -12,8 +12,6 @@
  * through ZAP — the connections that have a `User-Id` and ZAP metadata to expose.
  * Frames from other connections (NULL without ZAP, inproc, udp) have none.
  */
-
-import { toBuffers } from "./message";
 
 /** The properties of one connection, shared by every frame it delivers. */
 export type MessageProperties = Readonly<Record<string, string>>;
@@ -46,10 +44,11 @@ export function messageProperty(frame: Uint8Array, name: string): string | undef
 }
 
 /**
- * Tags the frames of one inbound message (turned into Buffers in place first, so
- * the objects tagged are the ones the application receives).
+ * Tags the frames of one inbound message. The caller passes them already
+ * converted by the runtime's `toMessage`, so the objects tagged are the ones the
+ * application receives.
  * @internal
  */
 export function tagFrames(frames: Uint8Array[], properties: MessageProperties): void {
-  for (const frame of toBuffers(frames)) byFrame.set(frame, properties);
+  for (const frame of frames) byFrame.set(frame, properties);
 }

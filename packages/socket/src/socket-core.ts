@@ -7,119 +7,99 @@
 import {
   createPipePair,
   createSocket,
-  isPatternError,
   type SocketOptions as PatternOptions,
   type Pipe,
   type SocketBase,
+  type SocketTraits,
   type SocketType,
+  socketTraits,
 } from "@zmq/patterns";
 import { parseEndpoint, type Transport } from "@zmq/transport";
-import { parseIpcAddress } from "@zmq/transport-ipc";
-import { parseTcpAddress } from "@zmq/transport-tcp";
-import { parseUdpAddress } from "@zmq/transport-udp";
 import type { SocketTypeName } from "@zmq/wire";
 import type { Context } from "./context";
 import { BindEndpoint, ConnectEndpoint } from "./endpoints";
-import { ZmqError } from "./errors";
-import { toBuffers } from "./message";
+import { toZmqError, ZmqError } from "./errors";
+import { InprocBind, InprocConnect } from "./inproc";
+import type { Message } from "./message";
 import { type Event, EventHub } from "./observer";
+import { type CoreOptionName, type CoreOptions, defaultCoreOptions } from "./options";
+import type { Runtime } from "./runtime";
 import { securitySessionOptions } from "./security";
 import type { PeerIdentity, ZmtpSessionOptions } from "./session";
 import { checkTransportRole } from "./udp-session";
 
-/** Options the node layer handles itself (transports, reconnects, timeouts, sessions). */
-export interface CoreOptions {
-  sendTimeout: number;
-  receiveTimeout: number;
-  reconnectInterval: number;
-  reconnectMaxInterval: number;
-  backlog: number;
-  maxMessageSize: number;
-  immediate: boolean;
+/**
+ * What a transport's `bind`/`connect` gets: a snapshot of the socket's options,
+ * under the names the transports take (each reads those it knows).
+ */
+export interface TransportOptions {
+  signal?: AbortSignal;
+  /** Idle listeners and connections do not keep the process alive. */
+  ref: boolean;
+  /** ZMQ_IPV6. */
   ipv6: boolean;
-  handshakeInterval: number;
-  heartbeatInterval: number;
-  heartbeatTimeToLive: number;
-  heartbeatTimeout: number;
-  tcpKeepalive: number;
-  tcpKeepaliveCount: number;
-  tcpKeepaliveIdle: number;
-  tcpKeepaliveInterval: number;
-  connectTimeout: number;
-  /** ZMQ_MULTICAST_HOPS (udp multicast TTL). */
-  multicastHops: number;
-  /** ZMQ_MULTICAST_LOOP (udp multicast looped back to this host). */
-  multicastLoop: boolean;
-}
-
-export function defaultCoreOptions(context: Context): CoreOptions {
-  return {
-    sendTimeout: -1,
-    receiveTimeout: -1,
-    reconnectInterval: 100,
-    reconnectMaxInterval: 0,
-    backlog: 100,
-    maxMessageSize: context.maxMessageSize,
-    immediate: false,
-    ipv6: context.ipv6,
-    handshakeInterval: 30_000,
-    heartbeatInterval: 0,
-    heartbeatTimeToLive: 0,
-    heartbeatTimeout: -1,
-    tcpKeepalive: -1,
-    tcpKeepaliveCount: -1,
-    tcpKeepaliveIdle: -1,
-    tcpKeepaliveInterval: -1,
-    connectTimeout: 0,
-    multicastHops: 1,
-    multicastLoop: true,
-  };
+  /** TCP_NODELAY, always on (as libzmq). */
+  noDelay: boolean;
+  /** ZMQ_TCP_KEEPALIVE = 1. */
+  keepAlive?: boolean;
+  /** ZMQ_TCP_KEEPALIVE_IDLE, in ms. */
+  keepAliveIdle?: number;
+  /** ZMQ_BACKLOG (bind). */
+  backlog?: number;
+  /** ZMQ_MULTICAST_HOPS (udp connect). */
+  multicastHops?: number;
+  /** ZMQ_MULTICAST_LOOP (udp connect). */
+  multicastLoop?: boolean;
 }
 
 interface SendWaiter {
   frames: Uint8Array[];
   resolve(): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  cancelTimer: (() => void) | undefined;
 }
 
 interface ReceiveWaiter {
-  resolve(message: Buffer[]): void;
+  resolve(message: Message[]): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  cancelTimer: (() => void) | undefined;
 }
 
-/** Types for which libzmq ignores a second connect to the same (non-inproc) address. */
-const SINGLE_CONNECT = new Set<string>(["DEALER", "SUB", "PUB", "REQ"]);
-
 const RESOLVED = Promise.resolve();
+/** How deep the current call stack is inside sockets' `send` (any socket). */
+let sendDepth = 0;
 /** Operations resolved synchronously in a row before one is deferred to let I/O run. */
 const MAX_SYNC_OPERATIONS = 512;
 
 export class SocketCore {
   readonly socketType: SocketTypeName;
+  readonly traits: SocketTraits;
   readonly context: Context;
   readonly ps: SocketBase;
   readonly hub: EventHub;
   readonly options: CoreOptions;
-  readonly #binds: BindEndpoint[] = [];
+  readonly runtime: Runtime;
+  readonly #binds: Array<BindEndpoint | InprocBind> = [];
   /** Connected endpoints by address; libzmq allows several connects to one address. */
-  readonly #connects = new Map<string, ConnectEndpoint[]>();
+  readonly #connects = new Map<string, Array<ConnectEndpoint | InprocConnect>>();
   #pendingBinds = 0;
   lastEndpoint: string | null = null;
   #sendWaiter: SendWaiter | undefined;
   #receiveWaiter: ReceiveWaiter | undefined;
   #syncOps = 0;
+  #wakeScheduled = false;
   #closed = false;
 
   constructor(type: SocketType, context: Context, owner: object) {
     this.socketType = type;
+    this.traits = socketTraits(type);
     this.context = context;
-    this.ps = createSocket(type);
-    this.hub = new EventHub(owner, context);
+    this.runtime = context._runtime;
+    this.ps = createSocket(type, {}, { scheduler: this.runtime });
+    this.hub = new EventHub(owner, context, this.runtime.events);
     this.options = defaultCoreOptions(context);
     this.ps.setHandler({
-      readable: () => this.#onReadable(),
+      readable: () => this.#readable(),
       writable: () => this.#onWritable(),
     });
     context._register(this);
@@ -140,7 +120,22 @@ export class SocketCore {
     this.hub.emit(event);
   }
 
+  /** A peer of the wrong kind (inproc): reported as a failed handshake, as over ZMTP. */
+  reportProtocolError(address: string, message: string): void {
+    this.emit({
+      type: "handshake:error:protocol",
+      address,
+      error: new ZmqError("ERR_ZMTP_UNSPECIFIED", message, address),
+    });
+  }
+
   // ---- options
+
+  /** Stores a (validated) value of a non-pattern table option. */
+  setOption<K extends CoreOptionName>(name: K, value: unknown): void {
+    if (this.#closed) throw new ZmqError("EBADF");
+    (this.options as Record<K, unknown>)[name] = value;
+  }
 
   patternOption<K extends keyof PatternOptions>(name: K): PatternOptions[K] {
     return this.ps.getOption(name);
@@ -168,35 +163,32 @@ export class SocketCore {
     };
   }
 
-  connectOptions(signal: AbortSignal): Record<string, unknown> {
+  /** The options of one connect attempt, for whichever transport serves it. */
+  connectOptions(signal: AbortSignal): TransportOptions {
     const o = this.options;
     return {
+      ...this.#commonTransportOptions(),
       signal,
-      // Idle sockets do not hold the process open; pending operations do (Context._hold).
-      ref: false,
-      ipv6: o.ipv6,
       multicastHops: o.multicastHops,
       multicastLoop: o.multicastLoop,
-      noDelay: true,
-      ...(o.tcpKeepalive === 1 && { keepAlive: true }),
-      ...(o.tcpKeepaliveIdle > 0 && { keepAliveIdle: o.tcpKeepaliveIdle * 1000 }),
-      context: this.context._inproc,
-      // inproc: the depth of this side's receive queue (ZMQ_RCVHWM), as for bind.
-      highWaterMark: this.ps.options.receiveHighWaterMark,
     };
   }
 
-  bindOptions(): Record<string, unknown> {
+  /** The options of one bind. */
+  bindOptions(): TransportOptions {
+    return { ...this.#commonTransportOptions(), backlog: this.options.backlog };
+  }
+
+  #commonTransportOptions(): TransportOptions {
     const o = this.options;
     return {
+      // Idle sockets do not hold the process open; pending operations do (Context._hold).
       ref: false,
       ipv6: o.ipv6,
-      backlog: o.backlog,
       noDelay: true,
       ...(o.tcpKeepalive === 1 && { keepAlive: true }),
-      ...(o.tcpKeepaliveIdle > 0 && { keepAliveIdle: o.tcpKeepaliveIdle * 1000 }),
-      context: this.context._inproc,
-      highWaterMark: this.ps.options.receiveHighWaterMark,
+      ...(o.tcpKeepalive === 1 &&
+        o.tcpKeepaliveIdle > 0 && { keepAliveIdle: o.tcpKeepaliveIdle * 1000 }),
     };
   }
 
@@ -228,16 +220,24 @@ export class SocketCore {
     this.#checkOpen();
     this.#checkNotBlocked();
     if (typeof address !== "string") throw new TypeError("Address must be a string");
-    let transport: Transport;
+    let transport: Transport | undefined;
     try {
-      parseEndpoint(address);
-      transport = this.#transport(address);
-      checkTransportRole(this.socketType, transport.scheme, "bind", address);
+      if (parseEndpoint(address).scheme !== "inproc") {
+        transport = this.#transport(address);
+        checkTransportRole(this.socketType, transport.scheme, "bind", address);
+      }
     } catch (error) {
       throw convert(error, address);
     }
     this.#pendingBinds++;
     try {
+      if (transport === undefined) {
+        // Asynchronous like every bind: calls meanwhile get EBUSY (as zeromq.js).
+        await undefined;
+        // Closed meanwhile: as zeromq.js, the bind succeeded and the close undoes it.
+        if (!this.#closed) this.#bindInproc(address);
+        return;
+      }
       const listener = await transport.bind(address, this.bindOptions());
       if (this.#closed) {
         // Closed while binding: as zeromq.js (which delays the close), the bind
@@ -256,6 +256,18 @@ export class SocketCore {
     } finally {
       this.#pendingBinds--;
     }
+  }
+
+  #bindInproc(address: string): void {
+    const names = this.context._inproc;
+    const bind = new InprocBind(this, address);
+    if (names.has(bind.name)) {
+      throw new ZmqError("EADDRINUSE", `inproc name already bound: ${address}`, address);
+    }
+    names.register(bind.name, bind);
+    this.#binds.push(bind);
+    this.lastEndpoint = bind.endpoint;
+    this.emit({ type: "bind", address: bind.endpoint });
   }
 
   async unbind(address: string): Promise<void> {
@@ -282,29 +294,27 @@ export class SocketCore {
     this.#checkOpen();
     this.#checkNotBlocked();
     if (typeof address !== "string") throw new TypeError("Address must be a string");
-    let transport: Transport;
+    let transport: Transport | undefined;
     try {
-      const endpoint = parseEndpoint(address);
-      transport = this.#transport(address);
-      // Validate the address now, as zmq_connect does, so a typo throws at once.
-      if (endpoint.scheme === "tcp") parseTcpAddress(endpoint.address, address, "connect");
-      else if (endpoint.scheme === "ipc") parseIpcAddress(endpoint.address, address, "connect");
-      else if (endpoint.scheme === "udp") parseUdpAddress(endpoint.address, address, "connect");
-      checkTransportRole(this.socketType, endpoint.scheme, "connect", address);
+      if (parseEndpoint(address).scheme !== "inproc") {
+        transport = this.#transport(address);
+        // Validate the address now, as zmq_connect does, so a typo throws at once.
+        transport.checkEndpoint?.(address, "connect");
+        checkTransportRole(this.socketType, transport.scheme, "connect", address);
+      }
     } catch (error) {
       throw convert(error, address);
     }
     const existing = this.#connects.get(address);
-    if (
-      existing !== undefined &&
-      transport.scheme !== "inproc" &&
-      SINGLE_CONNECT.has(this.socketType)
-    ) {
+    if (existing !== undefined && transport !== undefined && this.traits.singleConnect) {
       // libzmq: "no valid use for multiple connects" for these types; a repeat is a no-op.
       return;
     }
     const routingId = connectRoutingId ?? this.ps.takeConnectRoutingId();
-    const endpoint = new ConnectEndpoint(this, address, transport, routingId);
+    const endpoint =
+      transport === undefined
+        ? new InprocConnect(this, address, routingId)
+        : new ConnectEndpoint(this, address, transport, routingId);
     if (existing === undefined) this.#connects.set(address, [endpoint]);
     else existing.push(endpoint);
     endpoint.start();
@@ -319,7 +329,7 @@ export class SocketCore {
     for (const endpoint of [...endpoints]) endpoint.close();
   }
 
-  connectEndpointClosed(endpoint: ConnectEndpoint): void {
+  connectEndpointClosed(endpoint: ConnectEndpoint | InprocConnect): void {
     const endpoints = this.#connects.get(endpoint.address);
     const index = endpoints?.indexOf(endpoint) ?? -1;
     if (index < 0) return;
@@ -355,34 +365,39 @@ export class SocketCore {
     if (frames.length === 0) return RESOLVED;
     let sent: boolean;
     try {
-      sent = this.ps.send(frames);
+      sendDepth++;
+      try {
+        sent = this.ps.send(frames);
+      } finally {
+        sendDepth--;
+      }
     } catch (error) {
       return Promise.reject(convert(error));
     }
     if (sent) {
       if (++this.#syncOps < MAX_SYNC_OPERATIONS) return RESOLVED;
       this.#syncOps = 0;
-      return new Promise((resolve) => setImmediate(resolve));
+      return new Promise((resolve) => this.runtime.defer(resolve));
     }
     this.#syncOps = 0;
     const timeout = this.options.sendTimeout;
     if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN"));
     return new Promise<void>((resolve, reject) => {
-      const waiter: SendWaiter = { frames, resolve, reject, timer: undefined };
+      const waiter: SendWaiter = { frames, resolve, reject, cancelTimer: undefined };
       if (timeout > 0) {
-        waiter.timer = setTimeout(() => {
+        waiter.cancelTimer = this.runtime.setTimer(timeout, () => {
           if (this.#sendWaiter !== waiter) return;
           this.#sendWaiter = undefined;
           this.context._release();
           reject(new ZmqError("EAGAIN"));
-        }, timeout);
+        });
       }
       this.#sendWaiter = waiter;
       this.context._hold();
     });
   }
 
-  receive(): Promise<Buffer[]> {
+  receive(): Promise<Message[]> {
     this.#checkOpen();
     this.#checkNotBlocked();
     if (this.#receiveWaiter) {
@@ -398,23 +413,23 @@ export class SocketCore {
       return Promise.reject(convert(error));
     }
     if (message !== undefined) {
-      if (++this.#syncOps < MAX_SYNC_OPERATIONS) return Promise.resolve(toBuffers(message));
+      const ready = this.runtime.toMessage(message) as Message[];
+      if (++this.#syncOps < MAX_SYNC_OPERATIONS) return Promise.resolve(ready);
       this.#syncOps = 0;
-      const ready = toBuffers(message);
-      return new Promise((resolve) => setImmediate(() => resolve(ready)));
+      return new Promise((resolve) => this.runtime.defer(() => resolve(ready)));
     }
     this.#syncOps = 0;
     const timeout = this.options.receiveTimeout;
     if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN"));
-    return new Promise<Buffer[]>((resolve, reject) => {
-      const waiter: ReceiveWaiter = { resolve, reject, timer: undefined };
+    return new Promise<Message[]>((resolve, reject) => {
+      const waiter: ReceiveWaiter = { resolve, reject, cancelTimer: undefined };
       if (timeout > 0) {
-        waiter.timer = setTimeout(() => {
+        waiter.cancelTimer = this.runtime.setTimer(timeout, () => {
           if (this.#receiveWaiter !== waiter) return;
           this.#receiveWaiter = undefined;
           this.context._release();
           reject(new ZmqError("EAGAIN"));
-        }, timeout);
+        });
       }
       this.#receiveWaiter = waiter;
       this.context._hold();
@@ -434,7 +449,12 @@ export class SocketCore {
     if (waiter === undefined) return;
     let sent: boolean;
     try {
-      sent = this.ps.send(waiter.frames);
+      sendDepth++;
+      try {
+        sent = this.ps.send(waiter.frames);
+      } finally {
+        sendDepth--;
+      }
     } catch (error) {
       this.#settleSend(waiter);
       waiter.reject(convert(error));
@@ -444,6 +464,27 @@ export class SocketCore {
     this.#settleSend(waiter);
     waiter.resolve();
   }
+
+  /**
+   * A message arrived. Inside another socket's send (an inproc peer writing into
+   * the pipe pair), the wake-up is deferred, as libzmq's activate_read command
+   * reaches the reader later: the sender goes on queuing, and the reader then
+   * takes a batch without a promise round trip per message.
+   */
+  #readable(): void {
+    if (sendDepth === 0) {
+      this.#onReadable();
+      return;
+    }
+    if (this.#wakeScheduled) return;
+    this.#wakeScheduled = true;
+    this.runtime.defer(this.#deferredReadable);
+  }
+
+  readonly #deferredReadable = (): void => {
+    this.#wakeScheduled = false;
+    if (!this.#closed) this.#onReadable();
+  };
 
   #onReadable(): void {
     const waiter = this.#receiveWaiter;
@@ -458,17 +499,17 @@ export class SocketCore {
     }
     if (message === undefined) return;
     this.#settleReceive(waiter);
-    waiter.resolve(toBuffers(message));
+    waiter.resolve(this.runtime.toMessage(message) as Message[]);
   }
 
   #settleSend(waiter: SendWaiter): void {
-    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+    waiter.cancelTimer?.();
     this.#sendWaiter = undefined;
     this.context._release();
   }
 
   #settleReceive(waiter: ReceiveWaiter): void {
-    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+    waiter.cancelTimer?.();
     this.#receiveWaiter = undefined;
     this.context._release();
   }
@@ -514,7 +555,7 @@ export class SocketCore {
     // Pipes terminate with the linger option: queued output keeps flowing for that long.
     this.ps.close();
     for (const bind of this.#binds.splice(0)) {
-      void bind.listener.close();
+      bind.stopListening();
       // libzmq reports each listener it closes (ZMQ_EVENT_CLOSED) before the monitor ends.
       this.emit({ type: "close", address: bind.endpoint });
     }
@@ -526,10 +567,8 @@ export class SocketCore {
   }
 }
 
+/** Lower layers' errors as ZmqError; a TypeError (a wrong argument) is thrown as it is. */
 function convert(error: unknown, address?: string): ZmqError {
-  if (error instanceof ZmqError) return error;
-  if (isPatternError(error)) return new ZmqError(error.code, error.message, address);
   if (error instanceof TypeError) throw error;
-  const e = error as { code?: string; message?: string; address?: string };
-  return new ZmqError(e.code ?? "EINVAL", e.message, address ?? e.address);
+  return toZmqError(error, address);
 }

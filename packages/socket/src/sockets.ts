@@ -4,9 +4,9 @@
 import type { Context } from "./context";
 import type { Message, MessageLike } from "./message";
 import { defineSecurityOptions } from "./security-options";
-import { allowReceive, allowSend, coreOf, options, Socket, SocketType } from "./socket";
+import { coreOf, installSocketClasses, options, Socket, SocketType } from "./socket";
 
-const { coreInt, coreBool, patternOpt, inert, int, bool, bytesOrNull } = options;
+const { bytesOrNull } = options;
 
 /** Options accepted by a socket constructor: its writable properties plus `context`. */
 export type SocketOptions<S> = Partial<
@@ -43,6 +43,8 @@ export interface Readable<M extends object[] = Message[]> {
 /** Options on every socket (declaration merging with the class in socket.ts). */
 declare module "./socket" {
   interface Socket {
+    /** ZMQ_LINGER: how long queued messages are kept after close (ms, -1 = forever). */
+    linger: number;
     /** ZMQ_RECONNECT_IVL (ms); -1 = never reconnect. Default 100. */
     reconnectInterval: number;
     /** ZMQ_RECONNECT_IVL_MAX (ms); > 0 enables exponential backoff up to it. */
@@ -65,13 +67,13 @@ declare module "./socket" {
     heartbeatTimeout: number;
     /** ZMQ_TCP_KEEPALIVE: -1 OS default, 0 off, 1 on. */
     tcpKeepalive: number;
-    /** ZMQ_TCP_KEEPALIVE_CNT. */
+    /** ZMQ_TCP_KEEPALIVE_CNT (accepted, not applied: Node's net API cannot set TCP_KEEPCNT). */
     tcpKeepaliveCount: number;
-    /** ZMQ_TCP_KEEPALIVE_IDLE (s). */
+    /** ZMQ_TCP_KEEPALIVE_IDLE (s): idle time before the first probe, with `tcpKeepalive = 1`. */
     tcpKeepaliveIdle: number;
-    /** ZMQ_TCP_KEEPALIVE_INTVL (s). */
+    /** ZMQ_TCP_KEEPALIVE_INTVL (accepted, not applied: Node's net API cannot set TCP_KEEPINTVL). */
     tcpKeepaliveInterval: number;
-    /** ZMQ_CONNECT_TIMEOUT (ms). */
+    /** ZMQ_CONNECT_TIMEOUT (ms): a tcp/ipc attempt not established in time is retried; 0 = the OS's limit. */
     connectTimeout: number;
     /** ZMQ_AFFINITY (accepted; there are no I/O threads). */
     affinity: number;
@@ -93,40 +95,28 @@ declare module "./socket" {
     interface: string | null;
     /** ZMQ_LOOPBACK_FASTPATH (accepted; Windows only in libzmq). */
     loopbackFastPath: boolean;
+    // Security options (their accessors are in security-options.ts).
+    /** ZMQ_PLAIN_SERVER: act as PLAIN server (needs a ZAP handler, as libzmq). */
+    plainServer: boolean;
+    /** ZMQ_PLAIN_USERNAME: PLAIN client user name; setting it selects PLAIN. */
+    plainUsername: string | null;
+    /** ZMQ_PLAIN_PASSWORD: PLAIN client password; setting it selects PLAIN. */
+    plainPassword: string | null;
+    /** ZMQ_CURVE_SERVER: act as CURVE server (needs `curveSecretKey`). */
+    curveServer: boolean;
+    /** ZMQ_CURVE_PUBLICKEY: long-term public key (40 Z85 characters or 32 bytes; reads as Z85). */
+    curvePublicKey: string | null;
+    /** ZMQ_CURVE_SECRETKEY: long-term secret key (40 Z85 characters or 32 bytes; reads as Z85). */
+    curveSecretKey: string | null;
+    /** ZMQ_CURVE_SERVERKEY: the server's public key, set on CURVE clients; selects the client role. */
+    curveServerKey: string | null;
+    /** ZMQ_ZAP_DOMAIN: the ZAP domain; with NULL security, ZAP is consulted only when set. */
+    zapDomain: string | null;
+    /** ZMQ_ZAP_ENFORCE_DOMAIN: fail handshakes that need ZAP when no handler is bound. */
+    zapEnforceDomain: boolean;
   }
 }
 
-const all = [Socket];
-coreInt(all, "reconnectInterval", -1);
-coreInt(all, "reconnectMaxInterval", 0);
-coreInt(all, "backlog", 0);
-coreInt(all, "maxMessageSize", -1);
-coreBool(all, "immediate");
-coreBool(all, "ipv6");
-coreInt(all, "handshakeInterval", 0);
-coreInt(all, "heartbeatInterval", 0);
-coreInt(all, "heartbeatTimeToLive", 0);
-coreInt(all, "heartbeatTimeout", -1);
-coreInt(all, "tcpKeepalive", -1);
-coreInt(all, "tcpKeepaliveCount", -1);
-coreInt(all, "tcpKeepaliveIdle", -1);
-coreInt(all, "tcpKeepaliveInterval", -1);
-coreInt(all, "connectTimeout", 0);
-const intCheck = (v: unknown) => int(v, -1);
-const strCheck = (v: unknown) => {
-  if (v !== null && typeof v !== "string") throw new TypeError("Option value must be a string");
-  return v;
-};
-inert(all, "affinity", 0, (v) => int(v, 0));
-inert(all, "rate", 100, (v) => int(v, 1));
-inert(all, "recoveryInterval", 10000, (v) => int(v, 0));
-inert(all, "tcpAcceptFilter", null, strCheck);
-inert(all, "typeOfService", 0, (v) => int(v, 0));
-inert(all, "socksProxy", null, strCheck);
-inert(all, "tcpMaxRetransmitTimeout", 0, (v) => int(v, 0));
-inert(all, "multicastMaxTransportDataUnit", 1500, (v) => int(v, 0));
-inert(all, "interface", null, strCheck);
-inert(all, "loopbackFastPath", false, bool);
 defineSecurityOptions();
 
 // ---- the types ----------------------------------------------------------------------
@@ -161,14 +151,14 @@ export class Subscriber extends Socket {
   }
 
   /** Subscribes to topic prefixes; no argument subscribes to everything. */
-  subscribe(...prefixes: Array<Buffer | string>): void {
+  subscribe(...prefixes: Array<Uint8Array | string>): void {
     const core = coreOf(this);
     if (prefixes.length === 0) core.subscribe("", true);
     for (const prefix of prefixes) core.subscribe(prefix, true);
   }
 
   /** Removes one subscription per prefix; no argument removes the "everything" one. */
-  unsubscribe(...prefixes: Array<Buffer | string>): void {
+  unsubscribe(...prefixes: Array<Uint8Array | string>): void {
     const core = coreOf(this);
     if (prefixes.length === 0) core.subscribe("", false);
     for (const prefix of prefixes) core.subscribe(prefix, false);
@@ -294,12 +284,12 @@ export class XPublisher extends Socket {
   }
 
   /** In manual mode: forward a subscription upstream (ZMQ_SUBSCRIBE on an XPUB). */
-  subscribe(...prefixes: Array<Buffer | string>): void {
+  subscribe(...prefixes: Array<Uint8Array | string>): void {
     for (const prefix of prefixes.length === 0 ? [""] : prefixes)
       coreOf(this).subscribe(prefix, true);
   }
 
-  unsubscribe(...prefixes: Array<Buffer | string>): void {
+  unsubscribe(...prefixes: Array<Uint8Array | string>): void {
     for (const prefix of prefixes.length === 0 ? [""] : prefixes)
       coreOf(this).subscribe(prefix, false);
   }
@@ -346,51 +336,18 @@ export interface Stream extends Readable<[Message, Message]>, Writable<[MessageL
 
 // ---- which socket has what ------------------------------------------------------------
 
-const writables = [
-  Pair,
-  Publisher,
-  Request,
-  Reply,
-  Dealer,
-  Router,
-  Push,
-  XPublisher,
-  XSubscriber,
-  Stream,
-];
-const readables = [
-  Pair,
-  Subscriber,
-  Request,
-  Reply,
-  Dealer,
-  Router,
-  Pull,
-  XPublisher,
-  XSubscriber,
-  Stream,
-];
-allowSend(writables);
-allowReceive(readables);
-
-patternOpt(writables, "sendHighWaterMark", "sendHighWaterMark", (v) => int(v, 0));
-coreInt(writables, "sendTimeout", -1);
-inert(writables, "sendBufferSize", -1, intCheck);
-inert(writables, "multicastHops", 1, intCheck);
-patternOpt(readables, "receiveHighWaterMark", "receiveHighWaterMark", (v) => int(v, 0));
-coreInt(readables, "receiveTimeout", -1);
-inert(readables, "receiveBufferSize", -1, intCheck);
-
-const idRead = (v: Uint8Array | undefined) => (v === undefined ? null : Buffer.from(v).toString());
-patternOpt([Request, Reply, Router, Dealer], "routingId", "routingId", bytesOrNull, idRead);
-patternOpt([Router], "mandatory", "routerMandatory", bool);
-patternOpt([Router], "handover", "routerHandover", bool);
-patternOpt([Router, Dealer, Request], "probeRouter", "probeRouter", bool);
-patternOpt([Request], "correlate", "correlate", bool);
-patternOpt([Request], "relaxed", "relaxed", bool);
-patternOpt([Pull, Push, Subscriber, Publisher, Dealer], "conflate", "conflate", bool);
-patternOpt([XPublisher, Publisher], "noDrop", "xpubNoDrop", bool);
-patternOpt([XPublisher], "manual", "xpubManual", bool);
-patternOpt([XPublisher], "welcomeMessage", "xpubWelcomeMessage", bytesOrNull, idRead);
-patternOpt([Stream], "notify", "streamNotify", bool);
-patternOpt([Publisher, Subscriber, XPublisher], "invertMatching", "invertMatching", bool);
+const classes = {
+  PAIR: Pair,
+  PUB: Publisher,
+  SUB: Subscriber,
+  REQ: Request,
+  REP: Reply,
+  DEALER: Dealer,
+  ROUTER: Router,
+  PULL: Pull,
+  PUSH: Push,
+  XPUB: XPublisher,
+  XSUB: XSubscriber,
+  STREAM: Stream,
+} as const;
+installSocketClasses(classes);

@@ -5,13 +5,21 @@
  * instead of being ignored; methods a type lacks are absent (a `Publisher` has
  * no `receive`).
  */
-import type { SocketOptions as PatternOptions, SocketType as PatternType } from "@zmq/patterns";
-import { type Context, context as defaultContext } from "./context";
+import { type SocketType as PatternType, SOCKET_TYPE_NUMBER, socketTraits } from "@zmq/patterns";
+import { utf8Decode, utf8Encode } from "@zmq/wire";
+import { type Context, getDefaultContext } from "./context";
 import { ZmqError } from "./errors";
 import { type Message, type MessageLike, toFrames } from "./message";
 import { type Observable, Observer } from "./observer";
+import {
+  type CoreOptionName,
+  OPTIONS,
+  type OptionName,
+  type OptionSpec,
+  optionApplies,
+} from "./options";
 import { securityMechanism } from "./security";
-import { type CoreOptions, SocketCore } from "./socket-core";
+import { SocketCore } from "./socket-core";
 
 /** zeromq.js's numeric socket types (libzmq's `ZMQ_*`). */
 export const SocketType = {
@@ -30,30 +38,10 @@ export const SocketType = {
 } as const;
 export type SocketType = (typeof SocketType)[keyof typeof SocketType];
 
-const WIRE_NAMES: Record<number, PatternType> = {
-  0: "PAIR",
-  1: "PUB",
-  2: "SUB",
-  3: "REQ",
-  4: "REP",
-  5: "DEALER",
-  6: "ROUTER",
-  7: "PULL",
-  8: "PUSH",
-  9: "XPUB",
-  10: "XSUB",
-  11: "STREAM",
-  // The draft types (@zmq/node/draft), by libzmq's numbers.
-  12: "SERVER",
-  13: "CLIENT",
-  14: "RADIO",
-  15: "DISH",
-  16: "GATHER",
-  17: "SCATTER",
-  18: "DGRAM",
-  19: "PEER",
-  20: "CHANNEL",
-};
+/** Socket type names by libzmq's numbers (zeromq.js's `SocketType` and the draft ones). */
+const WIRE_NAMES: Readonly<Record<number, PatternType>> = Object.fromEntries(
+  Object.entries(SOCKET_TYPE_NUMBER).map(([name, number]) => [number, name as PatternType]),
+);
 
 const cores = new WeakMap<Socket, SocketCore>();
 
@@ -67,12 +55,15 @@ export function coreOf(socket: Socket): SocketCore {
 export abstract class Socket implements Observable {
   #events: Observer | undefined;
 
-  protected constructor(type: SocketType, options: object = {}) {
+  /** `type`: zeromq.js's number of the socket type (`SocketType`, or a draft type's). */
+  protected constructor(type: number, options: object = {}) {
     if (options === null || typeof options !== "object") {
       throw new TypeError("Options must be an object");
     }
-    const { context = defaultContext, ...rest } = options as { context?: Context };
-    cores.set(this, new SocketCore(WIRE_NAMES[type]!, context, this));
+    const { context = getDefaultContext(), ...rest } = options as { context?: Context };
+    const name = WIRE_NAMES[type];
+    if (name === undefined) throw new TypeError(`Unknown socket type ${type}`);
+    cores.set(this, new SocketCore(name, context, this));
     // Sealing makes a misspelt option throw, as with zeromq.js.
     Object.seal(this);
     try {
@@ -140,23 +131,10 @@ export abstract class Socket implements Observable {
 
   // ---- options every socket has ----------------------------------------------
 
-  /** ZMQ_LINGER: how long queued messages are kept after close (ms, -1 = forever). */
-  get linger(): number {
-    checkOption(this);
-    return coreOf(this).patternOption("linger");
-  }
-  set linger(value: number) {
-    checkOption(this);
-    coreOf(this).setPatternOption("linger", int(value, -1));
-  }
-
   /** ZMQ_TYPE. */
   get type(): SocketType {
     checkOption(this);
-    const name = coreOf(this).socketType;
-    return Number(
-      Object.keys(WIRE_NAMES).find((k) => WIRE_NAMES[Number(k)] === name),
-    ) as SocketType;
+    return SOCKET_TYPE_NUMBER[coreOf(this).socketType] as SocketType;
   }
 
   /** ZMQ_LAST_ENDPOINT: the resolved endpoint of the last bind. */
@@ -180,7 +158,6 @@ export abstract class Socket implements Observable {
 
 // ---- option accessors -----------------------------------------------------------
 
-type CoreKey = keyof CoreOptions;
 /** A class whose prototype gets an accessor. */
 type Target = { prototype: object };
 
@@ -199,7 +176,7 @@ function bool(value: unknown): boolean {
 
 function bytesOrNull(value: unknown): Uint8Array | undefined {
   if (value === null || value === undefined) return undefined;
-  if (typeof value === "string") return Buffer.from(value, "utf8");
+  if (typeof value === "string") return utf8Encode(value);
   if (value instanceof Uint8Array) return value;
   throw new TypeError("Option value must be a string or buffer");
 }
@@ -209,7 +186,7 @@ function checkOption(socket: Socket): void {
   if (coreOf(socket).closed) throw new ZmqError("ENOTSOCK");
 }
 
-function define(targets: Target[], name: string, desc: PropertyDescriptor) {
+function define(targets: Target[], name: string | symbol, desc: PropertyDescriptor) {
   const { get, set } = desc;
   const accessor: PropertyDescriptor = {};
   if (get) {
@@ -234,69 +211,92 @@ function define(targets: Target[], name: string, desc: PropertyDescriptor) {
   }
 }
 
-/** An option kept by the node layer (integer). */
-function coreInt(targets: Target[], name: CoreKey, min: number) {
+/** Defines the accessor of table option `name` on `targets`. */
+function defineOption(targets: Target[], name: OptionName, spec: OptionSpec): void {
+  if (spec.layer === "security") return; // security-options.ts
+  const convert = converter(spec);
+  if (spec.layer === "pattern") {
+    const key = spec.pattern!;
+    const read = spec.kind === "bytes" ? readBytes : identity;
+    define(targets, name, {
+      get(this: Socket) {
+        return read(coreOf(this).patternOption(key));
+      },
+      set(this: Socket, value: unknown) {
+        coreOf(this).setPatternOption(key, convert(value) as never);
+      },
+    });
+    return;
+  }
+  const key = name as CoreOptionName;
   define(targets, name, {
     get(this: Socket) {
-      return coreOf(this).options[name];
-    },
-    set(this: Socket, value: number) {
-      const core = coreOf(this);
-      if (core.closed) throw new ZmqError("EBADF");
-      (core.options as unknown as Record<string, number>)[name] = int(value, min);
-    },
-  });
-}
-
-function coreBool(targets: Target[], name: CoreKey) {
-  define(targets, name, {
-    get(this: Socket) {
-      return coreOf(this).options[name];
-    },
-    set(this: Socket, value: boolean) {
-      const core = coreOf(this);
-      if (core.closed) throw new ZmqError("EBADF");
-      (core.options as unknown as Record<string, boolean>)[name] = bool(value);
-    },
-  });
-}
-
-/** An option kept by the pattern socket. */
-function patternOpt<K extends keyof PatternOptions>(
-  targets: Target[],
-  name: string,
-  key: K,
-  convert: (value: unknown) => PatternOptions[K],
-  read: (value: PatternOptions[K]) => unknown = (v) => v,
-) {
-  define(targets, name, {
-    get(this: Socket) {
-      return read(coreOf(this).patternOption(key));
+      return coreOf(this).options[key];
     },
     set(this: Socket, value: unknown) {
-      coreOf(this).setPatternOption(key, convert(value));
+      coreOf(this).setOption(key, convert(value));
     },
   });
 }
 
-/** Options libzmq has but that do nothing here; kept so code that sets them runs. */
-function inert(targets: Target[], name: string, initial: unknown, check: (v: unknown) => unknown) {
-  const values = new WeakMap<object, unknown>();
-  define(targets, name, {
-    get(this: Socket) {
-      return values.has(this) ? values.get(this) : initial;
-    },
-    set(this: Socket, value: unknown) {
-      values.set(this, check(value));
-    },
-  });
+function converter(spec: OptionSpec): (value: unknown) => unknown {
+  switch (spec.kind) {
+    case "int": {
+      const min = spec.min ?? Number.MIN_SAFE_INTEGER;
+      return (value) => int(value, min);
+    }
+    case "bool":
+      return bool;
+    case "string":
+      return stringOrNull;
+    default:
+      return bytesOrNull;
+  }
+}
+
+function identity(value: unknown): unknown {
+  return value;
+}
+
+function readBytes(value: unknown): string | null {
+  return value === undefined ? null : utf8Decode(value as Uint8Array);
+}
+
+function stringOrNull(value: unknown): string | null {
+  if (value !== null && typeof value !== "string") {
+    throw new TypeError("Option value must be a string");
+  }
+  return value;
+}
+
+/**
+ * Defines the accessors of every table option that applies to each class in
+ * `classes` (by socket type), or, with `common`, of the options every socket has
+ * on `Socket` itself.
+ */
+export function installOptionAccessors(
+  classes: Partial<Record<PatternType, Target>>,
+  common = false,
+): void {
+  for (const [name, spec] of Object.entries(OPTIONS) as [OptionName, OptionSpec][]) {
+    if (spec.on === "all") {
+      if (common) defineOption([Socket], name, spec);
+      continue;
+    }
+    const targets: Target[] = [];
+    for (const [type, target] of Object.entries(classes) as [PatternType, Target][]) {
+      if (optionApplies(spec, type, socketTraits(type))) targets.push(target);
+    }
+    if (targets.length > 0) defineOption(targets, name, spec);
+  }
 }
 
 // ---- send / receive mixins --------------------------------------------------------
 
 function send(this: Socket, ...args: (MessageLike | MessageLike[])[]): Promise<void> {
   if (args.length === 0) throw new TypeError("Message must be present");
-  return coreOf(this).send(toFrames(args[0]!));
+  const core = coreOf(this);
+  return core.send(toFrames(args[0]!, core.runtime.encodeString));
 }
 
 function receive(this: Socket): Promise<Message[]> {
@@ -319,16 +319,29 @@ function asyncIterator(this: Socket): AsyncIterator<Message[], undefined> {
   };
 }
 
-export function allowSend(targets: Target[]): void {
+/**
+ * Gives each class (by socket type) what its type has: `send`, `receive` and
+ * async iteration (from the type's traits) and its option accessors.
+ */
+export function installSocketClasses(classes: Partial<Record<PatternType, Target>>): void {
+  const entries = Object.entries(classes) as [PatternType, Target][];
+  allowSend(entries.filter(([type]) => socketTraits(type).send).map(([, target]) => target));
+  allowReceive(entries.filter(([type]) => socketTraits(type).receive).map(([, target]) => target));
+  installOptionAccessors(classes);
+}
+
+function allowSend(targets: Target[]): void {
   define(targets, "send", { value: send, writable: true });
 }
 
-export function allowReceive(targets: Target[]): void {
+function allowReceive(targets: Target[]): void {
   define(targets, "receive", { value: receive, writable: true });
-  define(targets, Symbol.asyncIterator as unknown as string, {
+  define(targets, Symbol.asyncIterator, {
     value: asyncIterator,
     writable: true,
   });
 }
 
-export const options = { coreInt, coreBool, patternOpt, inert, int, bool, bytesOrNull, define };
+export const options = { int, bool, bytesOrNull, define };
+
+installOptionAccessors({}, true);

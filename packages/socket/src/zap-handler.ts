@@ -14,21 +14,22 @@
  * zap.close();
  * ```
  */
-import { encodeMetadata, ZAP_ENDPOINT } from "@zmq/wire";
-import { type Context, context as defaultContext } from "./context";
+import { encodeMetadata, utf8Decode, ZAP_ENDPOINT } from "@zmq/wire";
+import { type Context, getDefaultContext } from "./context";
+import type { Message } from "./message";
 import { Router } from "./sockets";
 
 /** A request as the handler sees it. */
 export interface ZapHandlerRequest {
   version: string;
-  requestId: Buffer;
+  requestId: Message;
   domain: string;
   address: string;
   /** The server socket's routing id (libzmq sends the local one). */
-  identity: Buffer;
+  identity: Message;
   mechanism: string;
   /** NULL: none; PLAIN: username, password; CURVE: the client's 32-byte public key. */
-  credentials: Buffer[];
+  credentials: Message[];
 }
 
 export interface ZapHandlerReply {
@@ -44,11 +45,20 @@ export interface ZapHandler {
   close(): void;
 }
 
+function text(frame: Uint8Array | undefined): string {
+  return frame === undefined ? "" : utf8Decode(frame);
+}
+
+/** An empty frame of the runtime's frame type. */
+function empty(router: Router): Message {
+  return router.context._runtime.toMessage([new Uint8Array(0)])[0] as Message;
+}
+
 export async function zapHandler(
   handle: (request: ZapHandlerRequest) => ZapHandlerReply | Promise<ZapHandlerReply>,
   options: { context?: Context } = {},
 ): Promise<ZapHandler> {
-  const router = new Router({ context: options.context ?? defaultContext, linger: 0 });
+  const router = new Router({ context: options.context ?? getDefaultContext(), linger: 0 });
   await router.bind(ZAP_ENDPOINT);
   void (async () => {
     for await (const frames of router) {
@@ -58,12 +68,12 @@ export async function zapHandler(
       let reply: ZapHandlerReply;
       try {
         reply = await handle({
-          version: String(version ?? ""),
+          version: text(version),
           requestId,
-          domain: String(domain ?? ""),
-          address: String(address ?? ""),
-          identity: identity ?? Buffer.alloc(0),
-          mechanism: String(mechanism ?? ""),
+          domain: text(domain),
+          address: text(address),
+          identity: identity ?? empty(router),
+          mechanism: text(mechanism),
           credentials,
         });
       } catch (error) {
@@ -78,7 +88,7 @@ export async function zapHandler(
         String(reply.status),
         reply.statusText ?? "",
         reply.userId ?? "",
-        Buffer.from(encodeMetadata(Object.entries(reply.metadata ?? {}))),
+        encodeMetadata(Object.entries(reply.metadata ?? {})),
       ]);
     }
   })().catch(() => {});

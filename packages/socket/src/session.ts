@@ -1,10 +1,11 @@
 /**
  * The glue between one connection and the socket: libzmq's session + engine.
  *
- * A session owns one transport connection. For tcp/ipc it runs the ZMTP state
- * machine over the byte stream; for inproc it exchanges a one-message hello and
- * then moves messages by reference; for STREAM sockets it moves raw bytes. On
- * the socket side it owns one end of a message pipe. Messages flow
+ * A session owns one transport connection. Over a byte stream (tcp, ipc) it runs
+ * the wire engine of the transport (ZMTP 3.1, see engine.ts); for STREAM sockets
+ * it moves raw bytes; udp-session.ts has the datagram one. On the socket side it
+ * owns one end of a message pipe. (inproc has no session: inproc.ts joins the two
+ * sockets' pipes directly.) Messages flow
  *
  *   socket → pipe → session → (encoder) → connection   and back,
  *
@@ -13,33 +14,26 @@
  * mutes the socket for this peer).
  */
 import type { Pipe, PipeHandler } from "@zmq/patterns";
-import type {
-  MessageConnection,
-  MessageHandler,
-  StreamConnection,
-  StreamHandler,
-  TransportError,
-} from "@zmq/transport";
+import type { StreamConnection, StreamHandler, TransportError } from "@zmq/transport";
 import {
   type Mechanism,
   type PeerInfo,
   type SocketTypeName,
-  socketTypesCompatible,
   utf8Decode,
-  utf8Encode,
-  WireError,
-  ZmtpConnection,
+  type WireError,
   type ZmtpConnectionHandler,
 } from "@zmq/wire";
-import { connectionAllocator, tuneMallocForLargeFrames } from "./frame-memory";
+import { type EngineFactory, type WireEngine, zmtpEngine } from "./engine";
 import { type MessageProperties, tagFrames } from "./message-properties";
+import type { Runtime } from "./runtime";
+
+/** Timers that do not keep the process alive. */
+const WEAK = { ref: false } as const;
 
 /** Bytes read from the pipe and encoded per turn before yielding to I/O. */
 const OUT_BUDGET_BYTES = 256 * 1024;
 /** Messages moved per turn before yielding to I/O. */
 const OUT_BUDGET_MESSAGES = 4096;
-
-export const now: () => number = () => performance.now();
 
 /** Why a session ended. */
 export type SessionEnd =
@@ -50,6 +44,8 @@ export type SessionEnd =
 /** What a session tells the socket about. */
 export interface SessionOwner {
   readonly socketType: SocketTypeName;
+  /** Time, scheduling and frame conversion. */
+  readonly runtime: Runtime;
   /** The handshake finished: attach a pipe for this peer (unless one is attached already). */
   sessionReady(session: Session, peer: PeerIdentity): void;
   /** The session ended (the owner decides about reconnecting). */
@@ -75,14 +71,17 @@ export interface ZmtpSessionOptions {
   mechanism?: ((peerAddress: string) => Mechanism | undefined) | undefined;
   /** The local `*_SERVER` role. */
   asServer?: boolean | undefined;
+  /** The wire engine for this connection's transport; ZMTP 3.1 when absent. */
+  engine?: EngineFactory | undefined;
 }
 
 /** Common part of every session: the pipe end and its backpressure. */
 export abstract class Session implements PipeHandler {
   readonly owner: SessionOwner;
   readonly endpoint: string;
+  protected readonly runtime: Runtime;
   pipe: Pipe | undefined;
-  protected ended = false;
+  #ended = false;
   /** A message the pipe refused (full): delivered first once it has room. */
   protected stalled: Uint8Array[] | undefined;
   #pumpScheduled = false;
@@ -92,6 +91,17 @@ export abstract class Session implements PipeHandler {
   constructor(owner: SessionOwner, endpoint: string) {
     this.owner = owner;
     this.endpoint = endpoint;
+    this.runtime = owner.runtime;
+  }
+
+  /** True once the session ended (it reported `sessionEnded`, or is about to). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Marks the session ended (subclasses, as they tear down). */
+  protected markEnded(): void {
+    this.#ended = true;
   }
 
   /** Starts moving messages between `pipe` and the connection. */
@@ -143,7 +153,7 @@ export abstract class Session implements PipeHandler {
   protected schedulePump(): void {
     if (this.#pumpScheduled || this.ended) return;
     this.#pumpScheduled = true;
-    setImmediate(this.#runPump);
+    this.runtime.defer(this.#runPump);
   }
 
   readonly #runPump = (): void => {
@@ -180,12 +190,12 @@ export abstract class Session implements PipeHandler {
 /** A ZMTP session over a byte stream (tcp, ipc). */
 export class ZmtpSession extends Session implements ZmtpConnectionHandler, StreamHandler {
   readonly connection: StreamConnection;
-  readonly engine: ZmtpConnection;
+  readonly engine: WireEngine;
   #ready = false;
   /** The peer half-closed while input still waited under backpressure. */
   #peerEnded = false;
   #writeBlocked = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #cancelTimer: (() => void) | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   /** A security mechanism other than NULL runs on this connection. */
   readonly #secured: boolean;
@@ -200,15 +210,16 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
   ) {
     super(owner, endpoint);
     this.connection = connection;
-    tuneMallocForLargeFrames();
+    const runtime = this.runtime;
+    runtime.streamSessionStarting?.();
     const mechanism = options.mechanism?.(connection.remoteAddress);
     this.#secured = mechanism !== undefined;
-    this.engine = new ZmtpConnection(this, {
+    this.engine = (options.engine ?? zmtpEngine)(this, {
       socketType: owner.socketType,
-      // Frames reach the application as Buffers without wrapping, and without the
-      // page faults of a zero-filled allocation per large frame.
-      allocate: connectionAllocator(),
-      allocateSlab: Buffer.allocUnsafe, // outgoing bytes: never seen by the application
+      // The runtime's memory: on Node, frames reach the application as Buffers
+      // without wrapping, and without the page faults of a zero-filled allocation.
+      ...(runtime.frameAllocator !== undefined && { allocate: runtime.frameAllocator() }),
+      ...(runtime.allocateSlab !== undefined && { allocateSlab: runtime.allocateSlab }),
       ...(mechanism !== undefined && { mechanism }),
       ...(options.asServer && { asServer: true }),
       ...(options.routingId !== undefined && { routingId: options.routingId }),
@@ -222,7 +233,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
   }
 
   start(): void {
-    this.engine.start(now());
+    this.engine.start(this.runtime.now());
     this.connection.setHandler(this);
     this.#afterEngine();
   }
@@ -235,7 +246,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
 
   data(chunk: Uint8Array): void {
     if (this.ended) return;
-    this.engine.receive(chunk, now());
+    this.engine.receive(chunk, this.runtime.now());
     this.#afterEngine();
   }
 
@@ -287,7 +298,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
 
   message(frames: Uint8Array[]): boolean {
     const properties = this.#frameProperties;
-    if (properties !== undefined) tagFrames(frames, properties);
+    if (properties !== undefined) tagFrames(this.runtime.toMessage(frames), properties);
     if (this.deliver(frames)) return true;
     this.connection.pause();
     return false;
@@ -340,7 +351,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     if (this.ended) return;
     if (this.#writeBlocked) return; // drain() comes back here
     this.#write();
-    this.ended = true;
+    this.markEnded();
     this.#clearTimer();
     this.engine.close();
     this.connection.end();
@@ -349,7 +360,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
 
   override shutdown(): void {
     if (this.ended) return;
-    this.ended = true;
+    this.markEnded();
     this.#clearTimer();
     this.engine.close();
     this.connection.destroy();
@@ -363,7 +374,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     // a peer of the wrong type always learns of the mismatch itself (and stops
     // reconnecting) even when its greeting and READY arrived here in one chunk.
     if (end.kind === "protocol") this.#write();
-    this.ended = true;
+    this.markEnded();
     this.#clearTimer();
     this.engine.close();
     this.connection.destroy();
@@ -387,21 +398,24 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     if (at === this.#timerAt) return;
     this.#clearTimer();
     this.#timerAt = at;
-    this.#timer = setTimeout(this.#onTimer, Math.max(0, Math.ceil(at - now())));
-    this.#timer.unref?.();
+    this.#cancelTimer = this.runtime.setTimer(
+      Math.max(0, Math.ceil(at - this.runtime.now())),
+      this.#onTimer,
+      WEAK,
+    );
   }
 
   readonly #onTimer = (): void => {
-    this.#timer = undefined;
+    this.#cancelTimer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
     if (this.ended) return;
-    this.engine.tick(now());
+    this.engine.tick(this.runtime.now());
     this.#afterEngine();
   };
 
   #clearTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
   }
 }
@@ -476,7 +490,7 @@ export class RawSession extends Session implements StreamHandler {
 
   protected override flushAndEnd(): void {
     if (this.ended || this.#writeBlocked) return;
-    this.ended = true;
+    this.markEnded();
     this.connection.end();
     this.owner.sessionEnded(this, { kind: "local" });
   }
@@ -487,158 +501,9 @@ export class RawSession extends Session implements StreamHandler {
 
   #finish(end: SessionEnd, graceful = false): void {
     if (this.ended) return;
-    this.ended = true;
+    this.markEnded();
     if (graceful) this.connection.end();
     else this.connection.destroy();
     this.owner.sessionEnded(this, end);
   }
-}
-
-/** Live inproc sessions by id, so the two sides of a connection can find each other. */
-const inprocSessions = new Map<number, InprocSession>();
-let nextInprocId = 1;
-
-/**
- * An inproc session: both sockets live in this process. Each side first sends a
- * one-message hello `[socket type, routing id, session id]` over the inproc
- * transport; from then on the transport only reports the connection's end, and
- * messages move by reference from this socket's pipe straight into the peer
- * session's pipe (libzmq's inproc is one pipe shared by both sockets). A message
- * leaves our pipe only when the peer's has room, and our socket's pipe may hold
- * as much more as the peer's has room for (updated on every pump, so it errs low
- * between pumps): a direction holds SNDHWM + RCVHWM messages, libzmq's inproc
- * sum, and never a third queue.
- */
-export class InprocSession extends Session implements MessageHandler {
-  readonly connection: MessageConnection;
-  readonly #routingId: Uint8Array;
-  readonly #id = nextInprocId++;
-  #ready = false;
-  /** The session on the other side, once its hello arrived. */
-  #peer: InprocSession | undefined;
-  /** Room in the peer's pipe last added to our socket's send limit. */
-  #lent = 0;
-
-  constructor(
-    owner: SessionOwner,
-    endpoint: string,
-    connection: MessageConnection,
-    routingId: Uint8Array | undefined,
-  ) {
-    super(owner, endpoint);
-    this.connection = connection;
-    this.#routingId = routingId ?? new Uint8Array(0);
-  }
-
-  start(): void {
-    inprocSessions.set(this.#id, this);
-    this.connection.setHandler(this);
-    this.connection.send([
-      utf8Encode(this.owner.socketType),
-      this.#routingId,
-      utf8Encode(String(this.#id)),
-    ]);
-  }
-
-  override usePipe(pipe: Pipe): void {
-    super.usePipe(pipe);
-    // The peer may have been ready first, waiting for a pipe to write into.
-    this.#peer?.schedulePump();
-  }
-
-  message(frames: Uint8Array[]): void {
-    if (this.ended || this.#ready) return; // only the hello travels through the transport
-    const type = frames[0] === undefined ? "" : utf8Decode(frames[0]);
-    if (!socketTypesCompatible(this.owner.socketType, type)) {
-      this.#finish({ kind: "protocol", error: socketMismatch(this.owner.socketType, type) });
-      return;
-    }
-    const peer = inprocSessions.get(Number(frames[2] === undefined ? "" : utf8Decode(frames[2])));
-    if (peer === undefined || peer.ended) {
-      this.#finish({ kind: "closed" }); // it is already gone
-      return;
-    }
-    this.#peer = peer;
-    this.#ready = true;
-    this.owner.sessionReady(this, { socketType: type, routingId: frames[1] ?? new Uint8Array(0) });
-    this.schedulePump();
-  }
-
-  drain(): void {
-    // Nothing but the hello is ever sent through the transport.
-  }
-
-  close(error?: TransportError): void {
-    this.#finish(error === undefined ? { kind: "closed" } : { kind: "closed", error });
-  }
-
-  /** The peer writes into our pipe: when that pipe has room again, let it go on. */
-  override writable(): void {
-    this.#peer?.schedulePump();
-  }
-
-  protected override pump(): void {
-    const pipe = this.pipe;
-    const peer = this.#peer;
-    if (!this.#ready || pipe === undefined || this.ended || peer === undefined) return;
-    const target = peer.pipe;
-    if (target === undefined || peer.ended) return; // its usePipe() calls us again
-    let messages = 0;
-    // checkWrite() arms the peer pipe's writable event when it says no.
-    while (target.checkWrite()) {
-      const msg = pipe.read();
-      if (msg === undefined) break;
-      target.write(msg);
-      if (++messages >= OUT_BUDGET_MESSAGES) {
-        this.schedulePump();
-        break;
-      }
-    }
-    // libzmq's inproc pipe is one queue of SNDHWM + RCVHWM: our socket's pipe may
-    // also hold what the peer's pipe still has room for (its RCVHWM share).
-    const limit = target.outboundLimit;
-    if (limit === 0) return;
-    const room = Math.max(0, limit - target.outboundSize);
-    if (room !== this.#lent) {
-      this.#lent = room;
-      pipe.setHighWaterMarks(undefined, room === 0 ? undefined : room);
-    }
-  }
-
-  protected override resumeInput(): void {
-    // Input arrives as direct pipe writes by the peer (see `writable`).
-  }
-
-  protected override flushAndEnd(): void {
-    if (this.ended) return;
-    this.#end();
-    this.owner.sessionEnded(this, { kind: "local" });
-  }
-
-  override shutdown(): void {
-    this.#finish({ kind: "local" });
-  }
-
-  #finish(end: SessionEnd): void {
-    if (this.ended) return;
-    this.#end();
-    this.owner.sessionEnded(this, end);
-  }
-
-  #end(): void {
-    this.ended = true;
-    inprocSessions.delete(this.#id);
-    // The connect side keeps its pipe for the next connection: give back the loan.
-    if (this.#lent !== 0) this.pipe?.setHighWaterMarks(undefined, undefined);
-    this.#lent = 0;
-    this.connection.close();
-  }
-}
-
-function socketMismatch(local: string, remote: string): WireError {
-  return new WireError(
-    "EPROTO",
-    "socket-type-mismatch",
-    `a ${local} socket cannot talk to a ${remote || "unknown"} peer`,
-  );
 }

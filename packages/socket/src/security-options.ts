@@ -1,31 +1,13 @@
 /**
  * The security option accessors of every socket, as zeromq.js names them.
  */
+import { utf8Encode } from "@zmq/wire";
 import { ZmqError } from "./errors";
 import { curveKeyOption, curveKeyValue, type SecurityState, securityOf } from "./security";
 import { coreOf, options, Socket } from "./socket";
 
-declare module "./socket" {
-  interface Socket {
-    /** ZMQ_PLAIN_SERVER: act as PLAIN server (needs a ZAP handler, as libzmq). */
-    plainServer: boolean;
-    /** ZMQ_PLAIN_USERNAME: PLAIN client user name; setting it selects PLAIN. */
-    plainUsername: string | null;
-    /** ZMQ_PLAIN_PASSWORD: PLAIN client password; setting it selects PLAIN. */
-    plainPassword: string | null;
-    /** ZMQ_CURVE_SERVER: act as CURVE server (needs `curveSecretKey`). */
-    curveServer: boolean;
-    /** ZMQ_CURVE_PUBLICKEY: long-term public key (40 Z85 characters or 32 bytes; reads as Z85). */
-    curvePublicKey: string | null;
-    /** ZMQ_CURVE_SECRETKEY: long-term secret key (40 Z85 characters or 32 bytes; reads as Z85). */
-    curveSecretKey: string | null;
-    /** ZMQ_CURVE_SERVERKEY: the server's public key, set on CURVE clients; selects the client role. */
-    curveServerKey: string | null;
-    /** ZMQ_ZAP_DOMAIN: the ZAP domain; with NULL security, ZAP is consulted only when set. */
-    zapDomain: string | null;
-    /** ZMQ_ZAP_ENFORCE_DOMAIN: fail handshakes that need ZAP when no handler is bound. */
-    zapEnforceDomain: boolean;
-  }
+function utf8Length(text: string): number {
+  return utf8Encode(text).length;
 }
 
 type Setter = (state: SecurityState, value: unknown) => void;
@@ -52,7 +34,7 @@ function str(value: unknown): string | null {
 
 function plainCredential(value: unknown): string | null {
   const text = str(value);
-  if (text !== null && Buffer.byteLength(text) > 255) throw new ZmqError("EINVAL");
+  if (text !== null && utf8Length(text) > 255) throw new ZmqError("EINVAL");
   return text;
 }
 
@@ -109,7 +91,7 @@ export function defineSecurityOptions(): void {
     (s) => s.zapDomain,
     (s, v) => {
       const text = str(v);
-      if (text !== null && Buffer.byteLength(text) > 255) throw new ZmqError("EINVAL");
+      if (text !== null && utf8Length(text) > 255) throw new ZmqError("EINVAL");
       s.zapDomain = text;
     },
   );

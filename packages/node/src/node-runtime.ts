@@ -1,0 +1,35 @@
+/**
+ * The socket layer's `Runtime` on Node.js: `performance.now`, timers that can be
+ * unref'd, `setImmediate`, a ref'd interval as the keep-alive of pending
+ * operations, `Buffer` frames, the frame memory of frame-memory.ts and the
+ * `diagnostics_channel` channel `zmq:socket:event`.
+ */
+import { Buffer } from "node:buffer";
+import { channel } from "node:diagnostics_channel";
+import type { Runtime } from "@zmq/socket";
+import { connectionAllocator, tuneMallocForLargeFrames } from "./frame-memory";
+import { toBuffers } from "./message";
+
+function noop(): void {}
+
+export const nodeRuntime: Runtime = {
+  now: () => performance.now(),
+  setTimer(ms, callback, options) {
+    const timer = setTimeout(callback, ms);
+    if (options?.ref === false) timer.unref();
+    return () => clearTimeout(timer);
+  },
+  defer: (callback) => {
+    setImmediate(callback);
+  },
+  keepAlive() {
+    const interval = setInterval(noop, 1 << 30);
+    return () => clearInterval(interval);
+  },
+  toMessage: toBuffers,
+  encodeString: (text) => Buffer.from(text, "utf8"),
+  frameAllocator: connectionAllocator,
+  allocateSlab: Buffer.allocUnsafe, // outgoing bytes: never seen by the application
+  streamSessionStarting: tuneMallocForLargeFrames,
+  events: channel("zmq:socket:event"),
+};

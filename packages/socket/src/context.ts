@@ -1,0 +1,168 @@
+/**
+ * A context, as zeromq.js's `Context`: the scope of `inproc://` names and of a
+ * few defaults (`ipv6`, `maxMessageSize`), and here also what binds the socket
+ * layer to a runtime: the transports and the `Runtime` (time, scheduling, frame
+ * type). There are no I/O threads to size: `ioThreads` and the thread options
+ * are accepted and kept for compatibility.
+ */
+import { TransportRegistry } from "@zmq/transport";
+import { type EngineFactory, zmtpEngine } from "./engine";
+import { ZmqError } from "./errors";
+import { InprocNames } from "./inproc";
+import type { Runtime } from "./runtime";
+import type { SocketCore } from "./socket-core";
+
+export interface ContextOptions {
+  blocky?: boolean;
+  ioThreads?: number;
+  maxMessageSize?: number;
+  maxSockets?: number;
+  ipv6?: boolean;
+  threadPriority?: number;
+  threadSchedulingPolicy?: number;
+}
+
+/** What a runtime binding gives every context it makes. */
+export interface ContextBinding {
+  readonly runtime: Runtime;
+  /** The transports; `inproc://` needs none (the socket layer joins the two sockets' pipes). */
+  readonly transports: Iterable<Parameters<TransportRegistry["add"]>[0]>;
+  /**
+   * The wire engine of each stream transport scheme that does not speak ZMTP 3.1
+   * (e.g. `{ ws: zwsEngine }`); every other stream scheme runs `ZmtpConnection`.
+   */
+  readonly engines?: Readonly<Record<string, EngineFactory>>;
+}
+
+const MAX_SOCKETS_LIMIT = 65535;
+
+export class Context {
+  #blocky = true;
+  #ioThreads = 1;
+  #maxMessageSize = -1;
+  #maxSockets = 1023;
+  #ipv6 = false;
+  readonly #sockets = new Set<SocketCore>();
+  /** @internal */
+  readonly _inproc = new InprocNames();
+  /** @internal */
+  readonly _transports: TransportRegistry;
+  /** @internal */
+  readonly _runtime: Runtime;
+  readonly #engines: Readonly<Record<string, EngineFactory>>;
+  #holds = 0;
+  #release: (() => void) | undefined;
+
+  constructor(options: ContextOptions, binding: ContextBinding) {
+    this._runtime = binding.runtime;
+    this.#engines = binding.engines ?? {};
+    this._transports = new TransportRegistry(binding.transports);
+    Object.seal(this);
+    Object.assign(this, options);
+  }
+
+  get blocky(): boolean {
+    return this.#blocky;
+  }
+  set blocky(value: boolean) {
+    this.#blocky = bool(value);
+  }
+  get ioThreads(): number {
+    return this.#ioThreads;
+  }
+  set ioThreads(value: number) {
+    this.#ioThreads = int(value, 0);
+  }
+  get maxMessageSize(): number {
+    return this.#maxMessageSize;
+  }
+  set maxMessageSize(value: number) {
+    this.#maxMessageSize = int(value, -1);
+  }
+  get maxSockets(): number {
+    return this.#maxSockets;
+  }
+  set maxSockets(value: number) {
+    this.#maxSockets = int(value, 1);
+  }
+  get maxSocketsLimit(): number {
+    return MAX_SOCKETS_LIMIT;
+  }
+  get ipv6(): boolean {
+    return this.#ipv6;
+  }
+  set ipv6(value: boolean) {
+    this.#ipv6 = bool(value);
+  }
+  set threadPriority(value: number) {
+    int(value, -1);
+  }
+  set threadSchedulingPolicy(value: number) {
+    int(value, -1);
+  }
+
+  /** @internal The wire engine for connections of `scheme`. */
+  _engine(scheme: string): EngineFactory {
+    return Object.hasOwn(this.#engines, scheme) ? this.#engines[scheme]! : zmtpEngine;
+  }
+
+  /** @internal */
+  _register(socket: SocketCore): void {
+    if (this.#sockets.size >= this.#maxSockets) {
+      throw new ZmqError("EMFILE", "Too many open sockets");
+    }
+    this.#sockets.add(socket);
+  }
+
+  /** @internal */
+  _unregister(socket: SocketCore): void {
+    this.#sockets.delete(socket);
+  }
+
+  /**
+   * @internal A pending send or receive keeps the process alive, as it does with
+   * zeromq.js; idle sockets do not.
+   */
+  _hold(): void {
+    if (this.#holds++ === 0) this.#release = this._runtime.keepAlive();
+  }
+
+  /** @internal */
+  _release(): void {
+    if (--this.#holds === 0 && this.#release !== undefined) {
+      this.#release();
+      this.#release = undefined;
+    }
+  }
+}
+
+function bool(value: unknown): boolean {
+  if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
+  return value;
+}
+
+function int(value: unknown, min: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new TypeError("Option value must be an integer");
+  }
+  if (value < min) throw new ZmqError("EINVAL");
+  return value;
+}
+
+let defaultContext: (() => Context) | undefined;
+
+/**
+ * Sets the context sockets use when none is given (a binding calls this as it
+ * loads: `@zmq/node` gives its default Node context).
+ */
+export function setDefaultContext(get: () => Context): void {
+  defaultContext = get;
+}
+
+/** The context a socket made without one uses. */
+export function getDefaultContext(): Context {
+  if (defaultContext === undefined) {
+    throw new TypeError("No default context: pass { context } or load a runtime binding");
+  }
+  return defaultContext();
+}

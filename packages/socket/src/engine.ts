@@ -1,0 +1,54 @@
+/**
+ * The seam between a stream session and its wire engine. A session runs one
+ * engine per byte-stream connection and talks to it only through `WireEngine`:
+ * bytes in (`receive`), messages and commands out (`send`, `sendCommand`), bytes
+ * to write (`takeOutput`), and a deadline to keep (`nextTimeout`/`tick`). The
+ * engine calls the session back through `ZmtpConnectionHandler` (`handshake`,
+ * `message`, `command`, `error`, `wake`).
+ *
+ * Which engine runs is chosen per transport scheme: ZMTP 3.1 (`ZmtpConnection`)
+ * unless the context's binding names another factory for that scheme (a ZWS 2.0
+ * engine for `ws://`, which frames the same messages over WebSocket). Both have
+ * the same sans-I/O shape, so sessions, endpoints and sockets stay unchanged.
+ */
+import {
+  type PeerInfo,
+  ZmtpConnection,
+  type ZmtpConnectionHandler,
+  type ZmtpConnectionOptions,
+  type ZmtpConnectionState,
+} from "@zmq/wire";
+
+/** What a session needs of a wire engine (the shape of `ZmtpConnection`). */
+export interface WireEngine {
+  readonly state: ZmtpConnectionState;
+  readonly peer: PeerInfo | undefined;
+  /** Input is paused: a `message` callback returned false; `resume()` continues. */
+  readonly paused: boolean;
+  /** Queues the greeting; `now` is the runtime's clock (ms). */
+  start(now: number): void;
+  /** Bytes from the connection. */
+  receive(chunk: Uint8Array, now: number): void;
+  /** Continues decoding after backpressure. */
+  resume(): void;
+  /** Encodes one message (after the handshake). */
+  send(frames: readonly Uint8Array[]): void;
+  /** Encodes one command body (JOIN/LEAVE …). */
+  sendCommand(body: Uint8Array): void;
+  readonly hasOutput: boolean;
+  /** The bytes to write, as chunks for one vectored write. */
+  takeOutput(): Uint8Array[];
+  /** When `tick` must run next (handshake or heartbeat deadline), or undefined. */
+  nextTimeout(): number | undefined;
+  tick(now: number): void;
+  close(): void;
+}
+
+/** Builds the engine of one connection. */
+export type EngineFactory = (
+  handler: ZmtpConnectionHandler,
+  options: ZmtpConnectionOptions,
+) => WireEngine;
+
+/** ZMTP 3.1: the engine of tcp and ipc (and any scheme a binding does not map). */
+export const zmtpEngine: EngineFactory = (handler, options) => new ZmtpConnection(handler, options);

@@ -1,0 +1,58 @@
+/**
+ * What the socket layer needs from the runtime it runs on, injected by a binding
+ * (`@zmq/node`, later a browser package). The socket layer itself calls no timer,
+ * reads no clock and knows no `Buffer`: everything here comes through a `Runtime`.
+ * Tests pass a manual one (`ManualRuntime`) and drive time by hand.
+ */
+import type { Scheduler } from "@zmq/patterns";
+import type { Allocate } from "@zmq/wire";
+
+/** Options of one timer. */
+export interface TimerOptions {
+  /**
+   * False: the timer does not keep the process alive (Node's `unref`). Default
+   * true. Session timers (handshake, heartbeat) and reconnect delays are weak;
+   * send/receive timeouts and pipe linger are not.
+   */
+  ref?: boolean;
+}
+
+/** A sink for socket events besides the observers (Node: a `diagnostics_channel`). */
+export interface EventChannel {
+  readonly hasSubscribers: boolean;
+  publish(message: unknown): void;
+}
+
+export interface Runtime extends Scheduler {
+  /** A monotonic clock in milliseconds (the wire engine's `now`). */
+  now(): number;
+  /** Runs `callback` once after `ms` milliseconds; the returned function cancels it. */
+  setTimer(ms: number, callback: () => void, options?: TimerOptions): () => void;
+  /** Runs `callback` soon, after pending I/O callbacks (Node: `setImmediate`). */
+  defer(callback: () => void): void;
+  /** Keeps the process alive until the returned function is called (a pending operation). */
+  keepAlive(): () => void;
+  /**
+   * Turns received frames into what the application gets, in place (Node: `Buffer`
+   * views of the same memory; a browser: the `Uint8Array`s unchanged).
+   */
+  toMessage(frames: Uint8Array[]): Uint8Array[];
+  /** UTF-8 bytes of `text` for an outgoing frame. */
+  encodeString(text: string): Uint8Array;
+  /** Memory for the frames one stream connection receives (one allocator per connection). */
+  frameAllocator?(): Allocate;
+  /** Memory for outgoing bytes (never seen by the application). */
+  allocateSlab?: Allocate;
+  /** Called before each byte-stream session starts (Node: a one-time malloc tuning). */
+  streamSessionStarting?(): void;
+  /** Where every socket event is also published, when it has subscribers. */
+  events?: EventChannel;
+}
+
+const encoder = new TextEncoder();
+
+/** The runtime-neutral defaults of the optional and conversion parts. */
+export const plainFrames: Pick<Runtime, "toMessage" | "encodeString"> = {
+  toMessage: (frames) => frames,
+  encodeString: (text) => encoder.encode(text),
+};
