@@ -53,12 +53,10 @@ describe("wrong service, then the right service on the same port", () => {
   it("zeromq: the first message arrives within 2 s of the real service binding", () =>
     scenario("zeromq"));
 
-  // KNOWN FAILING on main (issue 16, item 1): after non-ZMTP bytes our connecter
-  // reports one protocol error and never retries, so the PUSH never reaches the
-  // PULL. The fix (a connection that never completes a greeting is a connection
-  // error that keeps reconnecting) is being made in the socket layer; when it
-  // merges this test fails as `it.fails`: turn it into `it`.
-  it.fails("ours: the first message arrives within 2 s of the real service binding (known failing)", () =>
+  // Issue 16, item 1: a connection that never completes a ZMTP greeting (here
+  // an HTTP-ish service that answers and closes) is a connection error, and the
+  // connecter keeps retrying with its backoff until the real service binds.
+  it("ours: the first message arrives within 2 s of the real service binding", () =>
     scenario("ours"));
 
   it("report", () => {
