@@ -1,8 +1,4 @@
-import { readFileSync } from "node:fs";
 import { defineConfig } from "tsup";
-
-// `zmq --version` prints the version this build was made from.
-const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
 
 export default defineConfig({
   // src/bin.ts is the `zmq` executable: it keeps its `#!` line and tsup marks it executable.
@@ -13,5 +9,4 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
-  define: { __ZMQ_CLI_VERSION__: JSON.stringify(version) },
 });

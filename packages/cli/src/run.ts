@@ -2,6 +2,9 @@
  * `run(argv)`: the whole command line as a function returning the exit code,
  * so it can be driven in-process as well as from the `zmq` binary.
  */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type Parsed, parseCommand } from "./command";
 import { CliError, ExitCode } from "./errors";
 import type { CliIO } from "./io";
@@ -9,15 +12,41 @@ import { Session } from "./session";
 import { runVerb } from "./verbs";
 
 declare const __ZMQ_CLI_VERSION__: string | undefined;
+declare const __filename: string | undefined;
 
 export interface RunOptions {
   /** Stop on SIGINT/SIGTERM (exit 130/143). Default true. */
   handleSignals?: boolean;
 }
 
-/** The version of this package, when the build recorded it. */
-export const cliVersion: string =
-  typeof __ZMQ_CLI_VERSION__ === "string" ? __ZMQ_CLI_VERSION__ : "0.0.0-source";
+/**
+ * The version of this package: read from its package.json (next to dist/ or
+ * src/, so a build does not depend on the version it will be released as), or
+ * what a bundler recorded as `__ZMQ_CLI_VERSION__`.
+ */
+export const cliVersion: string = readVersion();
+
+function readVersion(): string {
+  const recorded = typeof __ZMQ_CLI_VERSION__ === "string" ? __ZMQ_CLI_VERSION__ : undefined;
+  try {
+    // ESM has import.meta.url; the CommonJS build has __filename instead.
+    const file =
+      typeof __filename === "string"
+        ? __filename
+        : typeof import.meta.url === "string"
+          ? fileURLToPath(import.meta.url)
+          : undefined;
+    if (file !== undefined) {
+      const manifest = JSON.parse(readFileSync(join(dirname(file), "..", "package.json"), "utf8"));
+      if (manifest.name === "@zmq/cli" && typeof manifest.version === "string") {
+        return manifest.version;
+      }
+    }
+  } catch {
+    // Bundled elsewhere: fall back to what the bundler recorded.
+  }
+  return recorded ?? "unknown";
+}
 
 /** Runs `zmq` with `argv` (the arguments after the program name); resolves to the exit code. */
 export async function run(

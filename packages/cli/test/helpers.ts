@@ -5,7 +5,7 @@
  * each start costs a fraction of what tsx would.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -16,6 +16,9 @@ import { run } from "../src/index";
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 export const PACKAGE_DIR = join(HERE, "..");
 export const SYSTEM_PYTHON = "/usr/bin/python3";
+export const VERSION: string = JSON.parse(
+  readFileSync(join(PACKAGE_DIR, "package.json"), "utf8"),
+).version;
 
 let binary: string | undefined;
 let scratch: string | undefined;
@@ -33,6 +36,8 @@ export async function buildCli(): Promise<string> {
     target: "node20",
     conditions: ["@zmq/source"],
     outfile,
+    // As tsup.config.ts does.
+    define: { __ZMQ_CLI_VERSION__: JSON.stringify(VERSION) },
     // libsodium's CommonJS wrapper calls require().
     banner: {
       js: 'import { createRequire as __zmqRequire } from "node:module"; const require = __zmqRequire(import.meta.url);',
