@@ -357,13 +357,23 @@ await step(
 const packed = await step("pnpm pack every public package", async () => {
   mkdirSync(tarballs, { recursive: true });
   const files = [];
-  for (const { dir, manifest } of publicPackages(scratch)) {
-    const before = new Set(readdirSync(tarballs));
-    await runPnpm(["pack", "--pack-destination", tarballs], { cwd: dir, quiet: true });
-    const made = readdirSync(tarballs).filter((f) => !before.has(f));
-    if (made.length !== 1)
-      throw new Error(`${manifest.name}: expected one tarball, got ${made.join(", ")}`);
-    const tarball = join(tarballs, made[0]);
+  const packages = publicPackages(scratch);
+  // One recursive pack (one pnpm start) for all of them.
+  await runPnpm(
+    [
+      "-r",
+      ...packages.flatMap(({ manifest }) => ["--filter", manifest.name]),
+      "pack",
+      "--pack-destination",
+      tarballs,
+    ],
+    { cwd: scratch, quiet: true },
+  );
+  for (const { manifest } of packages) {
+    const name = `${manifest.name.replace(/^@/, "").replace("/", "-")}-${manifest.version}.tgz`;
+    const tarball = join(tarballs, name);
+    if (!existsSync(tarball))
+      throw new Error(`${manifest.name}: no ${name} in ${readdirSync(tarballs).join(", ")}`);
     const listing = spawnSync("tar", ["-tzf", tarball], { encoding: "utf8" }).stdout.split("\n");
     const packedManifest = JSON.parse(
       spawnSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" }).stdout,
@@ -388,7 +398,7 @@ const packed = await step("pnpm pack every public package", async () => {
         throw new Error(`${manifest.name}: tarball lacks its bin ${bin}`);
     }
     log(
-      `${made[0]}: ${listing.filter(Boolean).length} files, ${(statSync(tarball).size / 1024).toFixed(0)} KiB`,
+      `${name}: ${listing.filter(Boolean).length} files, ${(statSync(tarball).size / 1024).toFixed(0)} KiB`,
     );
     files.push(tarball);
   }
