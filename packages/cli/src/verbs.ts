@@ -298,6 +298,8 @@ async function keygen(session: Session): Promise<void> {
 export async function runVerb(session: Session): Promise<void> {
   switch (session.command.verb) {
     case "send":
+      // A PUB waits for subscriptions, not handshakes (see pub).
+      return session.command.socketType === "pub" ? pub(session) : sender(session);
     case "push":
       return sender(session);
     case "pub":
