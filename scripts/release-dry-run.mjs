@@ -282,9 +282,22 @@ process.on("exit", (code) => {
 const statusBefore = gitStatus();
 log(`repository ${ROOT}, scratch ${work}`);
 
-await step("changeset status", () =>
-  run(join(ROOT, "node_modules", ".bin", "changeset"), ["status", "--verbose"], { cwd: ROOT }),
-);
+await step("changeset status", () => {
+  // Against the base branch, which also parses every changeset. A checkout without that branch
+  // (detached) can only ask `--since HEAD`; `changeset version` below still parses them all.
+  const base = JSON.parse(readFileSync(join(ROOT, ".changeset", "config.json"), "utf8")).baseBranch;
+  const hasBase =
+    spawnSync("git", ["rev-parse", "--verify", "--quiet", base], { cwd: ROOT }).status === 0;
+  if (!hasBase)
+    log(
+      `no ${base} branch here: changeset status --since HEAD (changeset version parses every changeset)`,
+    );
+  return run(
+    join(ROOT, "node_modules", ".bin", "changeset"),
+    ["status", "--verbose", ...(hasBase ? [] : ["--since", "HEAD"])],
+    { cwd: ROOT },
+  );
+});
 
 await step("scratch copy + pnpm install (frozen lockfile)", async () => {
   const listed = spawnSync(
