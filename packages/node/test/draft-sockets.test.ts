@@ -46,19 +46,50 @@ describe("RADIO/DISH", () => {
       const radio = track(new Radio());
       const dish = track(new Dish());
       const address = await bindAny(radio, proto);
+      // A RADIO filters by the groups it has been told about, so a JOIN or LEAVE
+      // takes effect when it reaches the radio. Instead of sleeping, each step
+      // joins a fresh sync group and probes it until a probe arrives: JOIN/LEAVE
+      // travel in order on one connection, so by then the earlier ones are in.
+      let round = 0;
+      const sync = async () => {
+        const name = `sync-${round++}`;
+        dish.join(name);
+        const deadline = Date.now() + 10_000;
+        dish.receiveTimeout = 20;
+        for (let i = 0; ; i++) {
+          await radio.send(`probe-${i}`, { group: name });
+          const got = await dish.receive().catch((error: { code?: string }) => {
+            if (error.code !== "EAGAIN") throw error;
+            return undefined;
+          });
+          if (got !== undefined) {
+            expect(got[1].group.toString()).toBe(name);
+            break;
+          }
+          if (Date.now() > deadline) throw new Error(`${name} never arrived`);
+        }
+        dish.receiveTimeout = -1;
+        // Drain probes still on their way, up to a marker behind them.
+        await radio.send("marker", { group: name });
+        for (;;) {
+          const [body] = await dish.receive();
+          if (body.toString() === "marker") break;
+        }
+        dish.leave(name);
+      };
       dish.join("Movies");
       dish.connect(address);
-      await settle(50);
+      await sync();
       await radio.send("Friends", { group: "TV" });
       await radio.send("Godfather", { group: "Movies" });
       const [body, { group }] = await dish.receive();
       expect([group.toString(), body.toString()]).toEqual(["Movies", "Godfather"]);
       dish.join("TV");
-      await settle(50);
+      await sync();
       await radio.send("Friends", { group: "TV" });
       expect((await dish.receive())[0].toString()).toBe("Friends");
       dish.leave("TV");
-      await settle(50);
+      await sync();
       await radio.send("Friends", { group: "TV" });
       await radio.send("Alien", { group: "Movies" });
       expect((await dish.receive())[0].toString()).toBe("Alien");
