@@ -285,12 +285,13 @@ interface Shape {
   curve?: boolean;
 }
 
+/** E.g. "16 B x3 for-await hwm=0" (no commas: `--only` splits on them). */
 function shapeLabel(shape: Shape): string {
   const parts = [sizeLabel(shape.size)];
-  if (shape.frames !== 1) parts.push(`x${shape.frames} frames`);
+  if (shape.frames !== 1) parts.push(`x${shape.frames}`);
   parts.push(shape.receive === "iterate" ? "for-await" : "receive()");
-  parts.push(shape.hwm === undefined ? "HWM default" : `HWM ${shape.hwm}`);
-  return parts.join(", ");
+  if (shape.hwm !== undefined) parts.push(`hwm=${shape.hwm}`);
+  return parts.join(" ");
 }
 
 /** The issue's targets (ours / zeromq.js) for the default shapes. */
@@ -391,7 +392,7 @@ function latencyCase(transport: "tcp" | "ipc" | "inproc", count?: number): Case 
     );
   }
   return {
-    id: `${transport}-latency 16 B ${count !== undefined ? `cold, first ${count / 1000}k` : "warm"}`,
+    id: `${transport}-latency 16 B ${count !== undefined ? `cold first ${count / 1000}k` : "warm"}`,
     group: "latency",
     rounds: config.rounds,
     timeoutMs: config.durationMs * 2 + 30_000,
@@ -786,6 +787,8 @@ async function main() {
       `WORST: ${worst.id} — ${worst.metric.name} ${worst.ratio.toFixed(2)}x zeromq.js ` +
         `(${worst.advantage.toFixed(2)}x its speed)`,
     );
+  } else {
+    console.log("WORST: — (no ratio: run both implementations)");
   }
   const loads = results.map((r) => r.load);
   console.log(
