@@ -55,23 +55,41 @@ type Push = InstanceType<Impl["Push"]>;
 
 // ---- throughput ------------------------------------------------------------------
 
+/** CPU time of this process so far (user + system), µs: robust to a busy machine. */
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
 /** Counts one received message; true at the end marker (an empty first frame). */
 class Tally {
   count = 0;
   bytes = 0;
   start = 0;
+  cpuStart = 0;
   add(message: Buffer[]): boolean {
     const n = message[0]!.length;
     if (n === 0) return true;
-    if (this.count === 0) this.start = performance.now();
+    if (this.count === 0) {
+      this.start = performance.now();
+      this.cpuStart = cpuMicros();
+    }
     this.count++;
     for (let i = 0; i < message.length; i++) this.bytes += message[i]!.length;
     return false;
   }
   result() {
     const seconds = (performance.now() - this.start) / 1000;
+    const cpuUs = cpuMicros() - this.cpuStart;
     // The first message starts the clock, so count - 1 messages fall inside it.
-    return { count: this.count, bytes: this.bytes, seconds, rate: (this.count - 1) / seconds };
+    return {
+      count: this.count,
+      bytes: this.bytes,
+      seconds,
+      rate: (this.count - 1) / seconds,
+      cpuUs,
+      cpuPerMessageUs: cpuUs / (this.count - 1),
+    };
   }
 }
 
@@ -100,6 +118,7 @@ async function sendFor(push: Push, size: number, durationMs: number, frames = 1)
   const mask = size >= 65536 ? 0 : 63;
   let sent = 0;
   const start = performance.now();
+  const cpuStart = cpuMicros();
   const deadline = start + durationMs;
   for (;;) {
     await push.send(message);
@@ -107,8 +126,9 @@ async function sendFor(push: Push, size: number, durationMs: number, frames = 1)
     if ((sent & mask) === 0 && performance.now() >= deadline) break;
   }
   const seconds = (performance.now() - start) / 1000;
+  const cpuUs = cpuMicros() - cpuStart;
   await push.send(EMPTY);
-  return { sent, seconds, rate: sent / seconds };
+  return { sent, seconds, rate: sent / seconds, cpuUs };
 }
 
 /** CURVE on, when the case asks: the binding PULL is the server, the PUSH the client. */
