@@ -9,7 +9,7 @@
  * See README.md for the cases and flags.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { curveKeyPair } from "@zmq/node";
@@ -115,7 +115,45 @@ const config = parseArgs(process.argv.slice(2));
 // ---- worker processes ----------------------------------------------------------------
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
+const BUNDLE_DIR = fileURLToPath(new URL("../.bundle/", import.meta.url));
 const live = new Set<Child>();
+
+/**
+ * The worker and everything it imports (our packages from source, libsodium),
+ * bundled once per run into one file next to apps/bench's node_modules (so
+ * `zeromq` resolves). Each measurement starts two fresh processes; loading one
+ * bundle instead of compiling every TypeScript module through tsx cuts a
+ * worker's start from ~0.7 s to ~0.15 s of CPU, which on a busy 2-core box was
+ * most of a full run. With `--profile` workers run from source (tsx), so
+ * profiles name the real files.
+ */
+let workerEntry: { file: string; execArgv: string[] } | undefined;
+async function prepareWorker(): Promise<void> {
+  if (config.profile !== undefined) {
+    workerEntry = { file: WORKER, execArgv: process.execArgv };
+    return;
+  }
+  const esbuild = await import("esbuild");
+  mkdirSync(BUNDLE_DIR, { recursive: true });
+  const file = `${BUNDLE_DIR}worker-${process.pid}.mjs`;
+  await esbuild.build({
+    entryPoints: [WORKER],
+    outfile: file,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    conditions: ["@zmq/source"],
+    external: ["zeromq"],
+    keepNames: true,
+    logLevel: "error",
+    // CommonJS inside the bundle (libsodium) may call require for node builtins.
+    banner: {
+      js: 'import { createRequire as __benchRequire } from "node:module"; const require = __benchRequire(import.meta.url);',
+    },
+  });
+  workerEntry = { file, execArgv: [] };
+}
 
 class Child {
   readonly proc: ChildProcess;
@@ -126,11 +164,12 @@ class Child {
   progress: Report | undefined;
 
   constructor(role: Role, impl: ImplName, params: Params, fdLimit?: number) {
-    const execArgv = [...process.execArgv, "--expose-gc"];
+    const entry = workerEntry!;
+    const execArgv = [...entry.execArgv, "--expose-gc"];
     if (config.profile !== undefined && impl === "ours" && role !== "raw-clients") {
       execArgv.push("--cpu-prof", `--cpu-prof-dir=${config.profile}`);
     }
-    const args = [...execArgv, WORKER, role, impl, JSON.stringify(params)];
+    const args = [...execArgv, entry.file, role, impl, JSON.stringify(params)];
     const stdio: ["ignore", "inherit", "pipe", "ipc"] = ["ignore", "inherit", "pipe", "ipc"];
     this.proc =
       fdLimit === undefined
@@ -677,6 +716,7 @@ function throughputBytes(value: number, id: string): string {
 }
 
 async function main() {
+  await prepareWorker();
   const cases = allCases();
   const started = new Date();
   const loadBefore = loadavg();
@@ -863,4 +903,6 @@ main()
   })
   .finally(async () => {
     await Promise.all([...live].map((c) => c.kill()));
+    if (workerEntry !== undefined && workerEntry.file !== WORKER)
+      rmSync(workerEntry.file, { force: true });
   });
