@@ -46,6 +46,8 @@ interface Config {
   subscribers: number;
   out: string;
   profile: string | undefined;
+  /** Workers run from source through tsx (as with --profile) instead of a bundle. */
+  tsx: boolean;
   timeoutMs: number | undefined;
 }
 
@@ -57,7 +59,7 @@ function parseArgs(argv: string[]): Config {
     if (!arg.startsWith("--")) throw new Error(`unexpected argument ${arg}`);
     const eq = arg.indexOf("=");
     if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
-    else if (["quick", "help"].includes(arg.slice(2))) flags.set(arg.slice(2), "true");
+    else if (["quick", "help", "tsx"].includes(arg.slice(2))) flags.set(arg.slice(2), "true");
     else flags.set(arg.slice(2), argv[++i] ?? "");
   }
   if (flags.has("help")) {
@@ -77,6 +79,7 @@ function parseArgs(argv: string[]): Config {
         "  --subscribers N       SUBs in the fan-out case (default 100)",
         "  --out FILE            results file (default bench-results.json in apps/bench)",
         "  --profile DIR         write .cpuprofile files of our workers into DIR",
+        "  --tsx                 run workers from source through tsx, not from a bundle",
         "  --timeout MS          per-measurement time limit (default: per case, 31 s to 240 s)",
       ].join("\n"),
     );
@@ -106,6 +109,7 @@ function parseArgs(argv: string[]): Config {
     subscribers: num("subscribers", quick ? 10 : 100),
     out: flags.get("out") ?? fileURLToPath(new URL("../bench-results.json", import.meta.url)),
     profile: flags.get("profile"),
+    tsx: flags.has("tsx"),
     timeoutMs: flags.has("timeout") ? num("timeout", 1) : undefined,
   };
 }
@@ -129,7 +133,7 @@ const live = new Set<Child>();
  */
 let workerEntry: { file: string; execArgv: string[] } | undefined;
 async function prepareWorker(): Promise<void> {
-  if (config.profile !== undefined) {
+  if (config.profile !== undefined || config.tsx) {
     workerEntry = { file: WORKER, execArgv: process.execArgv };
     return;
   }
