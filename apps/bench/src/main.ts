@@ -790,10 +790,15 @@ async function main() {
         const error = r.outcomes.find((o) => o.impl === impl && o.error)?.error;
         return error ? (error.startsWith("timeout") ? "TIMEOUT" : "FAILED") : undefined;
       };
-      const cell = (impl: ImplName) =>
-        failure(impl) ??
-        format(m.medians[impl], m.metric.unit) +
+      // A median over the rounds that finished, marked when another round failed.
+      const cell = (impl: ImplName) => {
+        const failed = failure(impl);
+        if (m.values[impl].length === 0) return failed ?? "—";
+        const shown =
+          format(m.medians[impl], m.metric.unit) +
           (m.metric.unit === "msg/s" ? throughputBytes(m.medians[impl], r.case.id) : "");
+        return failed === undefined ? shown : `${shown} (1 ${failed})`;
+      };
       let target = "";
       if (m.metric.target) {
         const { op, ratio } = m.metric.target;
