@@ -9,7 +9,7 @@
  * See README.md for the cases and flags.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { curveKeyPair } from "@zmq/node";
@@ -25,6 +25,7 @@ const GROUPS = [
   "ipc-throughput",
   "inproc-throughput",
   "latency",
+  "router",
   "fanout",
   "pub-memory",
   "idle-connections",
@@ -40,8 +41,13 @@ interface Config {
   impls: ImplName[];
   pubMessages: number;
   connections: number;
+  coldCounts: number[];
+  dealers: number;
+  subscribers: number;
   out: string;
   profile: string | undefined;
+  /** Workers run from source through tsx (as with --profile) instead of a bundle. */
+  tsx: boolean;
   timeoutMs: number | undefined;
 }
 
@@ -53,14 +59,15 @@ function parseArgs(argv: string[]): Config {
     if (!arg.startsWith("--")) throw new Error(`unexpected argument ${arg}`);
     const eq = arg.indexOf("=");
     if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
-    else if (["quick", "help"].includes(arg.slice(2))) flags.set(arg.slice(2), "true");
+    else if (["quick", "help", "tsx"].includes(arg.slice(2))) flags.set(arg.slice(2), "true");
     else flags.set(arg.slice(2), argv[++i] ?? "");
   }
   if (flags.has("help")) {
     console.log(
       [
         "usage: pnpm --filter @zmq/bench bench -- [flags]",
-        "  --quick               16 B and 64 KiB only, 1 round, 0.5 s runs, smaller memory cases",
+        "  --quick               smoke run: 16 B and 64 KiB, 1 round, 0.5 s runs, cold 1k only,",
+        "                        10 DEALERs / SUBs, smaller memory cases",
         `  --only a,b            groups or case-id substrings: ${GROUPS.join(", ")}`,
         "  --rounds N            rounds per case (default 3; memory cases run once)",
         "  --duration MS         length of one throughput/latency measurement (default 1000)",
@@ -68,8 +75,11 @@ function parseArgs(argv: string[]): Config {
         "  --impl ours|zeromq    run one implementation only",
         "  --messages N          sends in the pub-memory case (default 10,000,000)",
         "  --connections N       connections in the idle-connections case (default 10,000)",
+        "  --dealers N           DEALERs in the ROUTER case (default 100)",
+        "  --subscribers N       SUBs in the fan-out case (default 100)",
         "  --out FILE            results file (default bench-results.json in apps/bench)",
         "  --profile DIR         write .cpuprofile files of our workers into DIR",
+        "  --tsx                 run workers from source through tsx, not from a bundle",
         "  --timeout MS          per-measurement time limit (default: per case, 31 s to 240 s)",
       ].join("\n"),
     );
@@ -89,13 +99,17 @@ function parseArgs(argv: string[]): Config {
     rounds: num("rounds", quick ? 1 : 3),
     durationMs: num("duration", quick ? 500 : 1000),
     warmupMs: num("warmup", num("duration", quick ? 500 : 1000), 0),
-    sizes: quick ? [16, 65536] : [16, 256, 1024, 65536, 1048576],
+    sizes: quick ? [16, 65536] : [16, 1024, 65536, 1048576],
     only: (flags.get("only") ?? "").split(",").filter((s) => s !== ""),
     impls: impl === undefined ? [...IMPLS] : IMPLS.filter((i) => i === impl),
     pubMessages: num("messages", quick ? 1_000_000 : 10_000_000),
     connections: num("connections", quick ? 1000 : 10_000),
+    coldCounts: quick ? [1000] : [1000, 5000],
+    dealers: num("dealers", quick ? 10 : 100),
+    subscribers: num("subscribers", quick ? 10 : 100),
     out: flags.get("out") ?? fileURLToPath(new URL("../bench-results.json", import.meta.url)),
     profile: flags.get("profile"),
+    tsx: flags.has("tsx"),
     timeoutMs: flags.has("timeout") ? num("timeout", 1) : undefined,
   };
 }
@@ -105,7 +119,45 @@ const config = parseArgs(process.argv.slice(2));
 // ---- worker processes ----------------------------------------------------------------
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
+const BUNDLE_DIR = fileURLToPath(new URL("../.bundle/", import.meta.url));
 const live = new Set<Child>();
+
+/**
+ * The worker and everything it imports (our packages from source, libsodium),
+ * bundled once per run into one file next to apps/bench's node_modules (so
+ * `zeromq` resolves). Each measurement starts two fresh processes; loading one
+ * bundle instead of compiling every TypeScript module through tsx cuts a
+ * worker's start from ~0.7 s to ~0.15 s of CPU, which on a busy 2-core box was
+ * most of a full run. With `--profile` workers run from source (tsx), so
+ * profiles name the real files.
+ */
+let workerEntry: { file: string; execArgv: string[] } | undefined;
+async function prepareWorker(): Promise<void> {
+  if (config.profile !== undefined || config.tsx) {
+    workerEntry = { file: WORKER, execArgv: process.execArgv };
+    return;
+  }
+  const esbuild = await import("esbuild");
+  mkdirSync(BUNDLE_DIR, { recursive: true });
+  const file = `${BUNDLE_DIR}worker-${process.pid}.mjs`;
+  await esbuild.build({
+    entryPoints: [WORKER],
+    outfile: file,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    conditions: ["@zmq/source"],
+    external: ["zeromq"],
+    keepNames: true,
+    logLevel: "error",
+    // CommonJS inside the bundle (libsodium) may call require for node builtins.
+    banner: {
+      js: 'import { createRequire as __benchRequire } from "node:module"; const require = __benchRequire(import.meta.url);',
+    },
+  });
+  workerEntry = { file, execArgv: [] };
+}
 
 class Child {
   readonly proc: ChildProcess;
@@ -116,11 +168,12 @@ class Child {
   progress: Report | undefined;
 
   constructor(role: Role, impl: ImplName, params: Params, fdLimit?: number) {
-    const execArgv = [...process.execArgv, "--expose-gc"];
+    const entry = workerEntry!;
+    const execArgv = [...entry.execArgv, "--expose-gc"];
     if (config.profile !== undefined && impl === "ours" && role !== "raw-clients") {
       execArgv.push("--cpu-prof", `--cpu-prof-dir=${config.profile}`);
     }
-    const args = [...execArgv, WORKER, role, impl, JSON.stringify(params)];
+    const args = [...execArgv, entry.file, role, impl, JSON.stringify(params)];
     const stdio: ["ignore", "inherit", "pipe", "ipc"] = ["ignore", "inherit", "pipe", "ipc"];
     this.proc =
       fdLimit === undefined
@@ -227,6 +280,8 @@ interface Metric {
   name: string;
   unit: string;
   better: "higher" | "lower";
+  /** CPU time rather than speed: left out of the WORST line, which has its own. */
+  cpu?: boolean;
   pick: (raw: Raw) => number;
   /** Ratio ours/zeromq.js target, for the table. */
   target?: { op: ">=" | "<="; ratio: number };
@@ -262,11 +317,47 @@ const num = (raw: Raw, ...path: string[]) => {
   return Number(value);
 };
 
-function throughputCase(transport: "tcp" | "ipc" | "inproc", size: number, curve = false): Case {
-  // 1 MiB messages: a 100-message HWM keeps up to 2 x 1000 MiB from queueing on each side.
-  const highWaterMark = size >= 1048576 ? 100 : undefined;
-  const params: Params = { size, durationMs: config.durationMs };
-  if (curve) {
+/** One throughput shape. */
+interface Shape {
+  transport: "tcp" | "ipc" | "inproc";
+  size: number;
+  /** Frames per message, each `size` bytes. */
+  frames: 1 | 3;
+  /** The receiver's loop. */
+  receive: "receive" | "iterate";
+  /** SNDHWM = RCVHWM on both sockets; undefined = the library default (1000). */
+  hwm: number | undefined;
+  curve?: boolean;
+}
+
+/** E.g. "16 B x3 for-await hwm=0" (no commas: `--only` splits on them). */
+function shapeLabel(shape: Shape): string {
+  const parts = [sizeLabel(shape.size)];
+  if (shape.frames !== 1) parts.push(`x${shape.frames}`);
+  parts.push(shape.receive === "iterate" ? "for-await" : "receive()");
+  if (shape.hwm !== undefined) parts.push(`hwm=${shape.hwm}`);
+  return parts.join(" ");
+}
+
+/** The issue's targets (ours / zeromq.js) for the default shapes. */
+function throughputTarget(shape: Shape): Metric["target"] {
+  if (shape.curve) return { op: ">=", ratio: shape.size <= 16 ? 2 : 0.8 };
+  if (shape.transport === "inproc") return shape.size === 16 ? { op: ">=", ratio: 10 } : undefined;
+  if (shape.size === 16) return { op: ">=", ratio: 5 };
+  if (shape.size === 65536) return { op: ">=", ratio: 1.2 };
+  if (shape.size === 1048576) return { op: ">=", ratio: 1 };
+  return undefined;
+}
+
+function throughputCase(shape: Shape): Case {
+  const { transport, size } = shape;
+  const params: Params = {
+    size,
+    durationMs: config.durationMs,
+    frames: shape.frames,
+    receive: shape.receive,
+  };
+  if (shape.curve) {
     // One key set for both implementations: the keys are plain Z85 strings.
     const server = curveKeyPair();
     const client = curveKeyPair();
@@ -277,29 +368,33 @@ function throughputCase(transport: "tcp" | "ipc" | "inproc", size: number, curve
       clientSecret: client.secretKey,
     };
   }
-  if (highWaterMark !== undefined) params.highWaterMark = highWaterMark;
-  const target = curve
-    ? undefined
-    : transport === "tcp" && size === 16
-      ? { op: ">=" as const, ratio: 5 }
-      : transport === "tcp" && size === 65536
-        ? { op: ">=" as const, ratio: 1 }
-        : transport === "inproc" && size === 16
-          ? { op: ">=" as const, ratio: 10 }
-          : undefined;
+  if (shape.hwm !== undefined) params.highWaterMark = shape.hwm;
   const metric: Metric = {
     name: "throughput",
     unit: "msg/s",
     better: "higher",
     pick: (raw) => num(raw, "receiver", "rate"),
   };
+  const target = throughputTarget(shape);
   if (target) metric.target = target;
+  // CPU time per message, both sides: a figure a busy machine moves far less than rates.
+  const cpu: Metric = {
+    name: "CPU per message",
+    unit: "µs",
+    better: "lower",
+    cpu: true,
+    pick: (raw) =>
+      transport === "inproc"
+        ? num(raw, "receiver", "cpuPerMessageUs")
+        : (num(raw, "receiver", "cpuUs") + num(raw, "sender", "cpuUs")) /
+          num(raw, "receiver", "count"),
+  };
   return {
-    id: `${curve ? "curve-" : ""}${transport}-throughput ${sizeLabel(size)}`,
-    group: curve ? "curve-throughput" : `${transport}-throughput`,
+    id: `${shape.curve ? "curve-" : ""}${transport}-throughput ${shapeLabel(shape)}`,
+    group: shape.curve ? "curve-throughput" : `${transport}-throughput`,
     rounds: config.rounds,
     timeoutMs: config.durationMs + 30_000,
-    metrics: [metric],
+    metrics: [metric, cpu],
     run: (impl) =>
       measure(config.durationMs + 30_000, async (spawnChild) => {
         if (transport === "inproc") {
@@ -322,26 +417,45 @@ function throughputCase(transport: "tcp" | "ipc" | "inproc", size: number, curve
   };
 }
 
-function latencyCase(transport: "tcp" | "ipc" | "inproc"): Case {
+/** REQ/REP 16 B: `count` round trips from a cold start, or warm (timed, after a warm-up). */
+function latencyCase(transport: "tcp" | "ipc" | "inproc", count?: number): Case {
   const params: Params = { size: 16, durationMs: config.durationMs, warmupMs: config.warmupMs };
-  const medianMetric: Metric = {
-    name: "round-trip median",
-    unit: "µs",
-    better: "lower",
-    pick: (raw) => num(raw, "medianUs"),
-  };
-  if (transport === "tcp") medianMetric.target = { op: "<=", ratio: 0.7 };
+  if (count !== undefined) params.count = count;
+  const metrics: Metric[] = [];
+  if (count !== undefined) {
+    metrics.push({
+      name: `time for the first ${count / 1000}k round trips`,
+      unit: "ms",
+      better: "lower",
+      pick: (raw) => num(raw, "totalMs"),
+      target: { op: "<=", ratio: 1 },
+    });
+  } else {
+    metrics.push(
+      {
+        name: "round-trip median",
+        unit: "µs",
+        better: "lower",
+        pick: (raw) => num(raw, "medianUs"),
+        target: { op: "<=", ratio: 0.6 },
+      },
+      {
+        name: "round-trip p99",
+        unit: "µs",
+        better: "lower",
+        pick: (raw) => num(raw, "p99Us"),
+        target: { op: "<=", ratio: 1 },
+      },
+    );
+  }
   return {
-    id: `${transport}-latency 16 B`,
+    id: `${transport}-latency 16 B ${count !== undefined ? `cold first ${count / 1000}k` : "warm"}`,
     group: "latency",
     rounds: config.rounds,
-    timeoutMs: config.durationMs + 30_000,
-    metrics: [
-      medianMetric,
-      { name: "round-trip p99", unit: "µs", better: "lower", pick: (raw) => num(raw, "p99Us") },
-    ],
+    timeoutMs: config.durationMs * 2 + 30_000,
+    metrics,
     run: (impl) =>
-      measure(config.durationMs + 30_000, async (spawnChild) => {
+      measure(config.durationMs * 2 + 30_000, async (spawnChild) => {
         if (transport === "inproc") {
           const both = spawnChild("inproc-latency", impl, params);
           await both.wait("ready");
@@ -359,8 +473,34 @@ function latencyCase(transport: "tcp" | "ipc" | "inproc"): Case {
   };
 }
 
-function fanoutCase(): Case {
-  const subscribers = 10;
+function routerCase(dealers: number): Case {
+  const params: Params = { size: 16, durationMs: config.durationMs, dealers };
+  return {
+    id: `tcp-router 16 B echo to ${dealers} DEALER`,
+    group: "router",
+    rounds: config.rounds,
+    timeoutMs: config.durationMs + 30_000,
+    metrics: [
+      {
+        name: "round trips (sum over DEALERs)",
+        unit: "msg/s",
+        better: "higher",
+        pick: (raw) => num(raw, "rate"),
+      },
+    ],
+    run: (impl) =>
+      measure(config.durationMs + 30_000, async (spawnChild) => {
+        const router = spawnChild("router-echo", impl, { endpoint: "tcp://127.0.0.1:*" });
+        const ready = await router.wait("ready");
+        const client = spawnChild("dealers", impl, { ...params, endpoint: ready.endpoint! });
+        await client.wait("ready");
+        client.send({ cmd: "go" });
+        return await client.wait("result");
+      }),
+  };
+}
+
+function fanoutCase(subscribers: number): Case {
   const params: Params = { size: 16, durationMs: config.durationMs, subscribers };
   return {
     id: `tcp-fanout 16 B to ${subscribers} SUB`,
@@ -515,13 +655,36 @@ function idleConnectionsCase(): Case {
 
 function allCases(): Case[] {
   const cases: Case[] = [];
+  const base = { frames: 1, receive: "receive", hwm: undefined } as const;
   for (const transport of ["tcp", "ipc", "inproc"] as const) {
-    for (const size of config.sizes) cases.push(throughputCase(transport, size));
+    // Every size, both receive loops, default HWM, 1 frame.
+    for (const size of config.sizes) {
+      // 1 MiB: HWM 100, so at most ~200 MiB can queue (1000 would allow 2 GiB).
+      const hwm = size >= 1048576 ? 100 : undefined;
+      for (const receive of ["receive", "iterate"] as const) {
+        cases.push(throughputCase({ ...base, transport, size, receive, hwm }));
+      }
+    }
+    // 16 B: unlimited HWM, and 3-frame messages, with both loops.
+    for (const receive of ["receive", "iterate"] as const) {
+      cases.push(throughputCase({ ...base, transport, size: 16, receive, hwm: 0 }));
+      cases.push(throughputCase({ ...base, transport, size: 16, receive, frames: 3 }));
+    }
+    if (!config.quick) {
+      // 1 KiB unlimited HWM (larger sizes with HWM 0 could queue gigabytes).
+      cases.push(throughputCase({ ...base, transport, size: 1024, receive: "iterate", hwm: 0 }));
+    }
   }
   // CURVE on (tcp, PUSH → PULL): what MESSAGE boxes cost against libzmq's libsodium.
-  for (const size of [16, 65536]) cases.push(throughputCase("tcp", size, true));
-  for (const transport of ["tcp", "ipc", "inproc"] as const) cases.push(latencyCase(transport));
-  cases.push(fanoutCase(), pubMemoryCase(), idleConnectionsCase());
+  for (const size of [16, 65536]) {
+    cases.push(throughputCase({ ...base, transport: "tcp", size, curve: true }));
+  }
+  for (const transport of ["tcp", "ipc", "inproc"] as const) {
+    for (const count of config.coldCounts) cases.push(latencyCase(transport, count));
+    cases.push(latencyCase(transport));
+  }
+  cases.push(routerCase(config.dealers), fanoutCase(config.subscribers));
+  cases.push(pubMemoryCase(), idleConnectionsCase());
   if (config.only.length === 0) return cases;
   return cases.filter((c) => config.only.some((f) => c.group === f || c.id.includes(f)));
 }
@@ -542,9 +705,10 @@ function format(value: number, unit: string): string {
     if (value >= 1e3) return `${(value / 1e3).toFixed(1)}k/s`;
     return `${value.toFixed(0)}/s`;
   }
-  if (unit === "µs") return `${value.toFixed(1)} µs`;
+  if (unit === "µs") return `${value.toFixed(value < 10 ? 2 : 1)} µs`;
   if (unit === "MB") return `${value.toFixed(1)} MB`;
   if (unit === "s") return `${value.toFixed(2)} s`;
+  if (unit === "ms") return `${value.toFixed(1)} ms`;
   return `${value.toPrecision(4)} ${unit}`;
 }
 
@@ -556,6 +720,7 @@ function throughputBytes(value: number, id: string): string {
 }
 
 async function main() {
+  await prepareWorker();
   const cases = allCases();
   const started = new Date();
   const loadBefore = loadavg();
@@ -569,6 +734,8 @@ async function main() {
   }
   const results: {
     case: Case;
+    /** 1-minute load average when the case started. */
+    load: number;
     outcomes: Outcome[];
     metrics: {
       metric: Metric;
@@ -579,6 +746,7 @@ async function main() {
   }[] = [];
 
   for (const c of cases) {
+    const load = loadavg()[0]!;
     const outcomes: Outcome[] = [];
     const failed = new Set<ImplName>();
     for (let round = 0; round < c.rounds; round++) {
@@ -591,7 +759,9 @@ async function main() {
           const raw = await c.run(impl);
           outcomes.push({ impl, round, raw });
           const shown = c.metrics.map((m) => `${m.name} ${format(m.pick(raw), m.unit)}`).join(", ");
-          console.log(`  ${c.id} [${impl} r${round + 1}] ${shown}`);
+          console.log(
+            `  ${c.id} [${impl} r${round + 1}] ${shown} (load ${loadavg()[0]!.toFixed(2)})`,
+          );
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           outcomes.push({ impl, round, error: message });
@@ -609,7 +779,7 @@ async function main() {
       const ratio = medians.zeromq > 0 ? medians.ours / medians.zeromq : Number.NaN;
       return { metric, values, medians, ratio };
     });
-    results.push({ case: c, outcomes, metrics });
+    results.push({ case: c, load, outcomes, metrics });
   }
 
   // Table.
@@ -620,10 +790,15 @@ async function main() {
         const error = r.outcomes.find((o) => o.impl === impl && o.error)?.error;
         return error ? (error.startsWith("timeout") ? "TIMEOUT" : "FAILED") : undefined;
       };
-      const cell = (impl: ImplName) =>
-        failure(impl) ??
-        format(m.medians[impl], m.metric.unit) +
+      // A median over the rounds that finished, marked when another round failed.
+      const cell = (impl: ImplName) => {
+        const failed = failure(impl);
+        if (m.values[impl].length === 0) return failed ?? "—";
+        const shown =
+          format(m.medians[impl], m.metric.unit) +
           (m.metric.unit === "msg/s" ? throughputBytes(m.medians[impl], r.case.id) : "");
+        return failed === undefined ? shown : `${shown} (1 ${failed})`;
+      };
       let target = "";
       if (m.metric.target) {
         const { op, ratio } = m.metric.target;
@@ -652,6 +827,50 @@ async function main() {
   for (const row of rows.slice(1)) console.log(line(row));
   console.log("\n↓ = lower is better; ratio = ours / zeromq.js (medians over rounds)");
 
+  // The headline: the speed metric where we compare worst (memory rows excluded).
+  type Worst = { id: string; metric: Metric; ratio: number; advantage: number };
+  let worst: Worst | undefined;
+  let worstCpu: Worst | undefined;
+  let missed = 0;
+  for (const r of results) {
+    for (const m of r.metrics) {
+      if (!Number.isFinite(m.ratio) || m.ratio <= 0) continue;
+      if (m.metric.target) {
+        const { op, ratio } = m.metric.target;
+        if (op === ">=" ? m.ratio < ratio : m.ratio > ratio) missed++;
+      }
+      if (m.metric.unit === "MB") continue;
+      // How many times zeromq.js's speed we reach: the ratio, or its inverse for "lower is better".
+      const advantage = m.metric.better === "higher" ? m.ratio : 1 / m.ratio;
+      const entry = { id: r.case.id, metric: m.metric, ratio: m.ratio, advantage };
+      if (m.metric.cpu) {
+        if (worstCpu === undefined || advantage < worstCpu.advantage) worstCpu = entry;
+      } else if (worst === undefined || advantage < worst.advantage) {
+        worst = entry;
+      }
+    }
+  }
+  if (worst !== undefined) {
+    console.log(
+      `WORST: ${worst.id} — ${worst.metric.name} ${worst.ratio.toFixed(2)}x zeromq.js ` +
+        `(${worst.advantage.toFixed(2)}x its speed)`,
+    );
+  } else {
+    console.log("WORST: — (no ratio: run both implementations)");
+  }
+  if (worstCpu !== undefined) {
+    console.log(
+      `WORST CPU per message: ${worstCpu.id} — ${worstCpu.ratio.toFixed(2)}x zeromq.js's ` +
+        `(ours costs ${worstCpu.ratio.toFixed(2)}x the CPU time)`,
+    );
+  }
+  const loads = results.map((r) => r.load);
+  console.log(
+    `targets missed: ${missed}; load average (1 min) over the run: ` +
+      `${Math.min(...loads, Number.POSITIVE_INFINITY).toFixed(2)}–${Math.max(...loads, 0).toFixed(2)}, ` +
+      `at the end ${loadavg()[0]!.toFixed(2)}`,
+  );
+
   const json = {
     date: started.toISOString(),
     finished: new Date().toISOString(),
@@ -664,9 +883,12 @@ async function main() {
     fdLimit: fdLimit(),
     zeromq: { package: "zeromq@6.8.0", libzmq: "4.3.5" },
     config: { ...config },
+    worst:
+      worst === undefined ? null : { id: worst.id, metric: worst.metric.name, ratio: worst.ratio },
     cases: results.map((r) => ({
       id: r.case.id,
       group: r.case.group,
+      load: r.load,
       rounds: r.outcomes,
       metrics: r.metrics.map((m) => ({
         name: m.metric.name,
@@ -690,4 +912,6 @@ main()
   })
   .finally(async () => {
     await Promise.all([...live].map((c) => c.kill()));
+    if (workerEntry !== undefined && workerEntry.file !== WORKER)
+      rmSync(workerEntry.file, { force: true });
   });

@@ -8,6 +8,8 @@ export type Role =
   | "rep"
   | "req"
   | "inproc-latency"
+  | "router-echo"
+  | "dealers"
   | "fanout-pub"
   | "fanout-subs"
   | "stalled-sub"
@@ -22,7 +24,16 @@ export interface Params {
   durationMs?: number;
   /** Latency cases: round trips before measuring (default: durationMs). */
   warmupMs?: number;
+  /** SNDHWM and RCVHWM on both sides (0 = unlimited); default: the library's (1000). */
   highWaterMark?: number;
+  /** Throughput: frames per message (each `size` bytes); default 1. */
+  frames?: number;
+  /** Throughput: the receiver's loop, `await receive()` or `for await`; default receive. */
+  receive?: "receive" | "iterate";
+  /** Latency: a fixed number of round trips with no warm-up (a cold start). */
+  count?: number;
+  /** ROUTER case: DEALER sockets in the client process. */
+  dealers?: number;
   subscribers?: number;
   messages?: number;
   connections?: number;

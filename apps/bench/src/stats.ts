@@ -7,7 +7,8 @@ export function median(values: readonly number[]): number {
 
 /** Linear-interpolated quantile `q` (0..1) of `values` (NaN when empty). */
 export function quantile(values: ArrayLike<number>, q: number): number {
-  const sorted = Array.from(values).sort((a, b) => a - b);
+  // A typed array sorts numerically and never spreads its values as arguments.
+  const sorted = Float64Array.from(values).sort();
   if (sorted.length === 0) return Number.NaN;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);

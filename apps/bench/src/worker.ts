@@ -55,39 +55,80 @@ type Push = InstanceType<Impl["Push"]>;
 
 // ---- throughput ------------------------------------------------------------------
 
-/** Receives until an empty message; times first message to the end marker. */
-async function receiveAll(pull: Pull) {
-  let count = 0;
-  let bytes = 0;
-  let start = 0;
-  for (;;) {
-    const [frame] = await pull.receive();
-    const n = frame!.length;
-    if (n === 0) break;
-    if (count === 0) start = performance.now();
-    count++;
-    bytes += n;
-  }
-  const seconds = (performance.now() - start) / 1000;
-  // The first message starts the clock, so count - 1 messages fall inside it.
-  return { count, bytes, seconds, rate: (count - 1) / seconds };
+/** CPU time of this process so far (user + system), µs: robust to a busy machine. */
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }
 
-/** Sends `size`-byte messages for `durationMs`, then the empty end marker. */
-async function sendFor(push: Push, size: number, durationMs: number) {
+/** Counts one received message; true at the end marker (an empty first frame). */
+class Tally {
+  count = 0;
+  bytes = 0;
+  start = 0;
+  cpuStart = 0;
+  add(message: Buffer[]): boolean {
+    const n = message[0]!.length;
+    if (n === 0) return true;
+    if (this.count === 0) {
+      this.start = performance.now();
+      this.cpuStart = cpuMicros();
+    }
+    this.count++;
+    for (let i = 0; i < message.length; i++) this.bytes += message[i]!.length;
+    return false;
+  }
+  result() {
+    const seconds = (performance.now() - this.start) / 1000;
+    const cpuUs = cpuMicros() - this.cpuStart;
+    // The first message starts the clock, so count - 1 messages fall inside it.
+    return {
+      count: this.count,
+      bytes: this.bytes,
+      seconds,
+      rate: (this.count - 1) / seconds,
+      cpuUs,
+      cpuPerMessageUs: cpuUs / (this.count - 1),
+    };
+  }
+}
+
+/**
+ * Receives until an empty message, with `await receive()` in a loop or with
+ * `for await (const message of socket)`; times first message to the end marker.
+ */
+async function receiveAll(pull: Pull, mode: "receive" | "iterate" = "receive") {
+  const tally = new Tally();
+  if (mode === "iterate") {
+    for await (const message of pull) {
+      if (tally.add(message as Buffer[])) break;
+    }
+  } else {
+    for (;;) {
+      if (tally.add((await pull.receive()) as Buffer[])) break;
+    }
+  }
+  return tally.result();
+}
+
+/** Sends `frames`-frame messages of `size`-byte frames for `durationMs`, then the end marker. */
+async function sendFor(push: Push, size: number, durationMs: number, frames = 1) {
   const payload = Buffer.alloc(size, 0x61);
+  const message = frames === 1 ? payload : Array.from({ length: frames }, () => payload);
   const mask = size >= 65536 ? 0 : 63;
   let sent = 0;
   const start = performance.now();
+  const cpuStart = cpuMicros();
   const deadline = start + durationMs;
   for (;;) {
-    await push.send(payload);
+    await push.send(message);
     sent++;
     if ((sent & mask) === 0 && performance.now() >= deadline) break;
   }
   const seconds = (performance.now() - start) / 1000;
+  const cpuUs = cpuMicros() - cpuStart;
   await push.send(EMPTY);
-  return { sent, seconds, rate: sent / seconds };
+  return { sent, seconds, rate: sent / seconds, cpuUs };
 }
 
 /** CURVE on, when the case asks: the binding PULL is the server, the PUSH the client. */
@@ -121,23 +162,55 @@ async function echo(rep: InstanceType<Impl["Reply"]>) {
   }
 }
 
+/** Round-trip statistics; never spreads the samples (150k+ would overflow the stack). */
+function summarize(samples: Float64Array, count: number) {
+  const used = samples.subarray(0, count);
+  let max = 0;
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const v = used[i]!;
+    total += v;
+    if (v > max) max = v;
+  }
+  return {
+    count,
+    medianUs: quantile(used, 0.5),
+    p99Us: quantile(used, 0.99),
+    p999Us: quantile(used, 0.999),
+    maxUs: max,
+    meanUs: count > 0 ? total / count : Number.NaN,
+    totalMs: total / 1000,
+  };
+}
+
 async function roundTrips(
   req: InstanceType<Impl["Request"]>,
   size: number,
   durationMs: number,
   warmupMs: number,
+  count: number | undefined,
 ) {
   const payload = Buffer.alloc(size, 0x61);
-  // Warm up for as long as we measure: both sides' JavaScript (ours, and the
-  // zeromq.js wrapper) runs unoptimised for the first few thousand round trips,
-  // and the steady state is what an application lives in. The cold tail is not
-  // hidden: it is what `--warmup 0` measures.
+  if (count !== undefined) {
+    // Cold start: the first `count` round trips of a fresh process, no warm-up.
+    const samples = new Float64Array(count);
+    const start = performance.now();
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      await req.send(payload);
+      await req.receive();
+      samples[i] = (performance.now() - t0) * 1000;
+    }
+    return { ...summarize(samples, count), seconds: (performance.now() - start) / 1000 };
+  }
+  // Warm: round trips for `warmupMs` first (at least 500), then measure.
   const warmUntil = performance.now() + warmupMs;
   for (let i = 0; i < 500 || performance.now() < warmUntil; i++) {
     await req.send(payload);
     await req.receive();
   }
-  const samples: number[] = [];
+  let samples = new Float64Array(1 << 16);
+  let n = 0;
   const start = performance.now();
   const deadline = start + durationMs;
   for (;;) {
@@ -145,17 +218,50 @@ async function roundTrips(
     await req.send(payload);
     await req.receive();
     const t1 = performance.now();
-    samples.push((t1 - t0) * 1000);
+    if (n === samples.length) {
+      const grown = new Float64Array(n * 2);
+      grown.set(samples);
+      samples = grown;
+    }
+    samples[n++] = (t1 - t0) * 1000;
     if (t1 >= deadline) break;
   }
-  return {
-    count: samples.length,
-    medianUs: quantile(samples, 0.5),
-    p99Us: quantile(samples, 0.99),
-    p999Us: quantile(samples, 0.999),
-    maxUs: Math.max(...samples),
-    seconds: (performance.now() - start) / 1000,
-  };
+  return { ...summarize(samples, n), seconds: (performance.now() - start) / 1000 };
+}
+
+// ---- ROUTER with many DEALERs ------------------------------------------------------
+
+async function routerEcho(router: InstanceType<Impl["Router"]>) {
+  for (;;) {
+    const message = await router.receive();
+    await router.send(message);
+  }
+}
+
+/** Each DEALER does send → receive round trips until the deadline; sums them. */
+async function dealerLoops(dealers: InstanceType<Impl["Dealer"]>[], size: number, ms: number) {
+  const payload = Buffer.alloc(size, 0x61);
+  const start = performance.now();
+  const deadline = start + ms;
+  const counts = await Promise.all(
+    dealers.map(async (dealer) => {
+      let n = 0;
+      for (;;) {
+        await dealer.send(payload);
+        await dealer.receive();
+        n++;
+        if ((n & 15) === 0 && performance.now() >= deadline) return n;
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  let total = 0;
+  let min = Number.POSITIVE_INFINITY;
+  for (const c of counts) {
+    total += c;
+    if (c < min) min = c;
+  }
+  return { total, seconds, rate: total / seconds, minPerDealer: min };
 }
 
 // ---- fan-out -----------------------------------------------------------------------
@@ -287,7 +393,7 @@ async function run(role: Role, implName: ImplName, params: Params): Promise<void
       applyCurve(pull, params, "server");
       await pull.bind(params.endpoint!);
       report({ type: "ready", endpoint: pull.lastEndpoint! });
-      report({ type: "result", ...(await receiveAll(pull)) });
+      report({ type: "result", ...(await receiveAll(pull, params.receive)) });
       break;
     }
     case "push": {
@@ -297,7 +403,7 @@ async function run(role: Role, implName: ImplName, params: Params): Promise<void
       push.connect(params.endpoint!);
       report({ type: "ready" });
       await nextCommand();
-      report({ type: "result", ...(await sendFor(push, size, durationMs)) });
+      report({ type: "result", ...(await sendFor(push, size, durationMs, params.frames)) });
       break;
     }
     case "inproc-throughput": {
@@ -310,8 +416,8 @@ async function run(role: Role, implName: ImplName, params: Params): Promise<void
       report({ type: "ready" });
       await nextCommand();
       const [received, sent] = await Promise.all([
-        receiveAll(pull),
-        sendFor(push, size, durationMs),
+        receiveAll(pull, params.receive),
+        sendFor(push, size, durationMs, params.frames),
       ]);
       report({ type: "result", ...received, sender: sent });
       break;
@@ -328,7 +434,10 @@ async function run(role: Role, implName: ImplName, params: Params): Promise<void
       req.connect(params.endpoint!);
       report({ type: "ready" });
       await nextCommand();
-      report({ type: "result", ...(await roundTrips(req, size, durationMs, warmupMs)) });
+      report({
+        type: "result",
+        ...(await roundTrips(req, size, durationMs, warmupMs, params.count)),
+      });
       break;
     }
     case "inproc-latency": {
@@ -339,7 +448,36 @@ async function run(role: Role, implName: ImplName, params: Params): Promise<void
       void echo(rep);
       report({ type: "ready" });
       await nextCommand();
-      report({ type: "result", ...(await roundTrips(req, size, durationMs, warmupMs)) });
+      report({
+        type: "result",
+        ...(await roundTrips(req, size, durationMs, warmupMs, params.count)),
+      });
+      break;
+    }
+    case "router-echo": {
+      const router = new zmq.Router();
+      await router.bind(params.endpoint!);
+      report({ type: "ready", endpoint: router.lastEndpoint! });
+      await routerEcho(router);
+      break;
+    }
+    case "dealers": {
+      const dealers = Array.from({ length: params.dealers ?? 100 }, () => {
+        const dealer = new zmq.Dealer();
+        dealer.connect(params.endpoint!);
+        return dealer;
+      });
+      // One round trip each proves every connection is up before the clock starts.
+      const payload = Buffer.alloc(size, 0x61);
+      await Promise.all(
+        dealers.map(async (d) => {
+          await d.send(payload);
+          await d.receive();
+        }),
+      );
+      report({ type: "ready" });
+      await nextCommand();
+      report({ type: "result", ...(await dealerLoops(dealers, size, durationMs)) });
       break;
     }
     case "fanout-pub": {
@@ -377,8 +515,12 @@ async function run(role: Role, implName: ImplName, params: Params): Promise<void
       });
       const results = await Promise.all(runs);
       const counted = results.filter((r) => r.count > 0);
-      const first = Math.min(...counted.map((r) => r.first));
-      const last = Math.max(...counted.map((r) => r.last));
+      let first = Number.POSITIVE_INFINITY;
+      let last = 0;
+      for (const r of counted) {
+        if (r.first < first) first = r.first;
+        if (r.last > last) last = r.last;
+      }
       const total = results.reduce((sum, r) => sum + r.count, 0);
       const seconds = (last - first) / 1000;
       report({

@@ -81,6 +81,16 @@ const DEFAULT_SLAB_SIZE = 64 * 1024;
  * (10,000 idle connections would otherwise pin 640 MB).
  */
 const MIN_SLAB_SIZE = 512;
+/**
+ * Slabs up to this size are kept across flushes however light the traffic, and a
+ * connection that keeps filling them gets slabs this big: a steady stream of
+ * one- or two-message flushes (a sender woken per message, a request/reply
+ * loop) then allocates once per ~16 KiB instead of once per slab sized for a
+ * single batch (a fresh 4 KiB ArrayBuffer every three 1 KiB messages). This is
+ * also the most a connection holds once it goes quiet (libzmq keeps an 8 KiB
+ * batch buffer per connection).
+ */
+const KEEP_SLAB_SIZE = 16 * 1024;
 const DEFAULT_COPY_THRESHOLD = 16 * 1024;
 const EMPTY = new Uint8Array(0);
 
@@ -176,7 +186,7 @@ export class FrameEncoder {
   flush(): Uint8Array[] {
     this.#cut();
     // A big slab left over from a busy spell is let go once traffic is light again.
-    if (this.#slab.length > MIN_SLAB_SIZE && this.#batchBytes * 8 < this.#slab.length) {
+    if (this.#slab.length > KEEP_SLAB_SIZE && this.#batchBytes * 8 < this.#slab.length) {
       this.#slab = EMPTY;
       this.#start = 0;
       this.#pos = 0;
@@ -202,10 +212,15 @@ export class FrameEncoder {
   #reserve(bytes: number): void {
     if (this.#slab.length - this.#pos >= bytes) return;
     this.#cut();
-    // Twice what this batch has needed so far, between the minimum and `slabSize`.
+    // Twice what this batch has needed so far, between the minimum and `slabSize`;
+    // and when traffic filled the last slab, twice that one, up to KEEP_SLAB_SIZE.
     const want = 2 * (this.#batchBytes + bytes);
     let size = Math.min(MIN_SLAB_SIZE, this.#slabSize);
     while (size < want && size < this.#slabSize) size *= 2;
+    const filled = this.#slab.length;
+    if (filled > 0 && size < KEEP_SLAB_SIZE) {
+      size = Math.max(size, Math.min(2 * filled, KEEP_SLAB_SIZE, this.#slabSize));
+    }
     this.#slab = this.#allocate(Math.max(Math.min(size, this.#slabSize), bytes));
     this.#start = 0;
     this.#pos = 0;

@@ -159,6 +159,30 @@ describe("FrameEncoder batching", () => {
     expect(light!.buffer.byteLength).toBeLessThanOrEqual(1024);
   });
 
+  it("reuses slabs across a steady stream of one-message flushes", () => {
+    let allocations = 0;
+    const encoder = new FrameEncoder({
+      allocate: (n) => {
+        allocations++;
+        return new Uint8Array(n);
+      },
+    });
+    const body = patterned(1024, 7);
+    const expected = toHex(join(encodeFrame(body)));
+    for (let i = 0; i < 1000; i++) {
+      encoder.message([body]);
+      const chunks = encoder.flush();
+      expect(toHex(join(chunks))).toBe(expected);
+    }
+    // 1000 x 1027 bytes: one 16 KiB slab per 15 messages once the stream is steady,
+    // where slabs sized for one batch (4 KiB) took one allocation per 3 messages.
+    expect(allocations).toBeLessThan(80);
+    // Light traffic keeps a slab of at most 16 KiB.
+    encoder.frame(new Uint8Array(10), 0);
+    const [light] = encoder.flush();
+    expect(light!.buffer.byteLength).toBeLessThanOrEqual(16 * 1024);
+  });
+
   it("rejects an empty message and bad options with EINVAL", () => {
     expect(() => new FrameEncoder().message([])).toThrow(WireError);
     expect(() => new FrameEncoder({ slabSize: 0 })).toThrow(WireError);
