@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Every published package has the same shape (DESIGN.md, conventions 1 and 2).
+// Every published package has the same shape (ARCHITECTURE.md, "Package conventions").
 // Run by `pnpm lint`; exits non-zero and names each package that drifts.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -230,7 +230,7 @@ function malformed(message: string, protocolError: number): WireError {
  * Topics, contexts, groups and metadata values are zero-copy views into `body`.
  * HELLO, WELCOME, INITIATE, MESSAGE and unknown commands come back as "other".
  * Returns a `WireError` ("malformed-command") for a truncated name, bad READY
- * metadata, a PING without its 2-byte TTL (a longer context is cut to 16 bytes), an ERROR
+ * metadata, an ERROR
  * reason overrunning the body, or a JOIN/LEAVE group over 255 bytes.
  */
 export function decodeCommand(body: Uint8Array): Command | WireError {
@@ -268,12 +268,9 @@ export function decodeCommand(body: Uint8Array): Command | WireError {
     case "CANCEL":
       return { type: "cancel", topic: data };
     case "PING": {
-      if (data.length < 2) {
-        return malformed(
-          "PING shorter than its 2-byte TTL",
-          ProtocolError.ZMTP_MALFORMED_COMMAND_UNSPECIFIED,
-        );
-      }
+      // A PING shorter than its 2-byte TTL is tolerated, as libzmq does (it keeps
+      // the peer and answers PONG): the missing TTL reads as 0, "no TTL".
+      if (data.length < 2) return { type: "ping", ttl: 0, context: data.subarray(0, 0) };
       // A longer context is cut to 16 bytes, as libzmq does before echoing it in PONG.
       const end = Math.min(data.length, 2 + MAX_PING_CONTEXT);
       return { type: "ping", ttl: (data[0]! << 8) | data[1]!, context: data.subarray(2, end) };
