@@ -12,6 +12,8 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DELIBERATE, KNOWN_OPEN, RACY, renderDifferencesMarkdown } from "../differences";
 import { allCases } from "../src/cases/index";
+import { expectParity } from "../src/compare";
+import { TYPECHECK_CASE_IDS } from "../src/typecheck";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const compatDir = path.resolve(here, "..");
@@ -103,7 +105,7 @@ beforeAll(async () => {
 }, 110_000);
 
 describe("tables", () => {
-  const ids = new Set(allCases.map((c) => c.id));
+  const ids = new Set([...allCases.map((c) => c.id), ...TYPECHECK_CASE_IDS]);
   it("name only existing cases", () => {
     expect(Object.keys(DELIBERATE).filter((id) => !ids.has(id))).toEqual([]);
     expect(Object.keys(KNOWN_OPEN).filter((id) => !ids.has(id))).toEqual([]);
@@ -121,24 +123,7 @@ describe("tables", () => {
 describe("zeromq.js 6.8.0 vs @zmq/node", () => {
   for (const c of allCases) {
     it(`${c.id} [${c.ref}]`, () => {
-      const ref = outcomes.zeromq[c.id];
-      const ours = outcomes.ours[c.id];
-      expect(ref, "reference outcome missing").toBeDefined();
-      expect(ours, "our outcome missing").toBeDefined();
-      if (RACY.has(c.id)) {
-        // open and racy on our side: recorded, not asserted (see RACY in differences.ts)
-        console.info(
-          `${c.id} (racy, open): ours ${JSON.stringify(ours)} vs zeromq.js ${JSON.stringify(ref)}`,
-        );
-      } else if (c.id in DELIBERATE || c.id in KNOWN_OPEN) {
-        const table = c.id in DELIBERATE ? "DELIBERATE" : "KNOWN_OPEN";
-        expect(
-          JSON.stringify(ours) === JSON.stringify(ref),
-          `${c.id} now matches zeromq.js: remove it from ${table} in tests/compat/differences.ts`,
-        ).toBe(false);
-      } else {
-        expect(ours).toEqual(ref);
-      }
+      expectParity(c.id, outcomes.zeromq[c.id], outcomes.ours[c.id]);
     });
   }
 });
