@@ -107,7 +107,7 @@ export async function typecheck(impl: "zeromq" | "ours"): Promise<Record<string,
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+async function main(): Promise<void> {
   const impls = ["zeromq", "ours"] as const;
   const results = await Promise.all(impls.map((impl) => typecheck(impl)));
   for (const [i, impl] of impls.entries()) {
@@ -120,4 +120,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     }
     for (const e of r["typecheck.other"] ?? []) console.log(`  other: ${e}`);
   }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
 }
