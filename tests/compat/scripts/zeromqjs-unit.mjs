@@ -211,6 +211,7 @@ const CAUSES = [
   [/exports should include functions/, "extra exports in ours (allowed)"],
   [/warnings should be emitted/, "no 'will not take effect' warning (C8)"],
   [/in thread/, "worker threads do not share the context (C6)"],
+  [/Message must be present/, "send() on a socket type that cannot send (B7, deliberate)"],
   [/small buffers/, "small buffers not copied at send (C5)"],
   [/process exit/, "process exit / linger / warning (C3/C4)"],
   [/starve event loop/, "event-loop fairness of inproc receive"],
