@@ -35,6 +35,8 @@ export const DraftSocketType = {
 
 /** Options every draft socket that sends has. */
 export interface DraftWritable {
+  /** ZMQ_SNDBUF (accepted, the OS default is used). */
+  sendBufferSize: number;
   /** ZMQ_SNDHWM. */
   sendHighWaterMark: number;
   /** ZMQ_SNDTIMEO (ms); -1 = forever, 0 = EAGAIN at once. */
@@ -45,6 +47,8 @@ export interface DraftWritable {
 
 /** Options every draft socket that receives has. */
 export interface DraftReadable {
+  /** ZMQ_RCVBUF (accepted, the OS default is used). */
+  receiveBufferSize: number;
   /** ZMQ_RCVHWM. */
   receiveHighWaterMark: number;
   /** ZMQ_RCVTIMEO (ms). */

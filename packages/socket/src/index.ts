@@ -70,6 +70,7 @@ export {
   type AuthError,
   type Event,
   type EventOfType,
+  type EventSubscriber,
   type EventType,
   Observer,
   type ProtoError,

@@ -72,6 +72,7 @@ export function coreOf(socket: Socket): SocketCore {
   return core;
 }
 
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged interface declares the option accessors installed on the prototype below (from the options table)
 export abstract class Socket implements Observable {
   #events: Observer | undefined;
 
@@ -81,6 +82,8 @@ export abstract class Socket implements Observable {
     }
     const { context = getDefaultContext(), ...rest } = options as { context?: Context };
     cores.set(this, new SocketCore(WIRE_NAMES[type]!, context, this));
+    // A non-blocky context gives new sockets linger 0 (zeromq.js's `context.blocky`).
+    if (context.blocky === false) coreOf(this).setPatternOption("linger", 0);
     // Sealing makes a misspelt option throw, as with zeromq.js.
     Object.seal(this);
     try {
@@ -174,6 +177,186 @@ export abstract class Socket implements Observable {
     checkOption(this);
     return false;
   }
+
+  // ---- libzmq options by number (zeromq.js's low-level accessors) --------------
+  // Each maps the libzmq option number to the socket's accessor of that option
+  // (the options table); a number this socket type has no accessor for is EINVAL.
+
+  protected getBoolOption(option: number): boolean {
+    return rawGet(this, option, "bool") as boolean;
+  }
+  protected setBoolOption(option: number, value: boolean): void {
+    rawSet(this, option, "bool", value);
+  }
+  protected getInt32Option(option: number): number {
+    return rawGet(this, option, "int") as number;
+  }
+  protected setInt32Option(option: number, value: number): void {
+    rawSet(this, option, "int", value);
+  }
+  protected getUint32Option(option: number): number {
+    return rawGet(this, option, "int") as number;
+  }
+  protected setUint32Option(option: number, value: number): void {
+    rawSet(this, option, "int", value);
+  }
+  protected getInt64Option(option: number): number {
+    return rawGet(this, option, "int") as number;
+  }
+  protected setInt64Option(option: number, value: number): void {
+    rawSet(this, option, "int", value);
+  }
+  protected getUint64Option(option: number): number {
+    return rawGet(this, option, "int") as number;
+  }
+  protected setUint64Option(option: number, value: number): void {
+    rawSet(this, option, "int", value);
+  }
+  protected getStringOption(option: number): string | null {
+    return rawGet(this, option, "string") as string | null;
+  }
+  protected setStringOption(option: number, value: string | Uint8Array | null): void {
+    rawSet(this, option, "string", value);
+  }
+}
+
+/** The accessor names of the libzmq options that are not in the options table. */
+const RAW_EXTRA: Record<number, string> = {
+  16: "type",
+  32: "lastEndpoint",
+  44: "plainServer",
+  45: "plainUsername",
+  46: "plainPassword",
+  47: "curveServer",
+  48: "curvePublicKey",
+  49: "curveSecretKey",
+  50: "curveServerKey",
+  55: "zapDomain",
+  81: "threadSafe",
+  93: "zapEnforceDomain",
+};
+
+function rawName(socket: Socket, option: number): string {
+  if (typeof option !== "number") throw new TypeError("Option must be a number");
+  let name: string | undefined = RAW_EXTRA[option];
+  if (name === undefined) {
+    for (const [key, spec] of Object.entries(OPTIONS) as [OptionName, OptionSpec][]) {
+      if (spec.id === option && key in socket) {
+        name = key;
+        break;
+      }
+    }
+  }
+  if (name === undefined || !(name in socket)) throw new ZmqError("EINVAL");
+  return name;
+}
+
+function rawGet(socket: Socket, option: number, kind: "bool" | "int" | "string"): unknown {
+  const value = (socket as unknown as Record<string, unknown>)[rawName(socket, option)];
+  if (kind === "string" && typeof value === "number") return String(value);
+  return value;
+}
+
+function rawSet(socket: Socket, option: number, kind: "bool" | "int" | "string", value: unknown) {
+  const name = rawName(socket, option);
+  if (kind === "int") {
+    if (typeof value !== "number") throw new TypeError("Value must be a number");
+    if (!Number.isSafeInteger(Math.trunc(value))) {
+      coreOf(socket).runtime.warn?.(
+        "Value is larger than Number.MAX_SAFE_INTEGER and may have been rounded inaccurately.",
+      );
+    }
+  } else if (kind === "bool" && typeof value !== "boolean") {
+    throw new TypeError("Value must be a boolean");
+  }
+  (socket as unknown as Record<string, unknown>)[name] = value;
+}
+
+/**
+ * The options every socket has, declared here (merged with the class) so that bundled
+ * declarations keep them; their accessors are defined from the options table below and
+ * in security-options.ts.
+ */
+export interface Socket {
+  /** ZMQ_LINGER: how long queued messages are kept after close (ms, -1 = forever). */
+  linger: number;
+  /** ZMQ_RECONNECT_IVL (ms); -1 = never reconnect. Default 100. */
+  reconnectInterval: number;
+  /** ZMQ_RECONNECT_IVL_MAX (ms); > 0 enables exponential backoff up to it. */
+  reconnectMaxInterval: number;
+  /** ZMQ_BACKLOG: pending connections a listener queues. Default 100. */
+  backlog: number;
+  /** ZMQ_MAXMSGSIZE: largest frame accepted from a peer (bytes); -1 = no limit. */
+  maxMessageSize: number;
+  /** ZMQ_IMMEDIATE: queue messages only to peers whose handshake is complete. */
+  immediate: boolean;
+  /** ZMQ_IPV6: `tcp://*` binds dual-stack and host names may resolve to IPv6. */
+  ipv6: boolean;
+  /** ZMQ_HANDSHAKE_IVL (ms): a peer must finish its handshake in this time; 0 = no limit. */
+  handshakeInterval: number;
+  /** ZMQ_HEARTBEAT_IVL (ms): send a PING this often; 0 = off. */
+  heartbeatInterval: number;
+  /** ZMQ_HEARTBEAT_TTL (ms): tell peers to drop us after this long without traffic. */
+  heartbeatTimeToLive: number;
+  /** ZMQ_HEARTBEAT_TIMEOUT (ms): drop a peer silent this long after a PING; -1 = the interval. */
+  heartbeatTimeout: number;
+  /** ZMQ_TCP_KEEPALIVE: -1 OS default, 0 off, 1 on. */
+  tcpKeepalive: number;
+  /** ZMQ_TCP_KEEPALIVE_CNT. */
+  tcpKeepaliveCount: number;
+  /** ZMQ_TCP_KEEPALIVE_IDLE (s). */
+  tcpKeepaliveIdle: number;
+  /** ZMQ_TCP_KEEPALIVE_INTVL (s). */
+  tcpKeepaliveInterval: number;
+  /** ZMQ_CONNECT_TIMEOUT (ms). */
+  connectTimeout: number;
+  /** ZMQ_AFFINITY (accepted; there are no I/O threads). */
+  affinity: number;
+  /** ZMQ_RATE (accepted; multicast). */
+  rate: number;
+  /** ZMQ_RECOVERY_IVL (accepted; multicast). */
+  recoveryInterval: number;
+  /** ZMQ_TCP_ACCEPT_FILTER (accepted). */
+  tcpAcceptFilter: string | null;
+  /** ZMQ_TOS (accepted). */
+  typeOfService: number;
+  /** ZMQ_SOCKS_PROXY (accepted, not used yet). */
+  socksProxy: string | null;
+  /** ZMQ_TCP_MAXRT (accepted). */
+  tcpMaxRetransmitTimeout: number;
+  /** ZMQ_MULTICAST_MAXTPDU (accepted). */
+  multicastMaxTransportDataUnit: number;
+  /** ZMQ_BINDTODEVICE (accepted). */
+  interface: string | null;
+  /** ZMQ_LOOPBACK_FASTPATH (accepted; Windows only in libzmq). */
+  loopbackFastPath: boolean;
+  // Security options (their accessors are in security-options.ts).
+  /** ZMQ_PLAIN_SERVER: act as PLAIN server (needs a ZAP handler, as libzmq). */
+  plainServer: boolean;
+  /** ZMQ_PLAIN_USERNAME: PLAIN client user name; setting it selects PLAIN. */
+  plainUsername: string | null;
+  /** ZMQ_PLAIN_PASSWORD: PLAIN client password; setting it selects PLAIN. */
+  plainPassword: string | null;
+  /** ZMQ_CURVE_SERVER: act as CURVE server (needs `curveSecretKey`). */
+  curveServer: boolean;
+  /** ZMQ_CURVE_PUBLICKEY: long-term public key (40 Z85 characters or 32 bytes; reads as Z85). */
+  curvePublicKey: string | null;
+  /** ZMQ_CURVE_SECRETKEY: long-term secret key (40 Z85 characters or 32 bytes; reads as Z85). */
+  curveSecretKey: string | null;
+  /** ZMQ_CURVE_SERVERKEY: the server's public key, set on CURVE clients; selects the client role. */
+  curveServerKey: string | null;
+  /** ZMQ_ZAP_DOMAIN: the ZAP domain; with NULL security, ZAP is consulted only when set. */
+  zapDomain: string | null;
+  /** ZMQ_ZAP_ENFORCE_DOMAIN: fail handshakes that need ZAP when no handler is bound. */
+  zapEnforceDomain: boolean;
+  /** ZMQ_VMCI_BUFFER_SIZE: there is no VMCI transport; reading or setting it throws EINVAL (as zeromq.js without VMCI). */
+  vmciBufferSize: number;
+  /** ZMQ_VMCI_BUFFER_MIN_SIZE: no VMCI transport (EINVAL). */
+  vmciBufferMinSize: number;
+  /** ZMQ_VMCI_BUFFER_MAX_SIZE: no VMCI transport (EINVAL). */
+  vmciBufferMaxSize: number;
+  /** ZMQ_VMCI_CONNECT_TIMEOUT: no VMCI transport (EINVAL). */
+  vmciConnectTimeout: number;
 }
 
 // ---- option accessors -----------------------------------------------------------
@@ -282,9 +465,11 @@ function readBytes(value: unknown): string | null {
   return value === undefined ? null : utf8Decode(value as Uint8Array);
 }
 
+/** A string option: a string, a buffer (UTF-8, as zeromq.js) or null. */
 function stringOrNull(value: unknown): string | null {
+  if (value instanceof Uint8Array) return utf8Decode(value);
   if (value !== null && typeof value !== "string") {
-    throw new TypeError("Option value must be a string");
+    throw new TypeError("Option value must be a string or buffer");
   }
   return value;
 }
@@ -362,6 +547,24 @@ function allowReceive(targets: Target[]): void {
   });
 }
 
-export const options = { int, bool, bytesOrNull, define };
+export const options = { int, bool, bytesOrNull, stringOrNull, define };
 
 installOptionAccessors({}, true);
+
+// libzmq's VMCI options: this implementation has no VMCI transport, so (as zeromq.js on a
+// libzmq built without it) reading or setting them fails with EINVAL.
+for (const name of [
+  "vmciBufferSize",
+  "vmciBufferMinSize",
+  "vmciBufferMaxSize",
+  "vmciConnectTimeout",
+]) {
+  define([Socket], name, {
+    get() {
+      throw new ZmqError("EINVAL");
+    },
+    set() {
+      throw new ZmqError("EINVAL");
+    },
+  });
+}
