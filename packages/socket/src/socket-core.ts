@@ -335,19 +335,25 @@ export class SocketCore {
     }
     // An empty array is a message of no frames: nothing to send (as with zeromq.js).
     if (frames.length === 0) return RESOLVED;
+    const timeout = this.options.sendTimeout;
     let sent: boolean;
     try {
       sent = this.ps.send(frames);
     } catch (error) {
-      return Promise.reject(convert(error));
+      const zerr = convert(error);
+      // A state error waits, as zeromq.js (the socket is not writable until the state
+      // changes), and is reported when the timeout expires.
+      if (!this.#waitsOnState(zerr)) return Promise.reject(zerr);
+      if (timeout === 0) return Promise.reject(stateError(zerr));
+      sent = false;
     }
     if (sent) {
+      this.#afterSend();
       if (++this.#syncOps < MAX_SYNC_OPERATIONS) return RESOLVED;
       this.#syncOps = 0;
       return new Promise((resolve) => this.runtime.defer(resolve));
     }
     this.#syncOps = 0;
-    const timeout = this.options.sendTimeout;
     if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN"));
     return new Promise<void>((resolve, reject) => {
       const waiter: SendWaiter = { frames, resolve, reject, cancelTimer: undefined };
@@ -356,6 +362,18 @@ export class SocketCore {
           if (this.#sendWaiter !== waiter) return;
           this.#sendWaiter = undefined;
           this.context._release();
+          // One last attempt tells a state error (EFSM, EHOSTUNREACH) from a full pipe.
+          try {
+            if (this.ps.send(frames)) {
+              this.#afterSend();
+              resolve();
+              return;
+            }
+          } catch (error) {
+            const zerr = convert(error);
+            reject(this.#waitsOnState(zerr) ? stateError(zerr) : zerr);
+            return;
+          }
           reject(new ZmqError("EAGAIN"));
         });
       }
@@ -373,20 +391,24 @@ export class SocketCore {
         "Socket is busy reading; only one receive operation may be in progress at any time",
       );
     }
+    const timeout = this.options.receiveTimeout;
     let message: Uint8Array[] | undefined;
     try {
       message = this.ps.receive();
     } catch (error) {
-      return Promise.reject(convert(error));
+      const zerr = convert(error);
+      if (!this.#waitsOnState(zerr)) return Promise.reject(zerr);
+      if (timeout === 0) return Promise.reject(stateError(zerr));
+      message = undefined;
     }
     if (message !== undefined) {
+      this.#afterReceive();
       const ready = this.runtime.toMessage(message) as Message[];
       if (++this.#syncOps < MAX_SYNC_OPERATIONS) return Promise.resolve(ready);
       this.#syncOps = 0;
       return new Promise((resolve) => this.runtime.defer(() => resolve(ready)));
     }
     this.#syncOps = 0;
-    const timeout = this.options.receiveTimeout;
     if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN"));
     return new Promise<Message[]>((resolve, reject) => {
       const waiter: ReceiveWaiter = { resolve, reject, cancelTimer: undefined };
@@ -395,6 +417,18 @@ export class SocketCore {
           if (this.#receiveWaiter !== waiter) return;
           this.#receiveWaiter = undefined;
           this.context._release();
+          try {
+            const late = this.ps.receive();
+            if (late !== undefined) {
+              this.#afterReceive();
+              resolve(this.runtime.toMessage(late) as Message[]);
+              return;
+            }
+          } catch (error) {
+            const zerr = convert(error);
+            reject(this.#waitsOnState(zerr) ? stateError(zerr) : zerr);
+            return;
+          }
           reject(new ZmqError("EAGAIN"));
         });
       }
@@ -418,12 +452,15 @@ export class SocketCore {
     try {
       sent = this.ps.send(waiter.frames);
     } catch (error) {
+      const zerr = convert(error);
+      if (this.#waitsOnState(zerr)) return; // still the wrong state: keep waiting
       this.#settleSend(waiter);
-      waiter.reject(convert(error));
+      waiter.reject(zerr);
       return;
     }
     if (!sent) return;
     this.#settleSend(waiter);
+    this.#afterSend();
     waiter.resolve();
   }
 
@@ -434,13 +471,37 @@ export class SocketCore {
     try {
       message = this.ps.receive();
     } catch (error) {
+      const zerr = convert(error);
+      if (this.#waitsOnState(zerr)) return;
       this.#settleReceive(waiter);
-      waiter.reject(convert(error));
+      waiter.reject(zerr);
       return;
     }
     if (message === undefined) return;
     this.#settleReceive(waiter);
+    this.#afterReceive();
     waiter.resolve(this.runtime.toMessage(message) as Message[]);
+  }
+
+  /**
+   * Errors that mean "not now" rather than "never", as libzmq's poll flags make them:
+   * REQ/REP out of turn (EFSM: not writable/readable until the state changes) and a
+   * mandatory ROUTER with no peer to write to (EHOSTUNREACH while it has none). zeromq.js
+   * waits on them and reports them when the timeout expires.
+   */
+  #waitsOnState(error: ZmqError): boolean {
+    if (error.code === "EFSM") return true;
+    return error.code === "EHOSTUNREACH" && this.socketType === "ROUTER" && !this.ps.canSend;
+  }
+
+  /** A send went out: a REQ/REP state change may let a waiting receive proceed. */
+  #afterSend(): void {
+    if (this.#receiveWaiter !== undefined) this.runtime.defer(() => this.#onReadable());
+  }
+
+  /** A receive completed: a waiting send may proceed now (REQ after its reply). */
+  #afterReceive(): void {
+    if (this.#sendWaiter !== undefined) this.runtime.defer(() => this.#onWritable());
   }
 
   #settleSend(waiter: SendWaiter): void {
@@ -506,6 +567,15 @@ export class SocketCore {
     this.context._unregister(this);
     this.hub.end();
   }
+}
+
+/** A state error as zeromq.js reports it (libzmq's text); ours explains it in `cause`. */
+function stateError(error: ZmqError): ZmqError {
+  const reported = new ZmqError(error.code);
+  if (reported.message !== error.message) {
+    Object.defineProperty(reported, "cause", { value: error, configurable: true, writable: true });
+  }
+  return reported;
 }
 
 function convert(error: unknown, address?: string): ZmqError {
