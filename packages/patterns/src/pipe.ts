@@ -91,6 +91,7 @@ export class Pipe {
   _routingKey: string | undefined = undefined;
 
   private handler: PipeHandler | undefined = undefined;
+  private watchers: Array<() => void> | undefined = undefined;
   private closing = false;
   private other: Pipe | undefined = undefined;
 
@@ -280,9 +281,26 @@ export class Pipe {
     }
   }
 
+  /**
+   * Calls `callback` once when this end is terminated, after its handler's
+   * `terminated` (for an owner other than the handler: the inproc connecter that
+   * made the pair while a socket handles the end). Right away when it already is.
+   */
+  onTerminated(callback: () => void): void {
+    if (this.shared.state === "terminated") {
+      callback();
+      return;
+    }
+    if (this.watchers === undefined) this.watchers = [callback];
+    else this.watchers.push(callback);
+  }
+
   /** @internal */
   _fireTerminated(): void {
     this.handler?.terminated?.(this);
+    const watchers = this.watchers;
+    this.watchers = undefined;
+    if (watchers !== undefined) for (const callback of watchers) callback();
   }
 
   /** @internal */

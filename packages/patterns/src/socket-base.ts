@@ -187,7 +187,9 @@ export abstract class SocketBase {
       pipe.terminate(0);
       return;
     }
-    if (pipe.state !== "active" || this.pipes.has(pipe)) return;
+    // A pipe whose other end is already terminating (an inproc peer that closed
+    // before this socket attached) is still attached: what it sent stays readable.
+    if (pipe.state === "terminated" || this.pipes.has(pipe)) return;
     this.depth++;
     try {
       this.pipes.add(pipe);
@@ -250,7 +252,8 @@ export abstract class SocketBase {
     const options: PipeOptions = {
       sendHighWaterMark: this.opts.sendHighWaterMark,
       receiveHighWaterMark: this.opts.receiveHighWaterMark,
-      conflate: this.effectiveConflate(),
+      // inproc: one pair serves both sockets; it conflates when either side asks.
+      conflate: this.effectiveConflate() || (peer?.effectiveConflate() ?? false),
       scheduler: this.scheduler,
     };
     if (peer !== undefined) {

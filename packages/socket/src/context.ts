@@ -6,9 +6,9 @@
  * are accepted and kept for compatibility.
  */
 import { TransportRegistry } from "@zmq/transport";
-import { InprocContext, InprocTransport } from "@zmq/transport-inproc";
 import { type EngineFactory, zmtpEngine } from "./engine";
 import { ZmqError } from "./errors";
+import { InprocNames } from "./inproc";
 import type { Runtime } from "./runtime";
 import type { SocketCore } from "./socket-core";
 
@@ -25,7 +25,7 @@ export interface ContextOptions {
 /** What a runtime binding gives every context it makes. */
 export interface ContextBinding {
   readonly runtime: Runtime;
-  /** The transports besides `inproc://` (which the socket layer provides itself). */
+  /** The transports; `inproc://` needs none (the socket layer joins the two sockets' pipes). */
   readonly transports: Iterable<Parameters<TransportRegistry["add"]>[0]>;
   /**
    * The wire engine of each stream transport scheme that does not speak ZMTP 3.1
@@ -44,7 +44,7 @@ export class Context {
   #ipv6 = false;
   readonly #sockets = new Set<SocketCore>();
   /** @internal */
-  readonly _inproc = new InprocContext();
+  readonly _inproc = new InprocNames();
   /** @internal */
   readonly _transports: TransportRegistry;
   /** @internal */
@@ -56,10 +56,7 @@ export class Context {
   constructor(options: ContextOptions, binding: ContextBinding) {
     this._runtime = binding.runtime;
     this.#engines = binding.engines ?? {};
-    this._transports = new TransportRegistry([
-      ...binding.transports,
-      new InprocTransport({ context: this._inproc }),
-    ]);
+    this._transports = new TransportRegistry(binding.transports);
     Object.seal(this);
     Object.assign(this, options);
   }

@@ -17,7 +17,6 @@ import type { WireError } from "@zmq/wire";
 import { ZmqError } from "./errors";
 import type { AuthError } from "./observer";
 import {
-  InprocSession,
   type PeerIdentity,
   RawSession,
   type Session,
@@ -58,14 +57,14 @@ function startSession(
   owner: SessionOwner,
   endpoint: string,
   connection: Connection,
-  routingId: Uint8Array | undefined,
 ): Session {
   let session: Session & { start(): void };
   const any = connection as AnyConnection;
   if (any.kind === "datagram") {
     session = new UdpSession(owner, endpoint, any);
   } else if (connection.kind === "message") {
-    session = new InprocSession(owner, endpoint, connection, routingId);
+    // No transport the socket layer knows makes message pipes (inproc joins pipes directly).
+    throw new ZmqError("EPROTONOSUPPORT", "message-pipe transports are not supported", endpoint);
   } else if (core.traits.raw) {
     session = new RawSession(owner, endpoint, connection);
   } else {
@@ -201,7 +200,7 @@ export class BindEndpoint implements SessionOwner {
       return;
     }
     this.core.emit({ type: "accept", address: this.endpoint });
-    const session = startSession(this.core, this, this.endpoint, connection, this.core.routingId);
+    const session = startSession(this.core, this, this.endpoint, connection);
     if (!this.#sessions.has(session) && !session.ended) this.#sessions.set(session, false);
   }
 
@@ -217,6 +216,11 @@ export class BindEndpoint implements SessionOwner {
     this.#sessions.delete(session);
     session.releasePipe()?.terminate(UNTIL_READ);
     if (end.kind !== "local") reportEnd(this.core, this.endpoint, session, end, wasReady);
+  }
+
+  /** Socket close: stop listening; accepted connections end with the linger. */
+  stopListening(): void {
+    void this.listener.close();
   }
 
   /** Unbind: stop listening and close every connection accepted here. */
@@ -322,13 +326,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
         this.#abort = undefined;
         this.core.emit({ type: "connect", address: this.address });
         this.#ready = false;
-        this.#session = startSession(
-          this.core,
-          this,
-          this.address,
-          connection,
-          this.core.routingId,
-        );
+        this.#session = startSession(this.core, this, this.address, connection);
         this.#updateHold();
       },
       (error: unknown) => {
@@ -371,10 +369,6 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
 
   #scheduleReconnect(): void {
     if (this.#closed) return;
-    if (this.transport.scheme === "inproc") {
-      this.close();
-      return;
-    }
     const { reconnectInterval, reconnectMaxInterval } = this.core.options;
     if (reconnectInterval < 0) {
       this.close();

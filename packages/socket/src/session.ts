@@ -1,10 +1,11 @@
 /**
  * The glue between one connection and the socket: libzmq's session + engine.
  *
- * A session owns one transport connection. For tcp/ipc it runs the ZMTP state
- * machine over the byte stream; for inproc it exchanges a one-message hello and
- * then moves messages by reference; for STREAM sockets it moves raw bytes. On
- * the socket side it owns one end of a message pipe. Messages flow
+ * A session owns one transport connection. Over a byte stream (tcp, ipc) it runs
+ * the wire engine of the transport (ZMTP 3.1, see engine.ts); for STREAM sockets
+ * it moves raw bytes; udp-session.ts has the datagram one. On the socket side it
+ * owns one end of a message pipe. (inproc has no session: inproc.ts joins the two
+ * sockets' pipes directly.) Messages flow
  *
  *   socket → pipe → session → (encoder) → connection   and back,
  *
@@ -13,21 +14,13 @@
  * mutes the socket for this peer).
  */
 import type { Pipe, PipeHandler } from "@zmq/patterns";
-import type {
-  MessageConnection,
-  MessageHandler,
-  StreamConnection,
-  StreamHandler,
-  TransportError,
-} from "@zmq/transport";
+import type { StreamConnection, StreamHandler, TransportError } from "@zmq/transport";
 import {
   type Mechanism,
   type PeerInfo,
   type SocketTypeName,
-  socketTypesCompatible,
   utf8Decode,
-  utf8Encode,
-  WireError,
+  type WireError,
   type ZmtpConnectionHandler,
 } from "@zmq/wire";
 import { type EngineFactory, type WireEngine, zmtpEngine } from "./engine";
@@ -513,153 +506,4 @@ export class RawSession extends Session implements StreamHandler {
     else this.connection.destroy();
     this.owner.sessionEnded(this, end);
   }
-}
-
-/** Live inproc sessions by id, so the two sides of a connection can find each other. */
-const inprocSessions = new Map<number, InprocSession>();
-let nextInprocId = 1;
-
-/**
- * An inproc session: both sockets live in this process. Each side first sends a
- * one-message hello `[socket type, routing id, session id]` over the inproc
- * transport; from then on the transport only reports the connection's end, and
- * messages move by reference from this socket's pipe straight into the peer
- * session's pipe (libzmq's inproc is one pipe shared by both sockets). A message
- * leaves our pipe only when the peer's has room, and our socket's pipe may hold
- * as much more as the peer's has room for (updated on every pump, so it errs low
- * between pumps): a direction holds SNDHWM + RCVHWM messages, libzmq's inproc
- * sum, and never a third queue.
- */
-export class InprocSession extends Session implements MessageHandler {
-  readonly connection: MessageConnection;
-  readonly #routingId: Uint8Array;
-  readonly #id = nextInprocId++;
-  #ready = false;
-  /** The session on the other side, once its hello arrived. */
-  #peer: InprocSession | undefined;
-  /** Room in the peer's pipe last added to our socket's send limit. */
-  #lent = 0;
-
-  constructor(
-    owner: SessionOwner,
-    endpoint: string,
-    connection: MessageConnection,
-    routingId: Uint8Array | undefined,
-  ) {
-    super(owner, endpoint);
-    this.connection = connection;
-    this.#routingId = routingId ?? new Uint8Array(0);
-  }
-
-  start(): void {
-    inprocSessions.set(this.#id, this);
-    this.connection.setHandler(this);
-    this.connection.send([
-      utf8Encode(this.owner.socketType),
-      this.#routingId,
-      utf8Encode(String(this.#id)),
-    ]);
-  }
-
-  override usePipe(pipe: Pipe): void {
-    super.usePipe(pipe);
-    // The peer may have been ready first, waiting for a pipe to write into.
-    this.#peer?.schedulePump();
-  }
-
-  message(frames: Uint8Array[]): void {
-    if (this.ended || this.#ready) return; // only the hello travels through the transport
-    const type = frames[0] === undefined ? "" : utf8Decode(frames[0]);
-    if (!socketTypesCompatible(this.owner.socketType, type)) {
-      this.#finish({ kind: "protocol", error: socketMismatch(this.owner.socketType, type) });
-      return;
-    }
-    const peer = inprocSessions.get(Number(frames[2] === undefined ? "" : utf8Decode(frames[2])));
-    if (peer === undefined || peer.ended) {
-      this.#finish({ kind: "closed" }); // it is already gone
-      return;
-    }
-    this.#peer = peer;
-    this.#ready = true;
-    this.owner.sessionReady(this, { socketType: type, routingId: frames[1] ?? new Uint8Array(0) });
-    this.schedulePump();
-  }
-
-  drain(): void {
-    // Nothing but the hello is ever sent through the transport.
-  }
-
-  close(error?: TransportError): void {
-    this.#finish(error === undefined ? { kind: "closed" } : { kind: "closed", error });
-  }
-
-  /** The peer writes into our pipe: when that pipe has room again, let it go on. */
-  override writable(): void {
-    this.#peer?.schedulePump();
-  }
-
-  protected override pump(): void {
-    const pipe = this.pipe;
-    const peer = this.#peer;
-    if (!this.#ready || pipe === undefined || this.ended || peer === undefined) return;
-    const target = peer.pipe;
-    if (target === undefined || peer.ended) return; // its usePipe() calls us again
-    let messages = 0;
-    // checkWrite() arms the peer pipe's writable event when it says no.
-    while (target.checkWrite()) {
-      const msg = pipe.read();
-      if (msg === undefined) break;
-      target.write(msg);
-      if (++messages >= OUT_BUDGET_MESSAGES) {
-        this.schedulePump();
-        break;
-      }
-    }
-    // libzmq's inproc pipe is one queue of SNDHWM + RCVHWM: our socket's pipe may
-    // also hold what the peer's pipe still has room for (its RCVHWM share).
-    const limit = target.outboundLimit;
-    if (limit === 0) return;
-    const room = Math.max(0, limit - target.outboundSize);
-    if (room !== this.#lent) {
-      this.#lent = room;
-      pipe.setHighWaterMarks(undefined, room === 0 ? undefined : room);
-    }
-  }
-
-  protected override resumeInput(): void {
-    // Input arrives as direct pipe writes by the peer (see `writable`).
-  }
-
-  protected override flushAndEnd(): void {
-    if (this.ended) return;
-    this.#end();
-    this.owner.sessionEnded(this, { kind: "local" });
-  }
-
-  override shutdown(): void {
-    this.#finish({ kind: "local" });
-  }
-
-  #finish(end: SessionEnd): void {
-    if (this.ended) return;
-    this.#end();
-    this.owner.sessionEnded(this, end);
-  }
-
-  #end(): void {
-    this.markEnded();
-    inprocSessions.delete(this.#id);
-    // The connect side keeps its pipe for the next connection: give back the loan.
-    if (this.#lent !== 0) this.pipe?.setHighWaterMarks(undefined, undefined);
-    this.#lent = 0;
-    this.connection.close();
-  }
-}
-
-function socketMismatch(local: string, remote: string): WireError {
-  return new WireError(
-    "EPROTO",
-    "socket-type-mismatch",
-    `a ${local} socket cannot talk to a ${remote || "unknown"} peer`,
-  );
 }

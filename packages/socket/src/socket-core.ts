@@ -16,11 +16,11 @@ import {
   socketTraits,
 } from "@zmq/patterns";
 import { parseEndpoint, type Transport } from "@zmq/transport";
-import type { InprocContext } from "@zmq/transport-inproc";
 import type { SocketTypeName } from "@zmq/wire";
 import type { Context } from "./context";
 import { BindEndpoint, ConnectEndpoint } from "./endpoints";
 import { ZmqError } from "./errors";
+import { InprocBind, InprocConnect } from "./inproc";
 import type { Message } from "./message";
 import { type Event, EventHub } from "./observer";
 import { type CoreOptionName, type CoreOptions, defaultCoreOptions } from "./options";
@@ -51,10 +51,6 @@ export interface TransportOptions {
   multicastHops?: number;
   /** ZMQ_MULTICAST_LOOP (udp connect). */
   multicastLoop?: boolean;
-  /** inproc: the context's names. */
-  context: InprocContext;
-  /** inproc: this side's ZMQ_RCVHWM. */
-  highWaterMark: number;
 }
 
 interface SendWaiter {
@@ -82,9 +78,9 @@ export class SocketCore {
   readonly hub: EventHub;
   readonly options: CoreOptions;
   readonly runtime: Runtime;
-  readonly #binds: BindEndpoint[] = [];
+  readonly #binds: Array<BindEndpoint | InprocBind> = [];
   /** Connected endpoints by address; libzmq allows several connects to one address. */
-  readonly #connects = new Map<string, ConnectEndpoint[]>();
+  readonly #connects = new Map<string, Array<ConnectEndpoint | InprocConnect>>();
   #pendingBinds = 0;
   lastEndpoint: string | null = null;
   #sendWaiter: SendWaiter | undefined;
@@ -120,6 +116,15 @@ export class SocketCore {
     // handshake: there is no listener and no handshake); checked against zeromq.js.
     if (!this.hub.active || ("address" in event && event.address.startsWith("udp://"))) return;
     this.hub.emit(event);
+  }
+
+  /** A peer of the wrong kind (inproc): reported as a failed handshake, as over ZMTP. */
+  reportProtocolError(address: string, message: string): void {
+    this.emit({
+      type: "handshake:error:protocol",
+      address,
+      error: new ZmqError("ERR_ZMTP_UNSPECIFIED", message, address),
+    });
   }
 
   // ---- options
@@ -182,9 +187,6 @@ export class SocketCore {
       ...(o.tcpKeepalive === 1 && { keepAlive: true }),
       ...(o.tcpKeepalive === 1 &&
         o.tcpKeepaliveIdle > 0 && { keepAliveIdle: o.tcpKeepaliveIdle * 1000 }),
-      context: this.context._inproc,
-      // inproc: the depth of this side's receive queue (ZMQ_RCVHWM).
-      highWaterMark: this.ps.options.receiveHighWaterMark,
     };
   }
 
@@ -216,16 +218,24 @@ export class SocketCore {
     this.#checkOpen();
     this.#checkNotBlocked();
     if (typeof address !== "string") throw new TypeError("Address must be a string");
-    let transport: Transport;
+    let transport: Transport | undefined;
     try {
-      parseEndpoint(address);
-      transport = this.#transport(address);
-      checkTransportRole(this.socketType, transport.scheme, "bind", address);
+      if (parseEndpoint(address).scheme !== "inproc") {
+        transport = this.#transport(address);
+        checkTransportRole(this.socketType, transport.scheme, "bind", address);
+      }
     } catch (error) {
       throw convert(error, address);
     }
     this.#pendingBinds++;
     try {
+      if (transport === undefined) {
+        // Asynchronous like every bind: calls meanwhile get EBUSY (as zeromq.js).
+        await undefined;
+        // Closed meanwhile: as zeromq.js, the bind succeeded and the close undoes it.
+        if (!this.#closed) this.#bindInproc(address);
+        return;
+      }
       const listener = await transport.bind(address, this.bindOptions());
       if (this.#closed) {
         // Closed while binding: as zeromq.js (which delays the close), the bind
@@ -244,6 +254,18 @@ export class SocketCore {
     } finally {
       this.#pendingBinds--;
     }
+  }
+
+  #bindInproc(address: string): void {
+    const names = this.context._inproc;
+    const bind = new InprocBind(this, address);
+    if (names.has(bind.name)) {
+      throw new ZmqError("EADDRINUSE", `inproc name already bound: ${address}`, address);
+    }
+    names.register(bind.name, bind);
+    this.#binds.push(bind);
+    this.lastEndpoint = bind.endpoint;
+    this.emit({ type: "bind", address: bind.endpoint });
   }
 
   async unbind(address: string): Promise<void> {
@@ -270,23 +292,27 @@ export class SocketCore {
     this.#checkOpen();
     this.#checkNotBlocked();
     if (typeof address !== "string") throw new TypeError("Address must be a string");
-    let transport: Transport;
+    let transport: Transport | undefined;
     try {
-      parseEndpoint(address);
-      transport = this.#transport(address);
-      // Validate the address now, as zmq_connect does, so a typo throws at once.
-      transport.checkEndpoint?.(address, "connect");
-      checkTransportRole(this.socketType, transport.scheme, "connect", address);
+      if (parseEndpoint(address).scheme !== "inproc") {
+        transport = this.#transport(address);
+        // Validate the address now, as zmq_connect does, so a typo throws at once.
+        transport.checkEndpoint?.(address, "connect");
+        checkTransportRole(this.socketType, transport.scheme, "connect", address);
+      }
     } catch (error) {
       throw convert(error, address);
     }
     const existing = this.#connects.get(address);
-    if (existing !== undefined && transport.scheme !== "inproc" && this.traits.singleConnect) {
+    if (existing !== undefined && transport !== undefined && this.traits.singleConnect) {
       // libzmq: "no valid use for multiple connects" for these types; a repeat is a no-op.
       return;
     }
     const routingId = connectRoutingId ?? this.ps.takeConnectRoutingId();
-    const endpoint = new ConnectEndpoint(this, address, transport, routingId);
+    const endpoint =
+      transport === undefined
+        ? new InprocConnect(this, address, routingId)
+        : new ConnectEndpoint(this, address, transport, routingId);
     if (existing === undefined) this.#connects.set(address, [endpoint]);
     else existing.push(endpoint);
     endpoint.start();
@@ -301,7 +327,7 @@ export class SocketCore {
     for (const endpoint of [...endpoints]) endpoint.close();
   }
 
-  connectEndpointClosed(endpoint: ConnectEndpoint): void {
+  connectEndpointClosed(endpoint: ConnectEndpoint | InprocConnect): void {
     const endpoints = this.#connects.get(endpoint.address);
     const index = endpoints?.indexOf(endpoint) ?? -1;
     if (index < 0) return;
@@ -557,7 +583,7 @@ export class SocketCore {
     // Pipes terminate with the linger option: queued output keeps flowing for that long.
     this.ps.close();
     for (const bind of this.#binds.splice(0)) {
-      void bind.listener.close();
+      bind.stopListening();
       // libzmq reports each listener it closes (ZMQ_EVENT_CLOSED) before the monitor ends.
       this.emit({ type: "close", address: bind.endpoint });
     }

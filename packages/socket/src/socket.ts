@@ -302,13 +302,13 @@ export interface Socket {
   heartbeatTimeout: number;
   /** ZMQ_TCP_KEEPALIVE: -1 OS default, 0 off, 1 on. */
   tcpKeepalive: number;
-  /** ZMQ_TCP_KEEPALIVE_CNT. */
+  /** ZMQ_TCP_KEEPALIVE_CNT (accepted, not applied: Node's net API cannot set TCP_KEEPCNT). */
   tcpKeepaliveCount: number;
-  /** ZMQ_TCP_KEEPALIVE_IDLE (s). */
+  /** ZMQ_TCP_KEEPALIVE_IDLE (s): idle time before the first probe, with `tcpKeepalive = 1`. */
   tcpKeepaliveIdle: number;
-  /** ZMQ_TCP_KEEPALIVE_INTVL (s). */
+  /** ZMQ_TCP_KEEPALIVE_INTVL (accepted, not applied: Node's net API cannot set TCP_KEEPINTVL). */
   tcpKeepaliveInterval: number;
-  /** ZMQ_CONNECT_TIMEOUT (ms). */
+  /** ZMQ_CONNECT_TIMEOUT (ms): a tcp/ipc attempt not established in time is retried; 0 = the OS's limit. */
   connectTimeout: number;
   /** ZMQ_AFFINITY (accepted; there are no I/O threads). */
   affinity: number;

@@ -1,0 +1,228 @@
+/**
+ * `inproc://` as libzmq does it (`socket_base_t::connect_internal`): no
+ * transport, no session, no engine. A connect joins the two sockets with one
+ * pipe pair whose ends carry each socket's high-water marks, so a direction
+ * holds the writer's SNDHWM plus the reader's RCVHWM. A connect before the bind
+ * makes the pair at once with the connecter's marks only (messages queue in it)
+ * and waits in the context's pending list; the bind adds its marks and attaches
+ * the other end. Messages move by reference from one socket to the other.
+ */
+import { createPipePair, type Pipe } from "@zmq/patterns";
+import { socketTypesCompatible } from "@zmq/wire";
+import type { SocketCore } from "./socket-core";
+
+/** The inproc names of one context, and the connects waiting for them. */
+export class InprocNames {
+  readonly #bound = new Map<string, InprocBind>();
+  readonly #pending = new Map<string, Set<InprocConnect>>();
+
+  /** True when `name` is bound. */
+  has(name: string): boolean {
+    return this.#bound.has(name);
+  }
+
+  /** How many connects wait for `name`. */
+  pendingCount(name: string): number {
+    return this.#pending.get(name)?.size ?? 0;
+  }
+
+  /** @internal */
+  lookup(name: string): InprocBind | undefined {
+    return this.#bound.get(name);
+  }
+
+  /** @internal Registers a bind (the caller checked the name is free) and joins the waiting connects. */
+  register(name: string, bind: InprocBind): void {
+    this.#bound.set(name, bind);
+    const waiting = this.#pending.get(name);
+    if (waiting === undefined) return;
+    this.#pending.delete(name);
+    for (const connect of waiting) connect.join(bind);
+  }
+
+  /** @internal */
+  unregister(name: string, bind: InprocBind): void {
+    if (this.#bound.get(name) === bind) this.#bound.delete(name);
+  }
+
+  /** @internal */
+  wait(name: string, connect: InprocConnect): void {
+    let set = this.#pending.get(name);
+    if (set === undefined) {
+      set = new Set();
+      this.#pending.set(name, set);
+    }
+    set.add(connect);
+  }
+
+  /** @internal */
+  withdraw(name: string, connect: InprocConnect): void {
+    const set = this.#pending.get(name);
+    if (set === undefined) return;
+    set.delete(connect);
+    if (set.size === 0) this.#pending.delete(name);
+  }
+}
+
+/** The inproc name of `address` (after `inproc://`). */
+export function inprocName(address: string): string {
+  return address.slice("inproc://".length);
+}
+
+/** One `bind("inproc://name")`. */
+export class InprocBind {
+  readonly core: SocketCore;
+  readonly address: string;
+  readonly name: string;
+  /** The connecter ends of the pairs joined here (unbind ends them). */
+  readonly #pairs = new Set<Pipe>();
+  #closed = false;
+
+  constructor(core: SocketCore, address: string) {
+    this.core = core;
+    this.address = address;
+    this.name = inprocName(address);
+  }
+
+  /** What `lastEndpoint` reports: the address as bound. */
+  get endpoint(): string {
+    return this.address;
+  }
+
+  /** @internal A connecter joined: attach `bindEnd`; `connectEnd` is ended by unbind. */
+  accept(bindEnd: Pipe, connectEnd: Pipe, peerRoutingId: Uint8Array | undefined): void {
+    this.#pairs.add(connectEnd);
+    connectEnd.onTerminated(() => this.#pairs.delete(connectEnd));
+    this.core.emit({ type: "accept", address: this.address });
+    this.core.ps.attachPipe(bindEnd, { routingId: peerRoutingId ?? EMPTY });
+    this.core.emit({ type: "handshake", address: this.address });
+  }
+
+  /** Frees the name; connections made stay (socket close: they end with the linger). */
+  stopListening(): void {
+    this.#closed = true;
+    this.core.context._inproc.unregister(this.name, this);
+  }
+
+  /** Unbind: free the name and end every connection made through it. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.stopListening();
+    // What the connecters sent stays readable here until read.
+    for (const connectEnd of [...this.#pairs]) connectEnd.terminate(UNTIL_READ);
+    this.#pairs.clear();
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+const UNTIL_READ = -1;
+
+/** One `connect("inproc://name")`. */
+export class InprocConnect {
+  readonly core: SocketCore;
+  readonly address: string;
+  readonly name: string;
+  readonly #connectRoutingId: Uint8Array | undefined;
+  /** This socket's end of the pair, once made. */
+  #socketEnd: Pipe | undefined;
+  #peerEnd: Pipe | undefined;
+  #joined = false;
+  #closed = false;
+
+  constructor(core: SocketCore, address: string, connectRoutingId: Uint8Array | undefined) {
+    this.core = core;
+    this.address = address;
+    this.name = inprocName(address);
+    this.#connectRoutingId = connectRoutingId;
+  }
+
+  start(): void {
+    const names = this.core.context._inproc;
+    this.core.emit({ type: "connect:delay", address: this.address });
+    const bind = names.lookup(this.name);
+    if (bind !== undefined) {
+      this.join(bind);
+      return;
+    }
+    // Before the bind: the pair exists now (unless the type attaches lazily), so
+    // messages sent meanwhile queue in it, held to this socket's marks.
+    if (!this.core.options.immediate && this.core.traits.eagerPipe) this.#makePair(undefined);
+    names.wait(this.name, this);
+  }
+
+  /** @internal The name is bound (now or later): join the binder's socket. */
+  join(bind: InprocBind): void {
+    if (this.#closed || this.#joined) return;
+    this.#joined = true;
+    const peer = bind.core;
+    if (peer.closed) {
+      this.close();
+      return;
+    }
+    if (!socketTypesCompatible(this.core.socketType, peer.socketType)) {
+      // As a ZMTP peer of the wrong type: both sides report it, nothing attaches.
+      const message = (a: string, b: string) => `a ${a} socket cannot talk to a ${b} peer`;
+      this.core.reportProtocolError(this.address, message(this.core.socketType, peer.socketType));
+      peer.reportProtocolError(bind.address, message(peer.socketType, this.core.socketType));
+      this.close();
+      return;
+    }
+    const peerRoutingId = peer.routingId;
+    let socketEnd = this.#socketEnd;
+    let peerEnd = this.#peerEnd;
+    if (socketEnd === undefined || peerEnd === undefined) {
+      [socketEnd, peerEnd] = this.#makePair(peer, peerRoutingId);
+    } else {
+      // The pair was made before the bind: the binder's marks join the sum now.
+      peerEnd.setHighWaterMarks(
+        peer.ps.options.sendHighWaterMark,
+        peer.ps.options.receiveHighWaterMark,
+      );
+    }
+    this.core.emit({ type: "connect", address: this.address });
+    // The binder attaches its end a moment later, as libzmq's bind command reaches
+    // the bound socket asynchronously: what it writes on attach (an XPUB's welcome)
+    // then finds the connecter's subscriptions made right after connect().
+    const routingId = this.core.routingId;
+    this.core.runtime.defer(() => bind.accept(peerEnd, socketEnd, routingId));
+    this.core.emit({ type: "handshake", address: this.address });
+  }
+
+  #makePair(peer: SocketCore | undefined, peerRoutingId?: Uint8Array): [Pipe, Pipe] {
+    const [socketEnd, peerEnd] = createPipePair(this.core.ps.pipeOptions(peer?.ps));
+    this.#socketEnd = socketEnd;
+    this.#peerEnd = peerEnd;
+    socketEnd.onTerminated(() => this.#pairEnded());
+    this.core.ps.attachPipe(socketEnd, {
+      ...(peerRoutingId !== undefined && { routingId: peerRoutingId }),
+      ...(this.#connectRoutingId !== undefined && { connectRoutingId: this.#connectRoutingId }),
+    });
+    return [socketEnd, peerEnd];
+  }
+
+  /** The pair ended (either side closed, unbind, disconnect): this endpoint is done. */
+  #pairEnded(): void {
+    if (this.#closed) return;
+    if (this.#joined) this.core.emit({ type: "disconnect", address: this.address });
+    this.#finish();
+  }
+
+  /** The socket closed: its pipes end with the linger; stop waiting for a bind. */
+  socketClosed(): void {
+    this.#finish();
+  }
+
+  /** Disconnect: end the pair (what this side sent stays readable by the peer until read). */
+  close(): void {
+    if (this.#closed) return;
+    this.#finish();
+    this.#socketEnd?.terminate(UNTIL_READ);
+  }
+
+  #finish(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.core.context._inproc.withdraw(this.name, this);
+    this.core.connectEndpointClosed(this);
+  }
+}
