@@ -234,8 +234,6 @@ export const KNOWN_OPEN: Record<string, string> = {
   "exit.push-1000.exit.tcp": "C3/S22-S24",
   "exit.push-1000.close+exit.ipc": "C3/S22-S24",
   "exit.push-1000.exit.ipc": "C3/S22-S24",
-  "exit.push-1000.natural-end.tcp": "C3/S22-S24",
-  "exit.push-1000.natural-end.ipc": "C3/S22-S24",
   "exit.rep.reply-then-exit.tcp": "C3",
 };
 
@@ -247,10 +245,8 @@ export const KNOWN_OPEN: Record<string, string> = {
 export const RACY: ReadonlySet<string> = new Set([
   "exit.push-1000.close+exit.tcp",
   "exit.push-1000.exit.tcp",
-  "exit.push-1000.natural-end.tcp",
   "exit.push-1000.close+exit.ipc",
   "exit.push-1000.exit.ipc",
-  "exit.push-1000.natural-end.ipc",
   "exit.rep.reply-then-exit.tcp",
 ]);
 
