@@ -7,7 +7,6 @@
 import {
   createPipePair,
   createSocket,
-  isPatternError,
   type SocketOptions as PatternOptions,
   type Pipe,
   type SocketBase,
@@ -19,7 +18,7 @@ import { parseEndpoint, type Transport } from "@zmq/transport";
 import type { SocketTypeName } from "@zmq/wire";
 import type { Context } from "./context";
 import { BindEndpoint, ConnectEndpoint } from "./endpoints";
-import { ZmqError } from "./errors";
+import { toZmqError, ZmqError } from "./errors";
 import { InprocBind, InprocConnect } from "./inproc";
 import type { Message } from "./message";
 import { type Event, EventHub } from "./observer";
@@ -67,6 +66,8 @@ interface ReceiveWaiter {
 }
 
 const RESOLVED = Promise.resolve();
+/** How deep the current call stack is inside sockets' `send` (any socket). */
+let sendDepth = 0;
 /** Operations resolved synchronously in a row before one is deferred to let I/O run. */
 const MAX_SYNC_OPERATIONS = 512;
 
@@ -86,6 +87,7 @@ export class SocketCore {
   #sendWaiter: SendWaiter | undefined;
   #receiveWaiter: ReceiveWaiter | undefined;
   #syncOps = 0;
+  #wakeScheduled = false;
   #closed = false;
 
   constructor(type: SocketType, context: Context, owner: object) {
@@ -97,7 +99,7 @@ export class SocketCore {
     this.hub = new EventHub(owner, context, this.runtime.events);
     this.options = defaultCoreOptions(context);
     this.ps.setHandler({
-      readable: () => this.#onReadable(),
+      readable: () => this.#readable(),
       writable: () => this.#onWritable(),
     });
     context._register(this);
@@ -364,7 +366,12 @@ export class SocketCore {
     const timeout = this.options.sendTimeout;
     let sent: boolean;
     try {
-      sent = this.ps.send(frames);
+      sendDepth++;
+      try {
+        sent = this.ps.send(frames);
+      } finally {
+        sendDepth--;
+      }
     } catch (error) {
       const zerr = convert(error);
       // A state error waits, as zeromq.js (the socket is not writable until the state
@@ -476,7 +483,12 @@ export class SocketCore {
     if (waiter === undefined) return;
     let sent: boolean;
     try {
-      sent = this.ps.send(waiter.frames);
+      sendDepth++;
+      try {
+        sent = this.ps.send(waiter.frames);
+      } finally {
+        sendDepth--;
+      }
     } catch (error) {
       const zerr = convert(error);
       if (this.#waitsOnState(zerr)) return; // still the wrong state: keep waiting
@@ -489,6 +501,27 @@ export class SocketCore {
     this.#afterSend();
     waiter.resolve();
   }
+
+  /**
+   * A message arrived. Inside another socket's send (an inproc peer writing into
+   * the pipe pair), the wake-up is deferred, as libzmq's activate_read command
+   * reaches the reader later: the sender goes on queuing, and the reader then
+   * takes a batch without a promise round trip per message.
+   */
+  #readable(): void {
+    if (sendDepth === 0) {
+      this.#onReadable();
+      return;
+    }
+    if (this.#wakeScheduled) return;
+    this.#wakeScheduled = true;
+    this.runtime.defer(this.#deferredReadable);
+  }
+
+  readonly #deferredReadable = (): void => {
+    this.#wakeScheduled = false;
+    if (!this.#closed) this.#onReadable();
+  };
 
   #onReadable(): void {
     const waiter = this.#receiveWaiter;
@@ -597,17 +630,11 @@ export class SocketCore {
 
 /** A state error as zeromq.js reports it (libzmq's text); ours explains it in `cause`. */
 function stateError(error: ZmqError): ZmqError {
-  const reported = new ZmqError(error.code);
-  if (reported.message !== error.message) {
-    Object.defineProperty(reported, "cause", { value: error, configurable: true, writable: true });
-  }
-  return reported;
+  return new ZmqError(error.code, undefined, undefined, { cause: error });
 }
 
+/** Lower layers' errors as ZmqError; a TypeError (a wrong argument) is thrown as it is. */
 function convert(error: unknown, address?: string): ZmqError {
-  if (error instanceof ZmqError) return error;
-  if (isPatternError(error)) return new ZmqError(error.code, error.message, address);
   if (error instanceof TypeError) throw error;
-  const e = error as { code?: string; message?: string; address?: string };
-  return new ZmqError(e.code ?? "EINVAL", e.message, address ?? e.address);
+  return toZmqError(error, address);
 }
