@@ -16,6 +16,7 @@ import { toZmqError, ZmqError } from "./errors";
 import type { Message, MessageLike } from "./message";
 import { toFrames } from "./message";
 import { coreOf, installOptionAccessors, options, Socket } from "./socket";
+import { withLibzmqText } from "./socket-core";
 import type { SocketOptions } from "./sockets";
 
 const { define } = options;
@@ -75,7 +76,9 @@ function singleFrame(socket: Socket, message: MessageLike | MessageLike[] | unde
   if (message === undefined) throw new TypeError("Message must be present");
   const frames = toFrames(message, coreOf(socket).runtime.encodeString);
   if (frames.length !== 1) {
-    throw new ZmqError("EINVAL", "Draft sockets do not support multipart messages");
+    throw new ZmqError("EINVAL", undefined, undefined, {
+      cause: new Error("draft sockets do not support multipart messages"),
+    });
   }
   return frames[0]!;
 }
@@ -274,7 +277,7 @@ export class Dish extends Socket {
         if (join) dish.join(group);
         else dish.leave(group);
       } catch (error) {
-        throw toZmqError(error);
+        throw withLibzmqText(toZmqError(error));
       }
     }
   }

@@ -66,6 +66,8 @@ interface ReceiveWaiter {
 }
 
 const RESOLVED = Promise.resolve();
+/** Why a pending send/receive failed with EAGAIN at close (zeromq.js's text is EAGAIN's). */
+const CLOSED = new Error("the socket was closed while the operation was pending");
 /** How deep the current call stack is inside sockets' `send` (any socket). */
 let sendDepth = 0;
 /** Operations resolved synchronously in a row before one is deferred to let I/O run. */
@@ -606,12 +608,12 @@ export class SocketCore {
     const send = this.#sendWaiter;
     if (send) {
       this.#settleSend(send);
-      send.reject(new ZmqError("EAGAIN", "Socket was closed"));
+      send.reject(new ZmqError("EAGAIN", undefined, undefined, { cause: CLOSED }));
     }
     const receive = this.#receiveWaiter;
     if (receive) {
       this.#settleReceive(receive);
-      receive.reject(new ZmqError("EAGAIN", "Socket was closed"));
+      receive.reject(new ZmqError("EAGAIN", undefined, undefined, { cause: CLOSED }));
     }
     // Pipes terminate with the linger option: queued output keeps flowing for that long.
     this.ps.close();
@@ -633,8 +635,19 @@ function stateError(error: ZmqError): ZmqError {
   return new ZmqError(error.code, undefined, undefined, { cause: error });
 }
 
-/** Lower layers' errors as ZmqError; a TypeError (a wrong argument) is thrown as it is. */
+/**
+ * Lower layers' errors as ZmqError; a TypeError (a wrong argument) is thrown as it is. The
+ * message is libzmq's `zmq_strerror` text for the code, as zeromq.js reports it; the lower
+ * layer's explanation stays reachable as `cause`.
+ */
 function convert(error: unknown, address?: string): ZmqError {
   if (error instanceof TypeError) throw error;
-  return toZmqError(error, address);
+  return withLibzmqText(toZmqError(error, address));
+}
+
+/** `error` with libzmq's `zmq_strerror` text for its code as message, the original as `cause`. */
+export function withLibzmqText(error: ZmqError): ZmqError {
+  const text = new ZmqError(error.code).message;
+  if (text === error.code || text === error.message) return error;
+  return new ZmqError(error.code, text, error.address, { cause: error });
 }
