@@ -213,7 +213,7 @@ function bool(value: unknown): boolean {
 
 function int(value: unknown, min: number): number {
   if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw new TypeError("Option value must be an integer");
+    throw new TypeError("Option value must be a number");
   }
   if (value < min) throw new ZmqError("EINVAL");
   return value;

@@ -83,10 +83,17 @@ function singleFrame(socket: Socket, message: MessageLike | MessageLike[] | unde
   return frames[0]!;
 }
 
+/**
+ * A group as bytes, cut at the first zero byte: libzmq takes groups as C strings,
+ * so zeromq.js's `join("fo\0ba")` joins "fo" (and a RADIO sends to "fo").
+ */
 function groupBytes(group: unknown): Uint8Array {
-  if (typeof group === "string") return utf8Encode(group);
-  if (group instanceof Uint8Array) return group;
-  throw new TypeError("Group must be a string or buffer");
+  let bytes: Uint8Array;
+  if (typeof group === "string") bytes = utf8Encode(group);
+  else if (group instanceof Uint8Array) bytes = group;
+  else throw new TypeError("Value must be a string or buffer");
+  const nul = bytes.indexOf(0);
+  return nul < 0 ? bytes : bytes.subarray(0, nul);
 }
 
 function routingIdFrame(routingId: unknown): Uint8Array {

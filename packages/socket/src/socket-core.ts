@@ -218,10 +218,15 @@ export class SocketCore {
     return this.context._transports.resolve(address).transport as Transport;
   }
 
-  async bind(address: string): Promise<void> {
+  /** Binds; a closed socket, a bind in flight or a non-string address throw at once (zeromq.js). */
+  bind(address: string): Promise<void> {
     this.#checkOpen();
     this.#checkNotBlocked();
     if (typeof address !== "string") throw new TypeError("Address must be a string");
+    return this.#bind(address);
+  }
+
+  async #bind(address: string): Promise<void> {
     let transport: Transport | undefined;
     try {
       if (parseEndpoint(address).scheme !== "inproc") {
@@ -272,16 +277,21 @@ export class SocketCore {
     this.emit({ type: "bind", address: bind.endpoint });
   }
 
-  async unbind(address: string): Promise<void> {
+  /** Unbinds; a closed socket or a bind in flight throw at once (zeromq.js). */
+  unbind(address: string): Promise<void> {
     this.#checkOpen();
     this.#checkNotBlocked();
+    return this.#unbind(address);
+  }
+
+  async #unbind(address: string): Promise<void> {
     // libzmq looks the endpoint up by its resolved form: a wildcard port or ipc path
     // ("tcp://127.0.0.1:*", "ipc://*") names no endpoint (ENOENT).
     const wildcard = /:(\*|0)$/.test(address) || address === "ipc://*";
     const index = this.#binds.findIndex(
       (b) => b.endpoint === address || (!wildcard && b.address === address),
     );
-    if (index < 0) throw new ZmqError("ENOENT", undefined, address);
+    if (index < 0) throw this.#unknownEndpoint(address);
     const [endpoint] = this.#binds.splice(index, 1);
     this.#pendingBinds++;
     try {
@@ -326,9 +336,22 @@ export class SocketCore {
     this.#checkOpen();
     this.#checkNotBlocked();
     const endpoints = this.#connects.get(address);
-    if (endpoints === undefined) throw new ZmqError("ENOENT", undefined, address);
+    if (endpoints === undefined) throw this.#unknownEndpoint(address);
     // Every connection made to this address goes (libzmq's term_endpoint).
     for (const endpoint of [...endpoints]) endpoint.close();
+  }
+
+  /**
+   * An endpoint unbind/disconnect does not know: a malformed address or an unknown
+   * scheme fail as libzmq parses it (EINVAL, EPROTONOSUPPORT), a well-formed one ENOENT.
+   */
+  #unknownEndpoint(address: string): ZmqError {
+    try {
+      if (parseEndpoint(address).scheme !== "inproc") this.#transport(address);
+    } catch (error) {
+      return convert(error, address);
+    }
+    return new ZmqError("ENOENT", undefined, address);
   }
 
   connectEndpointClosed(endpoint: ConnectEndpoint | InprocConnect): void {

@@ -7,7 +7,7 @@
  */
 import { type SocketType as PatternType, socketTraits } from "@zmq/patterns";
 import { utf8Decode, utf8Encode } from "@zmq/wire";
-import { type Context, getDefaultContext } from "./context";
+import { Context, getDefaultContext } from "./context";
 import { ZmqError } from "./errors";
 import { type Message, type MessageLike, toFrames } from "./message";
 import { type Observable, Observer } from "./observer";
@@ -82,6 +82,8 @@ export abstract class Socket implements Observable {
       throw new TypeError("Options must be an object");
     }
     const { context = getDefaultContext(), ...rest } = options as { context?: Context };
+    // As zeromq.js: anything but a Context is an invalid argument.
+    if (!(context instanceof Context)) throw new Error("Invalid argument");
     const name = WIRE_NAMES[type];
     if (name === undefined) throw new TypeError(`Unknown socket type ${type}`);
     cores.set(this, new SocketCore(name, context, this));
@@ -367,13 +369,21 @@ export interface Socket {
 /** A class whose prototype gets an accessor. */
 type Target = { prototype: object };
 
-function int(value: unknown, min: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw new TypeError("Option value must be an integer");
-  }
-  if (value < min) throw new ZmqError("EINVAL");
-  return value;
+/**
+ * An integer option as zeromq.js converts it: any number, truncated toward zero; a
+ * 32-bit option wraps as a C `int` does (2**33 → 0), a 64-bit one keeps its value.
+ */
+function int(value: unknown, min: number, wide = false): number {
+  if (typeof value !== "number") throw new TypeError("Option value must be a number");
+  let n = Math.trunc(value);
+  if (!Number.isFinite(n)) n = 0;
+  if (!wide) n |= 0;
+  if (n < min) throw new ZmqError("EINVAL");
+  return n;
 }
+
+/** libzmq's 64-bit integer options (ZMQ_AFFINITY, ZMQ_MAXMSGSIZE). */
+const WIDE_OPTIONS = new Set([4, 22]);
 
 function bool(value: unknown): boolean {
   if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
@@ -449,7 +459,8 @@ function converter(spec: OptionSpec): (value: unknown) => unknown {
   switch (spec.kind) {
     case "int": {
       const min = spec.min ?? Number.MIN_SAFE_INTEGER;
-      return (value) => int(value, min);
+      const wide = WIDE_OPTIONS.has(spec.id);
+      return (value) => int(value, min, wide);
     }
     case "bool":
       return bool;
