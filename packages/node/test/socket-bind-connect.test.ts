@@ -266,7 +266,10 @@ testProtos(
     const address = uniqueAddress(proto);
     const bound = socket.bind(address);
     socket.close();
+    // The close is deferred until the bind settles, as zeromq.js.
+    expect(socket.closed).toBe(false);
     await within(bound);
+    expect(socket.closed).toBe(true);
     if (proto !== "tcp") {
       const [other] = track(new zmq.Dealer());
       await within(other.bind(address));

@@ -85,6 +85,8 @@ export class SocketCore {
   /** Connected endpoints by address; libzmq allows several connects to one address. */
   readonly #connects = new Map<string, Array<ConnectEndpoint | InprocConnect>>();
   #pendingBinds = 0;
+  /** close() was called while a bind/unbind was in flight: it runs when that settles. */
+  #closeDeferred = false;
   lastEndpoint: string | null = null;
   #sendWaiter: SendWaiter | undefined;
   #receiveWaiter: ReceiveWaiter | undefined;
@@ -262,6 +264,7 @@ export class SocketCore {
       throw zerr;
     } finally {
       this.#pendingBinds--;
+      this.#closeIfDeferred();
     }
   }
 
@@ -298,6 +301,7 @@ export class SocketCore {
       await endpoint!.close();
     } finally {
       this.#pendingBinds--;
+      this.#closeIfDeferred();
     }
     this.emit({ type: "close", address: endpoint!.endpoint });
   }
@@ -625,8 +629,22 @@ export class SocketCore {
     return this.#pendingBinds > 0;
   }
 
+  #closeIfDeferred(): void {
+    if (!this.#closeDeferred || this.#pendingBinds > 0) return;
+    this.#closeDeferred = false;
+    this.close();
+  }
+
+  /**
+   * Closes the socket. During a bind or unbind the close waits until that settles (the
+   * socket reads `closed === false` meanwhile), as zeromq.js defers it.
+   */
   close(): void {
     if (this.#closed) return;
+    if (this.#pendingBinds > 0) {
+      this.#closeDeferred = true;
+      return;
+    }
     this.#closed = true;
     const send = this.#sendWaiter;
     if (send) {
