@@ -392,6 +392,7 @@ function define(targets: Target[], name: string | symbol, desc: PropertyDescript
     accessor.set = function (this: Socket, value: unknown) {
       checkOption(this);
       set.call(this, value);
+      if (typeof name === "string") warnIfLate(this, name);
     };
   }
   for (const target of targets) {
@@ -402,6 +403,25 @@ function define(targets: Target[], name: string | symbol, desc: PropertyDescript
       enumerable: false,
     });
   }
+}
+
+/**
+ * Options zeromq.js does not warn about when set on a bound or connected socket (they
+ * take effect at once): SUBSCRIBE, UNSUBSCRIBE, LINGER, ROUTER_MANDATORY, PROBE_ROUTER,
+ * XPUB_VERBOSE(R), REQ_CORRELATE, REQ_RELAXED, ROUTER_HANDOVER, SNDHWM, RCVHWM, SNDTIMEO,
+ * RCVTIMEO (by libzmq number).
+ */
+const IMMEDIATE_OPTION_IDS = new Set([6, 7, 17, 33, 51, 40, 52, 53, 56, 78, 23, 24, 28, 27]);
+const IMMEDIATE_NAMES = new Set(["verbosity"]);
+
+/** zeromq.js's process warning for an option set after bind/connect (or during a bind). */
+function warnIfLate(socket: Socket, name: string): void {
+  const core = coreOf(socket);
+  if (core.endpointCount === 0 && !core.binding) return;
+  if (IMMEDIATE_NAMES.has(name)) return;
+  const spec = (OPTIONS as Record<string, OptionSpec>)[name];
+  if (spec !== undefined && IMMEDIATE_OPTION_IDS.has(spec.id)) return;
+  core.runtime.warn?.("Socket option will not take effect until next connect/bind.");
 }
 
 /** Defines the accessor of table option `name` on `targets`. */
