@@ -150,7 +150,6 @@ export const KNOWN_OPEN: Record<string, string> = {
   "error.iterator.ends-on-close": "§2.136",
   "error.opt.routingId.nul-first": "§2.138",
   "buffer.inproc-identity.1000": "C5/S13",
-  "warning.option-after-connect": "C8/S6",
   "events.sequence.tcp": "§1.8",
   "events.sequence.ipc": "§1.8",
   "events.sequence.inproc": "C10",
