@@ -32,6 +32,7 @@ export {
   Dealer,
   type Event,
   type EventOfType,
+  type EventSubscriber,
   type EventType,
   type MessageProperties,
   messageProperties,
