@@ -1,0 +1,53 @@
+"""A pyzmq peer for the ws interop tests, driven by JSON lines on stdin.
+
+Each request is {"op": ..., ...}; each answer one JSON line {"ok": true, ...}
+or {"ok": false, "error": "..."}. Frames travel as hex. No heartbeats are ever
+set (libzmq aborts when a bare ZWS2.0 peer meets a ws socket with heartbeats).
+"""
+import json
+import sys
+
+import zmq
+
+ctx = zmq.Context()
+sock = None
+
+
+def handle(req):
+    global sock
+    op = req["op"]
+    if op == "socket":
+        sock = ctx.socket(getattr(zmq, req["type"]))
+        sock.setsockopt(zmq.LINGER, 0)
+        sock.setsockopt(zmq.RCVTIMEO, req.get("timeout", 10000))
+        if "routing_id" in req:
+            sock.setsockopt(zmq.ROUTING_ID, bytes.fromhex(req["routing_id"]))
+        return {"version": zmq.zmq_version()}
+    if op == "bind":
+        sock.bind(req["endpoint"])
+        return {"endpoint": sock.getsockopt(zmq.LAST_ENDPOINT).decode()}
+    if op == "connect":
+        sock.connect(req["endpoint"])
+        return {}
+    if op == "subscribe":
+        sock.setsockopt(zmq.SUBSCRIBE, bytes.fromhex(req["topic"]))
+        return {}
+    if op == "send":
+        sock.send_multipart([bytes.fromhex(f) for f in req["frames"]])
+        return {}
+    if op == "recv":
+        return {"frames": [f.hex() for f in sock.recv_multipart()]}
+    if op == "close":
+        sock.close(0)
+        sock = None
+        return {}
+    raise ValueError("unknown op " + op)
+
+
+for line in sys.stdin:
+    try:
+        answer = {"ok": True, **handle(json.loads(line))}
+    except Exception as error:  # every failure goes back to the test
+        answer = {"ok": False, "error": "%s: %s" % (type(error).__name__, error)}
+    sys.stdout.write(json.dumps(answer) + "\n")
+    sys.stdout.flush()
