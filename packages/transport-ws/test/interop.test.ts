@@ -8,6 +8,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { CurveClient, CurveServer, encodeCurveKey, generateKeyPair, ready } from "@zmq/curve";
 import type { Listener, StreamConnection } from "@zmq/transport";
 import { afterEach, describe, expect, it } from "vitest";
 import * as zmq from "zeromq";
@@ -19,10 +20,13 @@ const PEER_PY = fileURLToPath(new URL("./python/peer.py", import.meta.url));
 
 type SocketType = "REQ" | "REP" | "DEALER" | "ROUTER" | "PUB" | "SUB";
 
+/** CURVE keys for a libzmq socket, all Z85: a server's secret key, or a client's three keys. */
+type CurveRole = { server: string } | { serverKey: string; publicKey: string; secretKey: string };
+
 /** A libzmq socket in some runtime, one at a time per peer. */
 interface Libzmq {
   readonly name: string;
-  socket(type: SocketType, routingId?: Uint8Array): Promise<void>;
+  socket(type: SocketType, routingId?: Uint8Array, curve?: CurveRole): Promise<void>;
   bind(endpoint: string): Promise<string>;
   connect(endpoint: string): Promise<void>;
   subscribe(topic: Uint8Array): Promise<void>;
@@ -62,8 +66,16 @@ class PyPeer implements Libzmq {
     return answer as Record<string, unknown>;
   }
 
-  async socket(type: SocketType, routingId?: Uint8Array) {
-    await this.#call({ op: "socket", type, ...(routingId && { routing_id: hex(routingId) }) });
+  async socket(type: SocketType, routingId?: Uint8Array, curve?: CurveRole) {
+    await this.#call({
+      op: "socket",
+      type,
+      ...(routingId && { routing_id: hex(routingId) }),
+      ...(curve &&
+        ("server" in curve
+          ? { curve_server: curve.server }
+          : { curve_client: [curve.serverKey, curve.publicKey, curve.secretKey] })),
+    });
   }
   async bind(endpoint: string) {
     return (await this.#call({ op: "bind", endpoint })).endpoint as string;
@@ -93,8 +105,16 @@ class ZmqjsPeer implements Libzmq {
   readonly name = "zeromq.js";
   #socket: zmq.Socket | undefined;
 
-  async socket(type: SocketType, routingId?: Uint8Array) {
+  async socket(type: SocketType, routingId?: Uint8Array, curve?: CurveRole) {
     const options = {
+      ...(curve &&
+        ("server" in curve
+          ? { curveServer: true, curveSecretKey: curve.server }
+          : {
+              curveServerKey: curve.serverKey,
+              curvePublicKey: curve.publicKey,
+              curveSecretKey: curve.secretKey,
+            })),
       linger: 0,
       // A Publisher has no receive side, so no receiveTimeout.
       ...(type !== "PUB" && { receiveTimeout: 10_000 }),
@@ -181,10 +201,14 @@ const peers: [string, () => Libzmq, string | undefined][] = [
 
 for (const [name, makePeer, missing] of peers) {
   describe.skipIf(missing !== undefined)(`ZWS interop with ${name}`, () => {
-    async function peer(type: SocketType, routingId?: Uint8Array): Promise<Libzmq> {
+    async function peer(
+      type: SocketType,
+      routingId?: Uint8Array,
+      curve?: CurveRole,
+    ): Promise<Libzmq> {
       const p = makePeer();
       cleanups.push(() => p.dispose());
-      await p.socket(type, routingId);
+      await p.socket(type, routingId, curve);
       return p;
     }
 
@@ -291,6 +315,48 @@ for (const [name, makePeer, missing] of peers) {
       const got = await sub.recv();
       expect(text(got[0]!)).toBe("news!");
       expect(hex(got[1]!)).toBe(hex(big(6)));
+    });
+
+    it("ZWS2.0/CURVE both ways: @zmq/curve's mechanisms plug into ZwsConnection", async () => {
+      await ready();
+      const serverKeys = generateKeyPair();
+      const clientKeys = generateKeyPair();
+      const z = encodeCurveKey;
+      // Our CURVE client → their CURVE server.
+      const rep = await peer("REP", undefined, { server: z(serverKeys.secretKey) });
+      const endpoint = await rep.bind("ws://127.0.0.1:*/zmq");
+      const req = await dial(endpoint, {
+        socketType: "REQ",
+        mechanism: new CurveClient({ serverKey: serverKeys.publicKey, ...clientKeys }),
+      });
+      await req.ready;
+      expect(req.engine.protocol).toBe("ZWS2.0/CURVE");
+      req.send([new Uint8Array(0), B("secret"), big(7)]);
+      const request = await rep.recv();
+      expect(text(request[0]!)).toBe("secret");
+      expect(hex(request[1]!)).toBe(hex(big(7)));
+      await rep.send([B("sealed")]);
+      expect((await req.recv()).map(text)).toEqual(["", "sealed"]);
+
+      // Their CURVE client → our CURVE server.
+      const server = await listen({
+        socketType: "REP",
+        asServer: true,
+        mechanism: new CurveServer({ secretKey: serverKeys.secretKey }),
+      });
+      const theirs = await peer("REQ", undefined, {
+        serverKey: z(serverKeys.publicKey),
+        publicKey: z(clientKeys.publicKey),
+        secretKey: z(clientKeys.secretKey),
+      });
+      await theirs.connect(server.endpoint);
+      const ours = await server.next;
+      await ours.ready;
+      expect(ours.engine.protocol).toBe("ZWS2.0/CURVE");
+      await theirs.send([B("q")]);
+      expect((await ours.recv()).map(text)).toEqual(["", "q"]);
+      ours.send([new Uint8Array(0), B("a")]);
+      expect((await theirs.recv()).map(text)).toEqual(["a"]);
     });
   });
 }

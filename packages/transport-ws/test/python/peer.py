@@ -20,6 +20,14 @@ def handle(req):
         sock = ctx.socket(getattr(zmq, req["type"]))
         sock.setsockopt(zmq.LINGER, 0)
         sock.setsockopt(zmq.RCVTIMEO, req.get("timeout", 10000))
+        if "curve_server" in req:  # our secret key, z85
+            sock.curve_server = True
+            sock.curve_secretkey = req["curve_server"].encode()
+        if "curve_client" in req:  # [server public, our public, our secret], z85
+            server, public, secret = (k.encode() for k in req["curve_client"])
+            sock.curve_serverkey = server
+            sock.curve_publickey = public
+            sock.curve_secretkey = secret
         if "routing_id" in req:
             sock.setsockopt(zmq.ROUTING_ID, bytes.fromhex(req["routing_id"]))
         return {"version": zmq.zmq_version()}
