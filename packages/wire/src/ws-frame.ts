@@ -73,6 +73,9 @@ function protocolError(message: string): WireError {
   });
 }
 
+/** True when a Uint32Array reads bytes little-endian (every platform Node and browsers run on). */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 /** XORs `data` in place with `mask`, starting at mask index `start`. */
 export function applyMask(data: Uint8Array, mask: Uint8Array, start = 0): void {
   const m0 = mask[start & 3]!;
@@ -81,6 +84,23 @@ export function applyMask(data: Uint8Array, mask: Uint8Array, start = 0): void {
   const m3 = mask[(start + 3) & 3]!;
   const n = data.length;
   let i = 0;
+  if (LITTLE_ENDIAN && n >= 64) {
+    // Bytes up to a 4-byte boundary one by one, then whole words.
+    const skew = (4 - (data.byteOffset & 3)) & 3;
+    const ms = [m0, m1, m2, m3];
+    for (; i < skew; i++) data[i] = data[i]! ^ ms[i & 3]!;
+    const word =
+      (ms[i & 3]! |
+        (ms[(i + 1) & 3]! << 8) |
+        (ms[(i + 2) & 3]! << 16) |
+        (ms[(i + 3) & 3]! << 24)) >>>
+      0;
+    const words = new Uint32Array(data.buffer, data.byteOffset + i, (n - i) >>> 2);
+    for (let w = 0; w < words.length; w++) words[w] = words[w]! ^ word;
+    i += words.length * 4;
+    for (; i < n; i++) data[i] = data[i]! ^ ms[i & 3]!;
+    return;
+  }
   for (; i + 3 < n; i += 4) {
     data[i] = data[i]! ^ m0;
     data[i + 1] = data[i + 1]! ^ m1;

@@ -22,6 +22,7 @@ import type {
 import { WireError } from "./errors";
 import { base64Encode } from "./sha1";
 import {
+  applyMask,
   defaultRandomFill,
   encodeWsFrame,
   type RandomFill,
@@ -92,6 +93,8 @@ export class ZwsConnection {
   #pendingBytes = 0;
   #now = 0;
   #opened = false;
+  #maskPool: Uint8Array | undefined;
+  #maskAt = 0;
 
   constructor(handler: ZmtpConnectionHandler, options: ZwsConnectionOptions) {
     this.#handler = handler;
@@ -320,11 +323,19 @@ export class ZwsConnection {
     return false;
   }
 
+  /** A fresh masking key (client only), drawn from a pool refilled 1 KiB at a time. */
   #mask(): Uint8Array | undefined {
     if (this.role !== "client") return undefined;
-    const mask = new Uint8Array(4);
-    this.#random(mask);
-    return mask;
+    let pool = this.#maskPool;
+    if (pool === undefined || this.#maskAt + 4 > pool.length) {
+      pool = new Uint8Array(1024);
+      this.#random(pool);
+      this.#maskPool = pool;
+      this.#maskAt = 0;
+    }
+    const at = this.#maskAt;
+    this.#maskAt = at + 4;
+    return pool.subarray(at, at + 4);
   }
 
   #writeControl(opcode: number, payload: Uint8Array): void {
@@ -390,5 +401,5 @@ export class ZwsConnection {
 }
 
 function maskRange(data: Uint8Array, start: number, end: number, mask: Uint8Array): void {
-  for (let i = start, j = 0; i < end; i++, j++) data[i] = data[i]! ^ mask[j & 3]!;
+  applyMask(data.subarray(start, end), mask);
 }

@@ -212,19 +212,23 @@ describe("WsFrameDecoder rules", () => {
     expect(seen).toEqual(["aa", "bb", "cc"]);
   });
 
-  it("masks with any key at any offset like a plain XOR", () => {
+  it("masks with any key at any offset like a plain XOR, at any alignment and length", () => {
     fc.assert(
       fc.property(
-        fc.uint8Array({ maxLength: 40 }),
+        fc.uint8Array({ maxLength: 300 }),
         fc.uint8Array({ minLength: 4, maxLength: 4 }),
         fc.nat(3),
-        (data, mask, start) => {
-          const copy = data.slice();
-          applyMask(copy, mask, start);
-          expect(Array.from(copy)).toEqual(Array.from(data, (b, i) => b ^ mask[(start + i) & 3]!));
+        fc.nat(7),
+        (bytes, mask, start, skew) => {
+          const backing = new Uint8Array(bytes.length + skew);
+          backing.set(bytes, skew);
+          const data = backing.subarray(skew);
+          applyMask(data, mask, start);
+          expect(Array.from(data)).toEqual(Array.from(bytes, (b, i) => b ^ mask[(start + i) & 3]!));
+          expect(Array.from(backing.subarray(0, skew))).toEqual(new Array(skew).fill(0));
         },
       ),
-      { numRuns: runs(200) },
+      { numRuns: runs(300) },
     );
   });
 });

@@ -353,6 +353,23 @@ describe("two ZwsConnections", () => {
     expect(c.events.errors).toEqual([]);
   });
 
+  it("reassembles a message a browser split into fragments, with a ping in between (libzmq would not)", () => {
+    const { s } = pair({ protocols: ["ZWS2.0"] });
+    const body = new Uint8Array(200_000).map((_, i) => i % 251);
+    const payload = join([h("00"), body]);
+    const mask = h("a1b2c3d4");
+    const wire = join([
+      ...encodeWsFrame(WsOpcode.BINARY, [payload.subarray(0, 131_072)], mask, false),
+      ...encodeWsFrame(WsOpcode.PING, [ascii("p")], mask),
+      ...encodeWsFrame(WsOpcode.CONTINUATION, [payload.subarray(131_072)], mask, true),
+    ]);
+    for (const chunk of splitAt(wire, [70_000, 131_080, 131_090])) s.conn.receive(chunk.slice(), 5);
+    expect(s.events.errors).toEqual([]);
+    expect(s.events.messages).toHaveLength(1);
+    expect(toHex(s.events.messages[0]![0]!)).toBe(toHex(body));
+    expect(serverFrames(join(s.conn.takeOutput()))).toEqual([`pong ${toHex(ascii("p"))}`]);
+  });
+
   it("an empty WebSocket message (no flag byte) fails the connection, as libzmq", () => {
     const { s } = pair();
     s.conn.receive(join(encodeWsFrame(WsOpcode.BINARY, [], h("00000000"))), 5);
