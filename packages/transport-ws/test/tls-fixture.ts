@@ -1,45 +1,17 @@
-// A throwaway self-signed certificate for localhost/127.0.0.1, made with the openssl CLI.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// Self-signed test certificates (P-256, valid for 100 years), made once with:
+//   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 36500 \
+//     -subj "/CN=$name" -addext "subjectAltName=DNS:$name,IP:127.0.0.1" \
+//     -keyout fixtures/$name.key.pem -out fixtures/$name.cert.pem
+// for name in localhost, elsewhere. Test use only.
+import { readFileSync } from "node:fs";
 
 export interface SelfSigned {
   key: string;
   cert: string;
 }
 
-export function makeSelfSigned(name = "localhost"): SelfSigned {
-  const dir = mkdtempSync(join(tmpdir(), "zmq-wss-"));
-  try {
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        `/CN=${name}`,
-        "-addext",
-        `subjectAltName=DNS:${name},IP:127.0.0.1`,
-        "-keyout",
-        join(dir, "key.pem"),
-        "-out",
-        join(dir, "cert.pem"),
-      ],
-      { stdio: "ignore" },
-    );
-    return {
-      key: readFileSync(join(dir, "key.pem"), "utf8"),
-      cert: readFileSync(join(dir, "cert.pem"), "utf8"),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+export function makeSelfSigned(name: "localhost" | "elsewhere" = "localhost"): SelfSigned {
+  const file = (kind: string) =>
+    readFileSync(new URL(`./fixtures/${name}.${kind}.pem`, import.meta.url), "utf8");
+  return { key: file("key"), cert: file("cert") };
 }
