@@ -118,6 +118,7 @@ export class ZwsConnection {
       {
         message: (flags, body) => this.#writeMessage(flags, body),
         ping: () => this.#writeControl(WsOpcode.PING, new Uint8Array(0)),
+        pause: () => this.#decoder.pause(),
         resume: () => {
           const error = this.#decoder.resume();
           if (error) this.#engine.fail(error);

@@ -46,7 +46,9 @@ export interface ZwsSink {
   message(flags: number, body: Uint8Array): void;
   /** Send a WebSocket ping with an empty payload (a heartbeat). */
   ping(): void;
-  /** A pending mechanism step (ZAP) settled: deliver input again (`receive` returned false). */
+  /** A mechanism step (ZAP) is pending: hold input (do not call `receive`) until `resume`. */
+  pause(): void;
+  /** The pending step settled: deliver input again. */
   resume(): void;
 }
 
@@ -347,6 +349,7 @@ export class ZwsEngine {
     }
     if (step.pending) {
       this.#waiting = true;
+      this.#sink.pause();
       step.pending.then(
         (next) => this.#settle(next),
         (reason: unknown) =>

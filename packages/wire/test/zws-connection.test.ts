@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type Command, encodeReady, encodeSubscribe } from "../src/command";
 import type { PeerInfo, ZmtpConnectionHandler } from "../src/connection";
 import type { WireError } from "../src/errors";
+import { NullMechanism } from "../src/null-mechanism";
 import { PlainClient, PlainServer } from "../src/plain-mechanism";
 import { encodeWsFrame, WsFrameDecoder, WsOpcode } from "../src/ws-frame";
 import { encodeUpgradeResponse } from "../src/ws-handshake";
@@ -259,6 +260,30 @@ describe("two ZwsConnections", () => {
     expect(s.events.messages.map((m) => m.map(text))).toEqual([["m"]]);
   });
 
+  it("a NULL server waiting for ZAP holds the client's READY and messages until the reply", async () => {
+    let answer!: (reply: ZapReply) => void;
+    const { c, s } = pair(
+      {},
+      {
+        mechanism: new NullMechanism({
+          zapDomain: "d",
+          zap: () => new Promise((resolve) => (answer = resolve)),
+        }),
+      },
+    );
+    // The client is ready (NULL does not wait for the peer's READY to send its own) but
+    // the server holds everything until ZAP answers.
+    expect(s.conn.state).toBe("handshake");
+    expect(s.conn.paused).toBe(true);
+    answer(reply(200));
+    await new Promise((r) => setTimeout(r, 0));
+    pump(c, s);
+    expect([c.conn.state, s.conn.state]).toEqual(["ready", "ready"]);
+    c.conn.send([ascii("after")]);
+    pump(c, s);
+    expect(s.events.messages.map((m) => m.map(text))).toEqual([["after"]]);
+  });
+
   it("a PLAIN client meets a NULL server: the server closes silently", () => {
     const { c, s } = pair({ mechanism: new PlainClient({ username: "a", password: "b" }) });
     expect(s.events.errors[0]?.reason).toBe("websocket-handshake");
@@ -414,6 +439,24 @@ describe("two ZwsConnections", () => {
         expect(c.events.messages.map((m) => m.map(text))).toEqual([["b"]]);
       }),
       { numRuns: runs(60) },
+    );
+  });
+
+  it("random bytes, or a valid request followed by random bytes, never throw at a server", () => {
+    const request = ascii(
+      "GET / HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: ZWS2.0\r\n\r\n",
+    );
+    fc.assert(
+      fc.property(fc.boolean(), fc.uint8Array({ maxLength: 300 }), cutsArb, (valid, data, cuts) => {
+        const { conn, events } = make({ socketType: "ROUTER", role: "server", maxMessageSize: 50 });
+        conn.start(0);
+        const bytes = valid ? join([request, data]) : data;
+        for (const chunk of splitAt(bytes, cuts)) conn.receive(chunk.slice(), 1);
+        conn.tick(1e9);
+        expect(events.errors.length).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: runs(300) },
     );
   });
 
