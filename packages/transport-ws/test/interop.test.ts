@@ -10,6 +10,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { CurveClient, CurveServer, encodeCurveKey, generateKeyPair, ready } from "@zmq/curve";
 import type { Listener, StreamConnection } from "@zmq/transport";
+import { PlainClient, PlainServer } from "@zmq/wire";
 import { afterEach, describe, expect, it } from "vitest";
 import * as zmq from "zeromq";
 import { ws } from "../src/index";
@@ -23,10 +24,13 @@ type SocketType = "REQ" | "REP" | "DEALER" | "ROUTER" | "PUB" | "SUB";
 /** CURVE keys for a libzmq socket, all Z85: a server's secret key, or a client's three keys. */
 type CurveRole = { server: string } | { serverKey: string; publicKey: string; secretKey: string };
 
+/** PLAIN for a libzmq socket: a server's accepted credentials, or a client's. */
+type PlainRole = { plainServer: Record<string, string> } | { plainClient: [string, string] };
+
 /** A libzmq socket in some runtime, one at a time per peer. */
 interface Libzmq {
   readonly name: string;
-  socket(type: SocketType, routingId?: Uint8Array, curve?: CurveRole): Promise<void>;
+  socket(type: SocketType, routingId?: Uint8Array, security?: CurveRole | PlainRole): Promise<void>;
   bind(endpoint: string): Promise<string>;
   connect(endpoint: string): Promise<void>;
   subscribe(topic: Uint8Array): Promise<void>;
@@ -66,15 +70,19 @@ class PyPeer implements Libzmq {
     return answer as Record<string, unknown>;
   }
 
-  async socket(type: SocketType, routingId?: Uint8Array, curve?: CurveRole) {
+  async socket(type: SocketType, routingId?: Uint8Array, security?: CurveRole | PlainRole) {
+    const extra: Record<string, unknown> = {};
+    if (security && "server" in security) extra.curve_server = security.server;
+    if (security && "serverKey" in security) {
+      extra.curve_client = [security.serverKey, security.publicKey, security.secretKey];
+    }
+    if (security && "plainServer" in security) extra.plain_server = security.plainServer;
+    if (security && "plainClient" in security) extra.plain_client = security.plainClient;
     await this.#call({
       op: "socket",
       type,
       ...(routingId && { routing_id: hex(routingId) }),
-      ...(curve &&
-        ("server" in curve
-          ? { curve_server: curve.server }
-          : { curve_client: [curve.serverKey, curve.publicKey, curve.secretKey] })),
+      ...extra,
     });
   }
   async bind(endpoint: string) {
@@ -104,8 +112,35 @@ class PyPeer implements Libzmq {
 class ZmqjsPeer implements Libzmq {
   readonly name = "zeromq.js";
   #socket: zmq.Socket | undefined;
+  #zapSocket: zmq.Router | undefined;
 
-  async socket(type: SocketType, routingId?: Uint8Array, curve?: CurveRole) {
+  /** A ZAP handler (RFC 27) in this context, checking PLAIN credentials against `passwords`. */
+  async #zap(passwords: Record<string, string>): Promise<void> {
+    const router = new zmq.Router({ linger: 0 });
+    this.#zapSocket = router;
+    await router.bind("inproc://zeromq.zap.01");
+    const serve = async () => {
+      for await (const [id, empty, version, requestId, , , , , user, password] of router) {
+        const ok = user !== undefined && passwords[text(user)] === text(password ?? B(""));
+        await router.send([
+          id!,
+          empty!,
+          version!,
+          requestId!,
+          B(ok ? "200" : "400"),
+          B(ok ? "OK" : "no"),
+          user ?? B(""),
+          B(""),
+        ]);
+      }
+    };
+    serve().catch(() => {});
+  }
+
+  async socket(type: SocketType, routingId?: Uint8Array, security?: CurveRole | PlainRole) {
+    if (security && "plainServer" in security) await this.#zap(security.plainServer);
+    const curve =
+      security && ("server" in security || "serverKey" in security) ? security : undefined;
     const options = {
       ...(curve &&
         ("server" in curve
@@ -115,6 +150,12 @@ class ZmqjsPeer implements Libzmq {
               curvePublicKey: curve.publicKey,
               curveSecretKey: curve.secretKey,
             })),
+      ...(security && "plainServer" in security && { plainServer: true }),
+      ...(security &&
+        "plainClient" in security && {
+          plainUsername: security.plainClient[0],
+          plainPassword: security.plainClient[1],
+        }),
       linger: 0,
       // A Publisher has no receive side, so no receiveTimeout.
       ...(type !== "PUB" && { receiveTimeout: 10_000 }),
@@ -149,6 +190,7 @@ class ZmqjsPeer implements Libzmq {
   }
   async dispose() {
     this.#socket?.close();
+    this.#zapSocket?.close();
   }
 }
 
@@ -204,11 +246,11 @@ for (const [name, makePeer, missing] of peers) {
     async function peer(
       type: SocketType,
       routingId?: Uint8Array,
-      curve?: CurveRole,
+      security?: CurveRole | PlainRole,
     ): Promise<Libzmq> {
       const p = makePeer();
       cleanups.push(() => p.dispose());
-      await p.socket(type, routingId, curve);
+      await p.socket(type, routingId, security);
       return p;
     }
 
@@ -357,6 +399,58 @@ for (const [name, makePeer, missing] of peers) {
       expect((await ours.recv()).map(text)).toEqual(["", "q"]);
       ours.send([new Uint8Array(0), B("a")]);
       expect((await theirs.recv()).map(text)).toEqual(["a"]);
+    });
+
+    it("ZWS2.0/PLAIN: their PLAIN client → our PLAIN server (ZAP answered here)", async () => {
+      const seen: string[] = [];
+      const server = await listen({
+        socketType: "REP",
+        asServer: true,
+        mechanism: new PlainServer({
+          zapDomain: "ws",
+          zap: async (request) => {
+            const [user, password] = request.credentials.map(text);
+            seen.push(`${user}/${password}`);
+            return {
+              status: user === "admin" && password === "secret" ? 200 : 400,
+              statusText: "",
+              userId: B(user ?? ""),
+              metadata: new Map(),
+            };
+          },
+        }),
+      });
+      const req = await peer("REQ", undefined, { plainClient: ["admin", "secret"] });
+      await req.connect(server.endpoint);
+      const rep = await server.next;
+      expect(text((await rep.ready).userId!)).toBe("admin");
+      expect(rep.engine.protocol).toBe("ZWS2.0/PLAIN");
+      expect(seen).toEqual(["admin/secret"]);
+      await req.send([B("q")]);
+      expect((await rep.recv()).map(text)).toEqual(["", "q"]);
+      rep.send([new Uint8Array(0), B("a")]);
+      expect((await req.recv()).map(text)).toEqual(["a"]);
+    });
+
+    it("ZWS2.0/PLAIN: our PLAIN client → their PLAIN server (with a ZAP handler on their side)", async () => {
+      const rep = await peer("REP", undefined, { plainServer: { admin: "secret" } });
+      const endpoint = await rep.bind("ws://127.0.0.1:*/zmq");
+      const req = await dial(endpoint, {
+        socketType: "REQ",
+        mechanism: new PlainClient({ username: "admin", password: "secret" }),
+      });
+      await req.ready;
+      req.send([new Uint8Array(0), B("plain")]);
+      expect((await rep.recv()).map(text)).toEqual(["plain"]);
+      const refused = await dial(endpoint, {
+        socketType: "REQ",
+        mechanism: new PlainClient({ username: "admin", password: "wrong" }),
+      });
+      // libzmq's PLAIN server sends ERROR with the ZAP status.
+      await expect(refused.ready).rejects.toMatchObject({
+        reason: "auth-failed",
+        zapStatus: 400,
+      });
     });
   });
 }

@@ -11,10 +11,11 @@ import zmq
 
 ctx = zmq.Context()
 sock = None
+auth = None
 
 
 def handle(req):
-    global sock
+    global sock, auth
     op = req["op"]
     if op == "socket":
         sock = ctx.socket(getattr(zmq, req["type"]))
@@ -28,6 +29,17 @@ def handle(req):
             sock.curve_serverkey = server
             sock.curve_publickey = public
             sock.curve_secretkey = secret
+        if "plain_server" in req:  # {username: password}, checked by pyzmq's ZAP handler
+            if auth is None:
+                from zmq.auth.thread import ThreadAuthenticator
+
+                auth = ThreadAuthenticator(ctx)
+                auth.start()
+            auth.configure_plain(domain="*", passwords=req["plain_server"])
+            sock.plain_server = True
+        if "plain_client" in req:  # [username, password]
+            sock.plain_username = req["plain_client"][0].encode()
+            sock.plain_password = req["plain_client"][1].encode()
         if "routing_id" in req:
             sock.setsockopt(zmq.ROUTING_ID, bytes.fromhex(req["routing_id"]))
         return {"version": zmq.zmq_version()}
@@ -48,6 +60,9 @@ def handle(req):
     if op == "close":
         sock.close(0)
         sock = None
+        if auth is not None:
+            auth.stop()
+            auth = None
         return {}
     raise ValueError("unknown op " + op)
 
@@ -59,3 +74,7 @@ for line in sys.stdin:
         answer = {"ok": False, "error": "%s: %s" % (type(error).__name__, error)}
     sys.stdout.write(json.dumps(answer) + "\n")
     sys.stdout.flush()
+
+if auth is not None:
+    auth.stop()
+ctx.destroy(linger=0)
