@@ -55,6 +55,7 @@ export * from "./plain-mechanism";
 export * from "./radio-datagram";
 export * from "./sha1";
 export * from "./socket-types";
+export * from "./stream-engine";
 export * from "./subscription-message";
 export * from "./ws-frame";
 export * from "./ws-handshake";

@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Command, encodeReady, encodeSubscribe } from "../src/command";
-import type { PeerInfo, ZmtpConnectionHandler } from "../src/connection";
+import { type PeerInfo, ZmtpConnection, type ZmtpConnectionHandler } from "../src/connection";
 import type { WireError } from "../src/errors";
 import { NullMechanism } from "../src/null-mechanism";
 import { PlainClient, PlainServer } from "../src/plain-mechanism";
+import type { StreamEngine } from "../src/stream-engine";
 import { encodeWsFrame, WsFrameDecoder, WsOpcode } from "../src/ws-frame";
 import { encodeUpgradeResponse } from "../src/ws-handshake";
 import type { ZapReply } from "../src/zap";
@@ -199,6 +200,20 @@ function reply(status: 200 | 400): ZapReply {
     metadata: new Map(),
   };
 }
+
+describe("the session seam", () => {
+  it("ZmtpConnection and ZwsConnection are both StreamEngines", () => {
+    const engines: StreamEngine[] = [
+      new ZmtpConnection(new Recorder(), { socketType: "DEALER" }),
+      new ZwsConnection(new Recorder(), { socketType: "DEALER", role: "client" }),
+    ];
+    for (const engine of engines) {
+      engine.start(0);
+      expect(engine.state).toBe("greeting");
+      expect(engine.hasOutput).toBe(true);
+    }
+  });
+});
 
 describe("two ZwsConnections", () => {
   it("ZWS2.0/NULL: READY both ways, socket types checked, messages both ways", () => {
