@@ -78,37 +78,52 @@ const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** XORs `data` in place with `mask`, starting at mask index `start`. */
 export function applyMask(data: Uint8Array, mask: Uint8Array, start = 0): void {
+  maskRange(data, 0, data.length, mask, start);
+}
+
+/**
+ * XORs `data[from..to)` in place with `mask`, the byte at `from` taking mask
+ * index `start`. Allocates nothing; whole 32-bit words where it pays.
+ */
+export function maskRange(
+  data: Uint8Array,
+  from: number,
+  to: number,
+  mask: Uint8Array,
+  start = 0,
+): void {
   const m0 = mask[start & 3]!;
   const m1 = mask[(start + 1) & 3]!;
   const m2 = mask[(start + 2) & 3]!;
   const m3 = mask[(start + 3) & 3]!;
-  const n = data.length;
-  let i = 0;
-  if (LITTLE_ENDIAN && n >= 64) {
-    // Bytes up to a 4-byte boundary one by one, then whole words.
-    const skew = (4 - (data.byteOffset & 3)) & 3;
-    const ms = [m0, m1, m2, m3];
-    for (; i < skew; i++) data[i] = data[i]! ^ ms[i & 3]!;
+  let i = from;
+  if (LITTLE_ENDIAN && to - from >= 64) {
+    // Bytes up to a 4-byte boundary one by one, then whole words, then the tail.
+    const skew = (4 - ((data.byteOffset + i) & 3)) & 3;
+    for (let k = 0; k < skew; k++, i++) data[i] = data[i]! ^ mask[(start + k) & 3]!;
+    const phase = start + skew;
     const word =
-      (ms[i & 3]! |
-        (ms[(i + 1) & 3]! << 8) |
-        (ms[(i + 2) & 3]! << 16) |
-        (ms[(i + 3) & 3]! << 24)) >>>
+      (mask[phase & 3]! |
+        (mask[(phase + 1) & 3]! << 8) |
+        (mask[(phase + 2) & 3]! << 16) |
+        (mask[(phase + 3) & 3]! << 24)) >>>
       0;
-    const words = new Uint32Array(data.buffer, data.byteOffset + i, (n - i) >>> 2);
-    for (let w = 0; w < words.length; w++) words[w] = words[w]! ^ word;
-    i += words.length * 4;
-    for (; i < n; i++) data[i] = data[i]! ^ ms[i & 3]!;
+    const count = (to - i) >>> 2;
+    const words = new Uint32Array(data.buffer, data.byteOffset + i, count);
+    for (let w = 0; w < count; w++) words[w] = words[w]! ^ word;
+    i += count * 4;
+    for (let k = 0; i < to; k++, i++) data[i] = data[i]! ^ mask[(phase + k) & 3]!;
     return;
   }
-  for (; i + 3 < n; i += 4) {
+  for (; i + 3 < to; i += 4) {
     data[i] = data[i]! ^ m0;
     data[i + 1] = data[i + 1]! ^ m1;
     data[i + 2] = data[i + 2]! ^ m2;
     data[i + 3] = data[i + 3]! ^ m3;
   }
-  const rest = [m0, m1, m2];
-  for (let j = 0; i < n; i++, j++) data[i] = data[i]! ^ rest[j]!;
+  if (i < to) data[i] = data[i++]! ^ m0;
+  if (i < to) data[i] = data[i++]! ^ m1;
+  if (i < to) data[i] = data[i]! ^ m2;
 }
 
 /**
@@ -129,7 +144,13 @@ export class WsFrameDecoder {
   #offset = 0;
   #buffered = 0;
   /** Header of the frame whose payload is awaited, or undefined while reading a header. */
-  #frame: { opcode: number; fin: boolean; size: number; mask: Uint8Array | undefined } | undefined;
+  /** Payload size of the frame whose header was read, or -1 while reading a header. */
+  #size = -1;
+  #opcode = 0;
+  #fin = false;
+  #masked = false;
+  /** The current frame's masking key (copied: the header bytes may be in a scratch buffer). */
+  readonly #maskKey = new Uint8Array(4);
   /** Fragments of the data message in progress (undefined when none is). */
   #fragments: Uint8Array[] | undefined;
   #fragmentBytes = 0;
@@ -192,8 +213,7 @@ export class WsFrameDecoder {
 
   #loop(): WireError | undefined {
     while (!this.#paused) {
-      let frame = this.#frame;
-      if (frame === undefined) {
+      if (this.#size < 0) {
         if (this.#buffered < 2) return undefined;
         const two = this.#peek(2);
         const b0 = two[0]!;
@@ -241,27 +261,37 @@ export class WsFrameDecoder {
           if (max !== undefined && max >= 0 && total > max)
             return this.#fail(this.#tooLarge(total));
         }
-        const mask = masked ? header.slice(at, at + 4) : undefined;
+        if (masked) {
+          const key = this.#maskKey;
+          key[0] = header[at]!;
+          key[1] = header[at + 1]!;
+          key[2] = header[at + 2]!;
+          key[3] = header[at + 3]!;
+        }
         this.#skip(headerSize);
-        frame = { opcode, fin, size, mask };
-        this.#frame = frame;
+        this.#size = size;
+        this.#opcode = opcode;
+        this.#fin = fin;
+        this.#masked = masked;
       }
-      if (this.#buffered < frame.size) return undefined;
-      const payload = frame.size === 0 ? EMPTY : this.#take(frame.size);
-      if (payload === undefined) return this.#fail(this.#tooLarge(frame.size));
-      this.#frame = undefined;
-      if (frame.mask !== undefined) applyMask(payload, frame.mask);
+      const size = this.#size;
+      if (this.#buffered < size) return undefined;
+      const payload = size === 0 ? EMPTY : this.#take(size);
+      if (payload === undefined) return this.#fail(this.#tooLarge(size));
+      this.#size = -1;
+      if (this.#masked) maskRange(payload, 0, size, this.#maskKey);
+      const fin = this.#fin;
       let result: unknown;
-      if (frame.opcode >= 0x8) {
-        result = this.#handler.control(frame.opcode as WsControlOpcode, payload);
-      } else if (frame.fin && this.#fragments === undefined) {
+      if (this.#opcode >= 0x8) {
+        result = this.#handler.control(this.#opcode as WsControlOpcode, payload);
+      } else if (fin && this.#fragments === undefined) {
         result = this.#handler.message(payload);
       } else {
         this.#fragments ??= [];
         const fragments = this.#fragments;
         if (payload.length > 0) fragments.push(payload);
         this.#fragmentBytes += payload.length;
-        if (!frame.fin) continue;
+        if (!fin) continue;
         const total = this.#fragmentBytes;
         const whole = this.#join(fragments, total);
         this.#fragments = undefined;
@@ -412,7 +442,7 @@ export class WsFrameDecoder {
     this.#head = 0;
     this.#offset = 0;
     this.#buffered = 0;
-    this.#frame = undefined;
+    this.#size = -1;
     this.#fragments = undefined;
     this.#fragmentBytes = 0;
     return error;

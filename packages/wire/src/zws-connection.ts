@@ -22,9 +22,9 @@ import type {
 import { WireError } from "./errors";
 import { base64Encode } from "./sha1";
 import {
-  applyMask,
   defaultRandomFill,
   encodeWsFrame,
+  maskRange,
   type RandomFill,
   type WsControlOpcode,
   WsFrameDecoder,
@@ -399,8 +399,4 @@ export class ZwsConnection {
     this.#out.push(slab.subarray(this.#slabStart, this.#slabEnd));
     this.#slabStart = this.#slabEnd;
   }
-}
-
-function maskRange(data: Uint8Array, start: number, end: number, mask: Uint8Array): void {
-  applyMask(data.subarray(start, end), mask);
 }

@@ -6,6 +6,7 @@ import { base64Encode, sha1 } from "../src/sha1";
 import {
   applyMask,
   encodeWsFrame,
+  maskRange,
   WsFrameDecoder,
   type WsFrameDecoderOptions,
   WsOpcode,
@@ -226,6 +227,30 @@ describe("WsFrameDecoder rules", () => {
           applyMask(data, mask, start);
           expect(Array.from(data)).toEqual(Array.from(bytes, (b, i) => b ^ mask[(start + i) & 3]!));
           expect(Array.from(backing.subarray(0, skew))).toEqual(new Array(skew).fill(0));
+        },
+      ),
+      { numRuns: runs(300) },
+    );
+  });
+});
+
+describe("maskRange", () => {
+  it("masks exactly data[from..to) and nothing else", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.nat(),
+        fc.nat(),
+        fc.uint8Array({ minLength: 4, maxLength: 4 }),
+        (bytes, a, b) => {
+          const mask = Uint8Array.of(1, 2, 4, 8);
+          const from = bytes.length === 0 ? 0 : a % (bytes.length + 1);
+          const to = from + (bytes.length === 0 ? 0 : b % (bytes.length - from + 1));
+          const data = bytes.slice();
+          maskRange(data, from, to, mask);
+          expect(Array.from(data)).toEqual(
+            Array.from(bytes, (x, i) => (i >= from && i < to ? x ^ mask[(i - from) & 3]! : x)),
+          );
         },
       ),
       { numRuns: runs(300) },
