@@ -10,6 +10,7 @@ import { encodeWsFrame, WsFrameDecoder, WsOpcode } from "../src/ws-frame";
 import { encodeUpgradeResponse } from "../src/ws-handshake";
 import type { ZapReply } from "../src/zap";
 import { ZwsConnection, type ZwsConnectionOptions } from "../src/zws-connection";
+import { ZwsEngine } from "../src/zws-engine";
 import { ascii, cutsArb, h, join, runs, splitAt, toHex } from "./codec-helpers";
 
 const text = (b: Uint8Array) => Buffer.from(b).toString("latin1");
@@ -212,6 +213,68 @@ describe("the session seam", () => {
       expect(engine.state).toBe("greeting");
       expect(engine.hasOutput).toBe(true);
     }
+  });
+});
+
+describe("ZwsEngine alone, as a browser's WebSocket would drive it", () => {
+  it("speaks bare ZWS2.0 to a ZwsConnection server with whole messages only", () => {
+    // The "browser": the WebSocket does the upgrade and framing; the engine sees whole messages.
+    const sent: Uint8Array[] = [];
+    const events = new Recorder();
+    let held = false;
+    const engine = new ZwsEngine(
+      events,
+      {
+        message: (flags, body) => sent.push(join([Uint8Array.of(flags), body])),
+        ping: () => {},
+        pause: () => {
+          held = true;
+        },
+        resume: () => {
+          held = false;
+        },
+      },
+      { socketType: "DEALER", routingId: ascii("web") },
+    );
+    const server = make({ socketType: "ROUTER", role: "server" });
+    server.conn.start(0);
+    // What the browser writes: the upgrade request offering only ZWS2.0, then masked frames.
+    server.conn.receive(
+      ascii(
+        "GET /zmq HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: ZWS2.0\r\n" +
+          "Sec-WebSocket-Version: 13\r\n\r\n",
+      ),
+      1,
+    );
+    const fromServer = () => join(server.conn.takeOutput());
+    const out = fromServer();
+    const end = Buffer.from(out).indexOf("\r\n\r\n") + 4;
+    expect(text(out.subarray(0, end))).toContain("Sec-WebSocket-Protocol: ZWS2.0\r\n");
+    // The browser's socket opens with protocol "ZWS2.0": the engine starts.
+    engine.begin("ZWS2.0", 2);
+    const toServer = () => {
+      for (const message of sent.splice(0)) {
+        server.conn.receive(join(encodeWsFrame(WsOpcode.BINARY, [message], h("11223344"))), 3);
+      }
+    };
+    toServer();
+    // The server's own frames, decoded as the browser would, go to the engine.
+    const decoder = new WsFrameDecoder(
+      { message: (m) => engine.receive(m, 4), control: () => {} },
+      { expectMasked: false },
+    );
+    decoder.push(out.subarray(end));
+    expect(text(server.events.peer!.routingId)).toBe("web");
+    expect(engine.state).toBe("ready");
+    expect(events.peer?.routingId.length).toBe(0);
+    engine.send([ascii("from"), ascii("browser")]);
+    toServer();
+    expect(server.events.messages.map((m) => m.map(text))).toEqual([["from", "browser"]]);
+    server.conn.send([ascii("to browser")]);
+    decoder.push(fromServer());
+    expect(events.messages.map((m) => m.map(text))).toEqual([["to browser"]]);
+    expect(held).toBe(false);
   });
 });
 
