@@ -452,5 +452,24 @@ for (const [name, makePeer, missing] of peers) {
         zapStatus: 400,
       });
     });
+
+    it("our heartbeats against libzmq: it answers pings with ZWS2.0/NULL; in bare mode it ignores them and we keep the connection", async () => {
+      const router = await peer("ROUTER");
+      const endpoint = await router.bind("ws://127.0.0.1:*/zmq");
+      const results: string[] = [];
+      for (const protocols of [["ZWS2.0/NULL"], ["ZWS2.0"]]) {
+        const dealer = await dial(endpoint, {
+          socketType: "DEALER",
+          protocols,
+          heartbeatInterval: 50,
+          heartbeatTimeout: 1000,
+        });
+        await dealer.ready;
+        // Without pongs the first ping (at 50 ms) would time out at 1050 ms.
+        await new Promise((r) => setTimeout(r, 1500));
+        results.push(`${protocols[0]}: ${dealer.errors.map((e) => e.reason).join(",") || "alive"}`);
+      }
+      expect(results).toEqual(["ZWS2.0/NULL: alive", "ZWS2.0: alive"]);
+    });
   });
 }

@@ -310,7 +310,10 @@ export class ZwsConnection {
       this.#writeControl(WsOpcode.PONG, payload);
       return true;
     }
-    if (opcode === WsOpcode.PONG) return true;
+    if (opcode === WsOpcode.PONG) {
+      this.#engine.pong(this.#now);
+      return true;
+    }
     // Close: echo it (as libzmq does), then the connection is over.
     this.#writeControl(WsOpcode.CLOSE, payload.slice());
     const code = payload.length >= 2 ? (payload[0]! << 8) | payload[1]! : undefined;

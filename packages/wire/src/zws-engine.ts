@@ -85,6 +85,8 @@ export class ZwsEngine {
   #transform: FrameTransform | undefined;
   #peer: PeerInfo | undefined;
   #waiting = false;
+  /** Whether the peer ever answered a ping (libzmq does not in bare ZWS2.0 mode). */
+  #pongSeen = false;
 
   constructor(handler: ZmtpConnectionHandler, sink: ZwsSink, options: ZwsEngineOptions) {
     this.#handler = handler;
@@ -233,6 +235,12 @@ export class ZwsEngine {
     this.#heartbeat.traffic();
   }
 
+  /** A WebSocket pong arrived: the peer answers pings, so silence may fail it from now on. */
+  pong(now: number): void {
+    this.#pongSeen = true;
+    this.traffic(now);
+  }
+
   /**
    * Queue one multipart message. Subscriptions (`01 topic` / `00 topic` from
    * SUB/XSUB) go out unchanged: ZWS carries them as data.
@@ -279,6 +287,12 @@ export class ZwsEngine {
     for (;;) {
       const action = this.#heartbeat.due(now);
       if (action === undefined) return;
+      if (action === "expired" && this.#bare && !this.#pongSeen) {
+        // libzmq ignores pings in bare ZWS2.0 mode (its session drops them): keep pinging,
+        // but only a peer that has answered once can be judged by its silence.
+        this.#heartbeat.traffic();
+        continue;
+      }
       if (action === "expired") {
         this.#fail(
           new WireError("ETIMEDOUT", "heartbeat-timeout", "peer silent past heartbeat timeout"),

@@ -427,6 +427,22 @@ describe("two ZwsConnections", () => {
     expect(s.events.errors.map((e) => e.reason)).toEqual(["heartbeat-timeout"]);
   });
 
+  it("bare mode: silence fails the peer only once it has answered a ping (libzmq never does there)", () => {
+    const { c, s } = pair(
+      { protocols: ["ZWS2.0"] },
+      { heartbeatInterval: 100, heartbeatTimeout: 50 },
+    );
+    // A peer that never pongs: pings go on, no timeout.
+    for (let t = 101; t < 1000; t += 50) s.conn.tick(t);
+    expect(s.events.errors).toEqual([]);
+    expect(serverFrames(join(s.conn.takeOutput())).every((f) => f === "ping ")).toBe(true);
+    // Once it has answered, its silence counts.
+    c.conn.receive(join(encodeWsFrame(WsOpcode.PING, [], undefined)), 1000);
+    s.conn.receive(join(c.conn.takeOutput()), 1000);
+    for (let t = 1000; t < 1300; t += 50) s.conn.tick(t);
+    expect(s.events.errors.map((e) => e.reason)).toEqual(["heartbeat-timeout"]);
+  });
+
   it("heartbeats in bare ZWS2.0 mode work (libzmq aborts there)", () => {
     const { c, s } = pair({ protocols: ["ZWS2.0"] }, { heartbeatInterval: 10 });
     s.conn.tick(11);
