@@ -27,10 +27,17 @@ type CurveRole = { server: string } | { serverKey: string; publicKey: string; se
 /** PLAIN for a libzmq socket: a server's accepted credentials, or a client's. */
 type PlainRole = { plainServer: Record<string, string> } | { plainClient: [string, string] };
 
+/** libzmq heartbeats [interval, timeout] in ms: only ever with ZWS2.0/NULL peers. */
+type Heartbeats = { heartbeat: [number, number] };
+
 /** A libzmq socket in some runtime, one at a time per peer. */
 interface Libzmq {
   readonly name: string;
-  socket(type: SocketType, routingId?: Uint8Array, security?: CurveRole | PlainRole): Promise<void>;
+  socket(
+    type: SocketType,
+    routingId?: Uint8Array,
+    security?: CurveRole | PlainRole | Heartbeats,
+  ): Promise<void>;
   bind(endpoint: string): Promise<string>;
   connect(endpoint: string): Promise<void>;
   subscribe(topic: Uint8Array): Promise<void>;
@@ -70,7 +77,11 @@ class PyPeer implements Libzmq {
     return answer as Record<string, unknown>;
   }
 
-  async socket(type: SocketType, routingId?: Uint8Array, security?: CurveRole | PlainRole) {
+  async socket(
+    type: SocketType,
+    routingId?: Uint8Array,
+    security?: CurveRole | PlainRole | Heartbeats,
+  ) {
     const extra: Record<string, unknown> = {};
     if (security && "server" in security) extra.curve_server = security.server;
     if (security && "serverKey" in security) {
@@ -78,6 +89,7 @@ class PyPeer implements Libzmq {
     }
     if (security && "plainServer" in security) extra.plain_server = security.plainServer;
     if (security && "plainClient" in security) extra.plain_client = security.plainClient;
+    if (security && "heartbeat" in security) extra.heartbeat = security.heartbeat;
     await this.#call({
       op: "socket",
       type,
@@ -137,7 +149,11 @@ class ZmqjsPeer implements Libzmq {
     serve().catch(() => {});
   }
 
-  async socket(type: SocketType, routingId?: Uint8Array, security?: CurveRole | PlainRole) {
+  async socket(
+    type: SocketType,
+    routingId?: Uint8Array,
+    security?: CurveRole | PlainRole | Heartbeats,
+  ) {
     if (security && "plainServer" in security) await this.#zap(security.plainServer);
     const curve =
       security && ("server" in security || "serverKey" in security) ? security : undefined;
@@ -151,6 +167,11 @@ class ZmqjsPeer implements Libzmq {
               curveSecretKey: curve.secretKey,
             })),
       ...(security && "plainServer" in security && { plainServer: true }),
+      ...(security &&
+        "heartbeat" in security && {
+          heartbeatInterval: security.heartbeat[0],
+          heartbeatTimeout: security.heartbeat[1],
+        }),
       ...(security &&
         "plainClient" in security && {
           plainUsername: security.plainClient[0],
@@ -246,7 +267,7 @@ for (const [name, makePeer, missing] of peers) {
     async function peer(
       type: SocketType,
       routingId?: Uint8Array,
-      security?: CurveRole | PlainRole,
+      security?: CurveRole | PlainRole | Heartbeats,
     ): Promise<Libzmq> {
       const p = makePeer();
       cleanups.push(() => p.dispose());
@@ -470,6 +491,18 @@ for (const [name, makePeer, missing] of peers) {
         results.push(`${protocols[0]}: ${dealer.errors.map((e) => e.reason).join(",") || "alive"}`);
       }
       expect(results).toEqual(["ZWS2.0/NULL: alive", "ZWS2.0: alive"]);
+    });
+
+    it("libzmq's heartbeats (ZWS2.0/NULL only): we answer its pings and it keeps us", async () => {
+      const router = await peer("ROUTER", undefined, { heartbeat: [50, 300] });
+      const endpoint = await router.bind("ws://127.0.0.1:*/zmq");
+      // Offer NULL only: a bare ZWS2.0 peer would make libzmq with heartbeats abort.
+      const dealer = await dial(endpoint, { socketType: "DEALER", protocols: ["ZWS2.0/NULL"] });
+      await dealer.ready;
+      await new Promise((r) => setTimeout(r, 1000));
+      dealer.send([B("still here")]);
+      expect((await router.recv()).map(text)[1]).toBe("still here");
+      expect(dealer.errors).toEqual([]);
     });
   });
 }

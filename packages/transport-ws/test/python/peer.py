@@ -1,8 +1,8 @@
 """A pyzmq peer for the ws interop tests, driven by JSON lines on stdin.
 
 Each request is {"op": ..., ...}; each answer one JSON line {"ok": true, ...}
-or {"ok": false, "error": "..."}. Frames travel as hex. No heartbeats are ever
-set (libzmq aborts when a bare ZWS2.0 peer meets a ws socket with heartbeats).
+or {"ok": false, "error": "..."}. Frames travel as hex. Heartbeats are set only
+when asked, and never with a bare ZWS2.0 peer (libzmq then aborts the process).
 """
 import json
 import sys
@@ -40,6 +40,9 @@ def handle(req):
         if "plain_client" in req:  # [username, password]
             sock.plain_username = req["plain_client"][0].encode()
             sock.plain_password = req["plain_client"][1].encode()
+        if "heartbeat" in req:  # [interval, timeout] ms; never with a bare ZWS2.0 peer
+            sock.setsockopt(zmq.HEARTBEAT_IVL, req["heartbeat"][0])
+            sock.setsockopt(zmq.HEARTBEAT_TIMEOUT, req["heartbeat"][1])
         if "routing_id" in req:
             sock.setsockopt(zmq.ROUTING_ID, bytes.fromhex(req["routing_id"]))
         return {"version": zmq.zmq_version()}
