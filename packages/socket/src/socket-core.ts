@@ -73,6 +73,8 @@ interface ReceiveWaiter {
 }
 
 const RESOLVED = Promise.resolve();
+/** How deep the current call stack is inside sockets' `send` (any socket). */
+let sendDepth = 0;
 /** Operations resolved synchronously in a row before one is deferred to let I/O run. */
 const MAX_SYNC_OPERATIONS = 512;
 
@@ -92,6 +94,7 @@ export class SocketCore {
   #sendWaiter: SendWaiter | undefined;
   #receiveWaiter: ReceiveWaiter | undefined;
   #syncOps = 0;
+  #wakeScheduled = false;
   #closed = false;
 
   constructor(type: SocketType, context: Context, owner: object) {
@@ -103,7 +106,7 @@ export class SocketCore {
     this.hub = new EventHub(owner, context, this.runtime.events);
     this.options = defaultCoreOptions(context);
     this.ps.setHandler({
-      readable: () => this.#onReadable(),
+      readable: () => this.#readable(),
       writable: () => this.#onWritable(),
     });
     context._register(this);
@@ -374,7 +377,12 @@ export class SocketCore {
     if (frames.length === 0) return RESOLVED;
     let sent: boolean;
     try {
-      sent = this.ps.send(frames);
+      sendDepth++;
+      try {
+        sent = this.ps.send(frames);
+      } finally {
+        sendDepth--;
+      }
     } catch (error) {
       return Promise.reject(convert(error));
     }
@@ -453,7 +461,12 @@ export class SocketCore {
     if (waiter === undefined) return;
     let sent: boolean;
     try {
-      sent = this.ps.send(waiter.frames);
+      sendDepth++;
+      try {
+        sent = this.ps.send(waiter.frames);
+      } finally {
+        sendDepth--;
+      }
     } catch (error) {
       this.#settleSend(waiter);
       waiter.reject(convert(error));
@@ -463,6 +476,27 @@ export class SocketCore {
     this.#settleSend(waiter);
     waiter.resolve();
   }
+
+  /**
+   * A message arrived. Inside another socket's send (an inproc peer writing into
+   * the pipe pair), the wake-up is deferred, as libzmq's activate_read command
+   * reaches the reader later: the sender goes on queuing, and the reader then
+   * takes a batch without a promise round trip per message.
+   */
+  #readable(): void {
+    if (sendDepth === 0) {
+      this.#onReadable();
+      return;
+    }
+    if (this.#wakeScheduled) return;
+    this.#wakeScheduled = true;
+    this.runtime.defer(this.#deferredReadable);
+  }
+
+  readonly #deferredReadable = (): void => {
+    this.#wakeScheduled = false;
+    if (!this.#closed) this.#onReadable();
+  };
 
   #onReadable(): void {
     const waiter = this.#receiveWaiter;
