@@ -34,7 +34,10 @@ export function toFrame(value: MessageLike, encode: (text: string) => Uint8Array
   if (typeof value === "number") return encode(String(value));
   if (ArrayBuffer.isView(value))
     return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer)
+  if (
+    value instanceof ArrayBuffer ||
+    (typeof SharedArrayBuffer === "function" && value instanceof SharedArrayBuffer)
+  )
     return new Uint8Array(value);
   // Anything else is sent as its string form, as zeromq.js does (a Symbol throws TypeError).
   return encode(`${value as { toString(): string }}`);
