@@ -7,7 +7,6 @@
 import {
   createPipePair,
   createSocket,
-  isPatternError,
   type SocketOptions as PatternOptions,
   type Pipe,
   type SocketBase,
@@ -19,7 +18,7 @@ import { parseEndpoint, type Transport } from "@zmq/transport";
 import type { SocketTypeName } from "@zmq/wire";
 import type { Context } from "./context";
 import { BindEndpoint, ConnectEndpoint } from "./endpoints";
-import { ZmqError } from "./errors";
+import { toZmqError, ZmqError } from "./errors";
 import { InprocBind, InprocConnect } from "./inproc";
 import type { Message } from "./message";
 import { type Event, EventHub } from "./observer";
@@ -579,10 +578,8 @@ export class SocketCore {
   }
 }
 
+/** Lower layers' errors as ZmqError; a TypeError (a wrong argument) is thrown as it is. */
 function convert(error: unknown, address?: string): ZmqError {
-  if (error instanceof ZmqError) return error;
-  if (isPatternError(error)) return new ZmqError(error.code, error.message, address);
   if (error instanceof TypeError) throw error;
-  const e = error as { code?: string; message?: string; address?: string };
-  return new ZmqError(e.code ?? "EINVAL", e.message, address ?? e.address);
+  return toZmqError(error, address);
 }
