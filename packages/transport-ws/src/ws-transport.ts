@@ -25,10 +25,9 @@ import {
   awaitNetConnect,
   NetListener,
   NetStreamConnection,
-  resolveLocalHost,
-  type TcpSocketOptions,
   WRITE_HIGH_WATER_MARK,
-} from "@zmq/transport-tcp";
+} from "@zmq/transport/node";
+import { resolveLocalHost, type TcpSocketOptions } from "@zmq/transport-tcp";
 import { formatWsEndpoint, hostHeader, parseWsAddress, type WsScheme } from "./ws-address";
 
 /** What the ZWS engine needs to know about a connection: which end it is and what to ask for. */
