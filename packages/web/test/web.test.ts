@@ -124,6 +124,36 @@ describe("@zmq/web against @zmq/node over ws://", () => {
     expect(String((await within(second.receive()))[0])).toBe("two");
   });
 
+  it("PAIR both ways; XSUB sends its subscription as a message; CLIENT → SERVER (draft)", async () => {
+    const nodePair = new node.Pair();
+    const pairEndpoint = await serve(nodePair);
+    const webPair = track(new web.Pair());
+    webPair.connect(pairEndpoint);
+    await webPair.send("from web");
+    expect(String((await within(nodePair.receive()))[0])).toBe("from web");
+    await nodePair.send("from node");
+    expect(text((await within(webPair.receive()))[0])).toBe("from node");
+
+    const xpub = new node.XPublisher();
+    const xpubEndpoint = await serve(xpub);
+    const xsub = track(new web.XSubscriber());
+    xsub.connect(xpubEndpoint);
+    await xsub.send(Uint8Array.of(1, ...new TextEncoder().encode("topic")));
+    const [subscription] = await within(xpub.receive());
+    expect([...subscription!]).toEqual([1, ...new TextEncoder().encode("topic")]);
+    await xpub.send(["topic", "data"]);
+    expect((await within(xsub.receive())).map(text)).toEqual(["topic", "data"]);
+
+    const { Server } = await import("@zmq/node/draft");
+    const server = new Server();
+    const serverEndpoint = await serve(server);
+    const client = track(new web.Client());
+    client.connect(serverEndpoint);
+    await client.send("hello server");
+    const [request] = await within(server.receive());
+    expect(String(request)).toBe("hello server");
+  });
+
   it("bind is refused (EPROTONOSUPPORT); a bad endpoint is EINVAL", async () => {
     const rep = track(new web.Reply());
     await expect(rep.bind("ws://127.0.0.1:5555")).rejects.toMatchObject({
