@@ -154,6 +154,24 @@ describe("@zmq/web against @zmq/node over ws://", () => {
     expect(String(request)).toBe("hello server");
   });
 
+  it("a server with heartbeats on keeps a bare ZWS2.0 client (its WebSocket answers the pings)", async () => {
+    const router = new node.Router({ heartbeatInterval: 50, heartbeatTimeout: 200 });
+    const endpoint = await serve(router);
+    let disconnects = 0;
+    router.events.on("disconnect", () => disconnects++);
+    const dealer = track(new web.Dealer({ routingId: "hb" }));
+    dealer.connect(endpoint);
+    for (let round = 0; round < 2; round++) {
+      await dealer.send(`round ${round}`);
+      const [id, body] = await within(router.receive());
+      expect(String(body)).toBe(`round ${round}`);
+      await router.send([id!, "ok"]);
+      expect(text((await within(dealer.receive()))[0])).toBe("ok");
+      await new Promise((r) => setTimeout(r, 600)); // several ping intervals, silent client
+    }
+    expect(disconnects).toBe(0);
+  });
+
   it("bind is refused (EPROTONOSUPPORT); a bad endpoint is EINVAL", async () => {
     const rep = track(new web.Reply());
     await expect(rep.bind("ws://127.0.0.1:5555")).rejects.toMatchObject({
