@@ -1,12 +1,14 @@
 /**
- * A context, as zeromq.js's `Context`, bound to Node.js: the tcp, ipc and udp
- * transports and the Node runtime. `context` is the default every socket uses.
+ * A context, as zeromq.js's `Context`, bound to Node.js: the tcp, ipc, udp, ws
+ * and wss transports and the Node runtime. `context` is the default every socket uses.
  */
 import { type ContextOptions, Context as SocketContext, setDefaultContext } from "@zmq/socket";
 import { IpcTransport } from "@zmq/transport-ipc";
 import { TcpTransport } from "@zmq/transport-tcp";
 import { UdpTransport } from "@zmq/transport-udp";
+import { WsTransport } from "@zmq/transport-ws";
 import { nodeRuntime } from "./node-runtime";
+import { zwsEngine } from "./ws-engine";
 
 export type { ContextOptions };
 
@@ -14,7 +16,14 @@ export class Context extends SocketContext {
   constructor(options: ContextOptions = {}) {
     super(options, {
       runtime: nodeRuntime,
-      transports: [new TcpTransport(), new IpcTransport(), new UdpTransport()],
+      transports: [
+        new TcpTransport(),
+        new IpcTransport(),
+        new UdpTransport(),
+        new WsTransport("ws"),
+        new WsTransport("wss"),
+      ],
+      engines: { ws: zwsEngine, wss: zwsEngine },
     });
     lingerAtExit(this);
   }

@@ -46,6 +46,12 @@ export interface TransportOptions {
   keepAliveIdle?: number;
   /** ZMQ_BACKLOG (bind). */
   backlog?: number;
+  /** ZMQ_WSS_* (wss://). */
+  wssKeyPem?: string;
+  wssCertPem?: string;
+  wssTrustPem?: string;
+  wssHostname?: string;
+  wssTrustSystem?: boolean;
   /** ZMQ_MULTICAST_HOPS (udp connect). */
   multicastHops?: number;
   /** ZMQ_MULTICAST_LOOP (udp connect). */
@@ -193,6 +199,11 @@ export class SocketCore {
       ...(o.tcpKeepalive === 1 && { keepAlive: true }),
       ...(o.tcpKeepalive === 1 &&
         o.tcpKeepaliveIdle > 0 && { keepAliveIdle: o.tcpKeepaliveIdle * 1000 }),
+      ...(o.wssKeyPem !== null && { wssKeyPem: o.wssKeyPem }),
+      ...(o.wssCertPem !== null && { wssCertPem: o.wssCertPem }),
+      ...(o.wssTrustPem !== null && { wssTrustPem: o.wssTrustPem }),
+      ...(o.wssHostname !== null && { wssHostname: o.wssHostname }),
+      ...(o.wssTrustSystem >= 0 && { wssTrustSystem: o.wssTrustSystem === 1 }),
     };
   }
 
