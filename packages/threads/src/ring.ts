@@ -47,6 +47,8 @@ export const HEADER_BYTES = 512;
 const KIND_START = 1;
 const KIND_END = 2;
 const KIND_PAD = 8;
+/** The reader publishes its position at least every this many messages. */
+const COMMIT_EVERY = 32;
 /** Signed 32-bit distance `a - b` of two wrapping counters. */
 export const distance = (a: number, b: number): number => (a - b) | 0;
 
@@ -258,6 +260,8 @@ export class RingReader {
   #writeCache: number;
   #assembly: Uint8Array | undefined;
   #assembled = 0;
+  #uncommitted = 0;
+  #committedPos: number;
 
   constructor(sab: SharedArrayBuffer) {
     this.header = new Int32Array(sab, 0, HEADER_BYTES / 4);
@@ -269,6 +273,7 @@ export class RingReader {
     this.#pos = Atomics.load(this.header, H.R_POS);
     this.#messages = Atomics.load(this.header, H.R_MSGS);
     this.#writeCache = this.#pos;
+    this.#committedPos = this.#pos;
   }
 
   /** Bytes consumed. */
@@ -295,7 +300,10 @@ export class RingReader {
     for (;;) {
       if (this.#pos === this.#writeCache) {
         this.#writeCache = Atomics.load(this.header, H.W_POS);
-        if (this.#pos === this.#writeCache) return undefined;
+        if (this.#pos === this.#writeCache) {
+          this.commit();
+          return undefined;
+        }
       }
       const offset = this.#pos & this.#mask;
       const length = view.getUint32(offset, true);
@@ -313,9 +321,10 @@ export class RingReader {
         size -= 4;
         if ((kind & KIND_END) !== 0) {
           if (size !== total) throw new RingCorruptError("single record length");
-          const body = this.#bytes.slice(at, at + size);
+          const frames = this.#decodeInRing(at, size);
           this.#advance(align8(8 + length));
-          return this.#finish(body);
+          this.#counted();
+          return frames;
         }
         this.#assembly = new Uint8Array(total);
         this.#assembled = 0;
@@ -333,19 +342,53 @@ export class RingReader {
       if ((kind & KIND_END) !== 0) {
         this.#assembly = undefined;
         if (this.#assembled !== assembly.byteLength) throw new RingCorruptError("short message");
-        return this.#finish(assembly);
+        this.#counted();
+        this.commit();
+        return this.#decodeAssembled(assembly);
       }
+      // Free the piece's room at once: the writer may be waiting for it.
+      this.commit();
     }
+  }
+
+  /** Publishes the consumed position and message count (done every few messages and before sleeping). */
+  commit(): void {
+    if (this.#uncommitted === 0 && this.#committedPos === this.#pos) return;
+    this.#uncommitted = 0;
+    this.#committedPos = this.#pos;
+    Atomics.store(this.header, H.R_POS, this.#pos);
+    Atomics.store(this.header, H.R_MSGS, this.#messages);
   }
 
   #advance(bytes: number): void {
     this.#pos = (this.#pos + bytes) >>> 0;
-    Atomics.store(this.header, H.R_POS, this.#pos);
   }
 
-  #finish(body: Uint8Array): Uint8Array[] {
+  #counted(): void {
     this.#messages = (this.#messages + 1) | 0;
-    Atomics.store(this.header, H.R_MSGS, this.#messages);
+    if (++this.#uncommitted >= COMMIT_EVERY) this.commit();
+  }
+
+  /** Copies a message out of the ring: the frames share one fresh buffer. */
+  #decodeInRing(at: number, size: number): Uint8Array[] {
+    const view = this.#view;
+    const n = view.getUint32(at, true);
+    const head = 4 + 4 * n;
+    if (head > size) throw new RingCorruptError("frame count");
+    const body = this.#bytes.slice(at + head, at + size);
+    const frames: Uint8Array[] = new Array(n);
+    let from = 0;
+    for (let i = 0; i < n; i++) {
+      const length = view.getUint32(at + 4 + 4 * i, true);
+      if (from + length > body.byteLength) throw new RingCorruptError("frame length");
+      frames[i] = n === 1 ? body : body.subarray(from, from + length);
+      from += length;
+    }
+    if (from !== body.byteLength) throw new RingCorruptError("trailing bytes");
+    return frames;
+  }
+
+  #decodeAssembled(body: Uint8Array): Uint8Array[] {
     const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
     const n = view.getUint32(0, true);
     if (4 + 4 * n > body.byteLength) throw new RingCorruptError("frame count");

@@ -42,6 +42,10 @@ export interface ThreadLinkInit {
 }
 
 const FAR = 1 << 30;
+/** A long synchronous run of writes is published every this many messages. */
+const PUBLISH_EVERY = 64;
+/** Credit handed out at a time when the direction has no limit. */
+const UNLIMITED_CREDIT = 1 << 16;
 
 /** libzmq's low-water mark: a blocked writer goes on once the queue is down to this. */
 function lowWaterMark(hwm: number): number {
@@ -97,6 +101,10 @@ export class ThreadLink {
   #overflowHead = 0;
   #writerBlocked = false;
   #publishScheduled = false;
+  /** Writes allowed before the consumed count must be read again. */
+  #credit = 0;
+  /** Messages written since the last publish. */
+  #unpublished = 0;
   #writerWaiting = false;
   #readerWaiting = false;
   #wantReadable = false;
@@ -183,10 +191,18 @@ export class ThreadLink {
    * once, or later when the ring's bytes are full — do not change them.
    */
   write(frames: Uint8Array[]): boolean {
-    if (!this.checkWrite()) return false;
+    if (this.#credit > 0 && this.#state === "open" && !this.#writerBlocked) {
+      this.#credit--;
+    } else if (!this.checkWrite()) {
+      return false;
+    } else {
+      this.#credit--;
+    }
     this.#accepted = (this.#accepted + 1) | 0;
     if (this.#overflowHead === this.#overflow.length && this.#writer.write(frames)) {
-      if (!this.#publishScheduled) {
+      // Publish at the end of this batch, or now and then during a long one so the reader can start.
+      if (++this.#unpublished >= PUBLISH_EVERY) this.#publish();
+      else if (!this.#publishScheduled) {
         this.#publishScheduled = true;
         queueMicrotask(this.#publishTask);
       }
@@ -205,12 +221,20 @@ export class ThreadLink {
       return false;
     }
     if (this.#writerBlocked) return false;
+    if (this.#credit > 0) return true;
+    // Limits only ever grow (a pending connect's is raised on attach), so credit can be cached.
     const limit = Atomics.load(this.#out, H.LIMIT);
-    if (limit !== 0 && distance(this.#accepted, Atomics.load(this.#out, H.R_MSGS)) >= limit) {
+    if (limit === 0) {
+      this.#credit = UNLIMITED_CREDIT;
+      return true;
+    }
+    const credit = limit - distance(this.#accepted, Atomics.load(this.#out, H.R_MSGS));
+    if (credit <= 0) {
       this.#writerBlocked = true;
       this.#waitWriter();
       return false;
     }
+    this.#credit = credit;
     return true;
   }
 
@@ -254,6 +278,7 @@ export class ThreadLink {
   close(lingerMs = 0): void {
     if (this.#state === "closing" || this.#state === "closed") return;
     this.#state = "closing";
+    this.#credit = 0;
     this.#peeked = undefined;
     // Stop reading: the peer's writes fail from now on.
     Atomics.store(this.#in, H.R_END, 1);
@@ -299,6 +324,7 @@ export class ThreadLink {
   _peerExited(): void {
     if (this.#peerGone || this.#state === "closed") return;
     this.#peerGone = true;
+    this.#credit = 0;
     this.#closeReason ??= "peer-exit";
     this.#overflow = [];
     this.#overflowHead = 0;
@@ -313,6 +339,7 @@ export class ThreadLink {
   // -- writing ------------------------------------------------------------
 
   #publish(): void {
+    this.#unpublished = 0;
     if (!this.#writer.publish()) return;
     const out = this.#out;
     if (Atomics.load(out, H.R_SLEEP) === 1 && Atomics.exchange(out, H.R_SLEEP, 0) === 1) {
@@ -431,6 +458,7 @@ export class ThreadLink {
       distance(this.#reader.messages, Atomics.load(inbound, H.W_WANT_MSGS)) >= 0 ||
       distance(this.#reader.position, Atomics.load(inbound, H.W_WANT_POS)) >= 0
     ) {
+      this.#reader.commit();
       if (Atomics.exchange(inbound, H.W_SLEEP, 0) === 1) ring(inbound, H.R_BELL);
     }
   }
@@ -488,6 +516,7 @@ export class ThreadLink {
     if (this.#state === "closed") return true;
     const writerEnd = Atomics.load(this.#in, H.W_END);
     const readerEnd = Atomics.load(this.#out, H.R_END);
+    if (readerEnd !== 0) this.#credit = 0;
     if (this.#state === "closing") {
       if (readerEnd !== 0 && this.#lingering) {
         this.#finish("local");

@@ -1,0 +1,67 @@
+// The receiving thread of bench-link.ts: reads `count` messages, then reports.
+import { parentPort, workerData } from "node:worker_threads";
+import { processRegistry } from "@zmq/threads/node";
+import { PortLink } from "./port-link";
+
+const data = workerData as {
+  design: "ring" | "port-copy" | "port-transfer" | "zeromq.js";
+  name: string;
+  count: number;
+  size: number;
+  port?: MessagePort;
+};
+const post = (message: unknown) => parentPort!.postMessage(message);
+const hold = setInterval(() => {}, 1 << 30);
+const done = () => {
+  post({ done: true });
+  clearInterval(hold);
+};
+
+if (data.design === "ring") {
+  const link = processRegistry().connect(data.name, {
+    ringBytes: data.size > 1024 ? 1 << 20 : 1 << 18,
+  });
+  let got = 0;
+  let bytes = 0;
+  const pump = () => {
+    for (let m = link.read(); m !== undefined; m = link.read()) {
+      bytes += m[0]!.byteLength;
+      if (++got === data.count) {
+        if (bytes !== data.count * data.size) throw new Error("short");
+        link.close();
+        done();
+        return;
+      }
+    }
+  };
+  link.setHandler({ readable: pump, attached: () => post({ ready: true }) });
+  pump();
+} else if (data.design === "zeromq.js") {
+  const zmq = await import("zeromq");
+  const pull = new zmq.Pull();
+  pull.connect(`inproc://${data.name}`);
+  post({ ready: true });
+  let got = 0;
+  for await (const [m] of pull) {
+    if (m!.byteLength !== data.size) throw new Error("size");
+    if (++got === data.count) break;
+  }
+  pull.close();
+  done();
+} else {
+  const link = new PortLink(data.port!, 2000, data.design === "port-transfer");
+  let got = 0;
+  const pump = () => {
+    for (let m = link.read(); m !== undefined; m = link.read()) {
+      if (m[0]!.byteLength !== data.size) throw new Error("size");
+      if (++got === data.count) {
+        setTimeout(() => link.close(), 10);
+        done();
+        return;
+      }
+    }
+  };
+  link.onReadable = pump;
+  post({ ready: true });
+  pump();
+}

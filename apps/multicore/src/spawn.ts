@@ -1,0 +1,14 @@
+import { Worker } from "node:worker_threads";
+
+/** Starts `src/<name>.ts` in a worker thread (through tsx) with `data` as workerData. */
+export function spawnWorker(
+  name: string,
+  data: Record<string, unknown> = {},
+  transferList: Transferable[] = [],
+): Worker {
+  const script = new URL(`./${name}.ts`, import.meta.url).href;
+  return new Worker(new URL("./boot.mjs", import.meta.url), {
+    workerData: { ...data, script },
+    transferList: transferList as never[],
+  });
+}
