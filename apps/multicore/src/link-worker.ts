@@ -8,7 +8,7 @@ const data = workerData as {
   name: string;
   count: number;
   size: number;
-  port?: MessagePort;
+  port?: import("node:worker_threads").MessagePort;
 };
 const post = (message: unknown) => parentPort!.postMessage(message);
 const hold = setInterval(() => {}, 1 << 30);

@@ -6,6 +6,8 @@
  * the ring link. It needs a MessagePort between the two threads, which cannot
  * be made between two arbitrary threads (BroadcastChannel cannot carry ports).
  */
+type MessagePort = import("node:worker_threads").MessagePort;
+
 export class PortLink {
   readonly #port: MessagePort;
   readonly #limit: number;
@@ -28,8 +30,8 @@ export class PortLink {
     this.#port = port;
     this.#limit = limit;
     this.#transfer = transfer;
-    port.onmessage = (event: MessageEvent) => {
-      const data = event.data as { m?: Uint8Array[][]; a?: number };
+    port.on("message", (received: unknown) => {
+      const data = received as { m?: Uint8Array[][]; a?: number };
       if (data.a !== undefined) {
         this.#acked += data.a;
         if (this.#blocked && this.#sent - this.#acked <= this.#limit / 2) {
@@ -49,7 +51,7 @@ export class PortLink {
           this.onReadable?.();
         }
       }
-    };
+    });
   }
 
   write(frames: Uint8Array[]): boolean {

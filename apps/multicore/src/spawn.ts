@@ -4,11 +4,11 @@ import { Worker } from "node:worker_threads";
 export function spawnWorker(
   name: string,
   data: Record<string, unknown> = {},
-  transferList: Transferable[] = [],
+  transferList: import("node:worker_threads").TransferListItem[] = [],
 ): Worker {
   const script = new URL(`./${name}.ts`, import.meta.url).href;
   return new Worker(new URL("./boot.mjs", import.meta.url), {
     workerData: { ...data, script },
-    transferList: transferList as never[],
+    transferList,
   });
 }
