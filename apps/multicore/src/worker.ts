@@ -1,0 +1,31 @@
+// One worker thread of the server: a REP socket on inproc://workers, answering
+// each request with the result of its CPU work.
+import { parentPort, workerData } from "node:worker_threads";
+import { type ImplName, loadImpl } from "./impl";
+import { work } from "./work";
+
+const { impl, rounds, endpoint } = workerData as {
+  impl: ImplName;
+  rounds: number;
+  endpoint: string;
+};
+const zmq = await loadImpl(impl);
+const rep = new zmq.Reply();
+rep.connect(endpoint);
+parentPort!.postMessage({ ready: true });
+parentPort!.on("message", (message: { stop?: boolean }) => {
+  if (message.stop) rep.close();
+});
+const reply = new Uint8Array(4);
+const view = new DataView(reply.buffer);
+try {
+  for await (const [request] of rep) {
+    view.setUint32(0, work(request!, rounds));
+    await rep.send(reply);
+  }
+} catch (error) {
+  // Closing the socket under a pending receive or send ends the loop.
+  const code = (error as { code?: string }).code;
+  if (code !== "EAGAIN" && code !== "ETERM" && code !== "EBADF") throw error;
+}
+if (!rep.closed) rep.close();
