@@ -33,7 +33,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await backend.bind(inproc);
   const proxy = new zmq.Proxy(frontend, backend);
   const running = proxy.run().catch(() => {});
-  const workers = [];
+  const workers: import("node:worker_threads").Worker[] = [];
   for (let i = 0; i < options.workers; i++) {
     const worker = spawnWorker("worker", {
       impl: options.impl,
