@@ -30,6 +30,12 @@
  */
 export { createRegistryRoot, type RegistryRootOptions } from "./name-table";
 export {
+  bridgePipe,
+  linkHighWaterMarks,
+  type PipeBridgeOptions,
+  type PipeLike,
+} from "./pipe-bridge";
+export {
   type LinkCloseReason,
   ThreadLink,
   type ThreadLinkHandler,

@@ -262,6 +262,8 @@ export class RingReader {
   #assembled = 0;
   #uncommitted = 0;
   #committedPos: number;
+  #manual = false;
+  #released = 0;
 
   constructor(sab: SharedArrayBuffer) {
     this.header = new Int32Array(sab, 0, HEADER_BYTES / 4);
@@ -281,9 +283,32 @@ export class RingReader {
     return this.#pos;
   }
 
-  /** Messages consumed. */
+  /** Messages read. */
   get messages(): number {
     return this.#messages;
+  }
+
+  /**
+   * Messages counted as consumed towards the writer's limit: those read, or in
+   * manual mode those given back with `release`.
+   */
+  get consumed(): number {
+    return this.#manual ? this.#released : this.#messages;
+  }
+
+  /** From now on a message counts as consumed only once `release`d (see `ThreadLink.deferRelease`). */
+  manualRelease(): void {
+    if (this.#manual) return;
+    this.#manual = true;
+    this.#released = this.#messages;
+  }
+
+  /** Counts `count` more read messages as consumed (manual mode). */
+  release(count: number): void {
+    if (!this.#manual || count <= 0) return;
+    this.#released = (this.#released + count) | 0;
+    this.#uncommitted++;
+    this.commit();
   }
 
   /** True when every published byte has been consumed. */
@@ -357,7 +382,7 @@ export class RingReader {
     this.#uncommitted = 0;
     this.#committedPos = this.#pos;
     Atomics.store(this.header, H.R_POS, this.#pos);
-    Atomics.store(this.header, H.R_MSGS, this.#messages);
+    Atomics.store(this.header, H.R_MSGS, this.consumed);
   }
 
   #advance(bytes: number): void {

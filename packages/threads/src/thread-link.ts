@@ -302,6 +302,23 @@ export class ThreadLink {
     this.#lingerStep();
   }
 
+  /**
+   * From now on, a message read counts against the peer's limit until it is
+   * given back with `release()`, not just until `read()`: for a reader that
+   * hands messages on to a queue of its own (a socket's pipe), so the sum holds
+   * through that queue too.
+   */
+  deferRelease(): void {
+    this.#reader.manualRelease();
+  }
+
+  /** Gives back `count` messages read under `deferRelease()`. */
+  release(count: number): void {
+    if (count <= 0) return;
+    this.#reader.release(count);
+    this.#afterRead();
+  }
+
   /** @internal The registry matched this pending connect with a bind. */
   _attach(thread: number, chain: readonly number[], meta: unknown): void {
     if (this.#peerThread !== undefined && this.#state !== "pending") return;
@@ -455,7 +472,7 @@ export class ThreadLink {
     const inbound = this.#in;
     if (Atomics.load(inbound, H.W_SLEEP) !== 1) return;
     if (
-      distance(this.#reader.messages, Atomics.load(inbound, H.W_WANT_MSGS)) >= 0 ||
+      distance(this.#reader.consumed, Atomics.load(inbound, H.W_WANT_MSGS)) >= 0 ||
       distance(this.#reader.position, Atomics.load(inbound, H.W_WANT_POS)) >= 0
     ) {
       this.#reader.commit();
