@@ -202,3 +202,41 @@ describe("a peer thread that ends", () => {
     expect(registry.lookup(name)).toBeUndefined();
   });
 });
+
+describe("sockets of @zmq/patterns across threads (the seam)", () => {
+  it("REQ here, REP in a worker, through bridgePipe on both sides", async () => {
+    const { createPipePair, createSocket } = await import("@zmq/patterns");
+    const { bridgePipe, linkHighWaterMarks } = await import("../src/index");
+    const name = unique("req-rep");
+    const req = createSocket("REQ");
+    const [socketEnd, bridgeEnd] = createPipePair({
+      sendHighWaterMark: 1,
+      receiveHighWaterMark: 1,
+    });
+    const binding = registry.bind(
+      name,
+      (link) => {
+        bridgePipe(bridgeEnd, link);
+        req.attachPipe(socketEnd);
+      },
+      linkHighWaterMarks(1000, 1000),
+    );
+    const worker = spawn("rep-socket", { name });
+    workers.push(worker);
+    await next(worker, (m) => m.ready === true);
+    for (let i = 0; i < 50; i++) {
+      expect(req.send([bytes(`q${i}`)])).toBe(true);
+      const reply = new Promise<Uint8Array[]>((resolve) => {
+        const take = () => {
+          const message = req.receive();
+          if (message !== undefined) resolve(message);
+        };
+        req.setHandler({ readable: take });
+        take();
+      });
+      expect(text((await reply)[0])).toBe(`q${i}!`);
+    }
+    binding.unbind();
+    worker.postMessage({ stop: true });
+  });
+});
