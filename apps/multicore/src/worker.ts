@@ -1,6 +1,6 @@
 // One worker thread of the server: a REP socket on inproc://workers, answering
 // each request with the result of its CPU work.
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, threadId, workerData } from "node:worker_threads";
 import { type ImplName, loadImpl } from "./impl";
 import { work } from "./work";
 
@@ -16,12 +16,13 @@ parentPort!.postMessage({ ready: true });
 parentPort!.on("message", (message: { stop?: boolean }) => {
   if (message.stop) rep.close();
 });
-const reply = new Uint8Array(4);
-const view = new DataView(reply.buffer);
+const who = new TextEncoder().encode(String(threadId));
 try {
   for await (const [request] of rep) {
-    view.setUint32(0, work(request!, rounds));
-    await rep.send(reply);
+    // The reply: the work's result, and which thread did it.
+    const result = new Uint8Array(4);
+    new DataView(result.buffer).setUint32(0, work(request!, rounds));
+    await rep.send([result, who]);
   }
 } catch (error) {
   // Closing the socket under a pending receive or send ends the loop.
