@@ -382,6 +382,11 @@ export class ThreadLink {
   #waitWriter(): void {
     if (this.#writerWaiting || this.#state === "closed") return;
     const out = this.#out;
+    // The peer stopped reading: nothing will ever make room, and nothing written matters.
+    if (Atomics.load(out, H.R_END) !== 0) {
+      this.#dropOutbound();
+      return;
+    }
     const consumed = Atomics.load(out, H.R_MSGS);
     const limit = Atomics.load(out, H.LIMIT);
     let wantMessages = consumed + FAR;
@@ -422,6 +427,10 @@ export class ThreadLink {
   #onWriterWake(): void {
     if (this.#state === "closed") return;
     if (this.#checkEnds()) return;
+    if (Atomics.load(this.#out, H.R_END) !== 0) {
+      this.#dropOutbound();
+      return;
+    }
     this.#flushOverflow();
     if (this.#lingering) {
       this.#lingerStep();
@@ -457,6 +466,13 @@ export class ThreadLink {
       return;
     }
     this.#waitWriter();
+  }
+
+  /** The peer no longer reads: forget what waits to be written. */
+  #dropOutbound(): void {
+    this.#overflow = [];
+    this.#overflowHead = 0;
+    this.#credit = 0;
   }
 
   #abortOutbound(): void {

@@ -114,6 +114,20 @@ describe("ThreadLink", () => {
     expect(await closed(server)).toBe("peer");
   });
 
+  it("a writer blocked on a peer that closes (lingering) neither spins nor loses the peer's messages", async () => {
+    const { client, server } = await pair({ receiveHighWaterMark: 2 }, { sendHighWaterMark: 2 });
+    for (let i = 0; i < 10; i++) server.write([bytes(`s${i}`)]);
+    while (client.write([bytes("c")])) {}
+    server.close(-1);
+    // A microtask loop would starve this timer.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(client.write([bytes("c")])).toBe(false);
+    const got = await readMessages(client, 10);
+    expect(text(got[9]![0])).toBe("s9");
+    expect(await closed(client)).toBe("peer");
+    expect(await closed(server)).toBe("local");
+  });
+
   it("the peer's writes fail once we closed; a pending connect can be withdrawn", async () => {
     const { client, server } = await pair();
     client.close();
