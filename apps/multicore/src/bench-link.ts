@@ -282,8 +282,80 @@ for (const row of rows) {
     `${String(row.size).padEnd(8)}${String(row.threads).padEnd(9)}${row.design.padEnd(16)}${String(rate).padStart(9)}  ${((rate * row.size) / 1e6).toFixed(0).padStart(9)}   ${ratio.toFixed(2)}x`,
   );
 }
+// Latency: round trips of one 16-byte message, main thread <-> worker thread.
+const TRIPS = quick ? 500 : 2000;
+async function ringLatency(): Promise<number[]> {
+  const name = `latency-ring-${seq++}`;
+  let link: ThreadLink | undefined;
+  const linked = new Promise<void>((resolve) =>
+    processRegistry().bind(name, (l) => {
+      link = l;
+      resolve();
+    }),
+  );
+  const worker = spawnWorker("link-worker", { design: "ring-echo", name, count: TRIPS, size: 16 });
+  await linked;
+  const samples: number[] = [];
+  for (let i = 0; i < TRIPS; i++) {
+    const start = performance.now();
+    await new Promise<void>((resolve) => {
+      const take = () => {
+        if (link!.read() !== undefined) resolve();
+      };
+      link!.setHandler({ readable: take });
+      link!.write([new Uint8Array(16)]);
+      take();
+    });
+    samples.push(performance.now() - start);
+  }
+  link!.close();
+  await once(worker, "exit");
+  return samples;
+}
+async function zeromqLatency(): Promise<number[]> {
+  const zmq = await import("zeromq");
+  const name = `latency-zjs-${seq++}`;
+  const pair = new zmq.Pair();
+  await pair.bind(`inproc://${name}`);
+  const worker = spawnWorker("link-worker", {
+    design: "zeromq.js-echo",
+    name,
+    count: TRIPS,
+    size: 16,
+  });
+  await waitFor(worker, "ready");
+  const samples: number[] = [];
+  for (let i = 0; i < TRIPS; i++) {
+    const start = performance.now();
+    await pair.send(Buffer.alloc(16));
+    await pair.receive();
+    samples.push(performance.now() - start);
+  }
+  pair.close();
+  await once(worker, "exit");
+  return samples;
+}
+const latency: Record<string, { p50: number; p99: number }> = {};
+if (!args.includes("--no-latency")) {
+  for (const [label, run] of [
+    ["ring", ringLatency],
+    ["zeromq.js", zeromqLatency],
+  ] as const) {
+    const samples = (await run()).sort((a, b) => a - b);
+    latency[label] = {
+      p50: samples[Math.floor(samples.length / 2)]! * 1000,
+      p99: samples[Math.floor(samples.length * 0.99)]! * 1000,
+    };
+  }
+  console.log(`round trip main <-> worker, 16 B, ${TRIPS} trips (microseconds):`);
+  for (const [label, { p50, p99 }] of Object.entries(latency)) {
+    console.log(
+      `  ${label.padEnd(12)} p50 ${p50.toFixed(0).padStart(6)}   p99 ${p99.toFixed(0).padStart(6)}`,
+    );
+  }
+}
 writeFileSync(
   "bench-link-results.json",
-  `${JSON.stringify({ rounds, loadavg: loadavg(), rows }, null, 2)}\n`,
+  `${JSON.stringify({ rounds, loadavg: loadavg(), rows, latency }, null, 2)}\n`,
 );
 process.exit(0);

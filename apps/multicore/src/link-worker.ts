@@ -4,7 +4,7 @@ import { processRegistry } from "@zmq/threads/node";
 import { PortLink } from "./port-link";
 
 const data = workerData as {
-  design: "ring" | "port-copy" | "port-transfer" | "zeromq.js";
+  design: "ring" | "port-copy" | "port-transfer" | "zeromq.js" | "ring-echo" | "zeromq.js-echo";
   name: string;
   count: number;
   size: number;
@@ -17,7 +17,30 @@ const done = () => {
   clearInterval(hold);
 };
 
-if (data.design === "ring") {
+if (data.design === "ring-echo") {
+  // Latency: answer each message at once.
+  const link = processRegistry().connect(data.name);
+  const pump = () => {
+    for (let m = link.read(); m !== undefined; m = link.read()) link.write(m);
+  };
+  link.setHandler({
+    readable: pump,
+    attached: () => post({ ready: true }),
+    closed: () => done(),
+  });
+  pump();
+} else if (data.design === "zeromq.js-echo") {
+  const zmq = await import("zeromq");
+  const pair = new zmq.Pair();
+  pair.connect(`inproc://${data.name}`);
+  post({ ready: true });
+  for (let i = 0; i < data.count; i++) {
+    const message = await pair.receive();
+    await pair.send(message);
+  }
+  pair.close();
+  done();
+} else if (data.design === "ring") {
   const link = processRegistry().connect(data.name, {
     ringBytes: data.size > 1024 ? 1 << 20 : 1 << 18,
   });
