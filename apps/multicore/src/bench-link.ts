@@ -31,6 +31,10 @@ const flag = (name: string) => {
 const SIZES = (flag("sizes") ?? "16,65536").split(",").map(Number);
 const THREADS = (flag("threads") ?? "1,2").split(",").map(Number);
 const ONLY = flag("designs")?.split(",");
+/** Ring size per direction: --ring-bytes, else 256 KiB for small messages and 1 MiB for large. */
+const RING = flag("ring-bytes");
+const ringBytesFor = (size: number) =>
+  RING !== undefined ? Number(RING) : size > 1024 ? 1 << 20 : 1 << 18;
 const countFor = (size: number) =>
   size <= 1024 ? (quick ? 50_000 : 200_000) : quick ? 3_000 : 10_000;
 
@@ -62,7 +66,7 @@ function sendAll(
 
 async function ringSameThread(size: number, count: number): Promise<number> {
   const registry = new ThreadRegistry({ root: createRegistryRoot(), thread: 0 });
-  const ringBytes = size > 1024 ? 1 << 20 : 1 << 18;
+  const ringBytes = ringBytesFor(size);
   let server: ThreadLink | undefined;
   registry.bind("bench", (link) => (server = link));
   const client = registry.connect("bench", { ringBytes });
@@ -165,7 +169,13 @@ async function crossThread(design: Design, size: number, count: number): Promise
         resolve();
       }),
     );
-    const worker = spawnWorker("link-worker", { design, name, count, size });
+    const worker = spawnWorker("link-worker", {
+      design,
+      name,
+      count,
+      size,
+      ringBytes: ringBytesFor(size),
+    });
     await linked;
     const finished = waitFor(worker, "done");
     const start = performance.now();

@@ -9,6 +9,7 @@ const data = workerData as {
   count: number;
   size: number;
   port?: import("node:worker_threads").MessagePort;
+  ringBytes?: number;
 };
 const post = (message: unknown) => parentPort!.postMessage(message);
 const hold = setInterval(() => {}, 1 << 30);
@@ -42,7 +43,7 @@ if (data.design === "ring-echo") {
   done();
 } else if (data.design === "ring") {
   const link = processRegistry().connect(data.name, {
-    ringBytes: data.size > 1024 ? 1 << 20 : 1 << 18,
+    ringBytes: data.ringBytes ?? 1 << 18,
   });
   let got = 0;
   let bytes = 0;
