@@ -107,7 +107,8 @@ export class ThreadLink {
   #unpublished = 0;
   #writerWaiting = false;
   #readerWaiting = false;
-  #wantReadable = false;
+  /** As a new pipe: the first message raises `readable` even if `read()` was never called. */
+  #wantReadable = true;
   #stateWaiting = false;
   #lingerTimer: ReturnType<typeof setTimeout> | undefined;
   #lingering = false;
@@ -138,7 +139,10 @@ export class ThreadLink {
       this.#state = "pending";
     }
     // Watch from the next microtask, so whoever receives this end can set its handler first.
-    queueMicrotask(() => this.#watchState());
+    queueMicrotask(() => {
+      this.#watchState();
+      if (this.#wantReadable && this.#state !== "closed") this.#waitReader();
+    });
   }
 
   get state(): ThreadLinkState {

@@ -74,6 +74,26 @@ describe("bind and connect across threads", () => {
     link.close();
   });
 
+  it("a worker connects first, then we bind", async () => {
+    const name = unique("worker-connects-first");
+    const worker = start({ mode: "echo-connect", name });
+    await next(worker, (m) => m.ready === true);
+    expect(registry.lookup(name)).toBeUndefined();
+    const connected = new Promise<ThreadLink>((resolve) => registry.bind(name, resolve));
+    const link = await connected;
+    expect(link.peerThread).toBe(worker.threadId);
+    await roundTrip(link, 100);
+    link.close();
+  });
+
+  it("worker to worker: one binds, another connects", async () => {
+    const name = unique("w2w");
+    const binder = start({ mode: "echo-bind", name });
+    await next(binder, (m) => m.ready === true);
+    const pinger = start({ mode: "ping-connect", name });
+    expect((await next(pinger, (m) => m.pinged !== undefined)).pinged).toBe(100);
+  });
+
   it("a worker binds first, then we connect", async () => {
     const name = unique("bind-worker");
     const worker = start({ mode: "echo-bind", name });
