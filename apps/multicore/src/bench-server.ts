@@ -5,7 +5,7 @@
  * alternating implementations. Prints medians and the scaling (rate with N
  * workers / rate with 1).
  *
- *   pnpm --filter @zmq/demo-multicore bench [-- --workers 1,2 --seconds 5 --rounds 3 --rounds-of-work 40]
+ *   pnpm --filter @zmq/demo-multicore bench [-- --workers 1,2 --seconds 5 --rounds 3 --rounds-of-work 400]
  *
  * @zmq/node runs only once inproc crosses threads in it: the bench probes the
  * server with one request and reports "not yet wired" when no reply comes.
@@ -27,7 +27,7 @@ const WORKERS = flag("workers", [1, 2, 4].filter((n) => n <= Math.max(2, cpus().
   .map(Number);
 const SECONDS = Number(flag("seconds", "5"));
 const ROUNDS = Number(flag("rounds", "3"));
-const WORK = Number(flag("rounds-of-work", "40"));
+const WORK = Number(flag("rounds-of-work", "400"));
 const IMPLS = flag("impls", "zeromq.js,@zmq/node").split(",") as ImplName[];
 let port = 20000 + (process.pid % 20000);
 
