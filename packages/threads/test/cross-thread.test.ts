@@ -210,6 +210,23 @@ describe("a peer thread that ends", () => {
     });
   }
 
+  it("a worker's own workers end with it: their names are freed and their links see peer-exit", async () => {
+    const name = unique("grandchild");
+    const parent = start({ mode: "parent", child: { mode: "echo-bind", name } });
+    const ready = await next<{ child: number }>(parent, (m) => m.ready === true);
+    const link = registry.connect(name);
+    await attached(link);
+    expect(link.peerThread).toBe(ready.child);
+    await roundTrip(link, 10);
+    const reason = closed(link);
+    await parent.terminate();
+    expect(await reason).toBe("peer-exit");
+    for (let i = 0; i < 500 && registry.lookup(name) !== undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(registry.lookup(name)).toBeUndefined();
+  });
+
   it("a worker's names go with it, and a connect to it waits for the next bind", async () => {
     const name = unique("rebind");
     const worker = start({ mode: "sink", name });
