@@ -12,10 +12,10 @@ import {
   type Peer as PeerSocket,
 } from "@zmq/patterns";
 import { utf8Encode } from "@zmq/wire";
-import { ZmqError } from "./errors";
+import { toZmqError, ZmqError } from "./errors";
 import type { Message, MessageLike } from "./message";
 import { toFrames } from "./message";
-import { coreOf, installOptionAccessors, options, Socket, type SocketType } from "./socket";
+import { coreOf, installOptionAccessors, options, Socket } from "./socket";
 import type { SocketOptions } from "./sockets";
 
 const { define } = options;
@@ -64,10 +64,6 @@ export interface DishGroupOptions {
 /** A SERVER/PEER message's peer: a non-zero uint32. */
 export interface ServerRoutingOptions {
   routingId: number;
-}
-
-function draftType(type: number): SocketType {
-  return type as unknown as SocketType;
 }
 
 /** The one frame of a single-part send (EINVAL for multipart, as libzmq). */
@@ -134,29 +130,43 @@ abstract class SinglePartDuplex extends Socket {
 /** CLIENT (RFC 41): round-robin requests to SERVERs, fair-queued replies. */
 export class Client extends SinglePartDuplex {
   constructor(options?: SocketOptions<Client>) {
-    super(draftType(DraftSocketType.Client), options);
+    super(DraftSocketType.Client, options);
   }
 }
 export interface Client extends DraftWritable, DraftReadable {}
 
+/** A SERVER/PEER send: one frame to the peer named by a numeric routing id. */
+function sendRouted(
+  socket: Socket,
+  message: MessageLike | MessageLike[],
+  options: ServerRoutingOptions,
+): Promise<void> {
+  return sendFrames(socket, () => {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError("Options must be an object with a routingId");
+    }
+    return [routingIdFrame(options.routingId), singleFrame(socket, message)];
+  });
+}
+
+/** A SERVER/PEER receive: the frame and the routing id of the peer it came from. */
+async function receiveRouted(socket: Socket): Promise<[Message, ServerRoutingOptions]> {
+  const [id, body] = await coreOf(socket).receive();
+  return [body!, { routingId: decodeServerRoutingId(id!) ?? 0 }];
+}
+
 /** SERVER (RFC 41): replies go to the CLIENT named by `routingId`. */
 export class Server extends Socket {
   constructor(options?: SocketOptions<Server>) {
-    super(draftType(DraftSocketType.Server), options);
+    super(DraftSocketType.Server, options);
   }
 
   send(message: MessageLike | MessageLike[], options: ServerRoutingOptions): Promise<void> {
-    return sendFrames(this, () => {
-      if (options === null || typeof options !== "object") {
-        throw new TypeError("Options must be an object with a routingId");
-      }
-      return [routingIdFrame(options.routingId), singleFrame(this, message)];
-    });
+    return sendRouted(this, message, options);
   }
 
-  async receive(): Promise<[Message, ServerRoutingOptions]> {
-    const [id, body] = await coreOf(this).receive();
-    return [body!, { routingId: decodeServerRoutingId(id!) ?? 0 }];
+  receive(): Promise<[Message, ServerRoutingOptions]> {
+    return receiveRouted(this);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<[Message, ServerRoutingOptions], undefined> {
@@ -168,7 +178,7 @@ export interface Server extends DraftWritable, DraftReadable {}
 /** PEER (RFC 51): a SERVER that also connects; `connect` returns the new peer's routing id. */
 export class Peer extends Socket {
   constructor(options?: SocketOptions<Peer>) {
-    super(draftType(DraftSocketType.Peer), options);
+    super(DraftSocketType.Peer, options);
   }
 
   /**
@@ -188,11 +198,11 @@ export class Peer extends Socket {
   }
 
   send(message: MessageLike | MessageLike[], options: ServerRoutingOptions): Promise<void> {
-    return Server.prototype.send.call(this as unknown as Server, message, options);
+    return sendRouted(this, message, options);
   }
 
   receive(): Promise<[Message, ServerRoutingOptions]> {
-    return Server.prototype.receive.call(this as unknown as Server);
+    return receiveRouted(this);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<[Message, ServerRoutingOptions], undefined> {
@@ -206,7 +216,7 @@ export interface Peer extends DraftWritable, DraftReadable {}
 /** RADIO (RFC 48): sends each message to the DISHes that joined its group. */
 export class Radio extends Socket {
   constructor(options?: SocketOptions<Radio>) {
-    super(draftType(DraftSocketType.Radio), options);
+    super(DraftSocketType.Radio, options);
   }
 
   send(message: MessageLike | MessageLike[], options: RadioGroupOptions): Promise<void> {
@@ -228,7 +238,7 @@ export interface Radio extends DraftWritable {
 /** DISH (RFC 48): receives the messages of the groups it joined. */
 export class Dish extends Socket {
   constructor(options?: SocketOptions<Dish>) {
-    super(draftType(DraftSocketType.Dish), options);
+    super(DraftSocketType.Dish, options);
   }
 
   /** Joins groups (exact match, 0–255 bytes; EINVAL when already joined). */
@@ -260,8 +270,7 @@ export class Dish extends Socket {
         if (join) dish.join(group);
         else dish.leave(group);
       } catch (error) {
-        const e = error as { code?: string; message?: string };
-        throw new ZmqError(e.code ?? "EINVAL", e.message);
+        throw toZmqError(error);
       }
     }
   }
@@ -273,7 +282,7 @@ export interface Dish extends DraftReadable {}
 /** SCATTER (RFC 49): round-robin to GATHERs. */
 export class Scatter extends Socket {
   constructor(options?: SocketOptions<Scatter>) {
-    super(draftType(DraftSocketType.Scatter), options);
+    super(DraftSocketType.Scatter, options);
   }
 
   send(message: MessageLike | MessageLike[]): Promise<void> {
@@ -288,7 +297,7 @@ export interface Scatter extends DraftWritable {
 /** GATHER (RFC 49): fair-queues from SCATTERs. */
 export class Gather extends Socket {
   constructor(options?: SocketOptions<Gather>) {
-    super(draftType(DraftSocketType.Gather), options);
+    super(DraftSocketType.Gather, options);
   }
 
   receive(): Promise<[Message]> {
@@ -307,7 +316,7 @@ export interface Gather extends DraftReadable {
 /** CHANNEL: a single-part, one-peer PAIR. */
 export class Channel extends SinglePartDuplex {
   constructor(options?: SocketOptions<Channel>) {
-    super(draftType(DraftSocketType.Channel), options);
+    super(DraftSocketType.Channel, options);
   }
 }
 export interface Channel extends DraftWritable, DraftReadable {}
@@ -318,7 +327,7 @@ export interface Channel extends DraftWritable, DraftReadable {}
  */
 export class Datagram extends Socket {
   constructor(options?: SocketOptions<Datagram>) {
-    super(draftType(DraftSocketType.Datagram), options);
+    super(DraftSocketType.Datagram, options);
   }
 
   send(message: [MessageLike, MessageLike]): Promise<void> {

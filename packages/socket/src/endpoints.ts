@@ -6,16 +6,9 @@
  * the peer exists, or while it is away, flow once it is back.
  */
 import type { Pipe, PipeHandler } from "@zmq/patterns";
-import type {
-  AnyConnection,
-  Connection,
-  Listener,
-  Transport,
-  TransportError,
-} from "@zmq/transport";
+import type { AnyConnection, Connection, Listener, Transport } from "@zmq/transport";
 import type { WireError } from "@zmq/wire";
-import { ZmqError } from "./errors";
-import type { AuthError } from "./observer";
+import { AuthError, protocolErrorName, toZmqError, ZmqError } from "./errors";
 import {
   type PeerIdentity,
   RawSession,
@@ -79,36 +72,9 @@ function startSession(
 
 /** A failed handshake as zeromq.js reports it. */
 function protocolEventError(end: Extract<SessionEnd, { kind: "protocol" }>): ZmqError {
-  const name = protocolErrorName(end.error.protocolError);
-  const error = new ZmqError(name, end.error.message);
-  return error;
-}
-
-const PROTOCOL_ERROR_NAMES: Record<number, string> = {
-  268435456: "ERR_ZMTP_UNSPECIFIED",
-  268435457: "ERR_ZMTP_UNEXPECTED_COMMAND",
-  268435458: "ERR_ZMTP_INVALID_SEQUENCE",
-  268435459: "ERR_ZMTP_KEY_EXCHANGE",
-  268435473: "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED",
-  268435474: "ERR_ZMTP_MALFORMED_COMMAND_MESSAGE",
-  268435475: "ERR_ZMTP_MALFORMED_COMMAND_HELLO",
-  268435476: "ERR_ZMTP_MALFORMED_COMMAND_INITIATE",
-  268435477: "ERR_ZMTP_MALFORMED_COMMAND_ERROR",
-  268435478: "ERR_ZMTP_MALFORMED_COMMAND_READY",
-  268435479: "ERR_ZMTP_MALFORMED_COMMAND_WELCOME",
-  268435480: "ERR_ZMTP_INVALID_METADATA",
-  285212673: "ERR_ZMTP_CRYPTOGRAPHIC",
-  285212674: "ERR_ZMTP_MECHANISM_MISMATCH",
-  536870912: "ERR_ZAP_UNSPECIFIED",
-  536870913: "ERR_ZAP_MALFORMED_REPLY",
-  536870914: "ERR_ZAP_BAD_REQUEST_ID",
-  536870915: "ERR_ZAP_BAD_VERSION",
-  536870916: "ERR_ZAP_INVALID_STATUS_CODE",
-  536870917: "ERR_ZAP_INVALID_METADATA",
-};
-
-function protocolErrorName(value: number | undefined): string {
-  return (value !== undefined && PROTOCOL_ERROR_NAMES[value]) || "ERR_ZMTP_UNSPECIFIED";
+  return new ZmqError(protocolErrorName(end.error.protocolError), end.error.message, undefined, {
+    cause: end.error,
+  });
 }
 
 /** Reports how a session ended, as libzmq's monitor would. */
@@ -124,27 +90,25 @@ function reportEnd(
       core.emit({ type: "disconnect", address });
     } else if (end.error.zapStatus !== undefined) {
       // libzmq HANDSHAKE_FAILED_AUTH: a ZAP status, ours or the one in the peer's ERROR.
-      const error = new ZmqError("EACCES", end.error.message, address) as ZmqError & {
-        status: number;
-      };
-      error.status = end.error.zapStatus;
       core.emit({
         type: "handshake:error:auth",
         address,
-        error: error as unknown as AuthError,
+        error: new AuthError(end.error.zapStatus, end.error.message, address, {
+          cause: end.error,
+        }),
       });
     } else if (end.error.code === "EFAULT") {
       // libzmq HANDSHAKE_FAILED_NO_DETAIL (EFAULT): a ZAP handler was needed and none is bound.
       core.emit({
         type: "handshake:error:other",
         address,
-        error: new ZmqError("EFAULT", end.error.message, address),
+        error: new ZmqError("EFAULT", end.error.message, address, { cause: end.error }),
       });
     } else if (end.error.reason === "handshake-timeout") {
       core.emit({
         type: "handshake:error:other",
         address,
-        error: new ZmqError("ETIMEDOUT", end.error.message, address),
+        error: new ZmqError("ETIMEDOUT", end.error.message, address, { cause: end.error }),
       });
     } else {
       core.emit({ type: "handshake:error:protocol", address, error: protocolEventError(end) });
@@ -177,7 +141,7 @@ export class BindEndpoint implements SessionOwner {
     this.listener = listener;
     listener.onConnection((connection) => this.#accept(connection));
     listener.onError((error) =>
-      core.emit({ type: "accept:error", address: listener.endpoint, error: asZmq(error) }),
+      core.emit({ type: "accept:error", address: listener.endpoint, error: toZmqError(error) }),
     );
   }
 
@@ -231,11 +195,6 @@ export class BindEndpoint implements SessionOwner {
     this.#sessions.clear();
     await this.listener.close();
   }
-}
-
-function asZmq(error: TransportError | Error): ZmqError {
-  const code = (error as { code?: string }).code ?? "EINVAL";
-  return new ZmqError(code, error.message, (error as { address?: string }).address);
 }
 
 /** One `connect()`: a connection that comes back after it drops. */

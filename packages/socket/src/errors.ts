@@ -4,28 +4,10 @@
  * endpoint operations, the `address`.
  */
 
-import { ERRNO } from "@zmq/transport";
+import { ERRNO, type ErrnoCode } from "@zmq/transport";
+import { ProtocolError } from "@zmq/wire";
 
-/** Linux errno values: the transports' codes plus the ones only the socket layer raises. */
-const errnos = {
-  ...ERRNO,
-  EINTR: 4,
-  EBADF: 9,
-  ENOMEM: 12,
-  EFAULT: 14,
-  EBUSY: 16,
-  ENODATA: 61,
-  EPROTO: 71,
-  EMSGSIZE: 90,
-  ENOTSUP: 95,
-  // libzmq's own (ZMQ_HAUSNUMERO + n).
-  EFSM: 156384763,
-  ENOCOMPATPROTO: 156384764,
-  ETERM: 156384765,
-  EMTHREAD: 156384766,
-} as const;
-
-export type ErrnoCode = keyof typeof errnos;
+export type { ErrnoCode };
 
 const messages: Partial<Record<ErrnoCode, string>> = {
   ENOENT: "No such endpoint",
@@ -49,35 +31,60 @@ const messages: Partial<Record<ErrnoCode, string>> = {
   ETERM: "Context was terminated",
 };
 
-/** The error type every @zmq/node operation rejects or throws with. */
+/** The error type every socket operation rejects or throws with. */
 export class ZmqError extends Error {
   readonly code: string;
   readonly errno: number;
   readonly address?: string;
 
-  constructor(code: string, message?: string, address?: string) {
-    super(message ?? messages[code as ErrnoCode] ?? code);
+  constructor(code: string, message?: string, address?: string, options?: ErrorOptions) {
+    super(message ?? messages[code as ErrnoCode] ?? code, options);
     this.code = code;
-    this.errno = errnos[code as ErrnoCode] ?? 0;
+    this.errno = errnoOf(code);
     if (address !== undefined) this.address = address;
+  }
+}
+
+/** An authentication failure (libzmq's HANDSHAKE_FAILED_AUTH): EACCES with the ZAP status. */
+export class AuthError extends ZmqError {
+  readonly status: 300 | 400 | 500;
+
+  constructor(status: number, message: string, address: string, options?: ErrorOptions) {
+    super("EACCES", message, address, options);
+    this.status = status === 300 || status === 400 ? status : 500;
   }
 }
 
 /** The errno number for `code` (0 when unknown). */
 export function errnoOf(code: string): number {
-  return errnos[code as ErrnoCode] ?? 0;
+  return Object.hasOwn(ERRNO, code) ? ERRNO[code as ErrnoCode] : 0;
 }
 
 /**
- * Converts an error from a lower layer (TransportError, PatternError, WireError)
- * into a ZmqError, keeping its code and message.
+ * The one conversion of a lower layer's error (TransportError, PatternError,
+ * WireError, a platform error with a `code`) into a ZmqError: code, message and
+ * address kept, the original as `cause`.
  */
 export function toZmqError(error: unknown, address?: string): ZmqError {
   if (error instanceof ZmqError) return error;
-  if (error instanceof Error && typeof (error as { code?: unknown }).code === "string") {
-    const code = (error as unknown as { code: string }).code;
-    const where = address ?? (error as { address?: string }).address;
-    return new ZmqError(code, error.message, where);
+  if (error instanceof Error) {
+    const { code, address: where } = error as { code?: unknown; address?: unknown };
+    return new ZmqError(
+      typeof code === "string" ? code : "EINVAL",
+      error.message,
+      address ?? (typeof where === "string" ? where : undefined),
+      { cause: error },
+    );
   }
-  return new ZmqError("EINVAL", error instanceof Error ? error.message : String(error), address);
+  return new ZmqError("EINVAL", String(error), address, { cause: error });
+}
+
+/** `ERR_ZMTP_…`/`ERR_ZAP_…` by `ZMQ_PROTOCOL_ERROR_*` value, from wire's `ProtocolError`. */
+const PROTOCOL_ERROR_NAMES = new Map<number, string>(
+  Object.entries(ProtocolError).map(([name, value]) => [value, `ERR_${name}`]),
+);
+
+/** The zeromq.js name of a `ZMQ_PROTOCOL_ERROR_*` value (ERR_ZMTP_UNSPECIFIED when unknown). */
+export function protocolErrorName(value: number | undefined): string {
+  return (value !== undefined && PROTOCOL_ERROR_NAMES.get(value)) || "ERR_ZMTP_UNSPECIFIED";
 }

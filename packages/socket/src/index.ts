@@ -58,7 +58,7 @@ export {
   type ServerRoutingOptions,
 } from "./draft-sockets";
 export { type EngineFactory, type WireEngine, zmtpEngine } from "./engine";
-export { ZmqError } from "./errors";
+export { AuthError, type ErrnoCode, errnoOf, toZmqError, ZmqError } from "./errors";
 export { ManualRuntime } from "./manual-runtime";
 export { type FrameTypes, type Message, type MessageLike, toFrame, toFrames } from "./message";
 export {
@@ -67,7 +67,6 @@ export {
   messageProperty,
 } from "./message-properties";
 export {
-  type AuthError,
   type Event,
   type EventOfType,
   type EventType,

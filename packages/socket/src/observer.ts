@@ -5,7 +5,7 @@
  * when that channel has subscribers: on Node, the `diagnostics_channel` channel
  * `zmq:socket:event`.
  */
-import { ZmqError } from "./errors";
+import { type AuthError, ZmqError } from "./errors";
 import type { EventChannel } from "./runtime";
 
 export interface EventAddress {
@@ -21,10 +21,7 @@ export interface EventError<E = ZmqError> {
 export interface ProtoError extends Error {
   code: string;
 }
-/** An authentication failure: the ZAP status code. */
-export interface AuthError extends Error {
-  status: 300 | 400 | 500;
-}
+export type { AuthError };
 
 export type Event =
   | ({ type: "accept" } & EventAddress)

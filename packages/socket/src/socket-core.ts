@@ -7,7 +7,6 @@
 import {
   createPipePair,
   createSocket,
-  isPatternError,
   type SocketOptions as PatternOptions,
   type Pipe,
   type SocketBase,
@@ -19,7 +18,7 @@ import { parseEndpoint, type Transport } from "@zmq/transport";
 import type { SocketTypeName } from "@zmq/wire";
 import type { Context } from "./context";
 import { BindEndpoint, ConnectEndpoint } from "./endpoints";
-import { ZmqError } from "./errors";
+import { toZmqError, ZmqError } from "./errors";
 import { InprocBind, InprocConnect, threadsFor } from "./inproc";
 import type { Message } from "./message";
 import { type Event, EventHub } from "./observer";
@@ -67,6 +66,8 @@ interface ReceiveWaiter {
 }
 
 const RESOLVED = Promise.resolve();
+/** How deep the current call stack is inside sockets' `send` (any socket). */
+let sendDepth = 0;
 /** Operations resolved synchronously in a row before one is deferred to let I/O run. */
 const MAX_SYNC_OPERATIONS = 512;
 
@@ -86,6 +87,7 @@ export class SocketCore {
   #sendWaiter: SendWaiter | undefined;
   #receiveWaiter: ReceiveWaiter | undefined;
   #syncOps = 0;
+  #wakeScheduled = false;
   #closed = false;
 
   constructor(type: SocketType, context: Context, owner: object) {
@@ -97,7 +99,7 @@ export class SocketCore {
     this.hub = new EventHub(owner, context, this.runtime.events);
     this.options = defaultCoreOptions(context);
     this.ps.setHandler({
-      readable: () => this.#onReadable(),
+      readable: () => this.#readable(),
       writable: () => this.#onWritable(),
     });
     context._register(this);
@@ -378,7 +380,12 @@ export class SocketCore {
     if (frames.length === 0) return RESOLVED;
     let sent: boolean;
     try {
-      sent = this.ps.send(frames);
+      sendDepth++;
+      try {
+        sent = this.ps.send(frames);
+      } finally {
+        sendDepth--;
+      }
     } catch (error) {
       return Promise.reject(convert(error));
     }
@@ -457,7 +464,12 @@ export class SocketCore {
     if (waiter === undefined) return;
     let sent: boolean;
     try {
-      sent = this.ps.send(waiter.frames);
+      sendDepth++;
+      try {
+        sent = this.ps.send(waiter.frames);
+      } finally {
+        sendDepth--;
+      }
     } catch (error) {
       this.#settleSend(waiter);
       waiter.reject(convert(error));
@@ -467,6 +479,27 @@ export class SocketCore {
     this.#settleSend(waiter);
     waiter.resolve();
   }
+
+  /**
+   * A message arrived. Inside another socket's send (an inproc peer writing into
+   * the pipe pair), the wake-up is deferred, as libzmq's activate_read command
+   * reaches the reader later: the sender goes on queuing, and the reader then
+   * takes a batch without a promise round trip per message.
+   */
+  #readable(): void {
+    if (sendDepth === 0) {
+      this.#onReadable();
+      return;
+    }
+    if (this.#wakeScheduled) return;
+    this.#wakeScheduled = true;
+    this.runtime.defer(this.#deferredReadable);
+  }
+
+  readonly #deferredReadable = (): void => {
+    this.#wakeScheduled = false;
+    if (!this.#closed) this.#onReadable();
+  };
 
   #onReadable(): void {
     const waiter = this.#receiveWaiter;
@@ -549,10 +582,8 @@ export class SocketCore {
   }
 }
 
+/** Lower layers' errors as ZmqError; a TypeError (a wrong argument) is thrown as it is. */
 function convert(error: unknown, address?: string): ZmqError {
-  if (error instanceof ZmqError) return error;
-  if (isPatternError(error)) return new ZmqError(error.code, error.message, address);
   if (error instanceof TypeError) throw error;
-  const e = error as { code?: string; message?: string; address?: string };
-  return new ZmqError(e.code ?? "EINVAL", e.message, address ?? e.address);
+  return toZmqError(error, address);
 }

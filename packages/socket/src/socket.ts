@@ -75,12 +75,15 @@ export function coreOf(socket: Socket): SocketCore {
 export abstract class Socket implements Observable {
   #events: Observer | undefined;
 
-  protected constructor(type: SocketType, options: object = {}) {
+  /** `type`: zeromq.js's number of the socket type (`SocketType`, or a draft type's). */
+  protected constructor(type: number, options: object = {}) {
     if (options === null || typeof options !== "object") {
       throw new TypeError("Options must be an object");
     }
     const { context = getDefaultContext(), ...rest } = options as { context?: Context };
-    cores.set(this, new SocketCore(WIRE_NAMES[type]!, context, this));
+    const name = WIRE_NAMES[type];
+    if (name === undefined) throw new TypeError(`Unknown socket type ${type}`);
+    cores.set(this, new SocketCore(name, context, this));
     // Sealing makes a misspelt option throw, as with zeromq.js.
     Object.seal(this);
     try {
@@ -206,7 +209,7 @@ function checkOption(socket: Socket): void {
   if (coreOf(socket).closed) throw new ZmqError("ENOTSOCK");
 }
 
-function define(targets: Target[], name: string, desc: PropertyDescriptor) {
+function define(targets: Target[], name: string | symbol, desc: PropertyDescriptor) {
   const { get, set } = desc;
   const accessor: PropertyDescriptor = {};
   if (get) {
@@ -356,7 +359,7 @@ function allowSend(targets: Target[]): void {
 
 function allowReceive(targets: Target[]): void {
   define(targets, "receive", { value: receive, writable: true });
-  define(targets, Symbol.asyncIterator as unknown as string, {
+  define(targets, Symbol.asyncIterator, {
     value: asyncIterator,
     writable: true,
   });

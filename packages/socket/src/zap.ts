@@ -15,7 +15,7 @@ import {
   ZAP_ENDPOINT,
   type ZapClient,
 } from "@zmq/wire";
-import type { SocketCore } from "./socket-core";
+import { SocketCore } from "./socket-core";
 
 const ZAP_NAME = ZAP_ENDPOINT.slice("inproc://".length);
 
@@ -23,17 +23,13 @@ const ZAP_NAME = ZAP_ENDPOINT.slice("inproc://".length);
 export function zapClientFor(core: SocketCore): ZapClient {
   return async (request) => {
     if (!core.context._inproc.has(ZAP_NAME)) return undefined;
-    // The constructor of `core` itself: no import cycle with socket-core.
-    const Core = core.constructor as new (
-      type: "DEALER",
-      context: SocketCore["context"],
-      owner: object,
-    ) => SocketCore;
-    const zap = new Core("DEALER", core.context, {});
+    // (socket-core imports this module too; the cycle is harmless: both only
+    // use each other when a handshake runs, long after loading.)
+    const zap = new SocketCore("DEALER", core.context, {});
     try {
       zap.setPatternOption("linger", 0);
       const limit = core.options.handshakeInterval;
-      zap.options.receiveTimeout = limit > 0 ? limit : -1;
+      zap.setOption("receiveTimeout", limit > 0 ? limit : -1);
       zap.connect(ZAP_ENDPOINT);
       await zap.send([new Uint8Array(0), ...encodeZapRequest(request)]);
       const frames = await zap.receive();

@@ -37,6 +37,7 @@ export type { BindOptions, ConnectOptions, Listener, Transport } from "./transpo
 export {
   abortError,
   ERRNO,
+  type ErrnoCode,
   isTransportError,
   TransportError,
   type TransportErrorCode,

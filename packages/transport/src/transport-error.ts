@@ -4,8 +4,26 @@
  * (`address`) that failed.
  */
 
-/** Linux errno values for the codes transports report. */
+/**
+ * errno values (Linux numbers; libzmq's own for EFSM … EMTHREAD), declared once
+ * for every layer: the codes transports report, and the ones only the socket
+ * layer raises (`ZmqError`).
+ */
 export const ERRNO = {
+  EINTR: 4,
+  EBADF: 9,
+  ENOMEM: 12,
+  EFAULT: 14,
+  EBUSY: 16,
+  ENODATA: 61,
+  EPROTO: 71,
+  EMSGSIZE: 90,
+  ENOTSUP: 95,
+  // libzmq's own (ZMQ_HAUSNUMERO + n).
+  EFSM: 156384763,
+  ENOCOMPATPROTO: 156384764,
+  ETERM: 156384765,
+  EMTHREAD: 156384766,
   EPERM: 1,
   ENOENT: 2,
   EIO: 5,
@@ -34,8 +52,26 @@ export const ERRNO = {
   ECANCELED: 125,
 } as const;
 
+/** Every errno string with a number. */
+export type ErrnoCode = keyof typeof ERRNO;
+
 /** The errno strings a `TransportError` may carry. */
-export type TransportErrorCode = keyof typeof ERRNO;
+export type TransportErrorCode = Exclude<
+  ErrnoCode,
+  | "EINTR"
+  | "EBADF"
+  | "ENOMEM"
+  | "EFAULT"
+  | "EBUSY"
+  | "ENODATA"
+  | "EPROTO"
+  | "EMSGSIZE"
+  | "ENOTSUP"
+  | "EFSM"
+  | "ENOCOMPATPROTO"
+  | "ETERM"
+  | "EMTHREAD"
+>;
 
 /** A failure to bind, connect or keep a connection, with an errno code. */
 export class TransportError extends Error {
@@ -66,6 +102,23 @@ export function isTransportError(value: unknown): value is TransportError {
   );
 }
 
+const SOCKET_ONLY = new Set([
+  "EINTR",
+  "EBADF",
+  "ENOMEM",
+  "EFAULT",
+  "EBUSY",
+  "ENODATA",
+  "EPROTO",
+  "EMSGSIZE",
+  "ENOTSUP",
+  "EFSM",
+  "ENOCOMPATPROTO",
+  "ETERM",
+  "EMTHREAD",
+]);
+const TRANSPORT_CODES = new Set(Object.keys(ERRNO).filter((code) => !SOCKET_ONLY.has(code)));
+
 /** Codes of name-resolution failures (Node's `dns` errors), all reported as EHOSTUNREACH. */
 const RESOLVE_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "ENODATA"]);
 
@@ -80,7 +133,7 @@ export function toTransportError(error: unknown, address: string): TransportErro
   const code = (error as { code?: unknown } | null)?.code;
   const text = error instanceof Error ? error.message : String(error);
   if (typeof code === "string") {
-    if (code in ERRNO) {
+    if (TRANSPORT_CODES.has(code)) {
       return new TransportError(code as TransportErrorCode, `${text} (${address})`, address, {
         cause: error,
       });
