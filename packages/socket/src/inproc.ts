@@ -264,8 +264,15 @@ export class InprocConnect {
       this.#link = link;
       link.setHandler({
         attached: () => this.#joinLink(link),
-        closed: () => {
-          if (this.#link === link) this.#link = undefined;
+        closed: (_link, reason) => {
+          if (this.#link !== link) return;
+          this.#link = undefined;
+          // A binder that ends the link before we heard it accept refused us (a
+          // socket type it cannot talk to): as a failed handshake, and no retry.
+          if (reason === "peer" && !this.#joined) {
+            this.core.reportProtocolError(this.address, "the peer refused the connection");
+            this.close();
+          }
         },
       });
     }
