@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { loadImpl } from "../src/impl";
+import { type ImplName, loadImpl } from "../src/impl";
 import { startServer } from "../src/server";
 import { work } from "../src/work";
 
-describe("the multithreaded server on zeromq.js", () => {
+const impls: ImplName[] = ["zeromq.js", "@zmq/node"];
+
+describe.each(impls)("the multithreaded server on %s", (impl) => {
   it("answers every request with its work's result, from both worker threads", async () => {
     const server = await startServer({
-      impl: "zeromq.js",
+      impl,
       workers: 2,
-      port: 21000 + (process.pid % 20000),
+      port: 21000 + (process.pid % 20000) + impls.indexOf(impl),
       rounds: 5,
     });
     const zmq = await loadImpl("zeromq.js");
