@@ -191,8 +191,8 @@ async function crossThread(design: Design, size: number, count: number): Promise
     await once(worker, "exit");
     return elapsed;
   }
-  if (design === "zeromq.js") {
-    const zmq = await import("zeromq");
+  if (design === "zeromq.js" || design === "@zmq/node") {
+    const zmq = design === "zeromq.js" ? await import("zeromq") : await import("@zmq/node");
     const push = new zmq.Push();
     await push.bind(`inproc://${name}`);
     const worker = spawnWorker("link-worker", { design, name, count, size });
@@ -250,7 +250,7 @@ interface Row {
 }
 const rows: Row[] = [];
 const designs1: Design[] = ["ring", "port-copy", "port-transfer", "zeromq.js", "@zmq/node"];
-const designs2: Design[] = ["ring", "port-copy", "port-transfer", "zeromq.js"];
+const designs2: Design[] = ["ring", "port-copy", "port-transfer", "zeromq.js", "@zmq/node"];
 for (const size of SIZES) {
   const count = countFor(size);
   for (const [threads, list] of [
@@ -292,7 +292,8 @@ for (const row of rows) {
     `${String(row.size).padEnd(8)}${String(row.threads).padEnd(9)}${row.design.padEnd(16)}${String(rate).padStart(9)}  ${((rate * row.size) / 1e6).toFixed(0).padStart(9)}   ${ratio.toFixed(2)}x`,
   );
 }
-// Latency: round trips of one 16-byte message, main thread <-> worker thread.
+// Latency: round trips of one 16-byte message, main thread <-> worker thread
+// (and, marked "1t", between two PAIR sockets of one thread).
 const TRIPS = quick ? 500 : 2000;
 async function ringLatency(): Promise<number[]> {
   const name = `latency-ring-${seq++}`;
@@ -322,13 +323,13 @@ async function ringLatency(): Promise<number[]> {
   await once(worker, "exit");
   return samples;
 }
-async function zeromqLatency(): Promise<number[]> {
-  const zmq = await import("zeromq");
-  const name = `latency-zjs-${seq++}`;
+async function socketLatency(impl: "zeromq.js" | "@zmq/node"): Promise<number[]> {
+  const zmq = impl === "zeromq.js" ? await import("zeromq") : await import("@zmq/node");
+  const name = `latency-${impl === "zeromq.js" ? "zjs" : "ours"}-${seq++}`;
   const pair = new zmq.Pair();
   await pair.bind(`inproc://${name}`);
   const worker = spawnWorker("link-worker", {
-    design: "zeromq.js-echo",
+    design: `${impl}-echo`,
     name,
     count: TRIPS,
     size: 16,
@@ -345,11 +346,37 @@ async function zeromqLatency(): Promise<number[]> {
   await once(worker, "exit");
   return samples;
 }
+/** The same round trip with both PAIR sockets in this thread (the echo is a loop here). */
+async function sameThreadLatency(impl: "zeromq.js" | "@zmq/node"): Promise<number[]> {
+  const zmq = impl === "zeromq.js" ? await import("zeromq") : await import("@zmq/node");
+  const name = `inproc://latency-1t-${seq++}`;
+  const a = new zmq.Pair();
+  const b = new zmq.Pair();
+  await a.bind(name);
+  b.connect(name);
+  const echo = (async () => {
+    for (let i = 0; i < TRIPS; i++) await b.send(await b.receive());
+  })();
+  const samples: number[] = [];
+  for (let i = 0; i < TRIPS; i++) {
+    const start = performance.now();
+    await a.send(Buffer.alloc(16));
+    await a.receive();
+    samples.push(performance.now() - start);
+  }
+  await echo;
+  a.close();
+  b.close();
+  return samples;
+}
 const latency: Record<string, { p50: number; p99: number }> = {};
 if (!args.includes("--no-latency")) {
   for (const [label, run] of [
     ["ring", ringLatency],
-    ["zeromq.js", zeromqLatency],
+    ["zeromq.js", () => socketLatency("zeromq.js")],
+    ["@zmq/node", () => socketLatency("@zmq/node")],
+    ["zeromq.js 1t", () => sameThreadLatency("zeromq.js")],
+    ["@zmq/node 1t", () => sameThreadLatency("@zmq/node")],
   ] as const) {
     const samples = (await run()).sort((a, b) => a - b);
     latency[label] = {
@@ -360,7 +387,7 @@ if (!args.includes("--no-latency")) {
   console.log(`round trip main <-> worker, 16 B, ${TRIPS} trips (microseconds):`);
   for (const [label, { p50, p99 }] of Object.entries(latency)) {
     console.log(
-      `  ${label.padEnd(12)} p50 ${p50.toFixed(0).padStart(6)}   p99 ${p99.toFixed(0).padStart(6)}`,
+      `  ${label.padEnd(14)} p50 ${p50.toFixed(0).padStart(6)}   p99 ${p99.toFixed(0).padStart(6)}`,
     );
   }
 }

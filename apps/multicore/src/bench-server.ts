@@ -116,9 +116,7 @@ console.log(
 console.log("impl         workers   req/s (median)   scaling vs 1 worker   all rounds");
 for (const cell of cells) {
   if (!cell.answered) {
-    console.log(
-      `${cell.impl.padEnd(13)}${String(cell.workers).padEnd(10)}no reply in 5 s`,
-    );
+    console.log(`${cell.impl.padEnd(13)}${String(cell.workers).padEnd(10)}no reply in 5 s`);
     continue;
   }
   const one = cells.find((c) => c.impl === cell.impl && c.workers === 1);

@@ -4,7 +4,15 @@ import { processRegistry } from "@zmq/threads/node";
 import { PortLink } from "./port-link";
 
 const data = workerData as {
-  design: "ring" | "port-copy" | "port-transfer" | "zeromq.js" | "ring-echo" | "zeromq.js-echo";
+  design:
+    | "ring"
+    | "port-copy"
+    | "port-transfer"
+    | "zeromq.js"
+    | "@zmq/node"
+    | "ring-echo"
+    | "zeromq.js-echo"
+    | "@zmq/node-echo";
   name: string;
   count: number;
   size: number;
@@ -30,8 +38,8 @@ if (data.design === "ring-echo") {
     closed: () => done(),
   });
   pump();
-} else if (data.design === "zeromq.js-echo") {
-  const zmq = await import("zeromq");
+} else if (data.design === "zeromq.js-echo" || data.design === "@zmq/node-echo") {
+  const zmq = data.design === "zeromq.js-echo" ? await import("zeromq") : await import("@zmq/node");
   const pair = new zmq.Pair();
   pair.connect(`inproc://${data.name}`);
   post({ ready: true });
@@ -60,8 +68,8 @@ if (data.design === "ring-echo") {
   };
   link.setHandler({ readable: pump, attached: () => post({ ready: true }) });
   pump();
-} else if (data.design === "zeromq.js") {
-  const zmq = await import("zeromq");
+} else if (data.design === "zeromq.js" || data.design === "@zmq/node") {
+  const zmq = data.design === "zeromq.js" ? await import("zeromq") : await import("@zmq/node");
   const pull = new zmq.Pull();
   pull.connect(`inproc://${data.name}`);
   post({ ready: true });
