@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: { index: "src/index.ts", "node/index": "src/node/index.ts" },
   format: ["esm", "cjs"],
   // The project tsconfig is composite (for `tsc -b`); tsup's dts pass builds a one-entry program.
   dts: { compilerOptions: { composite: false } },

@@ -38,3 +38,4 @@ export {
 } from "./suite-context";
 export type { TransportFixture, TransportSuiteOptions } from "./transport-fixture";
 export { transportSuite } from "./transport-suite";
+export { multicastUnavailable, udpPort } from "./udp-probe";

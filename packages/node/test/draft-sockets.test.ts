@@ -2,7 +2,8 @@
  * Behaviour of the draft sockets (`@zmq/node/draft`) over every transport they
  * support, including udp unicast and (where loopback multicast works) multicast.
  */
-import { createSocket } from "node:dgram";
+
+import { multicastUnavailable, udpPort } from "@zmq/compliance";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   Channel,
@@ -30,41 +31,6 @@ afterEach(() => {
 
 const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
 const PROTOS: Proto[] = ["tcp", "ipc", "inproc"];
-
-async function udpPort(): Promise<number> {
-  const probe = createSocket("udp4");
-  await new Promise<void>((resolve) => probe.bind(0, "127.0.0.1", () => resolve()));
-  const { port } = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-/** libzmq's test idea: multicast works here if a looped-back datagram arrives. */
-async function multicastUnavailable(group: string): Promise<string | undefined> {
-  const receiver = createSocket({ type: "udp4", reuseAddr: true });
-  const sender = createSocket("udp4");
-  try {
-    await new Promise<void>((resolve, reject) => {
-      receiver.once("error", reject);
-      receiver.bind(0, "0.0.0.0", () => resolve());
-    });
-    receiver.addMembership(group);
-    const got = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 300);
-      receiver.once("message", () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
-    sender.send("probe", receiver.address().port, group);
-    return (await got) ? undefined : "no looped-back multicast";
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    receiver.close();
-    sender.close();
-  }
-}
 
 async function expectCode(promise: Promise<unknown> | (() => unknown), code: string) {
   if (typeof promise === "function") {

@@ -5,7 +5,7 @@
  * instead of being ignored; methods a type lacks are absent (a `Publisher` has
  * no `receive`).
  */
-import { type SocketType as PatternType, socketTraits } from "@zmq/patterns";
+import { type SocketType as PatternType, SOCKET_TYPE_NUMBER, socketTraits } from "@zmq/patterns";
 import { utf8Decode, utf8Encode } from "@zmq/wire";
 import { type Context, getDefaultContext } from "./context";
 import { ZmqError } from "./errors";
@@ -38,30 +38,10 @@ export const SocketType = {
 } as const;
 export type SocketType = (typeof SocketType)[keyof typeof SocketType];
 
-const WIRE_NAMES: Record<number, PatternType> = {
-  0: "PAIR",
-  1: "PUB",
-  2: "SUB",
-  3: "REQ",
-  4: "REP",
-  5: "DEALER",
-  6: "ROUTER",
-  7: "PULL",
-  8: "PUSH",
-  9: "XPUB",
-  10: "XSUB",
-  11: "STREAM",
-  // The draft types (@zmq/node/draft), by libzmq's numbers.
-  12: "SERVER",
-  13: "CLIENT",
-  14: "RADIO",
-  15: "DISH",
-  16: "GATHER",
-  17: "SCATTER",
-  18: "DGRAM",
-  19: "PEER",
-  20: "CHANNEL",
-};
+/** Socket type names by libzmq's numbers (zeromq.js's `SocketType` and the draft ones). */
+const WIRE_NAMES: Readonly<Record<number, PatternType>> = Object.fromEntries(
+  Object.entries(SOCKET_TYPE_NUMBER).map(([name, number]) => [number, name as PatternType]),
+);
 
 const cores = new WeakMap<Socket, SocketCore>();
 
@@ -154,10 +134,7 @@ export abstract class Socket implements Observable {
   /** ZMQ_TYPE. */
   get type(): SocketType {
     checkOption(this);
-    const name = coreOf(this).socketType;
-    return Number(
-      Object.keys(WIRE_NAMES).find((k) => WIRE_NAMES[Number(k)] === name),
-    ) as SocketType;
+    return SOCKET_TYPE_NUMBER[coreOf(this).socketType] as SocketType;
   }
 
   /** ZMQ_LAST_ENDPOINT: the resolved endpoint of the last bind. */

@@ -18,7 +18,7 @@ import {
   NetListener,
   NetStreamConnection,
   WRITE_HIGH_WATER_MARK,
-} from "@zmq/transport-tcp";
+} from "@zmq/transport/node";
 import { type IpcAddress, parseIpcAddress } from "./ipc-address";
 
 /** Options for `IpcTransport.bind`. */

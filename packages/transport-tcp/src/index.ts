@@ -36,9 +36,6 @@
  *
  * @packageDocumentation
  */
-export { awaitNetConnect, WRITE_HIGH_WATER_MARK } from "./net-connect";
-export { NetListener, type NetListenOptions } from "./net-listener";
-export { NetStreamConnection } from "./net-stream-connection";
 export {
   formatTcpEndpoint,
   parseTcpAddress,

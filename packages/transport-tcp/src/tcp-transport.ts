@@ -8,9 +8,12 @@ import {
   type Transport,
   throwIfAborted,
 } from "@zmq/transport";
-import { awaitNetConnect, WRITE_HIGH_WATER_MARK } from "./net-connect";
-import { NetListener } from "./net-listener";
-import { NetStreamConnection } from "./net-stream-connection";
+import {
+  awaitNetConnect,
+  NetListener,
+  NetStreamConnection,
+  WRITE_HIGH_WATER_MARK,
+} from "@zmq/transport/node";
 import { formatTcpEndpoint, parseTcpAddress, resolveLocalHost } from "./tcp-address";
 
 /** Socket options shared by bind and connect. */

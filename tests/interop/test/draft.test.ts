@@ -5,7 +5,8 @@
  * CLIENT/SERVER; SCATTER/GATHER; DGRAM. pyzmq is not used: Debian's libzmq 4.3.4
  * has no draft API (`zmq.has("draft")` is false).
  */
-import { createSocket } from "node:dgram";
+
+import { multicastUnavailable, udpPort } from "@zmq/compliance";
 import { Client, Datagram, Dish, Gather, Radio, Scatter, Server } from "@zmq/node/draft";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { delay, Peer, until } from "./harness";
@@ -42,40 +43,6 @@ async function their(type: string): Promise<number> {
 }
 
 const call = (op: string, args: Record<string, unknown>) => peer.request(op, args);
-
-async function udpPort(): Promise<number> {
-  const probe = createSocket("udp4");
-  await new Promise<void>((resolve) => probe.bind(0, "127.0.0.1", () => resolve()));
-  const { port } = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function multicastUnavailable(group: string): Promise<string | undefined> {
-  const receiver = createSocket({ type: "udp4", reuseAddr: true });
-  const sender = createSocket("udp4");
-  try {
-    await new Promise<void>((resolve, reject) => {
-      receiver.once("error", reject);
-      receiver.bind(0, "0.0.0.0", () => resolve());
-    });
-    receiver.addMembership(group);
-    const got = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 300);
-      receiver.once("message", () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
-    sender.send("probe", receiver.address().port, group);
-    return (await got) ? undefined : "no looped-back multicast on this host";
-  } catch (error) {
-    return `multicast unavailable: ${(error as Error).message}`;
-  } finally {
-    receiver.close();
-    sender.close();
-  }
-}
 
 /** Our RADIO sends (repeating until it lands: joins and udp are asynchronous); their DISH gets it. */
 async function ourRadioTheirDish(radio: Radio, dish: number, group: string, body: string) {

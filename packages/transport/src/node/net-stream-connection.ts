@@ -4,7 +4,7 @@ import {
   type StreamHandler,
   type TransportError,
   toTransportError,
-} from "@zmq/transport";
+} from "../index";
 
 /**
  * A `StreamConnection` over a connected `net.Socket` (TCP or Unix domain).

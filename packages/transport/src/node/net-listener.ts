@@ -7,7 +7,7 @@ import {
   type TransportError,
   throwIfAborted,
   toTransportError,
-} from "@zmq/transport";
+} from "../index";
 
 /** Options for `NetListener.listen`. */
 export interface NetListenOptions {

@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import { abortError, onAbort, type StreamConnection, toTransportError } from "@zmq/transport";
+import { abortError, onAbort, type StreamConnection, toTransportError } from "../index";
 
 /**
  * How much a connection buffers in user space before `write()` reports
