@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
+import { processRegistry } from "@zmq/threads/node";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   context,
@@ -156,6 +157,31 @@ describe("bind and connect across threads, either order", () => {
   });
 });
 
+describe("within one thread", () => {
+  it("inproc keeps its direct pipe pair: a connect before the bind withdraws its cross-thread wait", async () => {
+    const registry = processRegistry();
+    const links = registry.links;
+    const address = unique("same-thread");
+    const push = new Push();
+    push.connect(address);
+    expect(registry.links).toBe(links + 1); // waiting for a bind in any thread
+    await push.send("early");
+    const pull = new Pull();
+    await pull.bind(address);
+    expect(registry.links).toBe(links);
+    expect((await pull.receive())[0]!.toString()).toBe("early");
+    // Bound here first: a later connect never touches the registry.
+    const push2 = new Push();
+    push2.connect(address);
+    expect(registry.links).toBe(links);
+    await push2.send("late");
+    expect((await pull.receive())[0]!.toString()).toBe("late");
+    push.close();
+    push2.close();
+    pull.close();
+  });
+});
+
 describe("each pattern family across threads", () => {
   it("ROUTER in a worker answers each DEALER by its routing id", async () => {
     const address = unique("router");
@@ -274,7 +300,7 @@ describe("high-water marks and linger across threads", () => {
     push.close();
   });
 
-  it("linger: what a worker sent and then closed on is still read here", async () => {
+  it("what a worker sent on a connection, then closed and ended, is still read here", async () => {
     const address = unique("linger");
     const pull = new Pull();
     await pull.bind(address);
@@ -286,8 +312,11 @@ describe("high-water marks and linger across threads", () => {
       options: { linger: -1 },
     });
     await nextMessage(worker, "sent");
-    await stop(worker); // socket closed, thread ended
-    for (let i = 0; i < 50; i++) {
+    // The connection is up once a first message came through; then the worker
+    // closes its socket and its thread ends, the rest still unread here.
+    expect((await pull.receive())[0]!.toString()).toBe("m0");
+    await stop(worker);
+    for (let i = 1; i < 50; i++) {
       const [message] = await pull.receive();
       expect(message!.toString()).toBe(`m${i}`);
     }
