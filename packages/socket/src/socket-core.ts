@@ -19,7 +19,7 @@ import type { SocketTypeName } from "@zmq/wire";
 import type { Context } from "./context";
 import { BindEndpoint, ConnectEndpoint } from "./endpoints";
 import { toZmqError, ZmqError } from "./errors";
-import { InprocBind, InprocConnect } from "./inproc";
+import { InprocBind, InprocConnect, threadsFor } from "./inproc";
 import type { Message } from "./message";
 import { type Event, EventHub } from "./observer";
 import { type CoreOptionName, type CoreOptions, defaultCoreOptions } from "./options";
@@ -282,10 +282,25 @@ export class SocketCore {
   #bindInproc(address: string): void {
     const names = this.context._inproc;
     const bind = new InprocBind(this, address);
-    if (names.has(bind.name)) {
+    const registry = threadsFor(this, bind.name);
+    if (names.has(bind.name) || registry?.lookup(bind.name) !== undefined) {
       throw new ZmqError("EADDRINUSE", `inproc name already bound: ${address}`, address);
     }
+    // Here first (this thread's waiting connects take the direct path), then for
+    // the other threads of a shared context.
     names.register(bind.name, bind);
+    if (registry !== undefined) {
+      try {
+        bind.publish(registry);
+      } catch (error) {
+        // The shared table is full: the name stays private to this thread.
+        if ((error as { code?: string }).code !== "ENOMEM") {
+          // Another thread bound the name in between.
+          void bind.close();
+          throw convert(error, address);
+        }
+      }
+    }
     this.#binds.push(bind);
     this.lastEndpoint = bind.endpoint;
     this.emit({ type: "bind", address: bind.endpoint });
