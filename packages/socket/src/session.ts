@@ -293,6 +293,9 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     if (this.#secured || peer.userId !== undefined) {
       this.#frameProperties = Object.freeze({ "Socket-Type": peer.socketType, ...properties });
     }
+    this.runtime.trace?.(
+      `${this.owner.socketType} handshake ${this.endpoint} mechanism=${peer.mechanism} peer=${peer.socketType} from ${this.connection.remoteAddress}`,
+    );
     this.owner.sessionReady(this, {
       socketType: peer.socketType,
       routingId: peer.routingId,
@@ -304,6 +307,9 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     const properties = this.#frameProperties;
     if (properties !== undefined) tagFrames(this.runtime.toMessage(frames), properties);
     if (this.deliver(frames)) return true;
+    this.runtime.trace?.(
+      `${this.owner.socketType} hwm ${this.endpoint} receive pipe full: reading paused`,
+    );
     this.connection.pause();
     return false;
   }

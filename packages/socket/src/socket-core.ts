@@ -26,6 +26,7 @@ import { type CoreOptionName, type CoreOptions, defaultCoreOptions } from "./opt
 import type { Runtime } from "./runtime";
 import { securitySessionOptions } from "./security";
 import type { PeerIdentity, ZmtpSessionOptions } from "./session";
+import { traceRouterSend } from "./trace";
 import { checkTransportRole } from "./udp-session";
 
 /**
@@ -271,6 +272,7 @@ export class SocketCore {
       this.emit({ type: "bind", address: endpoint.endpoint });
     } catch (error) {
       const zerr = convert(error, address);
+      this.runtime.trace?.(`${this.socketType} bind-error ${address} ${zerr.code} ${zerr.message}`);
       this.emit({ type: "bind:error", address, error: zerr });
       throw zerr;
     } finally {
@@ -419,6 +421,9 @@ export class SocketCore {
     // An empty array is a message of no frames: nothing to send (as with zeromq.js).
     if (frames.length === 0) return RESOLVED;
     const timeout = this.options.sendTimeout;
+    if (this.runtime.trace !== undefined && this.socketType === "ROUTER") {
+      traceRouterSend(this, frames, this.runtime.trace);
+    }
     let sent: boolean;
     try {
       sendDepth++;
