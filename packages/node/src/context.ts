@@ -91,7 +91,6 @@ function closeAllForExit(): void {
   timer.unref();
 }
 
-
 function makeDefault(): Context {
   shared = processRegistry();
   try {
