@@ -272,8 +272,15 @@ export class Session {
   }
 }
 
+/**
+ * One line for an error: libzmq's text and code (what zeromq.js reports), then the
+ * explanation @zmq/node keeps as the error's `cause`, when it says more.
+ */
 function reason(error: unknown): string {
-  const e = error as { code?: string; message?: string };
+  const e = error as { code?: string; message?: string; cause?: unknown };
   const message = e.message ?? String(error);
-  return e.code && !message.includes(e.code) ? `${message} (${e.code})` : message;
+  const head = e.code && !message.includes(e.code) ? `${message} (${e.code})` : message;
+  const cause = (e.cause as { message?: unknown } | undefined)?.message;
+  if (typeof cause !== "string" || cause === "" || cause === message) return head;
+  return `${head}: ${cause.replaceAll("\n", " ")}`;
 }
