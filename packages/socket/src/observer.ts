@@ -23,6 +23,10 @@ export interface ProtoError extends Error {
 }
 export type { AuthError };
 
+/**
+ * A connection event: `type` names it (`"connect"`, `"handshake"`, `"disconnect"` …) and
+ * the other fields depend on it (`address`, `interval`, `error` …).
+ */
 export type Event =
   | ({ type: "accept" } & EventAddress)
   | ({ type: "accept:error" } & EventAddress & EventError)
@@ -41,7 +45,9 @@ export type Event =
   | ({ type: "handshake:error:other" } & EventAddress & EventError)
   | { type: "unknown" };
 
+/** The names of the events an `Observer` reports. */
 export type EventType = Event["type"];
+/** The event object for one event type `E`. */
 export type EventOfType<E extends EventType = EventType> = Extract<Event, { type: E }>;
 
 /** Listeners by event type, called in the order they were added (an `EventEmitter`'s `on`/`off`). */
@@ -141,6 +147,11 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+/**
+ * The connection events of one socket (zeromq.js's `Observer`, `socket.events`). Read them
+ * with `for await (const event of socket.events)` or `receive()`, or register listeners
+ * with `on`/`off`.
+ */
 export class Observer {
   readonly #hub: EventHub;
   #queue: Event[] = [];
@@ -149,6 +160,7 @@ export class Observer {
   #closed = false;
   #emitter: Listeners | undefined;
 
+  /** Observes the connection events of `socket`. */
   constructor(socket: Observable) {
     this.#hub = socket._eventHub;
     this.#hub.add(this);
@@ -215,11 +227,13 @@ export class Observer {
     return this;
   }
 
+  /** Removes a listener added with `on`. */
   off<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): this {
     this.#emitterMode().off(type, listener as (event: Event) => void);
     return this;
   }
 
+  /** Yields every event until the observer or its socket is closed. */
   [Symbol.asyncIterator](): AsyncIterator<Event, undefined> {
     return {
       next: async (): Promise<IteratorResult<Event, undefined>> => {

@@ -16,8 +16,15 @@ interface Duplex extends Socket {
   receive?(): Promise<Message[]>;
 }
 
+/**
+ * Moves messages both ways between two sockets, as `zmq_proxy` does (zeromq.js's `Proxy`).
+ * Messages from the front end go out of the back end and replies come back; an optional
+ * capture socket receives a copy of each message.
+ */
 export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
+  /** The socket clients connect to (e.g. a `Router`). */
   readonly frontEnd: F;
+  /** The socket workers connect to (e.g. a `Dealer`). */
   readonly backEnd: B;
   readonly #capture: Socket | undefined;
   #running = false;
@@ -28,6 +35,7 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   /** Capture sends run one at a time (both directions share the capture socket). */
   #captured: Promise<void> = Promise.resolve();
 
+  /** `capture`, if given, is sent a copy of every message forwarded in either direction. */
   constructor(frontEnd: F, backEnd: B, capture?: Socket) {
     this.frontEnd = frontEnd;
     this.backEnd = backEnd;
