@@ -61,33 +61,42 @@ export class Context {
     Object.assign(this, options);
   }
 
+  /**
+   * ZMQ_BLOCKY (default `true`). Accepted and validated for zeromq.js
+   * compatibility; linger is set per socket here, so it has no effect.
+   */
   get blocky(): boolean {
     return this.#blocky;
   }
   set blocky(value: boolean) {
     this.#blocky = bool(value);
   }
+  /** ZMQ_IO_THREADS. Accepted and validated (>= 0); there are no I/O threads here, so it has no effect. */
   get ioThreads(): number {
     return this.#ioThreads;
   }
   set ioThreads(value: number) {
     this.#ioThreads = int(value, 0);
   }
+  /** ZMQ_MAX_MSGSZ: the default `maxMessageSize` (ZMQ_MAXMSGSIZE) of this context's sockets; -1 for no limit. */
   get maxMessageSize(): number {
     return this.#maxMessageSize;
   }
   set maxMessageSize(value: number) {
     this.#maxMessageSize = int(value, -1);
   }
+  /** ZMQ_MAX_SOCKETS (default 1023). Accepted and validated (>= 1); not enforced. */
   get maxSockets(): number {
     return this.#maxSockets;
   }
   set maxSockets(value: number) {
     this.#maxSockets = int(value, 1);
   }
+  /** ZMQ_SOCKET_LIMIT: the largest value `maxSockets` may take (65535), read-only. */
   get maxSocketsLimit(): number {
     return MAX_SOCKETS_LIMIT;
   }
+  /** ZMQ_IPV6: the default `ipv6` option of this context's sockets. */
   get ipv6(): boolean {
     return this.#ipv6;
   }
