@@ -34,6 +34,7 @@ export {
   Dealer,
   type Event,
   type EventOfType,
+  type EventSubscriber,
   type EventType,
   type MessageProperties,
   messageProperties,

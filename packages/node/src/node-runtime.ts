@@ -31,5 +31,6 @@ export const nodeRuntime: Runtime = {
   frameAllocator: connectionAllocator,
   allocateSlab: Buffer.allocUnsafe, // outgoing bytes: never seen by the application
   streamSessionStarting: tuneMallocForLargeFrames,
+  warn: (message) => process.emitWarning(message),
   events: channel("zmq:socket:event"),
 };

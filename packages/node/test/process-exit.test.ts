@@ -18,7 +18,7 @@ const tsx = createRequire(import.meta.url).resolve("tsx");
 /** Runs `body` (an ES module using `zmq`) in a child; resolves with its exit code or "timeout". */
 function runScript(
   body: string,
-  ms = 8000,
+  ms = 20000,
   onOutput?: (text: string) => void,
 ): Promise<{ code: number | "timeout"; output: string }> {
   const script = `import * as zmq from ${JSON.stringify(entry)};\n${body}`;
@@ -98,19 +98,58 @@ describe("process lifetime", () => {
     expect(code).toBe(0);
   });
 
-  it("a closed socket still lingering on queued output does not keep the process alive", async () => {
+  it("a closed socket lingering on output for an absent peer keeps the process alive for its linger (as zeromq.js)", async () => {
     const { code, output } = await runScript(`
       const probe = new zmq.Pull();
       await probe.bind("tcp://127.0.0.1:*");
       const endpoint = probe.lastEndpoint;
       probe.close();
-      const push = new zmq.Push(); // linger -1
+      const push = new zmq.Push({ linger: 300 });
       push.connect(endpoint);
       await push.send("never delivered");
+      const start = performance.now();
+      process.on("exit", () => console.log("waited " + Math.round(performance.now() - start)));
       push.close();
       console.log("ready");
     `);
     expect(output).toContain("ready");
+    expect(code).toBe(0);
+    expect(Number(/waited (\d+)/.exec(output)?.[1])).toBeGreaterThanOrEqual(280);
+  });
+
+  it("context.blocky = false: new sockets get linger 0, so queued output does not hold the exit", async () => {
+    const { code, output } = await runScript(`
+      zmq.context.blocky = false;
+      const probe = new zmq.Pull();
+      await probe.bind("tcp://127.0.0.1:*");
+      const endpoint = probe.lastEndpoint;
+      probe.close();
+      const push = new zmq.Push();
+      console.log("linger " + push.linger);
+      push.connect(endpoint);
+      await push.send("never delivered");
+      console.log("ready");
+    `);
+    expect(output).toContain("linger 0");
+    expect(output).toContain("ready");
+    expect(code).toBe(0);
+  });
+
+  it("an unclosed socket with queued output holds the exit until its linger expires, with zeromq.js's warning", async () => {
+    const { code, output } = await runScript(`
+      const probe = new zmq.Pull();
+      await probe.bind("tcp://127.0.0.1:*");
+      const endpoint = probe.lastEndpoint;
+      probe.close();
+      const push = new zmq.Push({ linger: 1000 });
+      push.connect(endpoint);
+      await push.send("never delivered");
+      console.log("ready");
+    `);
+    expect(output).toContain("ready");
+    expect(output).toMatch(
+      /\(node:\d+\) WARNING: Waiting for queued ZeroMQ messages to be delivered\. Set 'context\.blocky = false' to change this behaviour\./,
+    );
     expect(code).toBe(0);
   });
 

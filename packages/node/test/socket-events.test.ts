@@ -147,13 +147,23 @@ describe("observer", () => {
     expect(await error).toMatchObject({ address: endpoint, error: { code: "EADDRINUSE" } });
   });
 
-  it("a second concurrent receive on an observer rejects with EBUSY", async () => {
+  it("a second concurrent receive on an observer throws EBUSY; close fails the first with ENOTSOCK (as zeromq.js)", async () => {
     const [socket] = track(new zmq.Dealer());
     const events = socket.events;
     const first = events.receive();
-    await expect(events.receive()).rejects.toMatchObject({ code: "EBUSY" });
+    expect(() => events.receive()).toThrow(expect.objectContaining({ code: "EBUSY" }));
     events.close();
-    await expect(first).rejects.toMatchObject({ code: "EAGAIN" });
+    await expect(first).rejects.toMatchObject({ code: "ENOTSOCK" });
+    expect(() => events.receive()).toThrow(expect.objectContaining({ code: "EBADF" }));
+  });
+
+  it("in emitter mode receive() throws and iteration rejects, with zeromq.js's text", async () => {
+    const [socket] = track(new zmq.Dealer());
+    const events = socket.events;
+    const subscriber: zmq.EventSubscriber = events.on("bind", () => {});
+    expect(subscriber).toBe(events.emitter);
+    expect(() => events.receive()).toThrow(/^Observer is in event emitter mode\. After a call/);
+    await expect(events[Symbol.asyncIterator]().next()).rejects.toThrow(/emitter mode/);
   });
 
   it("events are published on diagnostics_channel zmq:socket:event", async () => {

@@ -272,21 +272,39 @@ testProtos(
     expect(sent).toBeGreaterThan(0);
   });
 
-  it("REQ: a second send before the reply fails with EFSM", async () => {
+  it("REQ: a second send before the reply waits for the reply (as zeromq.js), EFSM at its timeout", async () => {
     const [rep, req] = track(new zmq.Reply(), new zmq.Request());
     req.connect(await bindAny(rep, proto));
     await req.send("first");
-    await expect(req.send("second")).rejects.toMatchObject({ code: "EFSM", errno: 156384763 });
+    req.sendTimeout = 20;
+    await expect(req.send("second")).rejects.toMatchObject({
+      code: "EFSM",
+      errno: 156384763,
+      message: "Operation cannot be accomplished in current state",
+    });
+    req.sendTimeout = -1;
+    let secondSent = false;
+    const second = req.send("second").then(() => {
+      secondSent = true;
+    });
     expect(strings(await within(rep.receive()))).toEqual(["first"]);
+    await delay(10);
+    expect(secondSent).toBe(false);
+    await rep.send("reply");
+    expect(strings(await within(req.receive()))).toEqual(["reply"]);
+    await within(second);
+    expect(strings(await within(rep.receive()))).toEqual(["second"]);
   });
 
-  it("REQ: receive before send fails with EFSM", async () => {
-    const [req] = track(new zmq.Request());
+  it("REQ: receive before send waits; EFSM at the timeout (0: at once)", async () => {
+    const [req] = track(new zmq.Request({ receiveTimeout: 0 }));
+    await expect(req.receive()).rejects.toMatchObject({ code: "EFSM" });
+    req.receiveTimeout = 20;
     await expect(req.receive()).rejects.toMatchObject({ code: "EFSM" });
   });
 
-  it("REP: send before receive fails with EFSM", async () => {
-    const [rep] = track(new zmq.Reply());
+  it("REP: send before receive waits; EFSM at the timeout", async () => {
+    const [rep] = track(new zmq.Reply({ sendTimeout: 20 }));
     await expect(rep.send("x")).rejects.toMatchObject({ code: "EFSM" });
   });
 
@@ -361,6 +379,8 @@ testProtos(
     const gone = proto === "inproc" ? delay(20) : nextEvent(router, "disconnect");
     dealer.close();
     await gone;
+    // No peer at all: not writable, so the send waits (as zeromq.js) until its timeout.
+    router.sendTimeout = 20;
     await expect(router.send(["d", "x"])).rejects.toMatchObject({ code: "EHOSTUNREACH" });
     expect(strings(await within(router.receive()))).toEqual(["d", "unread"]);
     await expect(router.send(["d", "x"])).rejects.toMatchObject({ code: "EHOSTUNREACH" });

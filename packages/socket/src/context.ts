@@ -143,7 +143,77 @@ export class Context {
       this.#release = undefined;
     }
   }
+
+  /**
+   * @internal The process is about to end (the binding calls this once nothing else
+   * is pending): closes every open socket, so that queued output lingers as it does
+   * when zeromq.js terminates its contexts at exit. Returns how many were closed.
+   */
+  _closeForExit(): number {
+    let closed = 0;
+    for (const socket of [...this.#sockets]) {
+      if (socket.closed) continue;
+      socket.close();
+      closed++;
+    }
+    return closed;
+  }
+
+  /** @internal Whether lingering output or a pending operation holds the process. */
+  get _holding(): boolean {
+    return this.#holds > 0;
+  }
+
+  // ---- libzmq context options by number (zeromq.js's low-level accessors) --------
+
+  protected getBoolOption(option: number): boolean {
+    return this.#raw(option, "bool") as boolean;
+  }
+  protected setBoolOption(option: number, value: boolean): void {
+    this.#rawSet(option, "bool", value);
+  }
+  protected getInt32Option(option: number): number {
+    return this.#raw(option, "int") as number;
+  }
+  protected setInt32Option(option: number, value: number): void {
+    this.#rawSet(option, "int", value);
+  }
+
+  #rawName(option: number, kind: "bool" | "int", write: boolean): string {
+    const name = (kind === "bool" ? CONTEXT_BOOL : write ? CONTEXT_INT_SET : CONTEXT_INT_GET)[
+      option
+    ];
+    if (name === undefined) throw new ZmqError("EINVAL");
+    return name;
+  }
+
+  #raw(option: number, kind: "bool" | "int"): unknown {
+    return (this as unknown as Record<string, unknown>)[this.#rawName(option, kind, false)];
+  }
+
+  #rawSet(option: number, kind: "bool" | "int", value: unknown): void {
+    if (kind === "bool" && typeof value !== "boolean")
+      throw new TypeError("Value must be a boolean");
+    if (kind === "int" && typeof value !== "number") throw new TypeError("Value must be a number");
+    (this as unknown as Record<string, unknown>)[this.#rawName(option, kind, true)] = value;
+  }
 }
+
+/** libzmq's context option numbers (zmq.h) and the accessors they map to. */
+const CONTEXT_BOOL: Record<number, string> = { 42: "ipv6", 70: "blocky" };
+const CONTEXT_INT_GET: Record<number, string> = {
+  1: "ioThreads",
+  2: "maxSockets",
+  3: "maxSocketsLimit",
+  5: "maxMessageSize",
+};
+const CONTEXT_INT_SET: Record<number, string> = {
+  1: "ioThreads",
+  2: "maxSockets",
+  3: "threadPriority",
+  4: "threadSchedulingPolicy",
+  5: "maxMessageSize",
+};
 
 function bool(value: unknown): boolean {
   if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
@@ -152,7 +222,7 @@ function bool(value: unknown): boolean {
 
 function int(value: unknown, min: number): number {
   if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw new TypeError("Option value must be an integer");
+    throw new TypeError("Option value must be a number");
   }
   if (value < min) throw new ZmqError("EINVAL");
   return value;

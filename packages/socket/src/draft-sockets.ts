@@ -16,6 +16,7 @@ import { toZmqError, ZmqError } from "./errors";
 import type { Message, MessageLike } from "./message";
 import { toFrames } from "./message";
 import { coreOf, installOptionAccessors, options, Socket } from "./socket";
+import { withLibzmqText } from "./socket-core";
 import type { SocketOptions } from "./sockets";
 
 const { define } = options;
@@ -35,6 +36,8 @@ export const DraftSocketType = {
 
 /** Options every draft socket that sends has. */
 export interface DraftWritable {
+  /** ZMQ_SNDBUF (accepted, the OS default is used). */
+  sendBufferSize: number;
   /** ZMQ_SNDHWM. */
   sendHighWaterMark: number;
   /** ZMQ_SNDTIMEO (ms); -1 = forever, 0 = EAGAIN at once. */
@@ -45,6 +48,8 @@ export interface DraftWritable {
 
 /** Options every draft socket that receives has. */
 export interface DraftReadable {
+  /** ZMQ_RCVBUF (accepted, the OS default is used). */
+  receiveBufferSize: number;
   /** ZMQ_RCVHWM. */
   receiveHighWaterMark: number;
   /** ZMQ_RCVTIMEO (ms). */
@@ -71,15 +76,24 @@ function singleFrame(socket: Socket, message: MessageLike | MessageLike[] | unde
   if (message === undefined) throw new TypeError("Message must be present");
   const frames = toFrames(message, coreOf(socket).runtime.encodeString);
   if (frames.length !== 1) {
-    throw new ZmqError("EINVAL", "Draft sockets do not support multipart messages");
+    throw new ZmqError("EINVAL", undefined, undefined, {
+      cause: new Error("draft sockets do not support multipart messages"),
+    });
   }
   return frames[0]!;
 }
 
+/**
+ * A group as bytes, cut at the first zero byte: libzmq takes groups as C strings,
+ * so zeromq.js's `join("fo\0ba")` joins "fo" (and a RADIO sends to "fo").
+ */
 function groupBytes(group: unknown): Uint8Array {
-  if (typeof group === "string") return utf8Encode(group);
-  if (group instanceof Uint8Array) return group;
-  throw new TypeError("Group must be a string or buffer");
+  let bytes: Uint8Array;
+  if (typeof group === "string") bytes = utf8Encode(group);
+  else if (group instanceof Uint8Array) bytes = group;
+  else throw new TypeError("Value must be a string or buffer");
+  const nul = bytes.indexOf(0);
+  return nul < 0 ? bytes : bytes.subarray(0, nul);
 }
 
 function routingIdFrame(routingId: unknown): Uint8Array {
@@ -270,7 +284,7 @@ export class Dish extends Socket {
         if (join) dish.join(group);
         else dish.leave(group);
       } catch (error) {
-        throw toZmqError(error);
+        throw withLibzmqText(toZmqError(error));
       }
     }
   }

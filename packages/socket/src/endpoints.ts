@@ -236,9 +236,16 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     return this.core.context._runtime;
   }
 
-  /** Whether this socket type attaches a pipe before the peer is known (libzmq without IMMEDIATE). */
+  /**
+   * Whether the pipe is attached before the peer is known (libzmq without IMMEDIATE):
+   * for every type that needs no peer identity, and for ROUTER/STREAM when `connect`
+   * named the peer's routing id (a send to it right away is queued, as libzmq).
+   */
   get #eager(): boolean {
-    return !this.core.options.immediate && this.core.traits.eagerPipe;
+    return (
+      !this.core.options.immediate &&
+      (this.core.traits.eagerPipe || this.#connectRoutingId !== undefined)
+    );
   }
 
   start(): void {
@@ -397,16 +404,14 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   }
 
   /**
-   * While a closed socket's queued output is on its way (a connection attempt or a
-   * session in progress), the process stays alive, as libzmq's linger holds
-   * `zmq_ctx_term` at exit: `send(); close()` at the end of a script delivers. Not
-   * while waiting to reconnect to an absent peer: then the process may exit.
+   * While a closed socket's queued output waits for its peer (a connection attempt,
+   * a session, or the wait before the next attempt), the process stays alive, as
+   * libzmq's linger holds `zmq_ctx_term` at exit: `send(); close()` at the end of a
+   * script delivers, and with linger -1 an absent peer is waited for (zeromq.js's
+   * `blocky` default; `context.blocky = false` or a finite linger end the wait).
    */
   #updateHold(): void {
-    const hold =
-      this.#lingering &&
-      !this.#closed &&
-      (this.#abort !== undefined || this.#session !== undefined);
+    const hold = this.#lingering && !this.#closed;
     if (hold === this.#holding) return;
     this.#holding = hold;
     if (hold) this.core.context._hold();

@@ -29,6 +29,8 @@ const messages: Partial<Record<ErrnoCode, string>> = {
   EFSM: "Operation cannot be accomplished in current state",
   ENOCOMPATPROTO: "The protocol is not compatible with the socket type",
   ETERM: "Context was terminated",
+  ENAMETOOLONG: "File name too long",
+  EMFILE: "Too many open file descriptors",
 };
 
 /** The error type every socket operation rejects or throws with. */

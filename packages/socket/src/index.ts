@@ -71,6 +71,7 @@ export {
 export {
   type Event,
   type EventOfType,
+  type EventSubscriber,
   type EventType,
   Observer,
   type ProtoError,

@@ -26,16 +26,32 @@ export type Message = FrameTypes extends { frame: infer F extends Uint8Array } ?
 
 const EMPTY = new Uint8Array(0);
 
-/** Converts one `MessageLike` into a frame without copying binary data. */
+/**
+ * Binary frames up to this size are copied at `send()`, as zeromq.js (libzmq's
+ * very small message optimisation): reusing such a buffer after `send()` cannot
+ * change a queued message. Larger ones are sent by reference (zero-copy).
+ */
+export const COPY_AT_SEND_LIMIT = 128;
+
+/**
+ * Binary data as a frame of its own: a copy up to `COPY_AT_SEND_LIMIT` bytes,
+ * otherwise a new view of the same memory, so a receiver (inproc) never gets
+ * the very object the sender passed.
+ */
+function binaryFrame(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array {
+  const view = new Uint8Array(buffer, offset, length);
+  return length <= COPY_AT_SEND_LIMIT ? view.slice() : view;
+}
+
+/** Converts one `MessageLike` into a frame (binary data: see `binaryFrame`). */
 export function toFrame(value: MessageLike, encode: (text: string) => Uint8Array): Uint8Array {
-  if (value instanceof Uint8Array) return value;
   if (typeof value === "string") return encode(value);
+  if (ArrayBuffer.isView(value))
+    return binaryFrame(value.buffer, value.byteOffset, value.byteLength);
   if (value === null) return EMPTY;
   if (typeof value === "number") return encode(String(value));
-  if (ArrayBuffer.isView(value))
-    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer)
-    return new Uint8Array(value);
+    return binaryFrame(value, 0, value.byteLength);
   // Anything else is sent as its string form, as zeromq.js does (a Symbol throws TypeError).
   return encode(`${value as { toString(): string }}`);
 }

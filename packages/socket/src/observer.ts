@@ -50,25 +50,39 @@ export type EventType = Event["type"];
 /** The event object for one event type `E`. */
 export type EventOfType<E extends EventType = EventType> = Extract<Event, { type: E }>;
 
+/** What `Observer#on`/`off` (and the `emitter`) offer, as zeromq.js's `EventSubscriber`. */
+export interface EventSubscriber {
+  /** Calls `listener` for every event of `type` (switches the observer to emitter mode). */
+  on<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): EventSubscriber;
+  /** Removes a listener added with `on`. */
+  off<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): EventSubscriber;
+}
+
+const EMITTER_MODE =
+  "Observer is in event emitter mode. After a call to events.on() it is not possible to read events with events.receive().";
+
 /** Listeners by event type, called in the order they were added (an `EventEmitter`'s `on`/`off`). */
-class Listeners {
+class Listeners implements EventSubscriber {
   readonly #byType = new Map<string, Array<(event: Event) => void>>();
 
-  on(type: string, listener: (event: Event) => void): void {
+  on<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): this {
     const list = this.#byType.get(type);
-    if (list === undefined) this.#byType.set(type, [listener]);
-    else list.push(listener);
+    const fn = listener as (event: Event) => void;
+    if (list === undefined) this.#byType.set(type, [fn]);
+    else list.push(fn);
+    return this;
   }
 
-  off(type: string, listener: (event: Event) => void): void {
+  off<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): this {
     const list = this.#byType.get(type);
-    if (list === undefined) return;
-    const index = list.lastIndexOf(listener);
-    if (index < 0) return;
+    if (list === undefined) return this;
+    const index = list.lastIndexOf(listener as (event: Event) => void);
+    if (index < 0) return this;
     // A copy: an emit in progress keeps calling the listeners it started with.
     const next = [...list.slice(0, index), ...list.slice(index + 1)];
     if (next.length === 0) this.#byType.delete(type);
     else this.#byType.set(type, next);
+    return this;
   }
 
   emit(event: Event): void {
@@ -162,7 +176,16 @@ export class Observer {
 
   /** Observes the connection events of `socket`. */
   constructor(socket: Observable) {
-    this.#hub = socket._eventHub;
+    let hub: EventHub | undefined;
+    try {
+      hub = (socket as Partial<Observable> | null)?._eventHub;
+    } catch {
+      hub = undefined;
+    }
+    // As zeromq.js: a non-socket is an invalid argument, a closed socket is gone.
+    if (!(hub instanceof EventHub)) throw new Error("Invalid argument");
+    if ((socket as { closed?: unknown }).closed === true) throw new ZmqError("ENOTSOCK");
+    this.#hub = hub;
     this.#hub.add(this);
   }
 
@@ -181,19 +204,22 @@ export class Observer {
     const waiter = this.#waiter;
     this.#waiter = undefined;
     if (waiter) this.#hub.keepalive?._release();
-    waiter?.reject(new ZmqError("EAGAIN", "Observer was closed"));
+    // As zeromq.js: the pending read fails as on a socket that is gone.
+    waiter?.reject(new ZmqError("ENOTSOCK"));
   }
 
-  /** The next event. Rejects with EBADF once the observer is closed. */
+  /**
+   * The next event. Throws (synchronously, as zeromq.js) with EBADF once the observer
+   * is closed, EBUSY while another `receive` is pending, and in emitter mode.
+   */
   receive(): Promise<Event> {
-    if (this.#emitter) {
-      return Promise.reject(
-        new Error(
-          "Observer is in event emitter mode: after events.on() events cannot be read with receive()",
-        ),
-      );
-    }
+    if (this.#emitter) throw new Error(EMITTER_MODE);
     return this.#next();
+  }
+
+  /** The `EventSubscriber` behind `on`/`off` (created on first use; switches to emitter mode). */
+  get emitter(): EventSubscriber {
+    return this.#emitterMode();
   }
 
   #next(): Promise<Event> {
@@ -206,13 +232,11 @@ export class Observer {
       if (event.type === "end") this.#closeAfterEnd();
       return Promise.resolve(event);
     }
-    if (this.#closed) return Promise.reject(new ZmqError("EBADF", "Observer is closed"));
+    if (this.#closed) throw new ZmqError("EBADF");
     if (this.#waiter) {
-      return Promise.reject(
-        new ZmqError(
-          "EBUSY",
-          "Observer is busy reading; only one receive may be in progress at a time",
-        ),
+      throw new ZmqError(
+        "EBUSY",
+        "Observer is busy reading; only one receive operation may be in progress at any time",
       );
     }
     return new Promise<Event>((resolve, reject) => {
@@ -222,21 +246,20 @@ export class Observer {
   }
 
   /** Calls `listener` for every event of `type` (switches the observer to emitter mode). */
-  on<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): this {
-    this.#emitterMode().on(type, listener as (event: Event) => void);
-    return this;
+  on<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): EventSubscriber {
+    return this.#emitterMode().on(type, listener);
   }
 
   /** Removes a listener added with `on`. */
-  off<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): this {
-    this.#emitterMode().off(type, listener as (event: Event) => void);
-    return this;
+  off<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): EventSubscriber {
+    return this.#emitterMode().off(type, listener);
   }
 
   /** Yields every event until the observer or its socket is closed. */
   [Symbol.asyncIterator](): AsyncIterator<Event, undefined> {
     return {
       next: async (): Promise<IteratorResult<Event, undefined>> => {
+        if (this.#emitter) throw new Error(EMITTER_MODE);
         if (this.#closed) return { done: true, value: undefined };
         try {
           const event = await this.#next();

@@ -9,7 +9,7 @@
  */
 import { ZmqError } from "./errors";
 import type { Message } from "./message";
-import { coreOf, type Socket } from "./socket";
+import { coreOf, Socket } from "./socket";
 
 interface Duplex extends Socket {
   send?(message: Message[]): Promise<void>;
@@ -22,10 +22,8 @@ interface Duplex extends Socket {
  * capture socket receives a copy of each message.
  */
 export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
-  /** The socket clients connect to (e.g. a `Router`). */
-  readonly frontEnd: F;
-  /** The socket workers connect to (e.g. a `Dealer`). */
-  readonly backEnd: B;
+  readonly #frontEnd: F;
+  readonly #backEnd: B;
   readonly #capture: Socket | undefined;
   #running = false;
   #terminated = false;
@@ -37,9 +35,24 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
 
   /** `capture`, if given, is sent a copy of every message forwarded in either direction. */
   constructor(frontEnd: F, backEnd: B, capture?: Socket) {
-    this.frontEnd = frontEnd;
-    this.backEnd = backEnd;
+    // As zeromq.js: a missing back-end is a TypeError, a non-socket an invalid argument.
+    if (backEnd === undefined) throw new TypeError("Back-end must be a socket object");
+    if (!(frontEnd instanceof Socket) || !(backEnd instanceof Socket)) {
+      throw new Error("Invalid argument");
+    }
+    this.#frontEnd = frontEnd;
+    this.#backEnd = backEnd;
     this.#capture = capture;
+  }
+
+  /** The front-end socket. */
+  get frontEnd(): F {
+    return this.#frontEnd;
+  }
+
+  /** The back-end socket. */
+  get backEnd(): B {
+    return this.#backEnd;
   }
 
   /**
@@ -47,17 +60,21 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
    * sockets must be bound or connected (EINVAL) and open (EBADF). Rejects if
    * forwarding fails or a socket is closed under it.
    */
-  async run(): Promise<void> {
-    if (this.#terminated) throw new ZmqError("EBADF", "Proxy is terminated");
+  run(): Promise<void> {
+    // Checked synchronously, as zeromq.js: a closed socket (also after terminate())
+    // has no endpoint left, so it is "not bound or connected".
     if (this.#running) throw new ZmqError("EBUSY", "Proxy is already running");
-    if (this.frontEnd.closed || this.backEnd.closed) throw new ZmqError("EBADF");
-    if (coreOf(this.frontEnd).endpointCount === 0) {
+    if (this.frontEnd.closed || coreOf(this.frontEnd).endpointCount === 0) {
       throw new ZmqError("EINVAL", "Front-end socket must be bound or connected");
     }
-    if (coreOf(this.backEnd).endpointCount === 0) {
+    if (this.backEnd.closed || coreOf(this.backEnd).endpointCount === 0) {
       throw new ZmqError("EINVAL", "Back-end socket must be bound or connected");
     }
     this.#running = true;
+    return this.#run();
+  }
+
+  async #run(): Promise<void> {
     const stopped = new Promise<void>((resolve) => {
       this.#stop = resolve;
     });
@@ -113,12 +130,14 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     });
   }
 
+  /** Not running: EBADF with libzmq's text (zeromq.js: the proxy's control socket is closed). */
   #checkRunning(): void {
     if (!this.#running || this.#terminated) {
-      throw new ZmqError(
-        "EBADF",
-        this.#terminated ? "Proxy is terminated" : "Proxy is not running",
-      );
+      throw new ZmqError("EBADF", undefined, undefined, {
+        cause: new Error(
+          this.#terminated ? "the proxy was terminated" : "the proxy is not running",
+        ),
+      });
     }
   }
 
@@ -137,6 +156,7 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
 
   /** Stops the proxy; `run()` then closes both sockets and resolves (EBADF unless running). */
   terminate(): void {
+    if (this.#terminated) return; // a second terminate() does nothing, as zeromq.js
     this.#checkRunning();
     this.#terminated = true;
     this.#paused = false;

@@ -45,6 +45,8 @@ export interface Runtime extends Scheduler {
   allocateSlab?: Allocate;
   /** Called before each byte-stream session starts (Node: a one-time malloc tuning). */
   streamSessionStarting?(): void;
+  /** Reports a warning to the user (Node: `process.emitWarning`), as zeromq.js does. */
+  warn?(message: string): void;
   /** Where every socket event is also published, when it has subscribers. */
   events?: EventChannel;
 }

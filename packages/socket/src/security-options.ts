@@ -25,12 +25,7 @@ function accessor(name: string, get: (state: SecurityState) => unknown, set: Set
   });
 }
 
-function str(value: unknown): string | null {
-  if (value !== null && typeof value !== "string") {
-    throw new TypeError("Option value must be a string");
-  }
-  return value;
-}
+const str = options.stringOrNull;
 
 function plainCredential(value: unknown): string | null {
   const text = str(value);

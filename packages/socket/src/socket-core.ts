@@ -66,6 +66,8 @@ interface ReceiveWaiter {
 }
 
 const RESOLVED = Promise.resolve();
+/** Why a pending send/receive failed with EAGAIN at close (zeromq.js's text is EAGAIN's). */
+const CLOSED = new Error("the socket was closed while the operation was pending");
 /** How deep the current call stack is inside sockets' `send` (any socket). */
 let sendDepth = 0;
 /** Operations resolved synchronously in a row before one is deferred to let I/O run. */
@@ -83,6 +85,8 @@ export class SocketCore {
   /** Connected endpoints by address; libzmq allows several connects to one address. */
   readonly #connects = new Map<string, Array<ConnectEndpoint | InprocConnect>>();
   #pendingBinds = 0;
+  /** close() was called while a bind/unbind was in flight: it runs when that settles. */
+  #closeDeferred = false;
   lastEndpoint: string | null = null;
   #sendWaiter: SendWaiter | undefined;
   #receiveWaiter: ReceiveWaiter | undefined;
@@ -216,10 +220,15 @@ export class SocketCore {
     return this.context._transports.resolve(address).transport as Transport;
   }
 
-  async bind(address: string): Promise<void> {
+  /** Binds; a closed socket, a bind in flight or a non-string address throw at once (zeromq.js). */
+  bind(address: string): Promise<void> {
     this.#checkOpen();
     this.#checkNotBlocked();
     if (typeof address !== "string") throw new TypeError("Address must be a string");
+    return this.#bind(address);
+  }
+
+  async #bind(address: string): Promise<void> {
     let transport: Transport | undefined;
     try {
       if (parseEndpoint(address).scheme !== "inproc") {
@@ -255,6 +264,7 @@ export class SocketCore {
       throw zerr;
     } finally {
       this.#pendingBinds--;
+      this.#closeIfDeferred();
     }
   }
 
@@ -270,22 +280,28 @@ export class SocketCore {
     this.emit({ type: "bind", address: bind.endpoint });
   }
 
-  async unbind(address: string): Promise<void> {
+  /** Unbinds; a closed socket or a bind in flight throw at once (zeromq.js). */
+  unbind(address: string): Promise<void> {
     this.#checkOpen();
     this.#checkNotBlocked();
+    return this.#unbind(address);
+  }
+
+  async #unbind(address: string): Promise<void> {
     // libzmq looks the endpoint up by its resolved form: a wildcard port or ipc path
     // ("tcp://127.0.0.1:*", "ipc://*") names no endpoint (ENOENT).
     const wildcard = /:(\*|0)$/.test(address) || address === "ipc://*";
     const index = this.#binds.findIndex(
       (b) => b.endpoint === address || (!wildcard && b.address === address),
     );
-    if (index < 0) throw new ZmqError("ENOENT", undefined, address);
+    if (index < 0) throw this.#unknownEndpoint(address);
     const [endpoint] = this.#binds.splice(index, 1);
     this.#pendingBinds++;
     try {
       await endpoint!.close();
     } finally {
       this.#pendingBinds--;
+      this.#closeIfDeferred();
     }
     this.emit({ type: "close", address: endpoint!.endpoint });
   }
@@ -324,9 +340,22 @@ export class SocketCore {
     this.#checkOpen();
     this.#checkNotBlocked();
     const endpoints = this.#connects.get(address);
-    if (endpoints === undefined) throw new ZmqError("ENOENT", undefined, address);
+    if (endpoints === undefined) throw this.#unknownEndpoint(address);
     // Every connection made to this address goes (libzmq's term_endpoint).
     for (const endpoint of [...endpoints]) endpoint.close();
+  }
+
+  /**
+   * An endpoint unbind/disconnect does not know: a malformed address or an unknown
+   * scheme fail as libzmq parses it (EINVAL, EPROTONOSUPPORT), a well-formed one ENOENT.
+   */
+  #unknownEndpoint(address: string): ZmqError {
+    try {
+      if (parseEndpoint(address).scheme !== "inproc") this.#transport(address);
+    } catch (error) {
+      return convert(error, address);
+    }
+    return new ZmqError("ENOENT", undefined, address);
   }
 
   connectEndpointClosed(endpoint: ConnectEndpoint | InprocConnect): void {
@@ -363,6 +392,7 @@ export class SocketCore {
     }
     // An empty array is a message of no frames: nothing to send (as with zeromq.js).
     if (frames.length === 0) return RESOLVED;
+    const timeout = this.options.sendTimeout;
     let sent: boolean;
     try {
       sendDepth++;
@@ -372,15 +402,20 @@ export class SocketCore {
         sendDepth--;
       }
     } catch (error) {
-      return Promise.reject(convert(error));
+      const zerr = convert(error);
+      // A state error waits, as zeromq.js (the socket is not writable until the state
+      // changes), and is reported when the timeout expires.
+      if (!this.#waitsOnState(zerr)) return Promise.reject(zerr);
+      if (timeout === 0) return Promise.reject(stateError(zerr));
+      sent = false;
     }
     if (sent) {
+      this.#afterSend();
       if (++this.#syncOps < MAX_SYNC_OPERATIONS) return RESOLVED;
       this.#syncOps = 0;
       return new Promise((resolve) => this.runtime.defer(resolve));
     }
     this.#syncOps = 0;
-    const timeout = this.options.sendTimeout;
     if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN"));
     return new Promise<void>((resolve, reject) => {
       const waiter: SendWaiter = { frames, resolve, reject, cancelTimer: undefined };
@@ -389,6 +424,18 @@ export class SocketCore {
           if (this.#sendWaiter !== waiter) return;
           this.#sendWaiter = undefined;
           this.context._release();
+          // One last attempt tells a state error (EFSM, EHOSTUNREACH) from a full pipe.
+          try {
+            if (this.ps.send(frames)) {
+              this.#afterSend();
+              resolve();
+              return;
+            }
+          } catch (error) {
+            const zerr = convert(error);
+            reject(this.#waitsOnState(zerr) ? stateError(zerr) : zerr);
+            return;
+          }
           reject(new ZmqError("EAGAIN"));
         });
       }
@@ -406,20 +453,24 @@ export class SocketCore {
         "Socket is busy reading; only one receive operation may be in progress at any time",
       );
     }
+    const timeout = this.options.receiveTimeout;
     let message: Uint8Array[] | undefined;
     try {
       message = this.ps.receive();
     } catch (error) {
-      return Promise.reject(convert(error));
+      const zerr = convert(error);
+      if (!this.#waitsOnState(zerr)) return Promise.reject(zerr);
+      if (timeout === 0) return Promise.reject(stateError(zerr));
+      message = undefined;
     }
     if (message !== undefined) {
+      this.#afterReceive();
       const ready = this.runtime.toMessage(message) as Message[];
       if (++this.#syncOps < MAX_SYNC_OPERATIONS) return Promise.resolve(ready);
       this.#syncOps = 0;
       return new Promise((resolve) => this.runtime.defer(() => resolve(ready)));
     }
     this.#syncOps = 0;
-    const timeout = this.options.receiveTimeout;
     if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN"));
     return new Promise<Message[]>((resolve, reject) => {
       const waiter: ReceiveWaiter = { resolve, reject, cancelTimer: undefined };
@@ -428,6 +479,18 @@ export class SocketCore {
           if (this.#receiveWaiter !== waiter) return;
           this.#receiveWaiter = undefined;
           this.context._release();
+          try {
+            const late = this.ps.receive();
+            if (late !== undefined) {
+              this.#afterReceive();
+              resolve(this.runtime.toMessage(late) as Message[]);
+              return;
+            }
+          } catch (error) {
+            const zerr = convert(error);
+            reject(this.#waitsOnState(zerr) ? stateError(zerr) : zerr);
+            return;
+          }
           reject(new ZmqError("EAGAIN"));
         });
       }
@@ -456,12 +519,15 @@ export class SocketCore {
         sendDepth--;
       }
     } catch (error) {
+      const zerr = convert(error);
+      if (this.#waitsOnState(zerr)) return; // still the wrong state: keep waiting
       this.#settleSend(waiter);
-      waiter.reject(convert(error));
+      waiter.reject(zerr);
       return;
     }
     if (!sent) return;
     this.#settleSend(waiter);
+    this.#afterSend();
     waiter.resolve();
   }
 
@@ -493,13 +559,37 @@ export class SocketCore {
     try {
       message = this.ps.receive();
     } catch (error) {
+      const zerr = convert(error);
+      if (this.#waitsOnState(zerr)) return;
       this.#settleReceive(waiter);
-      waiter.reject(convert(error));
+      waiter.reject(zerr);
       return;
     }
     if (message === undefined) return;
     this.#settleReceive(waiter);
+    this.#afterReceive();
     waiter.resolve(this.runtime.toMessage(message) as Message[]);
+  }
+
+  /**
+   * Errors that mean "not now" rather than "never", as libzmq's poll flags make them:
+   * REQ/REP out of turn (EFSM: not writable/readable until the state changes) and a
+   * mandatory ROUTER with no peer to write to (EHOSTUNREACH while it has none). zeromq.js
+   * waits on them and reports them when the timeout expires.
+   */
+  #waitsOnState(error: ZmqError): boolean {
+    if (error.code === "EFSM") return true;
+    return error.code === "EHOSTUNREACH" && this.socketType === "ROUTER" && !this.ps.canSend;
+  }
+
+  /** A send went out: a REQ/REP state change may let a waiting receive proceed. */
+  #afterSend(): void {
+    if (this.#receiveWaiter !== undefined) this.runtime.defer(() => this.#onReadable());
+  }
+
+  /** A receive completed: a waiting send may proceed now (REQ after its reply). */
+  #afterReceive(): void {
+    if (this.#sendWaiter !== undefined) this.runtime.defer(() => this.#onWritable());
   }
 
   #settleSend(waiter: SendWaiter): void {
@@ -539,18 +629,32 @@ export class SocketCore {
     return this.#pendingBinds > 0;
   }
 
+  #closeIfDeferred(): void {
+    if (!this.#closeDeferred || this.#pendingBinds > 0) return;
+    this.#closeDeferred = false;
+    this.close();
+  }
+
+  /**
+   * Closes the socket. During a bind or unbind the close waits until that settles (the
+   * socket reads `closed === false` meanwhile), as zeromq.js defers it.
+   */
   close(): void {
     if (this.#closed) return;
+    if (this.#pendingBinds > 0) {
+      this.#closeDeferred = true;
+      return;
+    }
     this.#closed = true;
     const send = this.#sendWaiter;
     if (send) {
       this.#settleSend(send);
-      send.reject(new ZmqError("EAGAIN", "Socket was closed"));
+      send.reject(new ZmqError("EAGAIN", undefined, undefined, { cause: CLOSED }));
     }
     const receive = this.#receiveWaiter;
     if (receive) {
       this.#settleReceive(receive);
-      receive.reject(new ZmqError("EAGAIN", "Socket was closed"));
+      receive.reject(new ZmqError("EAGAIN", undefined, undefined, { cause: CLOSED }));
     }
     // Pipes terminate with the linger option: queued output keeps flowing for that long.
     this.ps.close();
@@ -567,8 +671,24 @@ export class SocketCore {
   }
 }
 
-/** Lower layers' errors as ZmqError; a TypeError (a wrong argument) is thrown as it is. */
+/** A state error as zeromq.js reports it (libzmq's text); ours explains it in `cause`. */
+function stateError(error: ZmqError): ZmqError {
+  return new ZmqError(error.code, undefined, undefined, { cause: error });
+}
+
+/**
+ * Lower layers' errors as ZmqError; a TypeError (a wrong argument) is thrown as it is. The
+ * message is libzmq's `zmq_strerror` text for the code, as zeromq.js reports it; the lower
+ * layer's explanation stays reachable as `cause`.
+ */
 function convert(error: unknown, address?: string): ZmqError {
   if (error instanceof TypeError) throw error;
-  return toZmqError(error, address);
+  return withLibzmqText(toZmqError(error, address));
+}
+
+/** `error` with libzmq's `zmq_strerror` text for its code as message, the original as `cause`. */
+export function withLibzmqText(error: ZmqError): ZmqError {
+  const text = new ZmqError(error.code).message;
+  if (text === error.code || text === error.message) return error;
+  return new ZmqError(error.code, text, error.address, { cause: error });
 }

@@ -7,7 +7,7 @@
  */
 import { type SocketType as PatternType, SOCKET_TYPE_NUMBER, socketTraits } from "@zmq/patterns";
 import { utf8Decode, utf8Encode } from "@zmq/wire";
-import { type Context, getDefaultContext } from "./context";
+import { Context, getDefaultContext } from "./context";
 import { ZmqError } from "./errors";
 import { type Message, type MessageLike, toFrames } from "./message";
 import { type Observable, Observer } from "./observer";
@@ -57,6 +57,7 @@ export function coreOf(socket: Socket): SocketCore {
  * properties, `close()` and connection `events`. Create one of its subclasses
  * (`Dealer`, `Publisher` …); options can be passed to the constructor.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged interface declares the option accessors installed on the prototype below (from the options table)
 export abstract class Socket implements Observable {
   #events: Observer | undefined;
 
@@ -66,9 +67,13 @@ export abstract class Socket implements Observable {
       throw new TypeError("Options must be an object");
     }
     const { context = getDefaultContext(), ...rest } = options as { context?: Context };
+    // As zeromq.js: anything but a Context is an invalid argument.
+    if (!(context instanceof Context)) throw new Error("Invalid argument");
     const name = WIRE_NAMES[type];
     if (name === undefined) throw new TypeError(`Unknown socket type ${type}`);
     cores.set(this, new SocketCore(name, context, this));
+    // A non-blocky context gives new sockets linger 0 (zeromq.js's `context.blocky`).
+    if (context.blocky === false) coreOf(this).setPatternOption("linger", 0);
     // Sealing makes a misspelt option throw, as with zeromq.js.
     Object.seal(this);
     try {
@@ -161,6 +166,186 @@ export abstract class Socket implements Observable {
     checkOption(this);
     return false;
   }
+
+  // ---- libzmq options by number (zeromq.js's low-level accessors) --------------
+  // Each maps the libzmq option number to the socket's accessor of that option
+  // (the options table); a number this socket type has no accessor for is EINVAL.
+
+  protected getBoolOption(option: number): boolean {
+    return rawGet(this, option, "bool") as boolean;
+  }
+  protected setBoolOption(option: number, value: boolean): void {
+    rawSet(this, option, "bool", value);
+  }
+  protected getInt32Option(option: number): number {
+    return rawGet(this, option, "int") as number;
+  }
+  protected setInt32Option(option: number, value: number): void {
+    rawSet(this, option, "int", value);
+  }
+  protected getUint32Option(option: number): number {
+    return rawGet(this, option, "int") as number;
+  }
+  protected setUint32Option(option: number, value: number): void {
+    rawSet(this, option, "int", value);
+  }
+  protected getInt64Option(option: number): number {
+    return rawGet(this, option, "int") as number;
+  }
+  protected setInt64Option(option: number, value: number): void {
+    rawSet(this, option, "int", value);
+  }
+  protected getUint64Option(option: number): number {
+    return rawGet(this, option, "int") as number;
+  }
+  protected setUint64Option(option: number, value: number): void {
+    rawSet(this, option, "int", value);
+  }
+  protected getStringOption(option: number): string | null {
+    return rawGet(this, option, "string") as string | null;
+  }
+  protected setStringOption(option: number, value: string | Uint8Array | null): void {
+    rawSet(this, option, "string", value);
+  }
+}
+
+/** The accessor names of the libzmq options that are not in the options table. */
+const RAW_EXTRA: Record<number, string> = {
+  16: "type",
+  32: "lastEndpoint",
+  44: "plainServer",
+  45: "plainUsername",
+  46: "plainPassword",
+  47: "curveServer",
+  48: "curvePublicKey",
+  49: "curveSecretKey",
+  50: "curveServerKey",
+  55: "zapDomain",
+  81: "threadSafe",
+  93: "zapEnforceDomain",
+};
+
+function rawName(socket: Socket, option: number): string {
+  if (typeof option !== "number") throw new TypeError("Option must be a number");
+  let name: string | undefined = RAW_EXTRA[option];
+  if (name === undefined) {
+    for (const [key, spec] of Object.entries(OPTIONS) as [OptionName, OptionSpec][]) {
+      if (spec.id === option && key in socket) {
+        name = key;
+        break;
+      }
+    }
+  }
+  if (name === undefined || !(name in socket)) throw new ZmqError("EINVAL");
+  return name;
+}
+
+function rawGet(socket: Socket, option: number, kind: "bool" | "int" | "string"): unknown {
+  const value = (socket as unknown as Record<string, unknown>)[rawName(socket, option)];
+  if (kind === "string" && typeof value === "number") return String(value);
+  return value;
+}
+
+function rawSet(socket: Socket, option: number, kind: "bool" | "int" | "string", value: unknown) {
+  const name = rawName(socket, option);
+  if (kind === "int") {
+    if (typeof value !== "number") throw new TypeError("Value must be a number");
+    if (!Number.isSafeInteger(Math.trunc(value))) {
+      coreOf(socket).runtime.warn?.(
+        "Value is larger than Number.MAX_SAFE_INTEGER and may have been rounded inaccurately.",
+      );
+    }
+  } else if (kind === "bool" && typeof value !== "boolean") {
+    throw new TypeError("Value must be a boolean");
+  }
+  (socket as unknown as Record<string, unknown>)[name] = value;
+}
+
+/**
+ * The options every socket has, declared here (merged with the class) so that bundled
+ * declarations keep them; their accessors are defined from the options table below and
+ * in security-options.ts.
+ */
+export interface Socket {
+  /** ZMQ_LINGER: how long queued messages are kept after close (ms, -1 = forever). */
+  linger: number;
+  /** ZMQ_RECONNECT_IVL (ms); -1 = never reconnect. Default 100. */
+  reconnectInterval: number;
+  /** ZMQ_RECONNECT_IVL_MAX (ms); > 0 enables exponential backoff up to it. */
+  reconnectMaxInterval: number;
+  /** ZMQ_BACKLOG: pending connections a listener queues. Default 100. */
+  backlog: number;
+  /** ZMQ_MAXMSGSIZE: largest frame accepted from a peer (bytes); -1 = no limit. */
+  maxMessageSize: number;
+  /** ZMQ_IMMEDIATE: queue messages only to peers whose handshake is complete. */
+  immediate: boolean;
+  /** ZMQ_IPV6: `tcp://*` binds dual-stack and host names may resolve to IPv6. */
+  ipv6: boolean;
+  /** ZMQ_HANDSHAKE_IVL (ms): a peer must finish its handshake in this time; 0 = no limit. */
+  handshakeInterval: number;
+  /** ZMQ_HEARTBEAT_IVL (ms): send a PING this often; 0 = off. */
+  heartbeatInterval: number;
+  /** ZMQ_HEARTBEAT_TTL (ms): tell peers to drop us after this long without traffic. */
+  heartbeatTimeToLive: number;
+  /** ZMQ_HEARTBEAT_TIMEOUT (ms): drop a peer silent this long after a PING; -1 = the interval. */
+  heartbeatTimeout: number;
+  /** ZMQ_TCP_KEEPALIVE: -1 OS default, 0 off, 1 on. */
+  tcpKeepalive: number;
+  /** ZMQ_TCP_KEEPALIVE_CNT (accepted, not applied: Node's net API cannot set TCP_KEEPCNT). */
+  tcpKeepaliveCount: number;
+  /** ZMQ_TCP_KEEPALIVE_IDLE (s): idle time before the first probe, with `tcpKeepalive = 1`. */
+  tcpKeepaliveIdle: number;
+  /** ZMQ_TCP_KEEPALIVE_INTVL (accepted, not applied: Node's net API cannot set TCP_KEEPINTVL). */
+  tcpKeepaliveInterval: number;
+  /** ZMQ_CONNECT_TIMEOUT (ms): a tcp/ipc attempt not established in time is retried; 0 = the OS's limit. */
+  connectTimeout: number;
+  /** ZMQ_AFFINITY (accepted; there are no I/O threads). */
+  affinity: number;
+  /** ZMQ_RATE (accepted; multicast). */
+  rate: number;
+  /** ZMQ_RECOVERY_IVL (accepted; multicast). */
+  recoveryInterval: number;
+  /** ZMQ_TCP_ACCEPT_FILTER (accepted). */
+  tcpAcceptFilter: string | null;
+  /** ZMQ_TOS (accepted). */
+  typeOfService: number;
+  /** ZMQ_SOCKS_PROXY (accepted, not used yet). */
+  socksProxy: string | null;
+  /** ZMQ_TCP_MAXRT (accepted). */
+  tcpMaxRetransmitTimeout: number;
+  /** ZMQ_MULTICAST_MAXTPDU (accepted). */
+  multicastMaxTransportDataUnit: number;
+  /** ZMQ_BINDTODEVICE (accepted). */
+  interface: string | null;
+  /** ZMQ_LOOPBACK_FASTPATH (accepted; Windows only in libzmq). */
+  loopbackFastPath: boolean;
+  // Security options (their accessors are in security-options.ts).
+  /** ZMQ_PLAIN_SERVER: act as PLAIN server (needs a ZAP handler, as libzmq). */
+  plainServer: boolean;
+  /** ZMQ_PLAIN_USERNAME: PLAIN client user name; setting it selects PLAIN. */
+  plainUsername: string | null;
+  /** ZMQ_PLAIN_PASSWORD: PLAIN client password; setting it selects PLAIN. */
+  plainPassword: string | null;
+  /** ZMQ_CURVE_SERVER: act as CURVE server (needs `curveSecretKey`). */
+  curveServer: boolean;
+  /** ZMQ_CURVE_PUBLICKEY: long-term public key (40 Z85 characters or 32 bytes; reads as Z85). */
+  curvePublicKey: string | null;
+  /** ZMQ_CURVE_SECRETKEY: long-term secret key (40 Z85 characters or 32 bytes; reads as Z85). */
+  curveSecretKey: string | null;
+  /** ZMQ_CURVE_SERVERKEY: the server's public key, set on CURVE clients; selects the client role. */
+  curveServerKey: string | null;
+  /** ZMQ_ZAP_DOMAIN: the ZAP domain; with NULL security, ZAP is consulted only when set. */
+  zapDomain: string | null;
+  /** ZMQ_ZAP_ENFORCE_DOMAIN: fail handshakes that need ZAP when no handler is bound. */
+  zapEnforceDomain: boolean;
+  /** ZMQ_VMCI_BUFFER_SIZE: there is no VMCI transport; reading or setting it throws EINVAL (as zeromq.js without VMCI). */
+  vmciBufferSize: number;
+  /** ZMQ_VMCI_BUFFER_MIN_SIZE: no VMCI transport (EINVAL). */
+  vmciBufferMinSize: number;
+  /** ZMQ_VMCI_BUFFER_MAX_SIZE: no VMCI transport (EINVAL). */
+  vmciBufferMaxSize: number;
+  /** ZMQ_VMCI_CONNECT_TIMEOUT: no VMCI transport (EINVAL). */
+  vmciConnectTimeout: number;
 }
 
 // ---- option accessors -----------------------------------------------------------
@@ -168,13 +353,21 @@ export abstract class Socket implements Observable {
 /** A class whose prototype gets an accessor. */
 type Target = { prototype: object };
 
-function int(value: unknown, min: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw new TypeError("Option value must be an integer");
-  }
-  if (value < min) throw new ZmqError("EINVAL");
-  return value;
+/**
+ * An integer option as zeromq.js converts it: any number, truncated toward zero; a
+ * 32-bit option wraps as a C `int` does (2**33 → 0), a 64-bit one keeps its value.
+ */
+function int(value: unknown, min: number, wide = false): number {
+  if (typeof value !== "number") throw new TypeError("Option value must be a number");
+  let n = Math.trunc(value);
+  if (!Number.isFinite(n)) n = 0;
+  if (!wide) n |= 0;
+  if (n < min) throw new ZmqError("EINVAL");
+  return n;
 }
+
+/** libzmq's 64-bit integer options (ZMQ_AFFINITY, ZMQ_MAXMSGSIZE). */
+const WIDE_OPTIONS = new Set([4, 22]);
 
 function bool(value: unknown): boolean {
   if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
@@ -206,6 +399,7 @@ function define(targets: Target[], name: string | symbol, desc: PropertyDescript
     accessor.set = function (this: Socket, value: unknown) {
       checkOption(this);
       set.call(this, value);
+      if (typeof name === "string") warnIfLate(this, name);
     };
   }
   for (const target of targets) {
@@ -216,6 +410,25 @@ function define(targets: Target[], name: string | symbol, desc: PropertyDescript
       enumerable: false,
     });
   }
+}
+
+/**
+ * Options zeromq.js does not warn about when set on a bound or connected socket (they
+ * take effect at once): SUBSCRIBE, UNSUBSCRIBE, LINGER, ROUTER_MANDATORY, PROBE_ROUTER,
+ * XPUB_VERBOSE(R), REQ_CORRELATE, REQ_RELAXED, ROUTER_HANDOVER, SNDHWM, RCVHWM, SNDTIMEO,
+ * RCVTIMEO (by libzmq number).
+ */
+const IMMEDIATE_OPTION_IDS = new Set([6, 7, 17, 33, 51, 40, 52, 53, 56, 78, 23, 24, 28, 27]);
+const IMMEDIATE_NAMES = new Set(["verbosity"]);
+
+/** zeromq.js's process warning for an option set after bind/connect (or during a bind). */
+function warnIfLate(socket: Socket, name: string): void {
+  const core = coreOf(socket);
+  if (core.endpointCount === 0 && !core.binding) return;
+  if (IMMEDIATE_NAMES.has(name)) return;
+  const spec = (OPTIONS as Record<string, OptionSpec>)[name];
+  if (spec !== undefined && IMMEDIATE_OPTION_IDS.has(spec.id)) return;
+  core.runtime.warn?.("Socket option will not take effect until next connect/bind.");
 }
 
 /** Defines the accessor of table option `name` on `targets`. */
@@ -250,7 +463,8 @@ function converter(spec: OptionSpec): (value: unknown) => unknown {
   switch (spec.kind) {
     case "int": {
       const min = spec.min ?? Number.MIN_SAFE_INTEGER;
-      return (value) => int(value, min);
+      const wide = WIDE_OPTIONS.has(spec.id);
+      return (value) => int(value, min, wide);
     }
     case "bool":
       return bool;
@@ -269,9 +483,11 @@ function readBytes(value: unknown): string | null {
   return value === undefined ? null : utf8Decode(value as Uint8Array);
 }
 
+/** A string option: a string, a buffer (UTF-8, as zeromq.js) or null. */
 function stringOrNull(value: unknown): string | null {
+  if (value instanceof Uint8Array) return utf8Decode(value);
   if (value !== null && typeof value !== "string") {
-    throw new TypeError("Option value must be a string");
+    throw new TypeError("Option value must be a string or buffer");
   }
   return value;
 }
@@ -349,6 +565,24 @@ function allowReceive(targets: Target[]): void {
   });
 }
 
-export const options = { int, bool, bytesOrNull, define };
+export const options = { int, bool, bytesOrNull, stringOrNull, define };
 
 installOptionAccessors({}, true);
+
+// libzmq's VMCI options: this implementation has no VMCI transport, so (as zeromq.js on a
+// libzmq built without it) reading or setting them fails with EINVAL.
+for (const name of [
+  "vmciBufferSize",
+  "vmciBufferMinSize",
+  "vmciBufferMaxSize",
+  "vmciConnectTimeout",
+]) {
+  define([Socket], name, {
+    get() {
+      throw new ZmqError("EINVAL");
+    },
+    set() {
+      throw new ZmqError("EINVAL");
+    },
+  });
+}

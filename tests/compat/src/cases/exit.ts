@@ -1,0 +1,153 @@
+/**
+ * §3 S21–S26: what reaches a peer when the sending process ends. The sender is a child process
+ * running the implementation under test; the receiver is always zeromq.js (a PULL or a REQ in the
+ * runner process), so both runs measure the same thing: how many messages a libzmq peer gets.
+ */
+import { spawn } from "node:child_process";
+import type { Case, Ctx } from "../harness";
+import { sleep } from "../harness";
+
+const N = 1000;
+
+function runChild(ctx: Ctx, body: string, timeoutMs = 8000) {
+  const src = `"use strict";\nconst zmq = require(${JSON.stringify(ctx.paths.index)});\nconst mark = () => process.stdout.write("T" + Date.now() + "\\n");\n(async () => {\n${body}\n})().catch((e) => { console.error(e); process.exit(3); });\n`;
+  const started = Date.now();
+  const child = spawn(process.execPath, ["-e", src], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  let stdout = "";
+  child.stdout.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  // ms: from the child's last mark() (or its start) to its exit.
+  const since = () => {
+    const m = /T(\d+)\n(?![\s\S]*T\d+\n)/.exec(stdout);
+    return Date.now() - (m ? Number(m[1]) : started);
+  };
+  return new Promise<{ code: number | null; ms: number; stderr: string; timedOut: boolean }>(
+    (resolve) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        resolve({ code: null, ms: since(), stderr, timedOut: true });
+      }, timeoutMs);
+      child.on("exit", (code) => {
+        clearTimeout(timer);
+        resolve({ code, ms: since(), stderr, timedOut: false });
+      });
+    },
+  );
+}
+
+/** Counts what a zeromq.js PULL gets until `quietMs` pass without a message after `done`. */
+async function drain(
+  pull: { receive(): Promise<Buffer[]>; receiveTimeout: number },
+  done: Promise<unknown>,
+  quietMs = 700,
+) {
+  let count = 0;
+  let finished = false;
+  done.then(() => {
+    finished = true;
+  });
+  pull.receiveTimeout = quietMs;
+  for (;;) {
+    try {
+      await pull.receive();
+      count++;
+    } catch {
+      if (finished) return count;
+    }
+  }
+}
+
+const ENDINGS: Record<string, string> = {
+  "close+exit": "push.close(); process.exit(0);",
+  exit: "process.exit(0);",
+  "natural-end": "",
+  "close+end": "push.close();",
+};
+
+const cases: Case[] = [];
+for (const transport of ["tcp", "ipc"] as const) {
+  for (const [ending, code] of Object.entries(ENDINGS)) {
+    cases.push({
+      id: `exit.push-${N}.${ending}.${transport}`,
+      ref: "C3/S22-S24",
+      isolate: true,
+      run: async (c) => {
+        const pull = c.track(new c.ref.Pull());
+        await pull.bind(
+          transport === "tcp" ? "tcp://127.0.0.1:*" : `ipc://${c.tmp}/${c.uniq("exit")}`,
+        );
+        const child = runChild(
+          c,
+          `const push = new zmq.Push(); push.connect(${JSON.stringify(pull.lastEndpoint)});
+           await new Promise((r) => setTimeout(r, 200));
+           for (let i = 0; i < ${N}; i++) await push.send(String(i));
+           ${code}`,
+        );
+        const received = await drain(pull, child);
+        const r = await child;
+        return { received, exitCode: r.code, timedOut: r.timedOut };
+      },
+    });
+  }
+}
+
+cases.push({
+  id: "exit.rep.reply-then-exit.tcp",
+  ref: "C3",
+  isolate: true,
+  run: async (c) => {
+    const req = c.track(new c.ref.Request({ receiveTimeout: 3000 }));
+    await req.bind("tcp://127.0.0.1:*");
+    const child = runChild(
+      c,
+      `const rep = new zmq.Reply(); rep.connect(${JSON.stringify(req.lastEndpoint)});
+       const [q] = await rep.receive(); await rep.send(q.toString() + "-answer"); process.exit(0);`,
+    );
+    await req.send("question");
+    let reply: string;
+    try {
+      reply = (await req.receive())[0].toString();
+    } catch (err) {
+      reply = `receive: ${(err as { code?: string }).code}`;
+    }
+    await child;
+    return reply;
+  },
+});
+
+cases.push({
+  id: "exit.linger-1000.unreachable.warning",
+  ref: "C3/S25",
+  isolate: true,
+  run: async (c) => {
+    const r = await runChild(
+      c,
+      `const push = new zmq.Push({ linger: 1000 }); push.connect("tcp://127.0.0.1:1");
+       push.send("x").catch(() => {}); await new Promise((r) => setTimeout(r, 50)); mark();`,
+    );
+    return {
+      delayed: r.ms >= 800,
+      warning: /WARNING: Waiting for queued ZeroMQ messages to be delivered/.test(r.stderr),
+      exitCode: r.code,
+    };
+  },
+});
+
+cases.push({
+  id: "context.blocky-false.linger",
+  ref: "C4/S21",
+  isolate: true,
+  run: async (c) => {
+    c.zmq.context.blocky = false;
+    const s = c.track(new c.zmq.Dealer());
+    await sleep(0);
+    return s.linger;
+  },
+});
+
+export const exitCases = cases;
