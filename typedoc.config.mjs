@@ -17,6 +17,7 @@ export default {
   entryPoints: [
     "packages/node/src/index.ts",
     "packages/node/src/draft.ts",
+    "packages/web/src/index.ts",
     "packages/socket/src/index.ts",
     "packages/patterns/src/index.ts",
     "packages/transport/src/index.ts",
@@ -53,6 +54,7 @@ export default {
   ],
   packagesRequiringDocumentation: [
     "@zmq/node",
+    "@zmq/web",
     "@zmq/socket",
     "@zmq/patterns",
     "@zmq/transport",

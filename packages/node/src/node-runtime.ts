@@ -2,15 +2,21 @@
  * The socket layer's `Runtime` on Node.js: `performance.now`, timers that can be
  * unref'd, `setImmediate`, a ref'd interval as the keep-alive of pending
  * operations, `Buffer` frames, the frame memory of frame-memory.ts and the
- * `diagnostics_channel` channel `zmq:socket:event`.
+ * `diagnostics_channel` channel `zmq:socket:event` and, with `NODE_DEBUG=zmq`,
+ * `util.debuglog("zmq")` as the trace.
  */
 import { Buffer } from "node:buffer";
 import { channel } from "node:diagnostics_channel";
+import { debuglog } from "node:util";
 import type { Runtime } from "@zmq/socket";
 import { connectionAllocator, tuneMallocForLargeFrames } from "./frame-memory";
 import { toBuffers } from "./message";
 
 function noop(): void {}
+
+/** `NODE_DEBUG=zmq`: connection-level trace lines on stderr; undefined (free) otherwise. */
+const zmqDebug = debuglog("zmq");
+const trace = zmqDebug.enabled ? (line: string) => zmqDebug("%s", line) : undefined;
 
 export const nodeRuntime: Runtime = {
   now: () => performance.now(),
@@ -33,4 +39,5 @@ export const nodeRuntime: Runtime = {
   streamSessionStarting: tuneMallocForLargeFrames,
   warn: (message) => process.emitWarning(message),
   events: channel("zmq:socket:event"),
+  trace,
 };

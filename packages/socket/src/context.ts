@@ -5,6 +5,7 @@
  * type). There are no I/O threads to size: `ioThreads` and the thread options
  * are accepted and kept for compatibility.
  */
+import type { ThreadRegistry } from "@zmq/threads";
 import { TransportRegistry } from "@zmq/transport";
 import { type EngineFactory, zmtpEngine } from "./engine";
 import { ZmqError } from "./errors";
@@ -32,19 +33,32 @@ export interface ContextBinding {
    * (e.g. `{ ws: zwsEngine }`); every other stream scheme runs `ZmtpConnection`.
    */
   readonly engines?: Readonly<Record<string, EngineFactory>>;
+  /**
+   * The process-wide inproc registry of `@zmq/threads` (a default context shared
+   * by all threads): `inproc://` names not bound in this thread are looked up and
+   * published there, and the context options are read from and written to it.
+   */
+  readonly threads?: ThreadRegistry;
 }
 
 const MAX_SOCKETS_LIMIT = 65535;
 
+/** libzmq's context defaults (`ZMQ_BLOCKY`, `ZMQ_IO_THREADS`, …). */
+const OPTION_DEFAULTS = {
+  blocky: true,
+  ioThreads: 1,
+  maxMessageSize: -1,
+  maxSockets: 1023,
+  ipv6: false,
+};
+
 export class Context {
-  #blocky = true;
-  #ioThreads = 1;
-  #maxMessageSize = -1;
-  #maxSockets = 1023;
-  #ipv6 = false;
+  readonly #values: Record<string, unknown> = { ...OPTION_DEFAULTS };
   readonly #sockets = new Set<SocketCore>();
   /** @internal */
   readonly _inproc = new InprocNames();
+  /** @internal The cross-thread registry (a process-wide default context only). */
+  readonly _threads: ThreadRegistry | undefined;
   /** @internal */
   readonly _transports: TransportRegistry;
   /** @internal */
@@ -55,6 +69,7 @@ export class Context {
 
   constructor(options: ContextOptions, binding: ContextBinding) {
     this._runtime = binding.runtime;
+    this._threads = binding.threads;
     this.#engines = binding.engines ?? {};
     this._transports = new TransportRegistry(binding.transports);
     Object.seal(this);
@@ -65,32 +80,43 @@ export class Context {
    * ZMQ_BLOCKY (default `true`). Accepted and validated for zeromq.js
    * compatibility; linger is set per socket here, so it has no effect.
    */
+  /** An option's value: this context's own, or the process-wide one of a shared context. */
+  #get<T>(name: keyof typeof OPTION_DEFAULTS): T {
+    const shared = this._threads?.contextOptions.get(name);
+    return (shared ?? this.#values[name]) as T;
+  }
+
+  #set(name: keyof typeof OPTION_DEFAULTS, value: unknown): void {
+    if (this._threads !== undefined) this._threads.contextOptions.set(name, value);
+    else this.#values[name] = value;
+  }
+
   get blocky(): boolean {
-    return this.#blocky;
+    return this.#get("blocky");
   }
   set blocky(value: boolean) {
-    this.#blocky = bool(value);
+    this.#set("blocky", bool(value));
   }
   /** ZMQ_IO_THREADS. Accepted and validated (>= 0); there are no I/O threads here, so it has no effect. */
   get ioThreads(): number {
-    return this.#ioThreads;
+    return this.#get("ioThreads");
   }
   set ioThreads(value: number) {
-    this.#ioThreads = int(value, 0);
+    this.#set("ioThreads", int(value, 0));
   }
   /** ZMQ_MAX_MSGSZ: the default `maxMessageSize` (ZMQ_MAXMSGSIZE) of this context's sockets; -1 for no limit. */
   get maxMessageSize(): number {
-    return this.#maxMessageSize;
+    return this.#get("maxMessageSize");
   }
   set maxMessageSize(value: number) {
-    this.#maxMessageSize = int(value, -1);
+    this.#set("maxMessageSize", int(value, -1));
   }
   /** ZMQ_MAX_SOCKETS (default 1023). Accepted and validated (>= 1); not enforced. */
   get maxSockets(): number {
-    return this.#maxSockets;
+    return this.#get("maxSockets");
   }
   set maxSockets(value: number) {
-    this.#maxSockets = int(value, 1);
+    this.#set("maxSockets", int(value, 1));
   }
   /** ZMQ_SOCKET_LIMIT: the largest value `maxSockets` may take (65535), read-only. */
   get maxSocketsLimit(): number {
@@ -98,10 +124,10 @@ export class Context {
   }
   /** ZMQ_IPV6: the default `ipv6` option of this context's sockets. */
   get ipv6(): boolean {
-    return this.#ipv6;
+    return this.#get("ipv6");
   }
   set ipv6(value: boolean) {
-    this.#ipv6 = bool(value);
+    this.#set("ipv6", bool(value));
   }
   set threadPriority(value: number) {
     int(value, -1);
@@ -117,7 +143,7 @@ export class Context {
 
   /** @internal */
   _register(socket: SocketCore): void {
-    if (this.#sockets.size >= this.#maxSockets) {
+    if (this.#sockets.size >= this.maxSockets) {
       throw new ZmqError("EMFILE", "Too many open sockets");
     }
     this.#sockets.add(socket);

@@ -18,6 +18,7 @@ import {
   ZmtpSession,
 } from "./session";
 import type { SocketCore } from "./socket-core";
+import { tracePipe } from "./trace";
 import { GroupSession, UdpSession } from "./udp-session";
 
 /** Closes a connection that no session took (any kind). */
@@ -118,6 +119,18 @@ function reportEnd(
   if (end.kind === "closed" && session.endpoint !== "") core.emit({ type: "disconnect", address });
 }
 
+/** Why a session ended, as a trace line's tail (only called while tracing). */
+function endReason(end: SessionEnd, wasReady: boolean, endpoint: string): string {
+  if (end.kind === "local") return `disconnect ${endpoint} reason=local-close`;
+  if (end.kind === "closed") {
+    const e = end.error;
+    if (e === undefined) return `disconnect ${endpoint} reason=peer-closed`;
+    return `disconnect ${endpoint} reason=${e.code} ${e.message}`;
+  }
+  const e = end.error;
+  return `${wasReady ? "disconnect" : "handshake-failed"} ${endpoint} reason=${e.reason} ${e.message}`;
+}
+
 /**
  * Linger for the session end of a pipe whose connection is gone: messages the
  * session already delivered stay readable by the socket until it reads them.
@@ -140,9 +153,10 @@ export class BindEndpoint implements SessionOwner {
     this.address = address;
     this.listener = listener;
     listener.onConnection((connection) => this.#accept(connection));
-    listener.onError((error) =>
-      core.emit({ type: "accept:error", address: listener.endpoint, error: toZmqError(error) }),
-    );
+    listener.onError((error) => {
+      core.runtime.trace?.(`${core.socketType} accept-error ${listener.endpoint} ${error}`);
+      core.emit({ type: "accept:error", address: listener.endpoint, error: toZmqError(error) });
+    });
   }
 
   get socketType() {
@@ -164,6 +178,7 @@ export class BindEndpoint implements SessionOwner {
       return;
     }
     this.core.emit({ type: "accept", address: this.endpoint });
+    this.runtime.trace?.(`${this.socketType} accept ${this.endpoint}`);
     const session = startSession(this.core, this, this.endpoint, connection);
     if (!this.#sessions.has(session) && !session.ended) this.#sessions.set(session, false);
   }
@@ -171,6 +186,8 @@ export class BindEndpoint implements SessionOwner {
   sessionReady(session: Session, peer: PeerIdentity): void {
     this.#sessions.set(session, true);
     const pipe = this.core.attachPeer(peer, undefined);
+    if (this.runtime.trace !== undefined)
+      tracePipe(this.core, pipe, this.endpoint, this.runtime.trace);
     session.usePipe(pipe);
     this.core.emit({ type: "handshake", address: this.endpoint });
   }
@@ -179,6 +196,7 @@ export class BindEndpoint implements SessionOwner {
     const wasReady = this.#sessions.get(session) ?? false;
     this.#sessions.delete(session);
     session.releasePipe()?.terminate(UNTIL_READ);
+    this.runtime.trace?.(`${this.socketType} ${endReason(end, wasReady, this.endpoint)}`);
     if (end.kind !== "local") reportEnd(this.core, this.endpoint, session, end, wasReady);
   }
 
@@ -257,6 +275,8 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     // A udp destination takes every group: the DISH behind it filters (libzmq).
     const receiveAll = (this.transport as { kind: string }).kind === "datagram";
     const pipe = this.core.attachPeer(peer, this.#connectRoutingId, receiveAll);
+    if (this.runtime.trace !== undefined)
+      tracePipe(this.core, pipe, this.address, this.runtime.trace);
     this.#pipe = pipe;
     pipe.setHandler(this);
     return pipe;
@@ -274,6 +294,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     this.#abort = abort;
     this.#updateHold();
     this.core.emit({ type: "connect:delay", address: this.address });
+    this.runtime.trace?.(`${this.socketType} connect ${this.address} attempt`);
     const cancelTimeout = this.#connectTimeout(abort);
     this.transport.connect(this.address, this.core.connectOptions(abort.signal)).then(
       (connection) => {
@@ -284,6 +305,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
         }
         this.#abort = undefined;
         this.core.emit({ type: "connect", address: this.address });
+        this.runtime.trace?.(`${this.socketType} connect ${this.address} ok`);
         this.#ready = false;
         this.#session = startSession(this.core, this, this.address, connection);
         this.#updateHold();
@@ -294,6 +316,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
         this.#abort = undefined;
         this.#updateHold();
         const code = (error as { code?: string }).code;
+        this.runtime.trace?.(`${this.socketType} connect ${this.address} failed ${error}`);
         // Bad addresses are not worth retrying; the network being away is.
         if (code === "EINVAL" || code === "EPROTONOSUPPORT" || code === "ENODEV") {
           this.core.emit({ type: "close", address: this.address });
@@ -320,6 +343,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
         abort.abort();
         this.#abort = undefined;
         this.#updateHold();
+        this.runtime.trace?.(`${this.socketType} connect ${this.address} timeout ${timeout}ms`);
         this.#scheduleReconnect();
       },
       { ref: false },
@@ -343,6 +367,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       delay = reconnectInterval + Math.floor(Math.random() * reconnectInterval);
     }
     this.core.emit({ type: "connect:retry", address: this.address, interval: delay });
+    this.runtime.trace?.(`${this.socketType} reconnect ${this.address} in ${delay}ms`);
     this.#cancelTimer = this.runtime.setTimer(
       delay,
       () => {
@@ -367,6 +392,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     this.#updateHold();
     const wasReady = this.#ready;
     this.#ready = false;
+    this.runtime.trace?.(`${this.socketType} ${endReason(end, wasReady, this.address)}`);
     const pipe = session.releasePipe();
     if (session.lingering || this.#closed) {
       // The socket end of the pipe is gone: this endpoint is done.

@@ -11,6 +11,7 @@
  * engine for `ws://`, which frames the same messages over WebSocket). Both have
  * the same sans-I/O shape, so sessions, endpoints and sockets stay unchanged.
  */
+import type { StreamConnection } from "@zmq/transport";
 import {
   type PeerInfo,
   ZmtpConnection,
@@ -44,10 +45,14 @@ export interface WireEngine {
   close(): void;
 }
 
-/** Builds the engine of one connection. */
+/**
+ * Builds the engine of one connection. `connection` is the byte stream it will
+ * run over (a ws engine reads its role, host and path from it).
+ */
 export type EngineFactory = (
   handler: ZmtpConnectionHandler,
   options: ZmtpConnectionOptions,
+  connection: StreamConnection,
 ) => WireEngine;
 
 /** ZMTP 3.1: the engine of tcp and ipc (and any scheme a binding does not map). */

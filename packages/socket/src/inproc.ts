@@ -6,8 +6,23 @@
  * makes the pair at once with the connecter's marks only (messages queue in it)
  * and waits in the context's pending list; the bind adds its marks and attaches
  * the other end. Messages move by reference from one socket to the other.
+ *
+ * In a context shared by the threads of a process (`ContextBinding.threads`),
+ * a bind is also published in the `@zmq/threads` registry, and a connect to a
+ * name not bound in this thread goes there: the socket gets an ordinary pipe
+ * pair whose far end `bridgePipe` joins to a `ThreadLink` (limits of 1 in the
+ * pair, the high-water marks in the link, so a direction still holds SNDHWM +
+ * RCVHWM). A connect before any bind waits in both places; whichever bind comes
+ * first, here or in another thread, wins and the other wait is withdrawn.
  */
 import { createPipePair, type Pipe } from "@zmq/patterns";
+import {
+  bridgePipe,
+  linkHighWaterMarks,
+  type ThreadBinding,
+  type ThreadLink,
+  type ThreadRegistry,
+} from "@zmq/threads";
 import { socketTypesCompatible } from "@zmq/wire";
 import type { SocketCore } from "./socket-core";
 
@@ -64,6 +79,22 @@ export class InprocNames {
   }
 }
 
+/**
+ * The cross-thread registry of `core`'s context, when it has one and `name` can
+ * be shared (the registry takes names of 1 to 224 UTF-8 bytes; others stay
+ * private to the thread, as in a context of its own).
+ */
+export function threadsFor(core: SocketCore, name: string): ThreadRegistry | undefined {
+  const registry = core.context._threads;
+  if (registry === undefined) return undefined;
+  try {
+    registry.lookup(name);
+    return registry;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The inproc name of `address` (after `inproc://`). */
 export function inprocName(address: string): string {
   return address.slice("inproc://".length);
@@ -76,6 +107,8 @@ export class InprocBind {
   readonly name: string;
   /** The connecter ends of the pairs joined here (unbind ends them). */
   readonly #pairs = new Set<Pipe>();
+  /** The published name, in a context shared across threads. */
+  #published: ThreadBinding | undefined;
   #closed = false;
 
   constructor(core: SocketCore, address: string) {
@@ -98,10 +131,49 @@ export class InprocBind {
     this.core.emit({ type: "handshake", address: this.address });
   }
 
+  /**
+   * @internal Publishes the name to the other threads (the caller registered it
+   * here first, so this thread's waiting connects took the direct path).
+   */
+  publish(registry: ThreadRegistry): void {
+    const core = this.core;
+    this.#published = registry.bind(this.name, (link) => this.#acceptLink(link), {
+      ...linkHighWaterMarks(
+        core.ps.options.sendHighWaterMark,
+        core.ps.options.receiveHighWaterMark,
+      ),
+      meta: threadMeta(core),
+    });
+  }
+
+  /** A connect from another thread arrived. */
+  #acceptLink(link: ThreadLink): void {
+    const core = this.core;
+    const peer = link.peerMeta as ThreadMeta | undefined;
+    if (this.#closed || core.closed || peer === undefined) {
+      link.close(0);
+      return;
+    }
+    if (!socketTypesCompatible(core.socketType, peer.type)) {
+      core.reportProtocolError(this.address, mismatch(core.socketType, peer.type));
+      link.close(0);
+      return;
+    }
+    const [socketEnd, bridgeEnd] = linkPair(core);
+    this.#pairs.add(bridgeEnd);
+    bridgeEnd.onTerminated(() => this.#pairs.delete(bridgeEnd));
+    bridgePipe(bridgeEnd, link, { lingerMs: () => core.ps.options.linger });
+    core.emit({ type: "accept", address: this.address });
+    core.ps.attachPipe(socketEnd, { routingId: peer.routingId ?? EMPTY });
+    core.emit({ type: "handshake", address: this.address });
+  }
+
   /** Frees the name; connections made stay (socket close: they end with the linger). */
   stopListening(): void {
     this.#closed = true;
     this.core.context._inproc.unregister(this.name, this);
+    this.#published?.unbind();
+    this.#published = undefined;
   }
 
   /** Unbind: free the name and end every connection made through it. */
@@ -117,6 +189,41 @@ export class InprocBind {
 const EMPTY = new Uint8Array(0);
 const UNTIL_READ = -1;
 
+/** What a socket tells its peer in another thread (structured-cloned). */
+interface ThreadMeta {
+  type: string;
+  routingId: Uint8Array | undefined;
+}
+
+function threadMeta(core: SocketCore): ThreadMeta {
+  const id = core.routingId;
+  return { type: core.socketType, routingId: id === undefined ? undefined : Uint8Array.from(id) };
+}
+
+function mismatch(a: string, b: string): string {
+  return `a ${a} socket cannot talk to a ${b} peer`;
+}
+
+/**
+ * The pair between a socket and a thread link: limits of 1 (the link counts the
+ * high-water marks), conflating when the socket asks.
+ */
+function linkPair(core: SocketCore): [Pipe, Pipe] {
+  const options = core.ps.pipeOptions();
+  return createPipePair({
+    ...options,
+    sendHighWaterMark: 1,
+    receiveHighWaterMark: 1,
+  });
+}
+
+function linkOptions(core: SocketCore) {
+  return {
+    ...linkHighWaterMarks(core.ps.options.sendHighWaterMark, core.ps.options.receiveHighWaterMark),
+    meta: threadMeta(core),
+  };
+}
+
 /** One `connect("inproc://name")`. */
 export class InprocConnect {
   readonly core: SocketCore;
@@ -126,6 +233,8 @@ export class InprocConnect {
   /** This socket's end of the pair, once made. */
   #socketEnd: Pipe | undefined;
   #peerEnd: Pipe | undefined;
+  /** The connect sent to the other threads, while no bind here answered it. */
+  #link: ThreadLink | undefined;
   #joined = false;
   #closed = false;
 
@@ -148,12 +257,63 @@ export class InprocConnect {
     // messages sent meanwhile queue in it, held to this socket's marks.
     if (!this.core.options.immediate && this.core.traits.eagerPipe) this.#makePair(undefined);
     names.wait(this.name, this);
+    // Bound in another thread, now or later: whichever bind answers first wins.
+    const registry = threadsFor(this.core, this.name);
+    if (registry !== undefined) {
+      const link = registry.connect(this.name, linkOptions(this.core));
+      this.#link = link;
+      link.setHandler({
+        attached: () => this.#joinLink(link),
+        closed: (_link, reason) => {
+          if (this.#link !== link) return;
+          this.#link = undefined;
+          // A binder that ends the link before we heard it accept refused us (a
+          // socket type it cannot talk to): as a failed handshake, and no retry.
+          if (reason === "peer" && !this.#joined) {
+            this.core.reportProtocolError(this.address, "the peer refused the connection");
+            this.close();
+          }
+        },
+      });
+    }
+  }
+
+  /** A bind in another thread accepted: the socket's pipe goes through the link. */
+  #joinLink(link: ThreadLink): void {
+    if (this.#closed || this.#joined || this.#link !== link) return;
+    this.#joined = true;
+    this.#link = undefined;
+    this.core.context._inproc.withdraw(this.name, this);
+    const core = this.core;
+    const peer = link.peerMeta as ThreadMeta;
+    if (!socketTypesCompatible(core.socketType, peer.type)) {
+      core.reportProtocolError(this.address, mismatch(core.socketType, peer.type));
+      link.close(0);
+      this.close();
+      return;
+    }
+    let socketEnd = this.#socketEnd;
+    let peerEnd = this.#peerEnd;
+    if (socketEnd === undefined || peerEnd === undefined) {
+      [socketEnd, peerEnd] = linkPair(core);
+      this.#attach(socketEnd, peerEnd, peer.routingId);
+    } else {
+      // Made before the bind with this socket's marks: the link counts them now.
+      socketEnd.setHighWaterMarks(1, 1);
+    }
+    bridgePipe(peerEnd, link, { lingerMs: () => core.ps.options.linger });
+    core.emit({ type: "connect", address: this.address });
+    core.emit({ type: "handshake", address: this.address });
   }
 
   /** @internal The name is bound (now or later): join the binder's socket. */
   join(bind: InprocBind): void {
     if (this.#closed || this.#joined) return;
     this.#joined = true;
+    // Bound in this thread: the connect sent to the other threads is withdrawn.
+    const link = this.#link;
+    this.#link = undefined;
+    link?.close(0);
     const peer = bind.core;
     if (peer.closed) {
       this.close();
@@ -161,9 +321,8 @@ export class InprocConnect {
     }
     if (!socketTypesCompatible(this.core.socketType, peer.socketType)) {
       // As a ZMTP peer of the wrong type: both sides report it, nothing attaches.
-      const message = (a: string, b: string) => `a ${a} socket cannot talk to a ${b} peer`;
-      this.core.reportProtocolError(this.address, message(this.core.socketType, peer.socketType));
-      peer.reportProtocolError(bind.address, message(peer.socketType, this.core.socketType));
+      this.core.reportProtocolError(this.address, mismatch(this.core.socketType, peer.socketType));
+      peer.reportProtocolError(bind.address, mismatch(peer.socketType, this.core.socketType));
       this.close();
       return;
     }
@@ -190,6 +349,11 @@ export class InprocConnect {
 
   #makePair(peer: SocketCore | undefined, peerRoutingId?: Uint8Array): [Pipe, Pipe] {
     const [socketEnd, peerEnd] = createPipePair(this.core.ps.pipeOptions(peer?.ps));
+    this.#attach(socketEnd, peerEnd, peerRoutingId);
+    return [socketEnd, peerEnd];
+  }
+
+  #attach(socketEnd: Pipe, peerEnd: Pipe, peerRoutingId: Uint8Array | undefined): void {
     this.#socketEnd = socketEnd;
     this.#peerEnd = peerEnd;
     socketEnd.onTerminated(() => this.#pairEnded());
@@ -197,7 +361,6 @@ export class InprocConnect {
       ...(peerRoutingId !== undefined && { routingId: peerRoutingId }),
       ...(this.#connectRoutingId !== undefined && { connectRoutingId: this.#connectRoutingId }),
     });
-    return [socketEnd, peerEnd];
   }
 
   /** The pair ended (either side closed, unbind, disconnect): this endpoint is done. */
@@ -223,6 +386,9 @@ export class InprocConnect {
     if (this.#closed) return;
     this.#closed = true;
     this.core.context._inproc.withdraw(this.name, this);
+    const link = this.#link;
+    this.#link = undefined;
+    link?.close(0);
     this.core.connectEndpointClosed(this);
   }
 }

@@ -50,7 +50,10 @@ export function toFrame(value: MessageLike, encode: (text: string) => Uint8Array
     return binaryFrame(value.buffer, value.byteOffset, value.byteLength);
   if (value === null) return EMPTY;
   if (typeof value === "number") return encode(String(value));
-  if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer)
+  if (
+    value instanceof ArrayBuffer ||
+    (typeof SharedArrayBuffer === "function" && value instanceof SharedArrayBuffer)
+  )
     return binaryFrame(value, 0, value.byteLength);
   // Anything else is sent as its string form, as zeromq.js does (a Symbol throws TypeError).
   return encode(`${value as { toString(): string }}`);

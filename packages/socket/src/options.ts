@@ -441,6 +441,54 @@ export const OPTIONS = {
     doc: "udp multicast is looped back to this host.",
   }),
 
+  // ---- wss:// (libzmq draft options; zeromq.js has none)
+  wssKeyPem: str({
+    zmq: "ZMQ_WSS_KEY_PEM",
+    id: 101,
+    default: null,
+    on: "all",
+    effect: "next-bind",
+    layer: "transport",
+    doc: "Private key (PEM) of a `wss://` server; required to bind wss.",
+  }),
+  wssCertPem: str({
+    zmq: "ZMQ_WSS_CERT_PEM",
+    id: 102,
+    default: null,
+    on: "all",
+    effect: "next-bind",
+    layer: "transport",
+    doc: "Certificate chain (PEM) of a `wss://` server; required to bind wss.",
+  }),
+  wssTrustPem: str({
+    zmq: "ZMQ_WSS_TRUST_PEM",
+    id: 103,
+    default: null,
+    on: "all",
+    effect: "next-connect",
+    layer: "transport",
+    doc: "Certificate(s) (PEM) a `wss://` client trusts.",
+  }),
+  wssHostname: str({
+    zmq: "ZMQ_WSS_HOSTNAME",
+    id: 104,
+    default: null,
+    on: "all",
+    effect: "next-connect",
+    layer: "transport",
+    doc: "Name the `wss://` server certificate must carry, and SNI; default the endpoint's host.",
+  }),
+  wssTrustSystem: int({
+    zmq: "ZMQ_WSS_TRUST_SYSTEM",
+    id: 105,
+    default: -1,
+    min: -1,
+    on: "all",
+    effect: "next-connect",
+    layer: "transport",
+    doc: "Also trust the system CA store (1/0); -1 = yes unless wssTrustPem is set.",
+  }),
+
   // ---- accepted, nothing reads them
   affinity: int({
     zmq: "ZMQ_AFFINITY",

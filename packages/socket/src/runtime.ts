@@ -49,6 +49,12 @@ export interface Runtime extends Scheduler {
   warn?(message: string): void;
   /** Where every socket event is also published, when it has subscribers. */
   events?: EventChannel;
+  /**
+   * Connection-level trace lines (Node: `util.debuglog("zmq")`, i.e. `NODE_DEBUG=zmq`).
+   * Undefined when tracing is off: every call site is `runtime.trace?.(…)`, so nothing
+   * is formatted or allocated then. A line is `<socket type> <event> <endpoint> <details>`.
+   */
+  trace?: ((line: string) => void) | undefined;
 }
 
 const encoder = new TextEncoder();

@@ -214,22 +214,26 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     runtime.streamSessionStarting?.();
     const mechanism = options.mechanism?.(connection.remoteAddress);
     this.#secured = mechanism !== undefined;
-    this.engine = (options.engine ?? zmtpEngine)(this, {
-      socketType: owner.socketType,
-      // The runtime's memory: on Node, frames reach the application as Buffers
-      // without wrapping, and without the page faults of a zero-filled allocation.
-      ...(runtime.frameAllocator !== undefined && { allocate: runtime.frameAllocator() }),
-      ...(runtime.allocateSlab !== undefined && { allocateSlab: runtime.allocateSlab }),
-      ...(mechanism !== undefined && { mechanism }),
-      ...(options.asServer && { asServer: true }),
-      ...(options.routingId !== undefined && { routingId: options.routingId }),
-      ...(options.maxMessageSize !== undefined &&
-        options.maxMessageSize >= 0 && { maxMessageSize: options.maxMessageSize }),
-      handshakeInterval: options.handshakeInterval,
-      heartbeatInterval: options.heartbeatInterval,
-      heartbeatTimeToLive: options.heartbeatTimeToLive,
-      ...(options.heartbeatTimeout >= 0 && { heartbeatTimeout: options.heartbeatTimeout }),
-    });
+    this.engine = (options.engine ?? zmtpEngine)(
+      this,
+      {
+        socketType: owner.socketType,
+        // The runtime's memory: on Node, frames reach the application as Buffers
+        // without wrapping, and without the page faults of a zero-filled allocation.
+        ...(runtime.frameAllocator !== undefined && { allocate: runtime.frameAllocator() }),
+        ...(runtime.allocateSlab !== undefined && { allocateSlab: runtime.allocateSlab }),
+        ...(mechanism !== undefined && { mechanism }),
+        ...(options.asServer && { asServer: true }),
+        ...(options.routingId !== undefined && { routingId: options.routingId }),
+        ...(options.maxMessageSize !== undefined &&
+          options.maxMessageSize >= 0 && { maxMessageSize: options.maxMessageSize }),
+        handshakeInterval: options.handshakeInterval,
+        heartbeatInterval: options.heartbeatInterval,
+        heartbeatTimeToLive: options.heartbeatTimeToLive,
+        ...(options.heartbeatTimeout >= 0 && { heartbeatTimeout: options.heartbeatTimeout }),
+      },
+      connection,
+    );
   }
 
   start(): void {
@@ -289,6 +293,9 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     if (this.#secured || peer.userId !== undefined) {
       this.#frameProperties = Object.freeze({ "Socket-Type": peer.socketType, ...properties });
     }
+    this.runtime.trace?.(
+      `${this.owner.socketType} handshake ${this.endpoint} mechanism=${peer.mechanism} peer=${peer.socketType} from ${this.connection.remoteAddress}`,
+    );
     this.owner.sessionReady(this, {
       socketType: peer.socketType,
       routingId: peer.routingId,
@@ -300,11 +307,21 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     const properties = this.#frameProperties;
     if (properties !== undefined) tagFrames(this.runtime.toMessage(frames), properties);
     if (this.deliver(frames)) return true;
+    this.runtime.trace?.(
+      `${this.owner.socketType} hwm ${this.endpoint} receive pipe full: reading paused`,
+    );
     this.connection.pause();
     return false;
   }
 
   error(error: WireError): void {
+    if (error.reason === "peer-closed") {
+      // A WebSocket close from the peer (ZWS): a disconnect, not a protocol error.
+      // The echoed close frame goes out first.
+      this.#write();
+      this.#finish({ kind: "closed" });
+      return;
+    }
     this.#finish({ kind: "protocol", error });
   }
 

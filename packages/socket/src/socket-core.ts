@@ -19,13 +19,14 @@ import type { SocketTypeName } from "@zmq/wire";
 import type { Context } from "./context";
 import { BindEndpoint, ConnectEndpoint } from "./endpoints";
 import { toZmqError, ZmqError } from "./errors";
-import { InprocBind, InprocConnect } from "./inproc";
+import { InprocBind, InprocConnect, threadsFor } from "./inproc";
 import type { Message } from "./message";
 import { type Event, EventHub } from "./observer";
 import { type CoreOptionName, type CoreOptions, defaultCoreOptions } from "./options";
 import type { Runtime } from "./runtime";
 import { securitySessionOptions } from "./security";
 import type { PeerIdentity, ZmtpSessionOptions } from "./session";
+import { traceRouterSend } from "./trace";
 import { checkTransportRole } from "./udp-session";
 
 /**
@@ -46,6 +47,12 @@ export interface TransportOptions {
   keepAliveIdle?: number;
   /** ZMQ_BACKLOG (bind). */
   backlog?: number;
+  /** ZMQ_WSS_* (wss://). */
+  wssKeyPem?: string;
+  wssCertPem?: string;
+  wssTrustPem?: string;
+  wssHostname?: string;
+  wssTrustSystem?: boolean;
   /** ZMQ_MULTICAST_HOPS (udp connect). */
   multicastHops?: number;
   /** ZMQ_MULTICAST_LOOP (udp connect). */
@@ -193,6 +200,11 @@ export class SocketCore {
       ...(o.tcpKeepalive === 1 && { keepAlive: true }),
       ...(o.tcpKeepalive === 1 &&
         o.tcpKeepaliveIdle > 0 && { keepAliveIdle: o.tcpKeepaliveIdle * 1000 }),
+      ...(o.wssKeyPem !== null && { wssKeyPem: o.wssKeyPem }),
+      ...(o.wssCertPem !== null && { wssCertPem: o.wssCertPem }),
+      ...(o.wssTrustPem !== null && { wssTrustPem: o.wssTrustPem }),
+      ...(o.wssHostname !== null && { wssHostname: o.wssHostname }),
+      ...(o.wssTrustSystem >= 0 && { wssTrustSystem: o.wssTrustSystem === 1 }),
     };
   }
 
@@ -260,6 +272,7 @@ export class SocketCore {
       this.emit({ type: "bind", address: endpoint.endpoint });
     } catch (error) {
       const zerr = convert(error, address);
+      this.runtime.trace?.(`${this.socketType} bind-error ${address} ${zerr.code} ${zerr.message}`);
       this.emit({ type: "bind:error", address, error: zerr });
       throw zerr;
     } finally {
@@ -271,10 +284,25 @@ export class SocketCore {
   #bindInproc(address: string): void {
     const names = this.context._inproc;
     const bind = new InprocBind(this, address);
-    if (names.has(bind.name)) {
+    const registry = threadsFor(this, bind.name);
+    if (names.has(bind.name) || registry?.lookup(bind.name) !== undefined) {
       throw new ZmqError("EADDRINUSE", `inproc name already bound: ${address}`, address);
     }
+    // Here first (this thread's waiting connects take the direct path), then for
+    // the other threads of a shared context.
     names.register(bind.name, bind);
+    if (registry !== undefined) {
+      try {
+        bind.publish(registry);
+      } catch (error) {
+        // The shared table is full: the name stays private to this thread.
+        if ((error as { code?: string }).code !== "ENOMEM") {
+          // Another thread bound the name in between.
+          void bind.close();
+          throw convert(error, address);
+        }
+      }
+    }
     this.#binds.push(bind);
     this.lastEndpoint = bind.endpoint;
     this.emit({ type: "bind", address: bind.endpoint });
@@ -393,6 +421,9 @@ export class SocketCore {
     // An empty array is a message of no frames: nothing to send (as with zeromq.js).
     if (frames.length === 0) return RESOLVED;
     const timeout = this.options.sendTimeout;
+    if (this.runtime.trace !== undefined && this.socketType === "ROUTER") {
+      traceRouterSend(this, frames, this.runtime.trace);
+    }
     let sent: boolean;
     try {
       sendDepth++;

@@ -319,6 +319,16 @@ export interface Socket {
   interface: string | null;
   /** ZMQ_LOOPBACK_FASTPATH (accepted; Windows only in libzmq). */
   loopbackFastPath: boolean;
+  /** ZMQ_WSS_KEY_PEM: private key (PEM) of a `wss://` server. */
+  wssKeyPem: string | null;
+  /** ZMQ_WSS_CERT_PEM: certificate chain (PEM) of a `wss://` server. */
+  wssCertPem: string | null;
+  /** ZMQ_WSS_TRUST_PEM: certificate(s) (PEM) a `wss://` client trusts. */
+  wssTrustPem: string | null;
+  /** ZMQ_WSS_HOSTNAME: name the `wss://` server certificate must carry (default: the endpoint's host). */
+  wssHostname: string | null;
+  /** ZMQ_WSS_TRUST_SYSTEM: also trust the system CA store (1/0); -1 = yes unless `wssTrustPem` is set. */
+  wssTrustSystem: number;
   // Security options (their accessors are in security-options.ts).
   /** ZMQ_PLAIN_SERVER: act as PLAIN server (needs a ZAP handler, as libzmq). */
   plainServer: boolean;

@@ -31,7 +31,9 @@ export type WireErrorReason =
   | "auth-failed"
   | "cryptographic"
   | "invalid-sequence"
-  | "zap-failure";
+  | "zap-failure"
+  | "websocket-handshake"
+  | "peer-closed";
 
 /**
  * libzmq's `ZMQ_PROTOCOL_ERROR_*` values, reported with the
@@ -58,6 +60,8 @@ export const ProtocolError = {
   ZAP_BAD_VERSION: 0x20000003,
   ZAP_INVALID_STATUS_CODE: 0x20000004,
   ZAP_INVALID_METADATA: 0x20000005,
+  /** A WebSocket upgrade or framing failure (libzmq's `ZMQ_PROTOCOL_ERROR_WS_UNSPECIFIED`). */
+  WS_UNSPECIFIED: 0x30000000,
 } as const;
 
 export interface WireErrorOptions {

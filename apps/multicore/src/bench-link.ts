@@ -1,0 +1,398 @@
+/**
+ * Raw throughput of one-way streams, in messages per second, for the two link
+ * designs of @zmq/threads and, for the record, inproc of zeromq.js (libzmq) and
+ * of @zmq/node. "1 thread": sender and receiver in the same thread (the cost of
+ * the mechanism itself); "2 threads": the receiver in a worker thread.
+ *
+ *   pnpm --filter @zmq/demo-multicore bench:link [-- --rounds 3 --quick]
+ *
+ * Designs: ring = SharedArrayBuffer ring per direction with Atomics.waitAsync
+ * wake-ups (what @zmq/threads ships); port-copy / port-transfer = MessagePort,
+ * messages batched per microtask, frames copied by structured clone or their
+ * ArrayBuffers transferred (the sender then allocates every message afresh).
+ * Every design holds SNDHWM + RCVHWM = 2000 messages in flight.
+ */
+import { once } from "node:events";
+import { writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { createRegistryRoot, type ThreadLink, ThreadRegistry } from "@zmq/threads";
+import { processRegistry } from "@zmq/threads/node";
+import { PortLink } from "./port-link";
+import { spawnWorker } from "./spawn";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const roundsAt = args.indexOf("--rounds");
+const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : quick ? 1 : 3;
+const flag = (name: string) => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const SIZES = (flag("sizes") ?? "16,65536").split(",").map(Number);
+const THREADS = (flag("threads") ?? "1,2").split(",").map(Number);
+const ONLY = flag("designs")?.split(",");
+/** Ring size per direction: --ring-bytes, else 256 KiB for small messages and 1 MiB for large. */
+const RING = flag("ring-bytes");
+const ringBytesFor = (size: number) =>
+  RING !== undefined ? Number(RING) : size > 1024 ? 1 << 20 : 1 << 18;
+const countFor = (size: number) =>
+  size <= 1024 ? (quick ? 50_000 : 200_000) : quick ? 3_000 : 10_000;
+
+type Design = "ring" | "port-copy" | "port-transfer" | "zeromq.js" | "@zmq/node";
+let seq = 0;
+
+/**
+ * Sends `count` messages of `size` bytes on a link as fast as it accepts them.
+ * Every message is a fresh buffer, as an application producing data has: a
+ * transferred buffer cannot be reused, and structured clone would send a
+ * repeated buffer once per batch.
+ */
+function sendAll(
+  write: (frames: Uint8Array[]) => boolean,
+  setWritable: (fn: () => void) => void,
+  count: number,
+  size: number,
+): void {
+  let sent = 0;
+  const pump = () => {
+    while (sent < count) {
+      if (!write([new Uint8Array(size)])) return;
+      sent++;
+    }
+  };
+  setWritable(pump);
+  pump();
+}
+
+async function ringSameThread(size: number, count: number): Promise<number> {
+  const registry = new ThreadRegistry({ root: createRegistryRoot(), thread: 0 });
+  const ringBytes = ringBytesFor(size);
+  let server: ThreadLink | undefined;
+  registry.bind("bench", (link) => (server = link));
+  const client = registry.connect("bench", { ringBytes });
+  await new Promise<void>((resolve) => client.setHandler({ attached: () => resolve() }));
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    let got = 0;
+    const reader = server!;
+    const pump = () => {
+      for (let m = reader.read(); m !== undefined; m = reader.read()) {
+        if (++got === count) return resolve();
+      }
+    };
+    reader.setHandler({ readable: pump });
+    pump();
+    sendAll(
+      (f) => client.write(f),
+      (fn) => client.setHandler({ writable: fn }),
+      count,
+      size,
+    );
+  });
+  const elapsed = performance.now() - start;
+  registry.close();
+  return elapsed;
+}
+
+async function portSameThread(size: number, count: number, transfer: boolean): Promise<number> {
+  const { port1, port2 } = new MessageChannel();
+  const a = new PortLink(port1, 2000, transfer);
+  const b = new PortLink(port2, 2000, transfer);
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    let got = 0;
+    const pump = () => {
+      for (let m = b.read(); m !== undefined; m = b.read()) if (++got === count) return resolve();
+    };
+    b.onReadable = pump;
+    pump();
+    sendAll(
+      (f) => a.write(f),
+      (fn) => (a.onWritable = fn),
+      count,
+      size,
+    );
+  });
+  const elapsed = performance.now() - start;
+  a.close();
+  b.close();
+  return elapsed;
+}
+
+async function zeromqSameThread(size: number, count: number): Promise<number> {
+  const zmq = await import("zeromq");
+  const name = `inproc://zjs-${seq++}`;
+  const push = new zmq.Push();
+  const pull = new zmq.Pull();
+  await push.bind(name);
+  pull.connect(name);
+  const start = performance.now();
+  const receive = (async () => {
+    let got = 0;
+    for await (const _ of pull) if (++got === count) break;
+  })();
+  for (let i = 0; i < count; i++) await push.send(Buffer.alloc(size));
+  await receive;
+  const elapsed = performance.now() - start;
+  push.close();
+  pull.close();
+  return elapsed;
+}
+
+async function oursSameThread(size: number, count: number): Promise<number> {
+  const zmq = await import("@zmq/node");
+  const name = `inproc://ours-${seq++}`;
+  const push = new zmq.Push();
+  const pull = new zmq.Pull();
+  await push.bind(name);
+  pull.connect(name);
+  const start = performance.now();
+  const receive = (async () => {
+    let got = 0;
+    for await (const _ of pull) if (++got === count) break;
+  })();
+  for (let i = 0; i < count; i++) await push.send(Buffer.alloc(size));
+  await receive;
+  const elapsed = performance.now() - start;
+  push.close();
+  pull.close();
+  return elapsed;
+}
+
+async function crossThread(design: Design, size: number, count: number): Promise<number> {
+  const name = `bench-${design}-${seq++}`;
+  if (design === "ring") {
+    let link: ThreadLink | undefined;
+    const linked = new Promise<void>((resolve) =>
+      processRegistry().bind(name, (l) => {
+        link = l;
+        resolve();
+      }),
+    );
+    const worker = spawnWorker("link-worker", {
+      design,
+      name,
+      count,
+      size,
+      ringBytes: ringBytesFor(size),
+    });
+    await linked;
+    const finished = waitFor(worker, "done");
+    const start = performance.now();
+    sendAll(
+      (f) => link!.write(f),
+      (fn) => link!.setHandler({ writable: fn }),
+      count,
+      size,
+    );
+    await finished;
+    const elapsed = performance.now() - start;
+    link!.close();
+    await once(worker, "exit");
+    return elapsed;
+  }
+  if (design === "zeromq.js" || design === "@zmq/node") {
+    const zmq = design === "zeromq.js" ? await import("zeromq") : await import("@zmq/node");
+    const push = new zmq.Push();
+    await push.bind(`inproc://${name}`);
+    const worker = spawnWorker("link-worker", { design, name, count, size });
+    await waitFor(worker, "ready");
+    const finished = waitFor(worker, "done");
+    const start = performance.now();
+    for (let i = 0; i < count; i++) await push.send(Buffer.alloc(size));
+    await finished;
+    const elapsed = performance.now() - start;
+    push.close();
+    await once(worker, "exit");
+    return elapsed;
+  }
+  const { port1, port2 } = new MessageChannel();
+  const transfer = design === "port-transfer";
+  const worker = spawnWorker("link-worker", { design, name, count, size, port: port2 }, [port2]);
+  await waitFor(worker, "ready");
+  const link = new PortLink(port1, 2000, transfer);
+  const finished = waitFor(worker, "done");
+  const start = performance.now();
+  sendAll(
+    (f) => link.write(f),
+    (fn) => (link.onWritable = fn),
+    count,
+    size,
+  );
+  await finished;
+  const elapsed = performance.now() - start;
+  link.close();
+  await once(worker, "exit");
+  return elapsed;
+}
+
+function waitFor(worker: import("node:worker_threads").Worker, key: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const on = (message: Record<string, unknown>) => {
+      if (message[key] === true) {
+        worker.off("message", on);
+        resolve();
+      }
+    };
+    worker.on("message", on);
+    worker.once("error", reject);
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface Row {
+  design: Design;
+  threads: 1 | 2;
+  size: number;
+  count: number;
+  msgsPerSec: number[];
+}
+const rows: Row[] = [];
+const designs1: Design[] = ["ring", "port-copy", "port-transfer", "zeromq.js", "@zmq/node"];
+const designs2: Design[] = ["ring", "port-copy", "port-transfer", "zeromq.js", "@zmq/node"];
+for (const size of SIZES) {
+  const count = countFor(size);
+  for (const [threads, list] of [
+    [1, designs1],
+    [2, designs2],
+  ] as const) {
+    if (!THREADS.includes(threads)) continue;
+    for (const design of list) {
+      if (ONLY === undefined || ONLY.includes(design))
+        rows.push({ design, threads, size, count, msgsPerSec: [] });
+    }
+  }
+}
+for (let round = 0; round < rounds; round++) {
+  for (const row of rows) {
+    const { design, size, count } = row;
+    let ms: number;
+    if (row.threads === 2) ms = await crossThread(design, size, count);
+    else if (design === "ring") ms = await ringSameThread(size, count);
+    else if (design === "port-copy" || design === "port-transfer") {
+      ms = await portSameThread(size, count, design === "port-transfer");
+    } else if (design === "zeromq.js") ms = await zeromqSameThread(size, count);
+    else ms = await oursSameThread(size, count);
+    row.msgsPerSec.push(Math.round(count / (ms / 1000)));
+  }
+}
+
+console.log(
+  `cross-thread links, ${rounds} round(s), median msg/s; ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`,
+);
+console.log("size    threads  design          msg/s        MB/s   vs zeromq.js (same threads)");
+for (const row of rows) {
+  const rate = median(row.msgsPerSec);
+  const ref = rows.find(
+    (r) => r.design === "zeromq.js" && r.size === row.size && r.threads === row.threads,
+  );
+  const ratio = ref === undefined ? Number.NaN : rate / median(ref.msgsPerSec);
+  console.log(
+    `${String(row.size).padEnd(8)}${String(row.threads).padEnd(9)}${row.design.padEnd(16)}${String(rate).padStart(9)}  ${((rate * row.size) / 1e6).toFixed(0).padStart(9)}   ${ratio.toFixed(2)}x`,
+  );
+}
+// Latency: round trips of one 16-byte message, main thread <-> worker thread
+// (and, marked "1t", between two PAIR sockets of one thread).
+const TRIPS = quick ? 500 : 2000;
+async function ringLatency(): Promise<number[]> {
+  const name = `latency-ring-${seq++}`;
+  let link: ThreadLink | undefined;
+  const linked = new Promise<void>((resolve) =>
+    processRegistry().bind(name, (l) => {
+      link = l;
+      resolve();
+    }),
+  );
+  const worker = spawnWorker("link-worker", { design: "ring-echo", name, count: TRIPS, size: 16 });
+  await linked;
+  const samples: number[] = [];
+  for (let i = 0; i < TRIPS; i++) {
+    const start = performance.now();
+    await new Promise<void>((resolve) => {
+      const take = () => {
+        if (link!.read() !== undefined) resolve();
+      };
+      link!.setHandler({ readable: take });
+      link!.write([new Uint8Array(16)]);
+      take();
+    });
+    samples.push(performance.now() - start);
+  }
+  link!.close();
+  await once(worker, "exit");
+  return samples;
+}
+async function socketLatency(impl: "zeromq.js" | "@zmq/node"): Promise<number[]> {
+  const zmq = impl === "zeromq.js" ? await import("zeromq") : await import("@zmq/node");
+  const name = `latency-${impl === "zeromq.js" ? "zjs" : "ours"}-${seq++}`;
+  const pair = new zmq.Pair();
+  await pair.bind(`inproc://${name}`);
+  const worker = spawnWorker("link-worker", {
+    design: `${impl}-echo`,
+    name,
+    count: TRIPS,
+    size: 16,
+  });
+  await waitFor(worker, "ready");
+  const samples: number[] = [];
+  for (let i = 0; i < TRIPS; i++) {
+    const start = performance.now();
+    await pair.send(Buffer.alloc(16));
+    await pair.receive();
+    samples.push(performance.now() - start);
+  }
+  pair.close();
+  await once(worker, "exit");
+  return samples;
+}
+/** The same round trip with both PAIR sockets in this thread (the echo is a loop here). */
+async function sameThreadLatency(impl: "zeromq.js" | "@zmq/node"): Promise<number[]> {
+  const zmq = impl === "zeromq.js" ? await import("zeromq") : await import("@zmq/node");
+  const name = `inproc://latency-1t-${seq++}`;
+  const a = new zmq.Pair();
+  const b = new zmq.Pair();
+  await a.bind(name);
+  b.connect(name);
+  const echo = (async () => {
+    for (let i = 0; i < TRIPS; i++) await b.send(await b.receive());
+  })();
+  const samples: number[] = [];
+  for (let i = 0; i < TRIPS; i++) {
+    const start = performance.now();
+    await a.send(Buffer.alloc(16));
+    await a.receive();
+    samples.push(performance.now() - start);
+  }
+  await echo;
+  a.close();
+  b.close();
+  return samples;
+}
+const latency: Record<string, { p50: number; p99: number }> = {};
+if (!args.includes("--no-latency")) {
+  for (const [label, run] of [
+    ["ring", ringLatency],
+    ["zeromq.js", () => socketLatency("zeromq.js")],
+    ["@zmq/node", () => socketLatency("@zmq/node")],
+    ["zeromq.js 1t", () => sameThreadLatency("zeromq.js")],
+    ["@zmq/node 1t", () => sameThreadLatency("@zmq/node")],
+  ] as const) {
+    const samples = (await run()).sort((a, b) => a - b);
+    latency[label] = {
+      p50: samples[Math.floor(samples.length / 2)]! * 1000,
+      p99: samples[Math.floor(samples.length * 0.99)]! * 1000,
+    };
+  }
+  console.log(`round trip main <-> worker, 16 B, ${TRIPS} trips (microseconds):`);
+  for (const [label, { p50, p99 }] of Object.entries(latency)) {
+    console.log(
+      `  ${label.padEnd(14)} p50 ${p50.toFixed(0).padStart(6)}   p99 ${p99.toFixed(0).padStart(6)}`,
+    );
+  }
+}
+writeFileSync(
+  "bench-link-results.json",
+  `${JSON.stringify({ rounds, loadavg: loadavg(), rows, latency }, null, 2)}\n`,
+);
+process.exit(0);

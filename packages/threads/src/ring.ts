@@ -1,0 +1,431 @@
+/**
+ * One direction of a link: a byte ring in a SharedArrayBuffer, written by one
+ * thread and read by another. The header holds the positions, the end flags,
+ * the message limit and the "bells" (Int32 words the two threads wait on with
+ * `Atomics.waitAsync` and ring with `Atomics.notify`).
+ *
+ * Records are 8-byte aligned: `[u32 length][u32 kind] body`, length counting the
+ * body only. A message is one or more records: the first (`START`) begins with the
+ * u32 length of the whole encoded message, the last carries `END`. The encoded
+ * message is `[u32 frame count][u32 length of each frame] frame bytes…`. A record
+ * never wraps: a `PAD` record fills the tail of the ring instead. Positions are
+ * 32-bit counters that wrap; the capacity is a power of two far below 2^31.
+ */
+
+/** Int32 indexes into the header. Words written by different threads sit on different cache lines. */
+export const H = {
+  /** Bytes published by the writer. */
+  W_POS: 0,
+  /** Writer's end: 0 open, 1 ended after its last message, 2 aborted (drop what is unread). */
+  W_END: 2,
+  /** Messages allowed in flight in this direction (writer's SNDHWM + reader's RCVHWM); 0 = no limit. */
+  LIMIT: 3,
+  /** Bytes consumed by the reader. */
+  R_POS: 16,
+  /** Messages consumed by the reader. */
+  R_MSGS: 17,
+  /** Reader's end: 0 reading, 1 gone (the writer drops everything). */
+  R_END: 18,
+  /** 1 while the reader waits on W_BELL. */
+  R_SLEEP: 32,
+  /** Rung by the writer when it publishes to a sleeping reader. */
+  W_BELL: 33,
+  /** 1 while the writer waits on R_BELL. */
+  W_SLEEP: 48,
+  /** Rung by the reader (or the attaching thread) to wake a sleeping writer. */
+  R_BELL: 49,
+  /** Wake the writer once R_MSGS reaches this (signed distance). */
+  W_WANT_MSGS: 50,
+  /** Wake the writer once R_POS reaches this (signed distance). */
+  W_WANT_POS: 51,
+  /** Bumped on every end-of-link change; the reading end watches it. */
+  STATE_BELL: 64,
+} as const;
+
+/** Header size in bytes. */
+export const HEADER_BYTES = 512;
+const KIND_START = 1;
+const KIND_END = 2;
+const KIND_PAD = 8;
+/** The reader publishes its position at least every this many messages. */
+const COMMIT_EVERY = 32;
+/** Signed 32-bit distance `a - b` of two wrapping counters. */
+export const distance = (a: number, b: number): number => (a - b) | 0;
+
+/** Smallest ring: room for the header plus a few records. */
+export const MIN_RING_BYTES = 4096;
+/** Largest ring (keeps every position distance well inside 31 bits). */
+export const MAX_RING_BYTES = 1 << 28;
+
+/** Allocates one direction's ring: `capacity` data bytes (a power of two) after the header. */
+export function createRing(capacity: number, limit: number): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(HEADER_BYTES + capacity);
+  Atomics.store(new Int32Array(sab, 0, HEADER_BYTES / 4), H.LIMIT, limit);
+  return sab;
+}
+
+/** Data bytes of a ring made by `createRing`. */
+export function ringCapacity(sab: SharedArrayBuffer): number {
+  return sab.byteLength - HEADER_BYTES;
+}
+
+const align8 = (n: number): number => (n + 7) & ~7;
+
+/** The writing half. Writes records into the ring; `publish()` makes them visible. */
+export class RingWriter {
+  readonly header: Int32Array;
+  readonly #bytes: Uint8Array;
+  readonly #view: DataView;
+  readonly #capacity: number;
+  readonly #mask: number;
+  /** Largest record body written at once: a quarter of the ring, so pieces pipeline. */
+  readonly #maxPiece: number;
+  #pos = 0;
+  #published = 0;
+  #readCache = 0;
+  /** The message being written piece by piece, when it did not fit at once. */
+  #segments: Uint8Array[] | undefined;
+  #segIndex = 0;
+  #segOffset = 0;
+  #left = 0;
+  #started = false;
+
+  constructor(sab: SharedArrayBuffer) {
+    this.header = new Int32Array(sab, 0, HEADER_BYTES / 4);
+    this.#capacity = ringCapacity(sab);
+    this.#bytes = new Uint8Array(sab, HEADER_BYTES, this.#capacity);
+    this.#view = new DataView(sab, HEADER_BYTES, this.#capacity);
+    this.#mask = this.#capacity - 1;
+    this.#maxPiece = this.#capacity / 4 - 8;
+    this.#pos = Atomics.load(this.header, H.W_POS);
+    this.#published = this.#pos;
+    this.#readCache = Atomics.load(this.header, H.R_POS);
+  }
+
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /** Bytes written but not yet published. */
+  get unpublished(): boolean {
+    return this.#pos !== this.#published;
+  }
+
+  /** The local write position (published or not). */
+  get position(): number {
+    return this.#pos;
+  }
+
+  /** A message is partly written (its first pieces are in the ring, the rest waits for room). */
+  get partial(): boolean {
+    return this.#segments !== undefined;
+  }
+
+  /** Makes written records visible to the reader. Returns true when something new was published. */
+  publish(): boolean {
+    if (this.#pos === this.#published) return false;
+    this.#published = this.#pos;
+    Atomics.store(this.header, H.W_POS, this.#pos);
+    return true;
+  }
+
+  /**
+   * Writes `frames` (or continues the message started by an earlier call that
+   * returned false — pass the same frames). Returns true once the whole message
+   * is in the ring, false when the ring is full (call again when it has room).
+   */
+  write(frames: Uint8Array[]): boolean {
+    if (this.#segments === undefined) {
+      const n = frames.length;
+      let body = 4 + 4 * n;
+      for (let i = 0; i < n; i++) body += frames[i]!.byteLength;
+      if (body + 4 <= this.#maxPiece) return this.#writeWhole(frames, body);
+      const prefix = new Uint8Array(4 + 4 * n);
+      const view = new DataView(prefix.buffer);
+      view.setUint32(0, n, true);
+      for (let i = 0; i < n; i++) view.setUint32(4 + 4 * i, frames[i]!.byteLength, true);
+      this.#segments = [prefix, ...frames];
+      this.#segIndex = 0;
+      this.#segOffset = 0;
+      this.#left = body;
+      this.#started = false;
+    }
+    return this.#writePieces();
+  }
+
+  /** Reserves `record` contiguous bytes; returns the ring offset or -1 when there is no room. */
+  #reserve(record: number): number {
+    const capacity = this.#capacity;
+    let offset = this.#pos & this.#mask;
+    const toEnd = capacity - offset;
+    const need = record <= toEnd ? record : toEnd + record;
+    if (capacity - ((this.#pos - this.#readCache) >>> 0) < need) {
+      this.#readCache = Atomics.load(this.header, H.R_POS);
+      if (capacity - ((this.#pos - this.#readCache) >>> 0) < need) return -1;
+    }
+    if (record > toEnd) {
+      this.#view.setUint32(offset, toEnd - 8, true);
+      this.#view.setUint32(offset + 4, KIND_PAD, true);
+      this.#pos = (this.#pos + toEnd) >>> 0;
+      offset = 0;
+    }
+    return offset;
+  }
+
+  #writeWhole(frames: Uint8Array[], body: number): boolean {
+    const length = body + 4;
+    const record = align8(8 + length);
+    const offset = this.#reserve(record);
+    if (offset < 0) return false;
+    const view = this.#view;
+    const n = frames.length;
+    view.setUint32(offset, length, true);
+    view.setUint32(offset + 4, KIND_START | KIND_END, true);
+    view.setUint32(offset + 8, body, true);
+    view.setUint32(offset + 12, n, true);
+    let at = offset + 16 + 4 * n;
+    const bytes = this.#bytes;
+    for (let i = 0; i < n; i++) {
+      const frame = frames[i]!;
+      const size = frame.byteLength;
+      view.setUint32(offset + 16 + 4 * i, size, true);
+      if (size <= 32) {
+        for (let j = 0; j < size; j++) bytes[at + j] = frame[j]!;
+      } else {
+        bytes.set(frame, at);
+      }
+      at += size;
+    }
+    this.#pos = (this.#pos + record) >>> 0;
+    return true;
+  }
+
+  #writePieces(): boolean {
+    const segments = this.#segments!;
+    const view = this.#view;
+    const bytes = this.#bytes;
+    while (this.#left > 0) {
+      const head = this.#started ? 0 : 4;
+      const piece = Math.min(this.#left, this.#maxPiece - head);
+      const record = align8(8 + head + piece);
+      const offset = this.#reserve(record);
+      if (offset < 0) return false;
+      const last = piece === this.#left;
+      view.setUint32(offset, head + piece, true);
+      view.setUint32(offset + 4, (this.#started ? 0 : KIND_START) | (last ? KIND_END : 0), true);
+      let at = offset + 8;
+      if (!this.#started) {
+        view.setUint32(at, this.#left, true);
+        at += 4;
+        this.#started = true;
+      }
+      let todo = piece;
+      while (todo > 0) {
+        const segment = segments[this.#segIndex]!;
+        const take = Math.min(todo, segment.byteLength - this.#segOffset);
+        bytes.set(segment.subarray(this.#segOffset, this.#segOffset + take), at);
+        at += take;
+        todo -= take;
+        this.#segOffset += take;
+        if (this.#segOffset === segment.byteLength) {
+          this.#segIndex++;
+          this.#segOffset = 0;
+        }
+      }
+      this.#left -= piece;
+      this.#pos = (this.#pos + record) >>> 0;
+    }
+    this.#segments = undefined;
+    return true;
+  }
+}
+
+/** Thrown when a ring holds something no writer could have written (a bug, not a peer). */
+export class RingCorruptError extends Error {
+  constructor(message: string) {
+    super(`@zmq/threads ring corrupt: ${message}`);
+    this.name = "RingCorruptError";
+  }
+}
+
+/** The reading half. `read()` returns whole messages; pieces of a large one are assembled. */
+export class RingReader {
+  readonly header: Int32Array;
+  readonly #bytes: Uint8Array;
+  readonly #view: DataView;
+  readonly #capacity: number;
+  readonly #mask: number;
+  #pos: number;
+  #messages: number;
+  #writeCache: number;
+  #assembly: Uint8Array | undefined;
+  #assembled = 0;
+  #uncommitted = 0;
+  #committedPos: number;
+  #manual = false;
+  #released = 0;
+
+  constructor(sab: SharedArrayBuffer) {
+    this.header = new Int32Array(sab, 0, HEADER_BYTES / 4);
+    this.#capacity = ringCapacity(sab);
+    this.#bytes = new Uint8Array(sab, HEADER_BYTES, this.#capacity);
+    this.#view = new DataView(sab, HEADER_BYTES, this.#capacity);
+    this.#mask = this.#capacity - 1;
+    // A reader may take over a ring another thread read before (it died): go on from there.
+    this.#pos = Atomics.load(this.header, H.R_POS);
+    this.#messages = Atomics.load(this.header, H.R_MSGS);
+    this.#writeCache = this.#pos;
+    this.#committedPos = this.#pos;
+  }
+
+  /** Bytes consumed. */
+  get position(): number {
+    return this.#pos;
+  }
+
+  /** Messages read. */
+  get messages(): number {
+    return this.#messages;
+  }
+
+  /**
+   * Messages counted as consumed towards the writer's limit: those read, or in
+   * manual mode those given back with `release`.
+   */
+  get consumed(): number {
+    return this.#manual ? this.#released : this.#messages;
+  }
+
+  /** From now on a message counts as consumed only once `release`d (see `ThreadLink.deferRelease`). */
+  manualRelease(): void {
+    if (this.#manual) return;
+    this.#manual = true;
+    this.#released = this.#messages;
+  }
+
+  /** Counts `count` more read messages as consumed (manual mode). */
+  release(count: number): void {
+    if (!this.#manual || count <= 0) return;
+    this.#released = (this.#released + count) | 0;
+    this.#uncommitted++;
+    this.commit();
+  }
+
+  /** True when every published byte has been consumed. */
+  get empty(): boolean {
+    if (this.#pos !== this.#writeCache) return false;
+    this.#writeCache = Atomics.load(this.header, H.W_POS);
+    return this.#pos === this.#writeCache;
+  }
+
+  /** The next whole message, or undefined when none is complete yet. */
+  read(): Uint8Array[] | undefined {
+    const view = this.#view;
+    const capacity = this.#capacity;
+    for (;;) {
+      if (this.#pos === this.#writeCache) {
+        this.#writeCache = Atomics.load(this.header, H.W_POS);
+        if (this.#pos === this.#writeCache) {
+          this.commit();
+          return undefined;
+        }
+      }
+      const offset = this.#pos & this.#mask;
+      const length = view.getUint32(offset, true);
+      const kind = view.getUint32(offset + 4, true);
+      if (offset + 8 + length > capacity) throw new RingCorruptError(`record of ${length} bytes`);
+      if (kind === KIND_PAD) {
+        this.#advance(capacity - offset);
+        continue;
+      }
+      let at = offset + 8;
+      let size = length;
+      if ((kind & KIND_START) !== 0) {
+        const total = view.getUint32(at, true);
+        at += 4;
+        size -= 4;
+        if ((kind & KIND_END) !== 0) {
+          if (size !== total) throw new RingCorruptError("single record length");
+          const frames = this.#decodeInRing(at, size);
+          this.#advance(align8(8 + length));
+          this.#counted();
+          return frames;
+        }
+        this.#assembly = new Uint8Array(total);
+        this.#assembled = 0;
+      } else if (this.#assembly === undefined) {
+        // The rest of a message whose start an earlier reader took: skip it.
+        this.#advance(align8(8 + length));
+        continue;
+      }
+      const assembly = this.#assembly;
+      if (this.#assembled + size > assembly.byteLength)
+        throw new RingCorruptError("piece overflow");
+      assembly.set(this.#bytes.subarray(at, at + size), this.#assembled);
+      this.#assembled += size;
+      this.#advance(align8(8 + length));
+      if ((kind & KIND_END) !== 0) {
+        this.#assembly = undefined;
+        if (this.#assembled !== assembly.byteLength) throw new RingCorruptError("short message");
+        this.#counted();
+        this.commit();
+        return this.#decodeAssembled(assembly);
+      }
+      // Free the piece's room at once: the writer may be waiting for it.
+      this.commit();
+    }
+  }
+
+  /** Publishes the consumed position and message count (done every few messages and before sleeping). */
+  commit(): void {
+    if (this.#uncommitted === 0 && this.#committedPos === this.#pos) return;
+    this.#uncommitted = 0;
+    this.#committedPos = this.#pos;
+    Atomics.store(this.header, H.R_POS, this.#pos);
+    Atomics.store(this.header, H.R_MSGS, this.consumed);
+  }
+
+  #advance(bytes: number): void {
+    this.#pos = (this.#pos + bytes) >>> 0;
+  }
+
+  #counted(): void {
+    this.#messages = (this.#messages + 1) | 0;
+    if (++this.#uncommitted >= COMMIT_EVERY) this.commit();
+  }
+
+  /** Copies a message out of the ring: the frames share one fresh buffer. */
+  #decodeInRing(at: number, size: number): Uint8Array[] {
+    const view = this.#view;
+    const n = view.getUint32(at, true);
+    const head = 4 + 4 * n;
+    if (head > size) throw new RingCorruptError("frame count");
+    const body = this.#bytes.slice(at + head, at + size);
+    const frames: Uint8Array[] = new Array(n);
+    let from = 0;
+    for (let i = 0; i < n; i++) {
+      const length = view.getUint32(at + 4 + 4 * i, true);
+      if (from + length > body.byteLength) throw new RingCorruptError("frame length");
+      frames[i] = n === 1 ? body : body.subarray(from, from + length);
+      from += length;
+    }
+    if (from !== body.byteLength) throw new RingCorruptError("trailing bytes");
+    return frames;
+  }
+
+  #decodeAssembled(body: Uint8Array): Uint8Array[] {
+    const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+    const n = view.getUint32(0, true);
+    if (4 + 4 * n > body.byteLength) throw new RingCorruptError("frame count");
+    const frames: Uint8Array[] = new Array(n);
+    let at = 4 + 4 * n;
+    for (let i = 0; i < n; i++) {
+      const size = view.getUint32(4 + 4 * i, true);
+      if (at + size > body.byteLength) throw new RingCorruptError("frame length");
+      frames[i] = body.subarray(at, at + size);
+      at += size;
+    }
+    if (at !== body.byteLength) throw new RingCorruptError("trailing bytes");
+    return frames;
+  }
+}

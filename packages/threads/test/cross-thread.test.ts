@@ -1,0 +1,279 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ThreadLink } from "../src/index";
+import { processRegistry } from "../src/node";
+import { attached, bytes, closed, exited, next, readMessages, text } from "./fixtures/helpers";
+import { spawn } from "./fixtures/spawn";
+
+const registry = processRegistry();
+let counter = 0;
+const unique = (base: string) => `${base}-${process.pid}-${++counter}`;
+const workers: import("node:worker_threads").Worker[] = [];
+function start(data: Record<string, unknown>) {
+  const worker = spawn("peer", data);
+  workers.push(worker);
+  return worker;
+}
+
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((worker) => worker.terminate()));
+});
+
+/** A multipart message with an empty frame, a small one and a large one. */
+function sample(i: number, large = 0): Uint8Array[] {
+  const big = new Uint8Array(large);
+  for (let j = 0; j < large; j++) big[j] = (i + j) & 0xff;
+  return [bytes(`m${i}`), new Uint8Array(0), big];
+}
+
+function check(message: Uint8Array[], i: number, large = 0): void {
+  expect(message).toHaveLength(3);
+  expect(text(message[0])).toBe(`m${i}`);
+  expect(message[1]!.byteLength).toBe(0);
+  expect(message[2]!.byteLength).toBe(large);
+  for (let j = 0; j < large; j += 997) expect(message[2]![j]).toBe((i + j) & 0xff);
+}
+
+async function roundTrip(link: ThreadLink, count: number, large = 0): Promise<void> {
+  const replies = readMessages(link, count);
+  for (let i = 0; i < count; i++) expect(link.write(sample(i, large))).toBe(true);
+  const got = await replies;
+  got.forEach((message, i) => {
+    check(message, i, large);
+  });
+}
+
+describe("bind and connect across threads", () => {
+  it("bind here, connect in a worker: multipart messages come back whole and in order", async () => {
+    const name = unique("bind-main");
+    const links: ThreadLink[] = [];
+    const connected = new Promise<ThreadLink>((resolve) =>
+      registry.bind(name, (link) => {
+        links.push(link);
+        resolve(link);
+      }),
+    );
+    start({ mode: "echo-connect", name });
+    const link = await connected;
+    expect(link.peerThread).toBeGreaterThan(0);
+    await roundTrip(link, 200);
+    link.close();
+  });
+
+  it("connect here before a worker binds: the connect waits and then works", async () => {
+    const name = unique("connect-first");
+    const link = registry.connect(name);
+    expect(link.state).toBe("pending");
+    // Writes queue while pending (up to our SNDHWM).
+    expect(link.write(sample(0))).toBe(true);
+    const worker = start({ mode: "echo-bind", name, delay: 100 });
+    await next(worker, (m) => m.ready === true);
+    await attached(link);
+    const first = await readMessages(link, 1);
+    check(first[0]!, 0);
+    await roundTrip(link, 50);
+    link.close();
+  });
+
+  it("a worker connects first, then we bind", async () => {
+    const name = unique("worker-connects-first");
+    const worker = start({ mode: "echo-connect", name });
+    await next(worker, (m) => m.ready === true);
+    expect(registry.lookup(name)).toBeUndefined();
+    const connected = new Promise<ThreadLink>((resolve) => registry.bind(name, resolve));
+    const link = await connected;
+    expect(link.peerThread).toBe(worker.threadId);
+    await roundTrip(link, 100);
+    link.close();
+  });
+
+  it("worker to worker: one binds, another connects", async () => {
+    const name = unique("w2w");
+    const binder = start({ mode: "echo-bind", name });
+    await next(binder, (m) => m.ready === true);
+    const pinger = start({ mode: "ping-connect", name });
+    expect((await next(pinger, (m) => m.pinged !== undefined)).pinged).toBe(100);
+  });
+
+  it("a worker binds first, then we connect", async () => {
+    const name = unique("bind-worker");
+    const worker = start({ mode: "echo-bind", name });
+    await next(worker, (m) => m.ready === true);
+    expect(registry.lookup(name)?.thread).toBe(worker.threadId);
+    const link = registry.connect(name);
+    await attached(link);
+    expect(link.peerThread).toBe(worker.threadId);
+    await roundTrip(link, 100);
+    link.close();
+  });
+
+  it("large messages (over the ring size) cross in pieces, intact", async () => {
+    const name = unique("large");
+    const worker = start({ mode: "echo-bind", name });
+    await next(worker, (m) => m.ready === true);
+    const link = registry.connect(name, { ringBytes: 16384 });
+    await roundTrip(link, 20, 100_000);
+    await roundTrip(link, 5, 1_000_000);
+    link.close();
+  });
+
+  it("a name bound in a worker is in use here; it is free once the worker is gone", async () => {
+    const name = unique("in-use");
+    const worker = start({ mode: "bind-hold", name });
+    await next(worker, (m) => m.ready === true);
+    expect(() => registry.bind(name, () => {})).toThrow(
+      expect.objectContaining({ code: "EADDRINUSE" }),
+    );
+    await worker.terminate();
+    // The exit is reported from the Worker's exit event, in this thread's next turns.
+    for (let i = 0; i < 500 && registry.lookup(name) !== undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const binding = registry.bind(name, () => {});
+    binding.unbind();
+    expect(registry.lookup(name)).toBeUndefined();
+  });
+
+  it("a name bound here is seen by workers; unbind removes it", async () => {
+    const name = unique("seen");
+    const binding = registry.bind(name, () => {});
+    let worker = start({ mode: "lookup", name });
+    expect((await next(worker)).lookup).toEqual({ thread: registry.thread, id: binding.id });
+    binding.unbind();
+    worker = start({ mode: "lookup", name });
+    expect((await next(worker)).lookup).toBeNull();
+  });
+
+  it("context options set here are seen by workers", async () => {
+    registry.contextOptions.set("maxSockets", 77);
+    registry.contextOptions.set("ipv6", true);
+    const worker = start({ mode: "options", name: "-" });
+    const { options } = await next<{ options: Record<string, unknown> }>(worker);
+    expect(options).toMatchObject({ maxSockets: 77, ipv6: true });
+  });
+});
+
+describe("flow control across threads", () => {
+  it("a direction holds the sender's SNDHWM + the receiver's RCVHWM (5 + 3 = 8)", async () => {
+    const name = unique("hwm");
+    const worker = start({ mode: "sink", name, receiveHighWaterMark: 3 });
+    await next(worker, (m) => m.ready === true);
+    const link = registry.connect(name, { sendHighWaterMark: 5 });
+    await attached(link);
+    let accepted = 0;
+    while (link.write([bytes("x")])) accepted++;
+    expect(accepted).toBe(8);
+    expect(link.outboundLimit).toBe(8);
+    link.close();
+  });
+
+  it("pending connect holds only its SNDHWM until the binder raises the limit", async () => {
+    const name = unique("hwm-pending");
+    const link = registry.connect(name, { sendHighWaterMark: 4 });
+    let accepted = 0;
+    while (link.write([bytes("x")])) accepted++;
+    expect(accepted).toBe(4);
+    const writable = new Promise<void>((resolve) => link.setHandler({ writable: () => resolve() }));
+    const worker = start({ mode: "sink", name, receiveHighWaterMark: 6 });
+    await next(worker, (m) => m.ready === true);
+    await writable;
+    while (link.write([bytes("x")])) accepted++;
+    expect(accepted).toBe(10);
+    link.close();
+  });
+});
+
+describe("a peer thread that ends", () => {
+  for (const end of ["exit", "throw", "hang"] as const) {
+    it(`${end === "hang" ? "is terminated" : end === "exit" ? "calls process.exit" : "throws"}: we read its last message, then see peer-exit`, async () => {
+      const name = unique(`end-${end}`);
+      const links: ThreadLink[] = [];
+      const connected = new Promise<ThreadLink>((resolve) =>
+        registry.bind(name, (link) => {
+          links.push(link);
+          resolve(link);
+        }),
+      );
+      const worker = start({ mode: "connect-then-end", name, end });
+      worker.on("error", () => {}); // the "throw" case
+      const link = await connected;
+      const [last] = await readMessages(link, 1);
+      expect(text(last![0])).toBe("last words");
+      const reason = closed(link);
+      if (end === "hang") {
+        await next(worker, (m) => m.wrote === true);
+        await worker.terminate();
+      } else {
+        await exited(worker);
+      }
+      expect(await reason).toBe("peer-exit");
+      expect(link.write([bytes("after")])).toBe(false);
+    });
+  }
+
+  it("a worker's own workers end with it: their names are freed and their links see peer-exit", async () => {
+    const name = unique("grandchild");
+    const parent = start({ mode: "parent", child: { mode: "echo-bind", name } });
+    const ready = await next<{ child: number }>(parent, (m) => m.ready === true);
+    const link = registry.connect(name);
+    await attached(link);
+    expect(link.peerThread).toBe(ready.child);
+    await roundTrip(link, 10);
+    const reason = closed(link);
+    await parent.terminate();
+    expect(await reason).toBe("peer-exit");
+    for (let i = 0; i < 500 && registry.lookup(name) !== undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(registry.lookup(name)).toBeUndefined();
+  });
+
+  it("a worker's names go with it, and a connect to it waits for the next bind", async () => {
+    const name = unique("rebind");
+    const worker = start({ mode: "sink", name });
+    await next(worker, (m) => m.ready === true);
+    const link = registry.connect(name);
+    await attached(link);
+    const reason = closed(link);
+    await worker.terminate();
+    expect(await reason).toBe("peer-exit");
+    expect(registry.lookup(name)).toBeUndefined();
+  });
+});
+
+describe("sockets of @zmq/patterns across threads (the seam)", () => {
+  it("REQ here, REP in a worker, through bridgePipe on both sides", async () => {
+    const { createPipePair, createSocket } = await import("@zmq/patterns");
+    const { bridgePipe, linkHighWaterMarks } = await import("../src/index");
+    const name = unique("req-rep");
+    const req = createSocket("REQ");
+    const [socketEnd, bridgeEnd] = createPipePair({
+      sendHighWaterMark: 1,
+      receiveHighWaterMark: 1,
+    });
+    const binding = registry.bind(
+      name,
+      (link) => {
+        bridgePipe(bridgeEnd, link);
+        req.attachPipe(socketEnd);
+      },
+      linkHighWaterMarks(1000, 1000),
+    );
+    const worker = spawn("rep-socket", { name });
+    workers.push(worker);
+    await next(worker, (m) => m.ready === true);
+    for (let i = 0; i < 50; i++) {
+      expect(req.send([bytes(`q${i}`)])).toBe(true);
+      const reply = new Promise<Uint8Array[]>((resolve) => {
+        const take = () => {
+          const message = req.receive();
+          if (message !== undefined) resolve(message);
+        };
+        req.setHandler({ readable: take });
+        take();
+      });
+      expect(text((await reply)[0])).toBe(`q${i}!`);
+    }
+    binding.unbind();
+    worker.postMessage({ stop: true });
+  });
+});

@@ -1,0 +1,529 @@
+/**
+ * RFC 6455 WebSocket framing, sans-I/O: an incremental decoder that checks
+ * every length before allocating, unmasks, reassembles fragmented messages and
+ * passes control frames (close, ping, pong) through even between the fragments
+ * of a message; and encoders for both ends (a client masks with a key it draws
+ * from injected randomness, a server never masks).
+ *
+ * Only binary data is accepted: ZWS 2.0 carries nothing else, and libzmq
+ * rejects text frames too. No extension is ever negotiated, so the RSV bits
+ * must be zero.
+ */
+import { type Allocate, allocateZeroed } from "./bytes";
+import { ProtocolError, WireError } from "./errors";
+
+/** Frame opcodes (RFC 6455 §5.2). */
+export const WsOpcode = {
+  CONTINUATION: 0x0,
+  TEXT: 0x1,
+  BINARY: 0x2,
+  CLOSE: 0x8,
+  PING: 0x9,
+  PONG: 0xa,
+} as const;
+
+/** A control frame's opcode. */
+export type WsControlOpcode = 0x8 | 0x9 | 0xa;
+
+/** The largest payload a control frame may carry (RFC 6455 §5.5). */
+export const WS_MAX_CONTROL_PAYLOAD = 125;
+
+/** Fills `target` with random bytes (masking keys, handshake nonces). */
+export type RandomFill = (target: Uint8Array) => void;
+
+/** `crypto.getRandomValues` from the global scope (Node 20+, browsers, Deno, Bun). */
+export const defaultRandomFill: RandomFill = (target) => {
+  globalThis.crypto.getRandomValues(target);
+};
+
+export interface WsFrameDecoderOptions {
+  /**
+   * True on the server end: every frame from a client must be masked. False on
+   * the client end: frames from a server must not be. A frame the other way is
+   * a protocol error (RFC 6455 §5.1).
+   */
+  expectMasked: boolean;
+  /**
+   * Largest payload of a whole data message (all its fragments together), in
+   * bytes; checked before anything is allocated. `undefined` or -1 = unlimited.
+   */
+  maxMessageSize?: number;
+  /** Memory for payloads that straddle chunks and for reassembled messages. */
+  allocate?: Allocate;
+}
+
+/** What the decoder delivers. Either callback may return `false` to pause delivery. */
+export interface WsFrameHandler {
+  /** A whole binary message (reassembled when it came in fragments); may be empty. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: lets `(m) => { ... }` be a handler.
+  message(payload: Uint8Array): boolean | undefined | void;
+  /** A close, ping or pong frame with its (unmasked) payload of at most 125 bytes. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: as above.
+  control(opcode: WsControlOpcode, payload: Uint8Array): boolean | undefined | void;
+}
+
+const EMPTY = new Uint8Array(0);
+const TWO_POW_32 = 0x1_0000_0000;
+/** A high word at or above this means a length of 2^53 or more. */
+const HIGH_LIMIT = 0x20_0000;
+
+function protocolError(message: string): WireError {
+  return new WireError("EPROTO", "malformed-frame", message, {
+    protocolError: ProtocolError.WS_UNSPECIFIED,
+  });
+}
+
+/** True when a Uint32Array reads bytes little-endian (every platform Node and browsers run on). */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** XORs `data` in place with `mask`, starting at mask index `start`. */
+export function applyMask(data: Uint8Array, mask: Uint8Array, start = 0): void {
+  maskRange(data, 0, data.length, mask, start);
+}
+
+/**
+ * XORs `data[from..to)` in place with `mask`, the byte at `from` taking mask
+ * index `start`. Allocates nothing; whole 32-bit words where it pays.
+ */
+export function maskRange(
+  data: Uint8Array,
+  from: number,
+  to: number,
+  mask: Uint8Array,
+  start = 0,
+): void {
+  const m0 = mask[start & 3]!;
+  const m1 = mask[(start + 1) & 3]!;
+  const m2 = mask[(start + 2) & 3]!;
+  const m3 = mask[(start + 3) & 3]!;
+  let i = from;
+  if (LITTLE_ENDIAN && to - from >= 64) {
+    // Bytes up to a 4-byte boundary one by one, then whole words, then the tail.
+    const skew = (4 - ((data.byteOffset + i) & 3)) & 3;
+    for (let k = 0; k < skew; k++, i++) data[i] = data[i]! ^ mask[(start + k) & 3]!;
+    const phase = start + skew;
+    const word =
+      (mask[phase & 3]! |
+        (mask[(phase + 1) & 3]! << 8) |
+        (mask[(phase + 2) & 3]! << 16) |
+        (mask[(phase + 3) & 3]! << 24)) >>>
+      0;
+    const count = (to - i) >>> 2;
+    const words = new Uint32Array(data.buffer, data.byteOffset + i, count);
+    for (let w = 0; w < count; w++) words[w] = words[w]! ^ word;
+    i += count * 4;
+    for (let k = 0; i < to; k++, i++) data[i] = data[i]! ^ mask[(phase + k) & 3]!;
+    return;
+  }
+  for (; i + 3 < to; i += 4) {
+    data[i] = data[i]! ^ m0;
+    data[i + 1] = data[i + 1]! ^ m1;
+    data[i + 2] = data[i + 2]! ^ m2;
+    data[i + 3] = data[i + 3]! ^ m3;
+  }
+  if (i < to) data[i] = data[i++]! ^ m0;
+  if (i < to) data[i] = data[i++]! ^ m1;
+  if (i < to) data[i] = data[i]! ^ m2;
+}
+
+/**
+ * Decodes WebSocket frames from a byte stream. Chunks are queued as they
+ * arrive; the decoder owns them: a payload lying within one chunk is delivered
+ * as a view of it (unmasked in place), and only payloads that straddle chunks
+ * are copied. Errors are returned as values; after one, the decoder is dead and
+ * returns the same error forever.
+ */
+export class WsFrameDecoder {
+  /** Limit on a whole data message's payload; may be changed at any time. */
+  maxMessageSize: number | undefined;
+  readonly #handler: WsFrameHandler;
+  readonly #expectMasked: boolean;
+  readonly #allocate: Allocate;
+  #chunks: Uint8Array[] = [];
+  #head = 0;
+  #offset = 0;
+  #buffered = 0;
+  /** Header of the frame whose payload is awaited, or undefined while reading a header. */
+  /** Payload size of the frame whose header was read, or -1 while reading a header. */
+  #size = -1;
+  #opcode = 0;
+  #fin = false;
+  #masked = false;
+  /** The current frame's masking key (copied: the header bytes may be in a scratch buffer). */
+  readonly #maskKey = new Uint8Array(4);
+  /** Fragments of the data message in progress (undefined when none is). */
+  #fragments: Uint8Array[] | undefined;
+  #fragmentBytes = 0;
+  #paused = false;
+  #running = false;
+  #error: WireError | undefined;
+  readonly #scratch = new Uint8Array(14);
+
+  constructor(handler: WsFrameHandler, options: WsFrameDecoderOptions) {
+    this.#handler = handler;
+    this.#expectMasked = options.expectMasked;
+    this.maxMessageSize = options.maxMessageSize;
+    this.#allocate = options.allocate ?? allocateZeroed;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** Bytes received and not yet consumed. */
+  get bufferedBytes(): number {
+    return this.#buffered;
+  }
+
+  /** Appends `chunk` (now owned by the decoder) and delivers what is complete. */
+  push(chunk: Uint8Array): WireError | undefined {
+    if (this.#error !== undefined) return this.#error;
+    if (chunk.length === 0) return undefined;
+    const chunks = this.#chunks;
+    if (this.#head > 32 && this.#head * 2 > chunks.length) {
+      chunks.copyWithin(0, this.#head);
+      chunks.length -= this.#head;
+      this.#head = 0;
+    }
+    chunks.push(chunk);
+    this.#buffered += chunk.length;
+    if (this.#paused || this.#running) return undefined;
+    return this.#run();
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): WireError | undefined {
+    if (this.#error !== undefined) return this.#error;
+    this.#paused = false;
+    if (this.#running) return undefined;
+    return this.#run();
+  }
+
+  #run(): WireError | undefined {
+    this.#running = true;
+    try {
+      return this.#loop();
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  #loop(): WireError | undefined {
+    while (!this.#paused) {
+      if (this.#size < 0) {
+        if (this.#buffered < 2) return undefined;
+        const two = this.#peek(2);
+        const b0 = two[0]!;
+        const b1 = two[1]!;
+        const len7 = b1 & 0x7f;
+        const masked = (b1 & 0x80) !== 0;
+        const headerSize = 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) + (masked ? 4 : 0);
+        if (this.#buffered < headerSize) {
+          // Check what can be checked already, so a bad header fails early.
+          const early = this.#checkStart(b0, masked);
+          if (early !== undefined) return this.#fail(early);
+          return undefined;
+        }
+        const header = this.#peek(headerSize);
+        const error = this.#checkStart(b0, masked);
+        if (error !== undefined) return this.#fail(error);
+        let size: number;
+        let at = 2;
+        if (len7 === 126) {
+          size = (header[2]! << 8) | header[3]!;
+          at = 4;
+        } else if (len7 === 127) {
+          const high =
+            ((header[2]! << 24) | (header[3]! << 16) | (header[4]! << 8) | header[5]!) >>> 0;
+          const low =
+            ((header[6]! << 24) | (header[7]! << 16) | (header[8]! << 8) | header[9]!) >>> 0;
+          if (high >= 0x8000_0000) {
+            return this.#fail(protocolError("64-bit payload length with the high bit set"));
+          }
+          if (high >= HIGH_LIMIT) return this.#fail(this.#tooLarge(Number.POSITIVE_INFINITY));
+          size = high * TWO_POW_32 + low;
+          at = 10;
+        } else {
+          size = len7;
+        }
+        const opcode = b0 & 0x0f;
+        const fin = (b0 & 0x80) !== 0;
+        if (opcode >= 0x8) {
+          if (size > WS_MAX_CONTROL_PAYLOAD) {
+            return this.#fail(protocolError(`control frame with a ${size}-byte payload`));
+          }
+        } else {
+          const max = this.maxMessageSize;
+          const total = this.#fragmentBytes + size;
+          if (max !== undefined && max >= 0 && total > max)
+            return this.#fail(this.#tooLarge(total));
+        }
+        if (masked) {
+          const key = this.#maskKey;
+          key[0] = header[at]!;
+          key[1] = header[at + 1]!;
+          key[2] = header[at + 2]!;
+          key[3] = header[at + 3]!;
+        }
+        this.#skip(headerSize);
+        this.#size = size;
+        this.#opcode = opcode;
+        this.#fin = fin;
+        this.#masked = masked;
+      }
+      const size = this.#size;
+      if (this.#buffered < size) return undefined;
+      const payload = size === 0 ? EMPTY : this.#take(size);
+      if (payload === undefined) return this.#fail(this.#tooLarge(size));
+      this.#size = -1;
+      if (this.#masked) maskRange(payload, 0, size, this.#maskKey);
+      const fin = this.#fin;
+      let result: unknown;
+      if (this.#opcode >= 0x8) {
+        result = this.#handler.control(this.#opcode as WsControlOpcode, payload);
+      } else if (fin && this.#fragments === undefined) {
+        result = this.#handler.message(payload);
+      } else {
+        this.#fragments ??= [];
+        const fragments = this.#fragments;
+        if (payload.length > 0) fragments.push(payload);
+        this.#fragmentBytes += payload.length;
+        if (!fin) continue;
+        const total = this.#fragmentBytes;
+        const whole = this.#join(fragments, total);
+        this.#fragments = undefined;
+        this.#fragmentBytes = 0;
+        if (whole === undefined) return this.#fail(this.#tooLarge(total));
+        result = this.#handler.message(whole);
+      }
+      if (result === false) this.#paused = true;
+    }
+    return undefined;
+  }
+
+  /** Checks the first header byte and the mask bit. */
+  #checkStart(b0: number, masked: boolean): WireError | undefined {
+    if ((b0 & 0x70) !== 0) return protocolError("reserved bits set (no extension was negotiated)");
+    const opcode = b0 & 0x0f;
+    const fin = (b0 & 0x80) !== 0;
+    switch (opcode) {
+      case WsOpcode.BINARY:
+        if (this.#fragments !== undefined) {
+          return protocolError("a new message started inside a fragmented one");
+        }
+        break;
+      case WsOpcode.CONTINUATION:
+        if (this.#fragments === undefined) {
+          return protocolError("continuation frame without a message to continue");
+        }
+        break;
+      case WsOpcode.TEXT:
+        return protocolError("text frame (ZWS carries binary messages only)");
+      case WsOpcode.CLOSE:
+      case WsOpcode.PING:
+      case WsOpcode.PONG:
+        if (!fin) return protocolError("fragmented control frame");
+        break;
+      default:
+        return protocolError(`reserved opcode 0x${opcode.toString(16)}`);
+    }
+    if (masked !== this.#expectMasked) {
+      return protocolError(
+        this.#expectMasked ? "unmasked frame from a client" : "masked frame from a server",
+      );
+    }
+    return undefined;
+  }
+
+  #join(parts: Uint8Array[], total: number): Uint8Array | undefined {
+    if (parts.length === 0) return EMPTY;
+    if (parts.length === 1) return parts[0]!;
+    let out: Uint8Array;
+    try {
+      out = this.#allocate(total);
+    } catch (error) {
+      if (error instanceof RangeError) return undefined;
+      throw error;
+    }
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+
+  #nextChunk(): void {
+    this.#chunks[this.#head] = EMPTY;
+    this.#head++;
+    this.#offset = 0;
+    if (this.#head === this.#chunks.length) {
+      this.#chunks.length = 0;
+      this.#head = 0;
+    }
+  }
+
+  /** The next `n` (<= 14) queued bytes, unconsumed: a view when in one chunk, else the scratch. */
+  #peek(n: number): Uint8Array {
+    const first = this.#chunks[this.#head]!;
+    if (first.length - this.#offset >= n) return first.subarray(this.#offset, this.#offset + n);
+    const out = this.#scratch;
+    let index = this.#head;
+    let offset = this.#offset;
+    for (let i = 0; i < n; i++) {
+      let chunk = this.#chunks[index]!;
+      while (offset >= chunk.length) {
+        index++;
+        offset = 0;
+        chunk = this.#chunks[index]!;
+      }
+      out[i] = chunk[offset++]!;
+    }
+    return out;
+  }
+
+  #skip(n: number): void {
+    this.#buffered -= n;
+    while (n > 0) {
+      const chunk = this.#chunks[this.#head]!;
+      const available = chunk.length - this.#offset;
+      if (n < available) {
+        this.#offset += n;
+        return;
+      }
+      n -= available;
+      this.#nextChunk();
+    }
+  }
+
+  /** Consumes `n` (> 0, <= buffered) bytes: a view when in one chunk, else one copy. */
+  #take(n: number): Uint8Array | undefined {
+    const first = this.#chunks[this.#head]!;
+    const offset = this.#offset;
+    if (first.length - offset >= n) {
+      this.#skip(n);
+      return first.subarray(offset, offset + n);
+    }
+    let out: Uint8Array;
+    try {
+      out = this.#allocate(n);
+    } catch (error) {
+      if (error instanceof RangeError) return undefined;
+      throw error;
+    }
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.#chunks[this.#head]!;
+      const start = this.#offset;
+      const count = Math.min(n - filled, chunk.length - start);
+      out.set(chunk.subarray(start, start + count), filled);
+      filled += count;
+      this.#skip(count);
+    }
+    return out;
+  }
+
+  #tooLarge(size: number): WireError {
+    const limit = this.maxMessageSize;
+    let message: string;
+    if (size === Number.POSITIVE_INFINITY) message = "WebSocket payload length of 2^53 or more";
+    else if (limit !== undefined && limit >= 0 && size > limit) {
+      message = `WebSocket message of ${size} bytes exceeds the limit of ${limit}`;
+    } else message = `WebSocket payload of ${size} bytes cannot be allocated`;
+    return new WireError("EMSGSIZE", "frame-too-large", message);
+  }
+
+  #fail(error: WireError): WireError {
+    this.#error = error;
+    this.#chunks = [];
+    this.#head = 0;
+    this.#offset = 0;
+    this.#buffered = 0;
+    this.#size = -1;
+    this.#fragments = undefined;
+    this.#fragmentBytes = 0;
+    return error;
+  }
+}
+
+/** Bytes of a frame header for a payload of `length` bytes, with or without a mask. */
+export function wsHeaderSize(length: number, masked: boolean): number {
+  return (length <= 125 ? 2 : length <= 0xffff ? 4 : 10) + (masked ? 4 : 0);
+}
+
+/**
+ * Writes a frame header at `offset` of `target` (which must have room for
+ * `wsHeaderSize`) and returns the offset after it. With `mask`, the mask bit is
+ * set and the 4-byte key follows the length.
+ */
+export function writeWsHeader(
+  target: Uint8Array,
+  offset: number,
+  opcode: number,
+  length: number,
+  mask?: Uint8Array,
+  fin = true,
+): number {
+  if (!Number.isSafeInteger(length) || length < 0) {
+    throw new WireError("EINVAL", "invalid-argument", `invalid WebSocket payload length ${length}`);
+  }
+  target[offset++] = (fin ? 0x80 : 0) | (opcode & 0x0f);
+  const maskBit = mask === undefined ? 0 : 0x80;
+  if (length <= 125) {
+    target[offset++] = maskBit | length;
+  } else if (length <= 0xffff) {
+    target[offset++] = maskBit | 126;
+    target[offset++] = length >>> 8;
+    target[offset++] = length & 0xff;
+  } else {
+    const high = Math.floor(length / TWO_POW_32);
+    const low = length >>> 0;
+    target[offset++] = maskBit | 127;
+    target[offset++] = high >>> 24;
+    target[offset++] = (high >>> 16) & 0xff;
+    target[offset++] = (high >>> 8) & 0xff;
+    target[offset++] = high & 0xff;
+    target[offset++] = low >>> 24;
+    target[offset++] = (low >>> 16) & 0xff;
+    target[offset++] = (low >>> 8) & 0xff;
+    target[offset++] = low & 0xff;
+  }
+  if (mask !== undefined) {
+    target.set(mask.subarray(0, 4), offset);
+    offset += 4;
+  }
+  return offset;
+}
+
+/**
+ * Encodes one whole frame whose payload is `parts` joined. Unmasked, the parts
+ * are returned uncopied after the header (for a vectored write); masked, they
+ * are copied into one masked payload (the caller's bytes are never changed).
+ */
+export function encodeWsFrame(
+  opcode: number,
+  parts: readonly Uint8Array[],
+  mask?: Uint8Array,
+  fin = true,
+): Uint8Array[] {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const headerSize = wsHeaderSize(length, mask !== undefined);
+  if (mask === undefined) {
+    const header = new Uint8Array(headerSize);
+    writeWsHeader(header, 0, opcode, length, undefined, fin);
+    return [header, ...parts.filter((p) => p.length > 0)];
+  }
+  const out = new Uint8Array(headerSize + length);
+  let at = writeWsHeader(out, 0, opcode, length, mask, fin);
+  const start = at;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  applyMask(out.subarray(start), mask);
+  return [out];
+}
