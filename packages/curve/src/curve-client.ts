@@ -38,6 +38,7 @@ import {
 } from "./nacl";
 import { ascii, commandName, concat, fail, unexpected } from "./util";
 
+/** The keys of a CURVE client (libzmq's ZMQ_CURVE_* options), in Z85 text or as 32 bytes. */
 export interface CurveClientOptions {
   /** ZMQ_CURVE_SERVERKEY: the server's long-term public key S. */
   serverKey: string | Uint8Array;
@@ -51,6 +52,10 @@ export interface CurveClientOptions {
 
 type State = "welcome" | "ready" | "done" | "failed";
 
+/**
+ * The client side of the CURVE handshake (HELLO, INITIATE) as a `@zmq/wire`
+ * mechanism; once READY it seals and opens every frame of the connection.
+ */
 export class CurveClient implements Mechanism {
   readonly name = "CURVE";
   readonly #serverKey: Uint8Array;
@@ -64,9 +69,9 @@ export class CurveClient implements Mechanism {
   readonly #counter = new NonceCounter(1);
   #codec: CurveCodec | undefined;
 
-  /** Throws a `WireError` (EINVAL) when a key is not 40 Z85 characters or 32 bytes. */
   readonly #allocate: Allocate;
 
+  /** Throws a `WireError` (EINVAL) when a key is not 40 Z85 characters or 32 bytes. */
   constructor(options: CurveClientOptions) {
     this.#allocate = options.allocate ?? allocateZeroed;
     this.#serverKey = decodeCurveKey(options.serverKey);

@@ -103,6 +103,7 @@ export class CurveCodec implements FrameTransform {
     this.#peerLo = peerLo;
   }
 
+  /** Seals one frame into a CURVE MESSAGE command (the MORE/COMMAND flags travel inside it). */
   encode(body: Uint8Array, flags: number): { body: Uint8Array; flags: number } {
     const inner =
       ((flags & FrameFlags.MORE) !== 0 ? INNER_MORE : 0) |
@@ -115,6 +116,10 @@ export class CurveCodec implements FrameTransform {
     return { body: out, flags: 0 };
   }
 
+  /**
+   * Opens a CURVE MESSAGE command into the frame it carries and its flags, or
+   * returns a `WireError` for a malformed, forged or replayed message.
+   */
   decode(body: Uint8Array): { body: Uint8Array; flags: number } | WireError {
     for (let i = 0; i < 8; i++) {
       if (body[i] !== MESSAGE[i]) {

@@ -67,6 +67,11 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
+/**
+ * The server side of the CURVE handshake (WELCOME, READY) as a `@zmq/wire`
+ * mechanism, with an optional ZAP check of the client's public key; once
+ * READY it seals and opens every frame of the connection.
+ */
 export class CurveServer implements Mechanism {
   readonly name = "CURVE";
   readonly #secretKey: Uint8Array;
@@ -82,9 +87,9 @@ export class CurveServer implements Mechanism {
   #peerLo = 0;
   #codec: CurveCodec | undefined;
 
-  /** Throws a `WireError` (EINVAL) when the key is not 40 Z85 characters or 32 bytes. */
   readonly #allocate: Allocate;
 
+  /** Throws a `WireError` (EINVAL) when the key is not 40 Z85 characters or 32 bytes. */
   constructor(options: CurveServerOptions) {
     this.#secretKey = decodeCurveKey(options.secretKey);
     this.#allocate = options.allocate ?? allocateZeroed;

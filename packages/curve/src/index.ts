@@ -41,6 +41,8 @@
  * ```
  *
  * @packageDocumentation
+ *
+ * @module @zmq/curve
  */
 export { CurveClient, type CurveClientOptions } from "./curve-client";
 export { CurveCodec } from "./curve-codec";

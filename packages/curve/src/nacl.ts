@@ -35,8 +35,11 @@ export function isReady(): boolean {
   return loaded;
 }
 
+/** A Curve25519 key pair as raw bytes. */
 export interface KeyPair {
+  /** The 32-byte public key. */
   publicKey: Uint8Array;
+  /** The 32-byte secret key. */
   secretKey: Uint8Array;
 }
 

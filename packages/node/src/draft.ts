@@ -18,6 +18,8 @@
  * ```
  *
  * @packageDocumentation
+ *
+ * @module @zmq/node/draft
  */
 import { useNodeDefaultContext } from "./context";
 import "./message"; // received frames are Buffers (the type augmentation)

@@ -22,6 +22,8 @@
  * ```
  *
  * @packageDocumentation
+ *
+ * @module @zmq/node
  */
 import { useNodeDefaultContext } from "./context";
 

@@ -25,6 +25,8 @@
  * ```
  *
  * @packageDocumentation
+ *
+ * @module @zmq/patterns
  */
 
 export { createSocket } from "./create-socket";

@@ -76,6 +76,10 @@ export class Context {
     Object.assign(this, options);
   }
 
+  /**
+   * ZMQ_BLOCKY (default `true`). Accepted and validated for zeromq.js
+   * compatibility; linger is set per socket here, so it has no effect.
+   */
   /** An option's value: this context's own, or the process-wide one of a shared context. */
   #get<T>(name: keyof typeof OPTION_DEFAULTS): T {
     const shared = this._threads?.contextOptions.get(name);
@@ -93,27 +97,32 @@ export class Context {
   set blocky(value: boolean) {
     this.#set("blocky", bool(value));
   }
+  /** ZMQ_IO_THREADS. Accepted and validated (>= 0); there are no I/O threads here, so it has no effect. */
   get ioThreads(): number {
     return this.#get("ioThreads");
   }
   set ioThreads(value: number) {
     this.#set("ioThreads", int(value, 0));
   }
+  /** ZMQ_MAX_MSGSZ: the default `maxMessageSize` (ZMQ_MAXMSGSIZE) of this context's sockets; -1 for no limit. */
   get maxMessageSize(): number {
     return this.#get("maxMessageSize");
   }
   set maxMessageSize(value: number) {
     this.#set("maxMessageSize", int(value, -1));
   }
+  /** ZMQ_MAX_SOCKETS (default 1023). Accepted and validated (>= 1); not enforced. */
   get maxSockets(): number {
     return this.#get("maxSockets");
   }
   set maxSockets(value: number) {
     this.#set("maxSockets", int(value, 1));
   }
+  /** ZMQ_SOCKET_LIMIT: the largest value `maxSockets` may take (65535), read-only. */
   get maxSocketsLimit(): number {
     return MAX_SOCKETS_LIMIT;
   }
+  /** ZMQ_IPV6: the default `ipv6` option of this context's sockets. */
   get ipv6(): boolean {
     return this.#get("ipv6");
   }

@@ -35,10 +35,14 @@ const messages: Partial<Record<ErrnoCode, string>> = {
 
 /** The error type every socket operation rejects or throws with. */
 export class ZmqError extends Error {
+  /** The errno name, e.g. `"EAGAIN"` or `"EADDRINUSE"` (zeromq.js's `code`). */
   readonly code: string;
+  /** The Linux errno number of `code` (0 for a code that has none). */
   readonly errno: number;
+  /** The endpoint the failed operation was given, for `bind`/`connect`/`unbind`/`disconnect` errors. */
   readonly address?: string;
 
+  /** `message` defaults to the usual strerror text of `code`. */
   constructor(code: string, message?: string, address?: string, options?: ErrorOptions) {
     super(message ?? messages[code as ErrnoCode] ?? code, options);
     this.code = code;
@@ -49,8 +53,10 @@ export class ZmqError extends Error {
 
 /** An authentication failure (libzmq's HANDSHAKE_FAILED_AUTH): EACCES with the ZAP status. */
 export class AuthError extends ZmqError {
+  /** The ZAP status code the handler answered with (300 temporary, 400 denied, 500 internal error). */
   readonly status: 300 | 400 | 500;
 
+  /** An unknown `status` is recorded as 500. */
   constructor(status: number, message: string, address: string, options?: ErrorOptions) {
     super("EACCES", message, address, options);
     this.status = status === 300 || status === 400 ? status : 500;

@@ -32,6 +32,8 @@
  * ```
  *
  * @packageDocumentation
+ *
+ * @module @zmq/socket
  */
 export {
   Context,

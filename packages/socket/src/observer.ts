@@ -23,6 +23,10 @@ export interface ProtoError extends Error {
 }
 export type { AuthError };
 
+/**
+ * A connection event: `type` names it (`"connect"`, `"handshake"`, `"disconnect"` …) and
+ * the other fields depend on it (`address`, `interval`, `error` …).
+ */
 export type Event =
   | ({ type: "accept" } & EventAddress)
   | ({ type: "accept:error" } & EventAddress & EventError)
@@ -41,7 +45,9 @@ export type Event =
   | ({ type: "handshake:error:other" } & EventAddress & EventError)
   | { type: "unknown" };
 
+/** The names of the events an `Observer` reports. */
 export type EventType = Event["type"];
+/** The event object for one event type `E`. */
 export type EventOfType<E extends EventType = EventType> = Extract<Event, { type: E }>;
 
 /** What `Observer#on`/`off` (and the `emitter`) offer, as zeromq.js's `EventSubscriber`. */
@@ -155,6 +161,11 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+/**
+ * The connection events of one socket (zeromq.js's `Observer`, `socket.events`). Read them
+ * with `for await (const event of socket.events)` or `receive()`, or register listeners
+ * with `on`/`off`.
+ */
 export class Observer {
   readonly #hub: EventHub;
   #queue: Event[] = [];
@@ -163,6 +174,7 @@ export class Observer {
   #closed = false;
   #emitter: Listeners | undefined;
 
+  /** Observes the connection events of `socket`. */
   constructor(socket: Observable) {
     let hub: EventHub | undefined;
     try {
@@ -238,10 +250,12 @@ export class Observer {
     return this.#emitterMode().on(type, listener);
   }
 
+  /** Removes a listener added with `on`. */
   off<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): EventSubscriber {
     return this.#emitterMode().off(type, listener);
   }
 
+  /** Yields every event until the observer or its socket is closed. */
   [Symbol.asyncIterator](): AsyncIterator<Event, undefined> {
     return {
       next: async (): Promise<IteratorResult<Event, undefined>> => {

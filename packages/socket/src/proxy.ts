@@ -16,6 +16,11 @@ interface Duplex extends Socket {
   receive?(): Promise<Message[]>;
 }
 
+/**
+ * Moves messages both ways between two sockets, as `zmq_proxy` does (zeromq.js's `Proxy`).
+ * Messages from the front end go out of the back end and replies come back; an optional
+ * capture socket receives a copy of each message.
+ */
 export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   readonly #frontEnd: F;
   readonly #backEnd: B;
@@ -28,6 +33,7 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   /** Capture sends run one at a time (both directions share the capture socket). */
   #captured: Promise<void> = Promise.resolve();
 
+  /** `capture`, if given, is sent a copy of every message forwarded in either direction. */
   constructor(frontEnd: F, backEnd: B, capture?: Socket) {
     // As zeromq.js: a missing back-end is a TypeError, a non-socket an invalid argument.
     if (backEnd === undefined) throw new TypeError("Back-end must be a socket object");

@@ -52,6 +52,11 @@ export function coreOf(socket: Socket): SocketCore {
   return core;
 }
 
+/**
+ * The base class of every socket type: endpoints (`bind`, `connect` …), options as
+ * properties, `close()` and connection `events`. Create one of its subclasses
+ * (`Dealer`, `Publisher` …); options can be passed to the constructor.
+ */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged interface declares the option accessors installed on the prototype below (from the options table)
 export abstract class Socket implements Observable {
   #events: Observer | undefined;
@@ -91,10 +96,12 @@ export abstract class Socket implements Observable {
     return this.#events;
   }
 
+  /** The context the socket belongs to (the default one unless `context` was given). */
   get context(): Context {
     return coreOf(this).context;
   }
 
+  /** True once the socket is closed. */
   get closed(): boolean {
     return coreOf(this).closed;
   }

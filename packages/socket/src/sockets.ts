@@ -25,6 +25,11 @@ export interface Writable<M extends MessageLike | MessageLike[] = MessageLike | 
   sendTimeout: number;
   /** ZMQ_MULTICAST_HOPS (accepted; for udp later). */
   multicastHops: number;
+  /**
+   * Queues one message (a frame or an array of frames) and resolves once the
+   * socket took it; waits while the socket is mute (up to `sendTimeout`, then
+   * EAGAIN). One send at a time: a second concurrent call fails with EBUSY.
+   */
   send(message: M): Promise<void>;
 }
 
@@ -36,7 +41,12 @@ export interface Readable<M extends object[] = Message[]> {
   receiveHighWaterMark: number;
   /** ZMQ_RCVTIMEO: how long `receive` waits (ms); -1 = forever, 0 = fail at once with EAGAIN. */
   receiveTimeout: number;
+  /**
+   * Resolves to the next message's frames, waiting up to `receiveTimeout`
+   * (then EAGAIN). One receive at a time: a second concurrent call fails with EBUSY.
+   */
   receive(): Promise<M>;
+  /** Yields each received message until the socket is closed. */
   [Symbol.asyncIterator](): AsyncIterator<M, undefined>;
 }
 
@@ -137,6 +147,7 @@ export interface Dealer extends Readable, Writable {
   conflate: boolean;
 }
 
+/** Per-connection options of `Router.connect`. */
 export interface RouterConnectOptions {
   /** ZMQ_CONNECT_ROUTING_ID: the routing id this socket gives the peer of this connection. */
   routingId?: string;
@@ -236,6 +247,7 @@ export class XSubscriber extends Socket {
 }
 export interface XSubscriber extends Readable, Writable {}
 
+/** Per-connection options of `Stream.connect`. */
 export interface StreamConnectOptions {
   /** ZMQ_CONNECT_ROUTING_ID for this connection. */
   routingId?: string;

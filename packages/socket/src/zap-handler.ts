@@ -21,19 +21,27 @@ import { Router } from "./sockets";
 
 /** A request as the handler sees it. */
 export interface ZapHandlerRequest {
+  /** The ZAP version, `"1.0"`. */
   version: string;
+  /** Opaque id of the request, echoed in the reply. */
   requestId: Message;
+  /** The server socket's `zapDomain` (ZMQ_ZAP_DOMAIN). */
   domain: string;
+  /** The peer's address (an IP address for tcp). */
   address: string;
   /** The server socket's routing id (libzmq sends the local one). */
   identity: Message;
+  /** `"NULL"`, `"PLAIN"` or `"CURVE"`. */
   mechanism: string;
   /** NULL: none; PLAIN: username, password; CURVE: the client's 32-byte public key. */
   credentials: Message[];
 }
 
+/** What the handler answers (RFC 27). */
 export interface ZapHandlerReply {
+  /** 200 accepts; 300 (temporary failure), 400 (denied) and 500 (internal error) reject. */
   status: 200 | 300 | 400 | 500 | "200" | "300" | "400" | "500";
+  /** Text sent with the status, for logs. */
   statusText?: string;
   /** Becomes the peer's `User-Id` property. */
   userId?: string;
@@ -41,7 +49,9 @@ export interface ZapHandlerReply {
   metadata?: Record<string, string>;
 }
 
+/** A running handler, as `zapHandler` returns it. */
 export interface ZapHandler {
+  /** Stops answering and unbinds `inproc://zeromq.zap.01`. */
   close(): void;
 }
 
@@ -54,6 +64,12 @@ function empty(router: Router): Message {
   return router.context._runtime.toMessage([new Uint8Array(0)])[0] as Message;
 }
 
+/**
+ * Installs a ZAP handler in `options.context` (the default context unless
+ * given): binds `inproc://zeromq.zap.01` and answers each request with what
+ * `handle` returns. PLAIN and CURVE servers (and NULL ones with a `zapDomain`)
+ * of that context then ask it on every handshake.
+ */
 export async function zapHandler(
   handle: (request: ZapHandlerRequest) => ZapHandlerReply | Promise<ZapHandlerReply>,
   options: { context?: Context } = {},

@@ -19,6 +19,8 @@
  * ```
  *
  * @packageDocumentation
+ *
+ * @module @zmq/transport
  */
 export { onAbort, throwIfAborted } from "./abort";
 export type {

@@ -22,6 +22,8 @@
  * browsers split bigger ones into fragments, which libzmq rejects.
  *
  * @packageDocumentation
+ *
+ * @module @zmq/web
  */
 export {
   type Event,

@@ -39,6 +39,8 @@
  * ```
  *
  * @packageDocumentation
+ *
+ * @module @zmq/wire
  */
 export * from "./bytes";
 export * from "./command";
