@@ -214,14 +214,14 @@ export class Context {
   }
 
   #raw(option: number, kind: "bool" | "int"): unknown {
-    return (this as unknown as Record<string, unknown>)[this.#rawName(option, kind, false)];
+    return Reflect.get(this, this.#rawName(option, kind, false));
   }
 
   #rawSet(option: number, kind: "bool" | "int", value: unknown): void {
     if (kind === "bool" && typeof value !== "boolean")
       throw new TypeError("Value must be a boolean");
     if (kind === "int" && typeof value !== "number") throw new TypeError("Value must be a number");
-    (this as unknown as Record<string, unknown>)[this.#rawName(option, kind, true)] = value;
+    Reflect.set(this, this.#rawName(option, kind, true), value);
   }
 }
 

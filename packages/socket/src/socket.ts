@@ -241,7 +241,7 @@ function rawName(socket: Socket, option: number): string {
 }
 
 function rawGet(socket: Socket, option: number, kind: "bool" | "int" | "string"): unknown {
-  const value = (socket as unknown as Record<string, unknown>)[rawName(socket, option)];
+  const value: unknown = Reflect.get(socket, rawName(socket, option));
   if (kind === "string" && typeof value === "number") return String(value);
   return value;
 }
@@ -258,7 +258,7 @@ function rawSet(socket: Socket, option: number, kind: "bool" | "int" | "string",
   } else if (kind === "bool" && typeof value !== "boolean") {
     throw new TypeError("Value must be a boolean");
   }
-  (socket as unknown as Record<string, unknown>)[name] = value;
+  Reflect.set(socket, name, value);
 }
 
 /**

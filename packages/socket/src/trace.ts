@@ -103,7 +103,8 @@ export function traceRouterSend(
   if (core.ps.options.routerMandatory || frames.length < 2) return;
   const id = frames[0]!;
   // The pattern socket's attached pipes (tcp, ipc and inproc alike); a protected
-  // field, read here only while tracing.
+  // field, read here only while tracing; the cast is the one way in from outside
+  // the class hierarchy, and a renamed field only silences this trace line.
   const pipes = (core.ps as unknown as { pipes?: Set<Pipe> }).pipes;
   if (pipes === undefined) return;
   for (const pipe of pipes) {

@@ -9,17 +9,14 @@ import {
   connect as tlsConnect,
 } from "node:tls";
 import {
-  abortError,
   type BindOptions,
   type ConnectOptions,
   type Listener,
-  onAbort,
   parseEndpointFor,
   type StreamConnection,
   type Transport,
   TransportError,
   throwIfAborted,
-  toTransportError,
 } from "@zmq/transport";
 import {
   awaitNetConnect,
@@ -248,46 +245,12 @@ export class WsTransport implements Transport<StreamConnection, WsBindOptions, W
       checkServerIdentity: (_host, cert) => checkIdentity(servername, cert),
       rejectUnauthorized: true,
     });
-    return awaitSecureConnect(socket, endpoint, options, wrap);
+    return awaitNetConnect(socket, endpoint, options, wrap, "secureConnect");
   }
 }
 
 function checkIdentity(name: string, cert: PeerCertificate): Error | undefined {
   return checkServerIdentity(name, cert);
-}
-
-/** Like `awaitNetConnect`, but settles on the TLS handshake (`secureConnect`), not the TCP one. */
-function awaitSecureConnect(
-  socket: TLSSocket,
-  endpoint: string,
-  options: { signal?: AbortSignal | undefined; ref?: boolean | undefined },
-  wrap: (socket: Socket) => StreamConnection,
-): Promise<StreamConnection> {
-  const { signal } = options;
-  if (options.ref === false) socket.unref();
-  return new Promise<StreamConnection>((resolve, reject) => {
-    const done = () => {
-      offAbort();
-      socket.off("error", onError);
-      socket.off("secureConnect", onConnect);
-    };
-    const onError = (error: Error) => {
-      done();
-      socket.destroy();
-      reject(toTransportError(error, endpoint));
-    };
-    const onConnect = () => {
-      done();
-      resolve(wrap(socket));
-    };
-    const offAbort = onAbort(signal, () => {
-      done();
-      socket.destroy();
-      reject(abortError(endpoint, signal?.reason));
-    });
-    socket.once("error", onError);
-    socket.once("secureConnect", onConnect);
-  });
 }
 
 /** The `ws://` transport. */

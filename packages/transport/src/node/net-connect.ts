@@ -12,13 +12,15 @@ export const WRITE_HIGH_WATER_MARK = 1024 * 1024;
  * Waits for a freshly created `net` socket to connect, then wraps it. Errors
  * become `TransportError`s for `endpoint`; aborting destroys the socket and
  * rejects with ECANCELED. With `ref: false` the attempt does not keep the event
- * loop alive. Shared by the tcp and ipc transports.
+ * loop alive. Shared by the tcp, ipc and ws transports; a TLS socket settles on
+ * `"secureConnect"` (the TLS handshake) instead of `"connect"`.
  */
-export function awaitNetConnect(
-  socket: Socket,
+export function awaitNetConnect<S extends Socket = Socket>(
+  socket: S,
   endpoint: string,
   options: { signal?: AbortSignal | undefined; ref?: boolean | undefined },
-  wrap: (socket: Socket) => StreamConnection,
+  wrap: (socket: S) => StreamConnection,
+  connectEvent: "connect" | "secureConnect" = "connect",
 ): Promise<StreamConnection> {
   const { signal } = options;
   if (options.ref === false) socket.unref();
@@ -26,7 +28,7 @@ export function awaitNetConnect(
     const done = () => {
       offAbort();
       socket.off("error", onError);
-      socket.off("connect", onConnect);
+      socket.off(connectEvent, onConnect);
     };
     const onError = (error: Error) => {
       done();
@@ -43,6 +45,6 @@ export function awaitNetConnect(
       reject(abortError(endpoint, signal?.reason));
     });
     socket.once("error", onError);
-    socket.once("connect", onConnect);
+    socket.once(connectEvent, onConnect);
   });
 }
