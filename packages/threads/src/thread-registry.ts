@@ -98,7 +98,12 @@ export class ThreadRegistry {
   readonly thread: number;
   readonly chain: readonly number[];
   readonly #table: NameTable;
-  readonly #channel: InstanceType<typeof BroadcastChannel>;
+  /**
+   * Made on first use (a bind, a connect, a message to post), not at start: a
+   * thread that never crosses threads holds no channel, so nothing keeps a
+   * runtime alive whose BroadcastChannel has no `unref` (Deno).
+   */
+  #channel: InstanceType<typeof BroadcastChannel> | undefined;
   readonly #bindings = new Map<number, LocalBinding>();
   /** Pending connects by id. */
   readonly #pending = new Map<number, PendingConnect>();
@@ -112,10 +117,17 @@ export class ThreadRegistry {
     this.thread = options.thread;
     this.chain = (options.chain ?? []).slice(0, CHAIN_DEPTH);
     this.#table = new NameTable(options.root, options.thread);
-    this.#channel = new BroadcastChannel(`@zmq/threads:${this.#table.tag}`);
-    this.#channel.onmessage = (event: MessageEvent) => this.#receive(event.data as Control);
+  }
+
+  /** The control channel, opened on first use. */
+  #listen(): InstanceType<typeof BroadcastChannel> {
+    if (this.#channel !== undefined) return this.#channel;
+    const channel = new BroadcastChannel(`@zmq/threads:${this.#table.tag}`);
+    channel.onmessage = (event: MessageEvent) => this.#receive(event.data as Control);
     // Node: the channel must not keep a thread alive on its own.
-    (this.#channel as unknown as { unref?: () => void }).unref?.();
+    (channel as unknown as { unref?: () => void }).unref?.();
+    this.#channel = channel;
+    return channel;
   }
 
   /** Who holds `name` (the bound thread and the binding id), if anyone. */
@@ -135,6 +147,7 @@ export class ThreadRegistry {
     options: LinkOptions = {},
   ): ThreadBinding {
     this.#checkOpen();
+    this.#listen();
     const snd = checkHighWaterMark(options.sendHighWaterMark, "sendHighWaterMark");
     const rcv = checkHighWaterMark(options.receiveHighWaterMark, "receiveHighWaterMark");
     const encoded = this.#table.encodeName(name);
@@ -161,6 +174,7 @@ export class ThreadRegistry {
    */
   connect(name: string, options: ThreadConnectOptions = {}): ThreadLink {
     this.#checkOpen();
+    this.#listen();
     const snd = checkHighWaterMark(options.sendHighWaterMark, "sendHighWaterMark");
     const rcv = checkHighWaterMark(options.receiveHighWaterMark, "receiveHighWaterMark");
     const ringBytes = options.ringBytes ?? DEFAULT_RING_BYTES;
@@ -252,7 +266,7 @@ export class ThreadRegistry {
     this.#pending.clear();
     this.#waiting.clear();
     this.#closed = true;
-    this.#channel.close();
+    this.#channel?.close();
   }
 
   #checkOpen(): void {
@@ -268,7 +282,7 @@ export class ThreadRegistry {
   }
 
   #post(message: Control): void {
-    if (!this.#closed) this.#channel.postMessage(message);
+    if (!this.#closed) this.#listen().postMessage(message);
   }
 
   /** Sends the connect to whoever holds its name now, or parks it until a bind appears. */
