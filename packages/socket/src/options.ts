@@ -99,7 +99,9 @@ function int<const S extends Omit<OptionSpec<number>, "kind">>(spec: S): S & { k
 function bool<const S extends Omit<OptionSpec<boolean>, "kind">>(spec: S): S & { kind: "bool" } {
   return { ...spec, kind: "bool" };
 }
-function str<const S extends Omit<OptionSpec<string | null>, "kind">>(spec: S): S & { kind: "string" } {
+function str<const S extends Omit<OptionSpec<string | null>, "kind">>(
+  spec: S,
+): S & { kind: "string" } {
   return { ...spec, kind: "string" };
 }
 /** Bytes set as a string or buffer, read back as a string (or null). */
