@@ -38,6 +38,7 @@ import {
   sendsSubscriptions,
 } from "./socket-types";
 import { decodeSubscriptionMessage, encodeSubscriptionMessage } from "./subscription-message";
+import { handshakeTimeoutError, heartbeatTimeoutError } from "./timeout-errors";
 
 /** The settings of one {@link ZmtpConnection}. */
 export interface ZmtpConnectionOptions {
@@ -323,13 +324,7 @@ export class ZmtpConnection {
     this.#now = now;
     if (this.#state !== "ready") {
       if (this.#handshakeDeadline !== undefined && now >= this.#handshakeDeadline) {
-        this.#fail(
-          new WireError(
-            "ETIMEDOUT",
-            "handshake-timeout",
-            `handshake not complete after ${this.#handshakeInterval} ms`,
-          ),
-        );
+        this.#fail(handshakeTimeoutError(this.#handshakeInterval));
       }
       return;
     }
@@ -337,9 +332,7 @@ export class ZmtpConnection {
       const action = this.#heartbeat.due(now);
       if (action === undefined) return;
       if (action === "expired") {
-        this.#fail(
-          new WireError("ETIMEDOUT", "heartbeat-timeout", "peer silent past heartbeat timeout"),
-        );
+        this.#fail(heartbeatTimeoutError());
         return;
       }
       this.#sendCommandFrame(encodePing(this.#heartbeat.ttlDeciseconds));

@@ -28,6 +28,7 @@ import { applyMechanismStep, type MechanismStepHost } from "./mechanism-step";
 import { NullMechanism } from "./null-mechanism";
 import { receivesSubscriptions, type SocketTypeName, sendsIdentity } from "./socket-types";
 import { encodeSubscriptionMessage } from "./subscription-message";
+import { handshakeTimeoutError, heartbeatTimeoutError } from "./timeout-errors";
 import { ZWS_BARE, zwsProtocolMatches } from "./ws-handshake";
 
 /** ZWS flag bits (RFC 45 "Framing"); note COMMAND is bit 1 here, bit 2 in ZMTP. */
@@ -288,13 +289,7 @@ export class ZwsEngine {
     this.#now = now;
     if (this.#state !== "ready") {
       if (this.#handshakeDeadline !== undefined && now >= this.#handshakeDeadline) {
-        this.#fail(
-          new WireError(
-            "ETIMEDOUT",
-            "handshake-timeout",
-            `handshake not complete after ${this.#handshakeInterval} ms`,
-          ),
-        );
+        this.#fail(handshakeTimeoutError(this.#handshakeInterval));
       }
       return;
     }
@@ -308,9 +303,7 @@ export class ZwsEngine {
         continue;
       }
       if (action === "expired") {
-        this.#fail(
-          new WireError("ETIMEDOUT", "heartbeat-timeout", "peer silent past heartbeat timeout"),
-        );
+        this.#fail(heartbeatTimeoutError());
         return;
       }
       this.#sink.ping();
