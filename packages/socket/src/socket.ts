@@ -171,39 +171,112 @@ export abstract class Socket implements Observable {
   // Each maps the libzmq option number to the socket's accessor of that option
   // (the options table); a number this socket type has no accessor for is EINVAL.
 
+  /**
+   * Read the option with libzmq number `option` (`ZMQ_*`) as a boolean: the
+   * low-level accessor of zeromq.js, for options by number.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number; TypeError when `option` is not a number.
+   */
   protected getBoolOption(option: number): boolean {
     return rawGet(this, option, "bool") as boolean;
   }
+  /**
+   * Set the option with libzmq number `option` (`ZMQ_*`) to a boolean.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number, or the value is out of range; TypeError when `option` is not a number
+   *   or the value has the wrong type.
+   */
   protected setBoolOption(option: number, value: boolean): void {
     rawSet(this, option, "bool", value);
   }
+  /**
+   * Read the option with libzmq number `option` (`ZMQ_*`) as a signed 32-bit integer.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number; TypeError when `option` is not a number.
+   */
   protected getInt32Option(option: number): number {
     return rawGet(this, option, "int") as number;
   }
+  /**
+   * Set the option with libzmq number `option` (`ZMQ_*`) to a signed 32-bit integer; a value
+   * past `Number.MAX_SAFE_INTEGER` is set with a warning that it may be rounded.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number, or the value is out of range; TypeError when `option` is not a number
+   *   or the value has the wrong type.
+   */
   protected setInt32Option(option: number, value: number): void {
     rawSet(this, option, "int", value);
   }
+  /**
+   * Read the option with libzmq number `option` (`ZMQ_*`) as an unsigned 32-bit integer.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number; TypeError when `option` is not a number.
+   */
   protected getUint32Option(option: number): number {
     return rawGet(this, option, "int") as number;
   }
+  /**
+   * Set the option with libzmq number `option` (`ZMQ_*`) to an unsigned 32-bit integer; a value
+   * past `Number.MAX_SAFE_INTEGER` is set with a warning that it may be rounded.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number, or the value is out of range; TypeError when `option` is not a number
+   *   or the value has the wrong type.
+   */
   protected setUint32Option(option: number, value: number): void {
     rawSet(this, option, "int", value);
   }
+  /**
+   * Read the option with libzmq number `option` (`ZMQ_*`) as a signed 64-bit integer (exact up to `Number.MAX_SAFE_INTEGER`).
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number; TypeError when `option` is not a number.
+   */
   protected getInt64Option(option: number): number {
     return rawGet(this, option, "int") as number;
   }
+  /**
+   * Set the option with libzmq number `option` (`ZMQ_*`) to a signed 64-bit integer (exact up to `Number.MAX_SAFE_INTEGER`); a value
+   * past `Number.MAX_SAFE_INTEGER` is set with a warning that it may be rounded.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number, or the value is out of range; TypeError when `option` is not a number
+   *   or the value has the wrong type.
+   */
   protected setInt64Option(option: number, value: number): void {
     rawSet(this, option, "int", value);
   }
+  /**
+   * Read the option with libzmq number `option` (`ZMQ_*`) as an unsigned 64-bit integer (exact up to `Number.MAX_SAFE_INTEGER`).
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number; TypeError when `option` is not a number.
+   */
   protected getUint64Option(option: number): number {
     return rawGet(this, option, "int") as number;
   }
+  /**
+   * Set the option with libzmq number `option` (`ZMQ_*`) to an unsigned 64-bit integer (exact up to `Number.MAX_SAFE_INTEGER`); a value
+   * past `Number.MAX_SAFE_INTEGER` is set with a warning that it may be rounded.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number, or the value is out of range; TypeError when `option` is not a number
+   *   or the value has the wrong type.
+   */
   protected setUint64Option(option: number, value: number): void {
     rawSet(this, option, "int", value);
   }
+  /**
+   * Read the option with libzmq number `option` (`ZMQ_*`) as a string (null when
+   * unset; a numeric option is returned in decimal).
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number; TypeError when `option` is not a number.
+   */
   protected getStringOption(option: number): string | null {
     return rawGet(this, option, "string") as string | null;
   }
+  /**
+   * Set the option with libzmq number `option` (`ZMQ_*`) to a string, bytes, or
+   * null to clear it.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number, or the value is out of range; TypeError when `option` is not a number
+   *   or the value has the wrong type.
+   */
   protected setStringOption(option: number, value: string | Uint8Array | null): void {
     rawSet(this, option, "string", value);
   }
