@@ -23,14 +23,23 @@ const { define } = options;
 
 /** zeromq.js's numbers for the draft types (libzmq's `ZMQ_SERVER` …). */
 export const DraftSocketType = {
+  /** ZMQ_SERVER, {@link Server}. */
   Server: 12,
+  /** ZMQ_CLIENT, {@link Client}. */
   Client: 13,
+  /** ZMQ_RADIO, {@link Radio}. */
   Radio: 14,
+  /** ZMQ_DISH, {@link Dish}. */
   Dish: 15,
+  /** ZMQ_GATHER, {@link Gather}. */
   Gather: 16,
+  /** ZMQ_SCATTER, {@link Scatter}. */
   Scatter: 17,
+  /** ZMQ_DGRAM, {@link Datagram}. */
   Datagram: 18,
+  /** ZMQ_PEER, {@link Peer}. */
   Peer: 19,
+  /** ZMQ_CHANNEL, {@link Channel}. */
   Channel: 20,
 } as const;
 

@@ -23,17 +23,29 @@ import { SocketCore } from "./socket-core";
 
 /** zeromq.js's numeric socket types (libzmq's `ZMQ_*`). */
 export const SocketType = {
+  /** ZMQ_PAIR, {@link Pair}. */
   Pair: 0,
+  /** ZMQ_PUB, {@link Publisher}. */
   Publisher: 1,
+  /** ZMQ_SUB, {@link Subscriber}. */
   Subscriber: 2,
+  /** ZMQ_REQ, {@link Request}. */
   Request: 3,
+  /** ZMQ_REP, {@link Reply}. */
   Reply: 4,
+  /** ZMQ_DEALER, {@link Dealer}. */
   Dealer: 5,
+  /** ZMQ_ROUTER, {@link Router}. */
   Router: 6,
+  /** ZMQ_PULL, {@link Pull}. */
   Pull: 7,
+  /** ZMQ_PUSH, {@link Push}. */
   Push: 8,
+  /** ZMQ_XPUB, {@link XPublisher}. */
   XPublisher: 9,
+  /** ZMQ_XSUB, {@link XSubscriber}. */
   XSubscriber: 10,
+  /** ZMQ_STREAM, {@link Stream}. */
   Stream: 11,
 } as const;
 export type SocketType = (typeof SocketType)[keyof typeof SocketType];

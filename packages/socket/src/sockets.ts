@@ -10,7 +10,10 @@ const { bytesOrNull } = options;
 
 /** Options accepted by a socket constructor: its writable properties plus `context`. */
 export type SocketOptions<S> = Partial<
-  { context: Context } & {
+  {
+    /** The context to create the socket in; the binding's default context when left out. */
+    context: Context;
+  } & {
     -readonly [K in keyof S as S[K] extends (...args: never[]) => unknown ? never : K]: S[K];
   }
 >;
