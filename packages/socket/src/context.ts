@@ -142,7 +142,7 @@ export class Context {
   set maxMessageSize(value: number) {
     this.#set("maxMessageSize", int(value, -1));
   }
-  /** ZMQ_MAX_SOCKETS (default 1023). Accepted and validated (>= 1); not enforced. */
+  /** ZMQ_MAX_SOCKETS (default 1023): opening a socket beyond it fails with EMFILE. */
   get maxSockets(): number {
     return this.#get("maxSockets");
   }
