@@ -171,7 +171,7 @@ export class Client extends SinglePartDuplex {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Client>) {
     super(DraftSocketType.Client, options);
@@ -207,7 +207,7 @@ export class Server extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Server>) {
     super(DraftSocketType.Server, options);
@@ -247,7 +247,7 @@ export class Peer extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Peer>) {
     super(DraftSocketType.Peer, options);
@@ -305,7 +305,7 @@ export class Radio extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Radio>) {
     super(DraftSocketType.Radio, options);
@@ -341,7 +341,7 @@ export class Dish extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Dish>) {
     super(DraftSocketType.Dish, options);
@@ -398,7 +398,7 @@ export class Scatter extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Scatter>) {
     super(DraftSocketType.Scatter, options);
@@ -426,7 +426,7 @@ export class Gather extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Gather>) {
     super(DraftSocketType.Gather, options);
@@ -458,7 +458,7 @@ export class Channel extends SinglePartDuplex {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Channel>) {
     super(DraftSocketType.Channel, options);
@@ -477,7 +477,7 @@ export class Datagram extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Datagram>) {
     super(DraftSocketType.Datagram, options);

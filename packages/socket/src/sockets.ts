@@ -65,7 +65,7 @@ export class Pair extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Pair>) {
     super(SocketType.Pair, options);
@@ -81,7 +81,7 @@ export class Publisher extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Publisher>) {
     super(SocketType.Publisher, options);
@@ -104,7 +104,7 @@ export class Subscriber extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Subscriber>) {
     super(SocketType.Subscriber, options);
@@ -139,7 +139,7 @@ export class Request extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Request>) {
     super(SocketType.Request, options);
@@ -164,7 +164,7 @@ export class Reply extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Reply>) {
     super(SocketType.Reply, options);
@@ -183,7 +183,7 @@ export class Dealer extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Dealer>) {
     super(SocketType.Dealer, options);
@@ -212,7 +212,7 @@ export class Router extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Router>) {
     super(SocketType.Router, options);
@@ -242,7 +242,7 @@ export class Pull extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Pull>) {
     super(SocketType.Pull, options);
@@ -261,7 +261,7 @@ export class Push extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Push>) {
     super(SocketType.Push, options);
@@ -280,7 +280,7 @@ export class XPublisher extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<XPublisher>) {
     super(SocketType.XPublisher, options);
@@ -331,7 +331,7 @@ export class XSubscriber extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<XSubscriber>) {
     super(SocketType.XSubscriber, options);
@@ -353,7 +353,7 @@ export class Stream extends Socket {
    *   ones listed on this class, e.g. `linger`), and `context`: the
    *   `Context` to create it in, the default context when left out.
    * @throws TypeError for an unknown option name or a value of the wrong type;
-   *   `ZmqError` EINVAL for a value out of range.
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
    */
   constructor(options?: SocketOptions<Stream>) {
     super(SocketType.Stream, options);
