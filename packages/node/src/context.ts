@@ -25,7 +25,17 @@ export type { ContextOptions };
 /** Set only while the default context is made. */
 let shared: ThreadRegistry | undefined;
 
+/**
+ * A context bound to Node.js: sockets created in it reach tcp, ipc, udp, ws and
+ * wss endpoints (and `inproc://` names bound in it). `context` is the default one.
+ */
 export class Context extends SocketContext {
+  /**
+   * A new context private to this thread, with its own `inproc://` names.
+   * @param options - initial option values (see {@link ContextOptions}).
+   * @throws TypeError for an unknown option or one of the wrong type; `ZmqError`
+   *   EINVAL for a value out of range.
+   */
   constructor(options: ContextOptions = {}) {
     super(options, {
       runtime: nodeRuntime,

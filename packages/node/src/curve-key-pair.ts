@@ -6,7 +6,17 @@
 import { generateKeyPairSync } from "node:crypto";
 import { z85Encode } from "@zmq/wire";
 
-export function curveKeyPair(): { publicKey: string; secretKey: string } {
+/**
+ * A new CURVE key pair (X25519) from the system's random source, Z85-encoded:
+ * give `publicKey` to peers (a server's is their `curveServerKey`) and keep
+ * `secretKey` for this socket's `curveSecretKey`.
+ */
+export function curveKeyPair(): {
+  /** The 32-byte public key as 40 Z85 characters. */
+  publicKey: string;
+  /** The 32-byte secret key as 40 Z85 characters. */
+  secretKey: string;
+} {
   const { publicKey, privateKey } = generateKeyPairSync("x25519");
   const pub = publicKey.export({ format: "jwk" }).x;
   const sec = privateKey.export({ format: "jwk" }).d;

@@ -75,11 +75,18 @@ export const version = "4.3.5";
 
 /** What this build supports, as zeromq.js's `capability`. */
 export const capability: Partial<{
+  /** `ipc://` endpoints (Unix domain sockets): yes. */
   ipc: boolean;
+  /** `pgm://`/`epgm://` reliable multicast: no. */
   pgm: boolean;
+  /** `tipc://`: no. */
   tipc: boolean;
+  /** `norm://`: no. */
   norm: boolean;
+  /** The CURVE security mechanism: yes. */
   curve: boolean;
+  /** The GSSAPI security mechanism: no. */
   gssapi: boolean;
+  /** The draft socket types (`@zmq/node/draft`): yes. */
   draft: boolean;
 }> = { ipc: true, pgm: false, tipc: false, norm: false, curve: true, gssapi: false, draft: true };

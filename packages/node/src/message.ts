@@ -7,6 +7,7 @@ import { Buffer } from "node:buffer";
 
 declare module "@zmq/socket" {
   interface FrameTypes {
+    /** Received frames are Node `Buffer`s. */
     frame: Buffer;
   }
 }

@@ -11,7 +11,9 @@ export const MAX_GROUP_LENGTH = 255;
  * a udp session drops it (the DISH filters locally).
  */
 export interface GroupCommand {
+  /** True for JOIN, false for LEAVE. */
   join: boolean;
+  /** The group name (at most {@link MAX_GROUP_LENGTH} bytes). */
   group: Uint8Array;
 }
 

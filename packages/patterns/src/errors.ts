@@ -18,10 +18,18 @@ export const PATTERN_ERRNO: Readonly<Record<PatternErrorCode, number>> = {
 
 /** A socket operation that cannot be performed; `code` is stable and safe to switch on. */
 export class PatternError extends Error {
+  /** Always `"PatternError"` ({@link isPatternError} checks it across bundle copies). */
   override readonly name = "PatternError";
+  /** The errno string, e.g. `"EAGAIN"`, as zeromq.js reports it. */
   readonly code: PatternErrorCode;
+  /** The numeric errno for `code`, from {@link PATTERN_ERRNO}. */
   readonly errno: number;
 
+  /**
+   * An error of kind `code`.
+   * @param code - the failure kind; `errno` follows from it.
+   * @param message - human-readable detail.
+   */
   constructor(code: PatternErrorCode, message: string) {
     super(message);
     this.code = code;

@@ -13,6 +13,10 @@ export class ManualScheduler implements Scheduler {
   private seq = 0;
   private timers: Timer[] = [];
 
+  /**
+   * A clock standing still at `start`.
+   * @param start - the initial `now()` in milliseconds.
+   */
   constructor(start = 0) {
     this.time = start;
   }

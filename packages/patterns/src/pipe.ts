@@ -116,6 +116,10 @@ export class Pipe {
     return this.other!;
   }
 
+  /**
+   * `"active"` while both ends are up, `"terminating"` once either end called
+   * `terminate` (queued messages may still be read), `"terminated"` when done.
+   */
   get state(): PipeState {
     return this.shared.state;
   }
@@ -128,6 +132,7 @@ export class Pipe {
     return this.shared.routingId;
   }
 
+  /** Record the peer's identity (both ends see it). */
   set routingId(value: Uint8Array | undefined) {
     this.shared.routingId = value;
   }
@@ -137,6 +142,7 @@ export class Pipe {
     return this.shared.properties;
   }
 
+  /** Replace the peer metadata (both ends see it). */
   set properties(value: Record<string, string>) {
     this.shared.properties = value;
   }

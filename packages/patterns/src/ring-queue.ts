@@ -7,6 +7,10 @@ export class RingQueue<T> {
   private count = 0;
   private mask: number;
 
+  /**
+   * An empty queue.
+   * @param capacity - initial slots, rounded up to a power of two; the queue grows as needed.
+   */
   constructor(capacity = 8) {
     let size = 2;
     while (size < capacity) size *= 2;
@@ -14,16 +18,19 @@ export class RingQueue<T> {
     this.mask = size - 1;
   }
 
+  /** Number of queued items. */
   get length(): number {
     return this.count;
   }
 
+  /** Append an item at the tail (doubles the buffer when full). */
   push(item: T): void {
     if (this.count === this.buffer.length) this.grow();
     this.buffer[(this.head + this.count) & this.mask] = item;
     this.count++;
   }
 
+  /** Remove and return the head item, or undefined when empty. */
   shift(): T | undefined {
     if (this.count === 0) return undefined;
     const item = this.buffer[this.head];
@@ -33,10 +40,12 @@ export class RingQueue<T> {
     return item;
   }
 
+  /** The head item without removing it, or undefined when empty. */
   peek(): T | undefined {
     return this.count === 0 ? undefined : this.buffer[this.head];
   }
 
+  /** Drop every item (releasing the references). */
   clear(): void {
     if (this.count === 0) return;
     this.buffer.fill(undefined);

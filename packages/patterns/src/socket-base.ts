@@ -19,7 +19,9 @@ import type { SocketType } from "./socket-type";
  * or pipe event that caused them; calling back into the socket from them is allowed.
  */
 export interface SocketHandler {
+  /** A message can be taken with `receive()` now (edge-triggered; see above). */
   readable?(): void;
+  /** `send()` would accept a message now (edge-triggered; see above). */
   writable?(): void;
 }
 
@@ -65,8 +67,14 @@ export abstract class SocketBase {
     throw new TypeError("SocketBase subclasses must define `type`");
   }
 
+  /**
+   * The live option values, for the socket type's own logic. Subclasses read it;
+   * only `setOption` (which validates) and the constructor write it.
+   */
   protected readonly opts: SocketOptions;
+  /** The clock given in {@link SocketRuntime.scheduler}, for timers a socket type needs. */
   protected readonly scheduler: Scheduler;
+  /** The random source given in {@link SocketRuntime.random}: a number in [0, 1). */
   protected readonly random: () => number;
   /** Every attached pipe that has not reported `terminated` yet. */
   protected readonly pipes = new Set<Pipe>();
@@ -82,6 +90,14 @@ export abstract class SocketBase {
   private eventHead = 0;
   private readonly sink: PipeHandler;
 
+  /**
+   * Create a socket with no pipes.
+   * @param options - initial option values; the rest take the type's defaults
+   *   (`defaultSocketOptions`). Each is validated as by `setOption`.
+   * @param runtime - the clock and random source; defaults are the system ones.
+   * @throws {@link PatternError} EINVAL when an option is unknown, has the wrong
+   *   type or an out-of-range value, or does not apply to this socket type.
+   */
   constructor(options: Partial<SocketOptions> = {}, runtime: SocketRuntime = {}) {
     this.scheduler = runtime.scheduler ?? systemScheduler;
     this.random = runtime.random ?? Math.random;
@@ -101,6 +117,7 @@ export abstract class SocketBase {
     return this.opts;
   }
 
+  /** True once `close()` was called; `send`, `receive` and `setOption` then throw ETERM. */
   get closed(): boolean {
     return this.isClosed;
   }
@@ -211,6 +228,10 @@ export abstract class SocketBase {
     this.subscription(topic, false);
   }
 
+  /**
+   * The current value of one option.
+   * @throws {@link PatternError} EINVAL when `name` is not a socket option.
+   */
   getOption<K extends keyof SocketOptions>(name: K): SocketOptions[K] {
     if (!Object.hasOwn(this.opts, name)) throw new PatternError("EINVAL", `unknown option ${name}`);
     return this.opts[name];
@@ -280,28 +301,54 @@ export abstract class SocketBase {
 
   // ---- hooks ---------------------------------------------------------------------
 
+  /**
+   * A new pipe joined the socket (it is already in `pipes` and its events come
+   * here). Add it to the type's routing strategies (`FairQueue`, `LoadBalancer`,
+   * `Distributor`, routing-id table …).
+   */
   protected abstract xattachPipe(pipe: Pipe, options: AttachOptions): void;
+  /**
+   * A pipe has terminated (it is already out of `pipes`): remove it from every
+   * strategy and drop any state tied to it, such as a half-sent message.
+   */
   protected abstract xpipeTerminated(pipe: Pipe): void;
 
+  /** A pipe that had nothing to read has a message again. Default: nothing. */
   protected xreadActivated(_pipe: Pipe): void {}
+  /** A pipe that was full (at its send HWM) accepts messages again. Default: nothing. */
   protected xwriteActivated(_pipe: Pipe): void {}
 
+  /**
+   * The type's send routing, called by `send` with a non-empty message. Return
+   * false to block (nothing was taken), true when the message was sent or
+   * deliberately dropped. Default: throws ENOTSUP (a receive-only type).
+   */
   protected xsend(_msg: Message): boolean {
     throw new PatternError("ENOTSUP", `${this.type} sockets cannot send`);
   }
 
+  /**
+   * The type's receive routing, called by `receive`: the next whole message, or
+   * undefined when none is ready. Default: throws ENOTSUP (a send-only type).
+   */
   protected xreceive(): Message | undefined {
     throw new PatternError("ENOTSUP", `${this.type} sockets cannot receive`);
   }
 
+  /** Whether `xreceive` would return a message now (POLLIN). Default: false. */
   protected xhasIn(): boolean {
     return false;
   }
 
+  /** Whether `xsend` would accept a message now (POLLOUT). Default: false. */
   protected xhasOut(): boolean {
     return false;
   }
 
+  /**
+   * Add (`subscribe` true) or remove one subscription to `topic`, from
+   * `subscribe`/`unsubscribe`. Default: throws EINVAL (the type takes none).
+   */
   protected xsubscribe(_topic: Uint8Array, _subscribe: boolean): void {
     throw new PatternError("EINVAL", `${this.type} sockets do not take subscriptions`);
   }
@@ -311,6 +358,7 @@ export abstract class SocketBase {
     this.dirty = true;
   }
 
+  /** Whether pipes should conflate: the `conflate` option is set and the type supports it. */
   protected effectiveConflate(): boolean {
     return this.opts.conflate && SOCKET_TRAITS[this.type].conflate;
   }

@@ -5,6 +5,7 @@
  */
 import type { SocketType } from "./socket-type";
 
+/** What one socket type can do and how the layers above must treat it; see {@link SOCKET_TRAITS}. */
 export interface SocketTraits {
   /** The type has `send` (ZMQ_POLLOUT can be true). */
   readonly send: boolean;
@@ -31,7 +32,14 @@ export interface SocketTraits {
   /** The session translates JOIN/LEAVE between the pipe and the wire (RADIO, DISH). */
   readonly groups: boolean;
   /** What the type may do over udp; undefined = it cannot use udp (ENOCOMPATPROTO). */
-  readonly udp: { readonly bind: boolean; readonly connect: boolean } | undefined;
+  readonly udp:
+    | {
+        /** It may bind a udp endpoint (receive datagrams). */
+        readonly bind: boolean;
+        /** It may connect a udp endpoint (send datagrams). */
+        readonly connect: boolean;
+      }
+    | undefined;
   /** ZMQ_CONFLATE is accepted as an option (zeromq.js exposes it). */
   readonly conflateOption: boolean;
   /** ZMQ_CONFLATE takes effect (libzmq applies it to DEALER, PULL, PUSH, PUB, SUB). */

@@ -13,18 +13,30 @@ import { InprocNames } from "./inproc";
 import type { Runtime } from "./runtime";
 import type { SocketCore } from "./socket-core";
 
+/**
+ * Initial values of a context's options, each as the `Context` property of
+ * the same name (validated the same way).
+ */
 export interface ContextOptions {
+  /** ZMQ_BLOCKY (default true); false gives new sockets linger 0. */
   blocky?: boolean;
+  /** ZMQ_IO_THREADS (default 1); validated (>= 0), otherwise without effect. */
   ioThreads?: number;
+  /** ZMQ_MAX_MSGSZ: default `maxMessageSize` of the context's sockets in bytes; -1 (default) = no limit. */
   maxMessageSize?: number;
+  /** ZMQ_MAX_SOCKETS (default 1023): opening more sockets fails with EMFILE. */
   maxSockets?: number;
+  /** ZMQ_IPV6 (default false): default `ipv6` of the context's sockets. */
   ipv6?: boolean;
+  /** ZMQ_THREAD_PRIORITY; validated (>= -1), otherwise without effect (no I/O threads). */
   threadPriority?: number;
+  /** ZMQ_THREAD_SCHED_POLICY; validated (>= -1), otherwise without effect (no I/O threads). */
   threadSchedulingPolicy?: number;
 }
 
 /** What a runtime binding gives every context it makes. */
 export interface ContextBinding {
+  /** Time, scheduling, frame type and process hooks of the runtime (see {@link Runtime}). */
   readonly runtime: Runtime;
   /** The transports; `inproc://` needs none (the socket layer joins the two sockets' pipes). */
   readonly transports: Iterable<Parameters<TransportRegistry["add"]>[0]>;
@@ -52,6 +64,14 @@ const OPTION_DEFAULTS = {
   ipv6: false,
 };
 
+/**
+ * The scope of `inproc://` names and of a few socket defaults (`ipv6`,
+ * `maxMessageSize`), as zeromq.js's `Context`; a runtime binding (`@zmq/node`,
+ * `@zmq/web`) subclasses it with its transports. Sockets take one with the
+ * `context` option, the binding's default context otherwise. The option
+ * properties throw TypeError for a value of the wrong type and `ZmqError`
+ * EINVAL for one below its minimum.
+ */
 export class Context {
   readonly #values: Record<string, unknown> = { ...OPTION_DEFAULTS };
   readonly #sockets = new Set<SocketCore>();
@@ -67,6 +87,13 @@ export class Context {
   #holds = 0;
   #release: (() => void) | undefined;
 
+  /**
+   * A context bound to a runtime; bindings call this from their own `Context`.
+   * @param options - initial option values (see {@link ContextOptions}).
+   * @param binding - the runtime, transports and engines every socket of this context uses.
+   * @throws TypeError for an unknown option or one of the wrong type; `ZmqError` EINVAL for
+   *   a value out of range.
+   */
   constructor(options: ContextOptions, binding: ContextBinding) {
     this._runtime = binding.runtime;
     this._threads = binding.threads;
@@ -76,10 +103,6 @@ export class Context {
     Object.assign(this, options);
   }
 
-  /**
-   * ZMQ_BLOCKY (default `true`). Accepted and validated for zeromq.js
-   * compatibility; linger is set per socket here, so it has no effect.
-   */
   /** An option's value: this context's own, or the process-wide one of a shared context. */
   #get<T>(name: keyof typeof OPTION_DEFAULTS): T {
     const shared = this._threads?.contextOptions.get(name);
@@ -91,9 +114,15 @@ export class Context {
     else this.#values[name] = value;
   }
 
+  /**
+   * ZMQ_BLOCKY (default true): sockets made afterwards keep their type's default
+   * linger (mostly -1: queued output is waited for at close); false gives them
+   * linger 0, as with zeromq.js.
+   */
   get blocky(): boolean {
     return this.#get("blocky");
   }
+  /** Set ZMQ_BLOCKY (TypeError unless a boolean). */
   set blocky(value: boolean) {
     this.#set("blocky", bool(value));
   }
@@ -101,6 +130,7 @@ export class Context {
   get ioThreads(): number {
     return this.#get("ioThreads");
   }
+  /** Set ZMQ_IO_THREADS (an integer >= 0, else EINVAL); no effect beyond being read back. */
   set ioThreads(value: number) {
     this.#set("ioThreads", int(value, 0));
   }
@@ -108,13 +138,15 @@ export class Context {
   get maxMessageSize(): number {
     return this.#get("maxMessageSize");
   }
+  /** Set ZMQ_MAX_MSGSZ (an integer >= -1, else EINVAL) for sockets made afterwards. */
   set maxMessageSize(value: number) {
     this.#set("maxMessageSize", int(value, -1));
   }
-  /** ZMQ_MAX_SOCKETS (default 1023). Accepted and validated (>= 1); not enforced. */
+  /** ZMQ_MAX_SOCKETS (default 1023): opening a socket beyond it fails with EMFILE. */
   get maxSockets(): number {
     return this.#get("maxSockets");
   }
+  /** Set ZMQ_MAX_SOCKETS (an integer >= 1, else EINVAL). */
   set maxSockets(value: number) {
     this.#set("maxSockets", int(value, 1));
   }
@@ -126,12 +158,21 @@ export class Context {
   get ipv6(): boolean {
     return this.#get("ipv6");
   }
+  /** Set ZMQ_IPV6 for sockets made afterwards (TypeError unless a boolean). */
   set ipv6(value: boolean) {
     this.#set("ipv6", bool(value));
   }
+  /**
+   * ZMQ_THREAD_PRIORITY, write-only as in libzmq: validated (an integer >= -1,
+   * else EINVAL) and otherwise ignored, there being no I/O threads.
+   */
   set threadPriority(value: number) {
     int(value, -1);
   }
+  /**
+   * ZMQ_THREAD_SCHED_POLICY, write-only as in libzmq: validated (an integer >= -1,
+   * else EINVAL) and otherwise ignored, there being no I/O threads.
+   */
   set threadSchedulingPolicy(value: number) {
     int(value, -1);
   }
@@ -192,15 +233,38 @@ export class Context {
 
   // ---- libzmq context options by number (zeromq.js's low-level accessors) --------
 
+  /**
+   * Read the boolean context option with libzmq number `option` (ZMQ_IPV6,
+   * ZMQ_BLOCKY): zeromq.js's low-level accessor.
+   * @throws `ZmqError` EINVAL for a number that names no such context option;
+   *   TypeError when the value has the wrong type.
+   */
   protected getBoolOption(option: number): boolean {
     return this.#raw(option, "bool") as boolean;
   }
+  /**
+   * Set the boolean context option with libzmq number `option` (ZMQ_IPV6, ZMQ_BLOCKY).
+   * @throws `ZmqError` EINVAL for a number that names no such context option;
+   *   TypeError when the value has the wrong type.
+   */
   protected setBoolOption(option: number, value: boolean): void {
     this.#rawSet(option, "bool", value);
   }
+  /**
+   * Read the integer context option with libzmq number `option` (ZMQ_IO_THREADS,
+   * ZMQ_MAX_SOCKETS, ZMQ_SOCKET_LIMIT, ZMQ_MAX_MSGSZ).
+   * @throws `ZmqError` EINVAL for a number that names no such context option;
+   *   TypeError when the value has the wrong type.
+   */
   protected getInt32Option(option: number): number {
     return this.#raw(option, "int") as number;
   }
+  /**
+   * Set the integer context option with libzmq number `option` (ZMQ_IO_THREADS,
+   * ZMQ_MAX_SOCKETS, ZMQ_THREAD_PRIORITY, ZMQ_THREAD_SCHED_POLICY, ZMQ_MAX_MSGSZ).
+   * @throws `ZmqError` EINVAL for a number that names no such context option;
+   *   TypeError when the value has the wrong type.
+   */
   protected setInt32Option(option: number, value: number): void {
     this.#rawSet(option, "int", value);
   }

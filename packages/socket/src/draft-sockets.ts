@@ -36,14 +36,23 @@ const { define } = options;
 
 /** zeromq.js's numbers for the draft types (libzmq's `ZMQ_SERVER` …). */
 export const DraftSocketType = {
+  /** ZMQ_SERVER, {@link Server}. */
   Server: 12,
+  /** ZMQ_CLIENT, {@link Client}. */
   Client: 13,
+  /** ZMQ_RADIO, {@link Radio}. */
   Radio: 14,
+  /** ZMQ_DISH, {@link Dish}. */
   Dish: 15,
+  /** ZMQ_GATHER, {@link Gather}. */
   Gather: 16,
+  /** ZMQ_SCATTER, {@link Scatter}. */
   Scatter: 17,
+  /** ZMQ_DGRAM, {@link Datagram}. */
   Datagram: 18,
+  /** ZMQ_PEER, {@link Peer}. */
   Peer: 19,
+  /** ZMQ_CHANNEL, {@link Channel}. */
   Channel: 20,
 } as const;
 
@@ -55,16 +64,19 @@ export interface DraftReadable extends ReceiveOptionProperties {}
 
 /** `send` options of a RADIO: the group, 0–255 bytes. */
 export interface RadioGroupOptions {
+  /** The group to send to; a string is UTF-8 encoded (cut at a NUL byte). */
   group: Uint8Array | string;
 }
 
 /** What a DISH's `receive` gives with each message. */
 export interface DishGroupOptions {
+  /** The group the message was sent to. */
   group: Message;
 }
 
 /** A SERVER/PEER message's peer: a non-zero uint32. */
 export interface ServerRoutingOptions {
+  /** The peer's routing id, 1 to 2^32-1, as received with its messages (or from PEER's `connect`). */
   routingId: number;
 }
 
@@ -125,14 +137,24 @@ function iterate<T>(socket: Socket, receive: () => Promise<T>): AsyncIterator<T,
 
 /** A single-part socket that both sends and receives plain messages (CLIENT, CHANNEL). */
 abstract class SinglePartDuplex extends Socket {
+  /**
+   * Queue one single-frame message and resolve once the socket took it; waits
+   * while the socket is mute, up to `sendTimeout` (then EAGAIN). A multipart
+   * message fails with EINVAL; a second concurrent send with EBUSY.
+   */
   send(message: MessageLike | MessageLike[]): Promise<void> {
     return sendFrames(this, () => [singleFrame(this, message)]);
   }
 
+  /**
+   * Resolve to the next message (one frame), waiting up to `receiveTimeout`
+   * (then EAGAIN). A second concurrent receive fails with EBUSY.
+   */
   receive(): Promise<[Message]> {
     return coreOf(this).receive() as Promise<[Message]>;
   }
 
+  /** Yield each received message until the socket is closed. */
   [Symbol.asyncIterator](): AsyncIterator<[Message], undefined> {
     return iterate(this, () => this.receive());
   }
@@ -140,6 +162,14 @@ abstract class SinglePartDuplex extends Socket {
 
 /** CLIENT (RFC 41): round-robin requests to SERVERs, fair-queued replies. */
 export class Client extends SinglePartDuplex {
+  /**
+   * Create a CLIENT socket (a draft type), not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Client>) {
     super(DraftSocketType.Client, options);
   }
@@ -168,18 +198,38 @@ async function receiveRouted(socket: Socket): Promise<[Message, ServerRoutingOpt
 
 /** SERVER (RFC 41): replies go to the CLIENT named by `routingId`. */
 export class Server extends Socket {
+  /**
+   * Create a SERVER socket (a draft type), not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Server>) {
     super(DraftSocketType.Server, options);
   }
 
+  /**
+   * Queue one single-frame message for the peer `options.routingId` and resolve
+   * once the socket took it. A routing id that names no connected peer (or is 0
+   * or above 2^32-1) fails with EHOSTUNREACH; a non-integer one with TypeError;
+   * a multipart message with EINVAL; a second concurrent send with EBUSY.
+   */
   send(message: MessageLike | MessageLike[], options: ServerRoutingOptions): Promise<void> {
     return sendRouted(this, message, options);
   }
 
+  /**
+   * Resolve to the next message (one frame) and the routing id of the peer that
+   * sent it, waiting up to `receiveTimeout` (then EAGAIN). A second concurrent
+   * receive fails with EBUSY.
+   */
   receive(): Promise<[Message, ServerRoutingOptions]> {
     return receiveRouted(this);
   }
 
+  /** Yield each received message until the socket is closed. */
   [Symbol.asyncIterator](): AsyncIterator<[Message, ServerRoutingOptions], undefined> {
     return iterate(this, () => this.receive());
   }
@@ -188,6 +238,14 @@ export interface Server extends DraftWritable, DraftReadable, ServerOptionProper
 
 /** PEER (RFC 51): a SERVER that also connects; `connect` returns the new peer's routing id. */
 export class Peer extends Socket {
+  /**
+   * Create a PEER socket (a draft type), not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Peer>) {
     super(DraftSocketType.Peer, options);
   }
@@ -208,14 +266,26 @@ export class Peer extends Socket {
     return id;
   }
 
+  /**
+   * Queue one single-frame message for the peer `options.routingId` and resolve
+   * once the socket took it. A routing id that names no connected peer (or is 0
+   * or above 2^32-1) fails with EHOSTUNREACH; a non-integer one with TypeError;
+   * a multipart message with EINVAL; a second concurrent send with EBUSY.
+   */
   send(message: MessageLike | MessageLike[], options: ServerRoutingOptions): Promise<void> {
     return sendRouted(this, message, options);
   }
 
+  /**
+   * Resolve to the next message (one frame) and the routing id of the peer that
+   * sent it, waiting up to `receiveTimeout` (then EAGAIN). A second concurrent
+   * receive fails with EBUSY.
+   */
   receive(): Promise<[Message, ServerRoutingOptions]> {
     return receiveRouted(this);
   }
 
+  /** Yield each received message until the socket is closed. */
   [Symbol.asyncIterator](): AsyncIterator<[Message, ServerRoutingOptions], undefined> {
     return iterate(this, () => this.receive());
   }
@@ -226,10 +296,24 @@ export interface Peer extends DraftWritable, DraftReadable, PeerOptionProperties
 
 /** RADIO (RFC 48): sends each message to the DISHes that joined its group. */
 export class Radio extends Socket {
+  /**
+   * Create a RADIO socket (a draft type), not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Radio>) {
     super(DraftSocketType.Radio, options);
   }
 
+  /**
+   * Queue one single-frame message for the DISHes that joined `options.group`
+   * and resolve once the socket took it (a DISH at its HWM misses it, unless
+   * `noDrop`). A multipart message fails with EINVAL; a group over 255 bytes
+   * with EINVAL; a second concurrent send with EBUSY.
+   */
   send(message: MessageLike | MessageLike[], options: RadioGroupOptions): Promise<void> {
     return sendFrames(this, () => {
       if (options === null || typeof options !== "object") {
@@ -243,6 +327,14 @@ export interface Radio extends DraftWritable, RadioOptionProperties {}
 
 /** DISH (RFC 48): receives the messages of the groups it joined. */
 export class Dish extends Socket {
+  /**
+   * Create a DISH socket (a draft type), not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Dish>) {
     super(DraftSocketType.Dish, options);
   }
@@ -257,11 +349,16 @@ export class Dish extends Socket {
     this.#groups(values, false);
   }
 
+  /**
+   * Resolve to the next message of a joined group, with that group, waiting up
+   * to `receiveTimeout` (then EAGAIN). A second concurrent receive fails with EBUSY.
+   */
   async receive(): Promise<[Message, DishGroupOptions]> {
     const [group, body] = await coreOf(this).receive();
     return [body!, { group: group! }];
   }
 
+  /** Yield each received message until the socket is closed. */
   [Symbol.asyncIterator](): AsyncIterator<[Message, DishGroupOptions], undefined> {
     return iterate(this, () => this.receive());
   }
@@ -287,10 +384,23 @@ export interface Dish extends DraftReadable, DishOptionProperties {}
 
 /** SCATTER (RFC 49): round-robin to GATHERs. */
 export class Scatter extends Socket {
+  /**
+   * Create a SCATTER socket (a draft type), not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Scatter>) {
     super(DraftSocketType.Scatter, options);
   }
 
+  /**
+   * Queue one single-frame message for the next GATHER in turn and resolve once the socket took it; waits
+   * while the socket is mute, up to `sendTimeout` (then EAGAIN). A multipart
+   * message fails with EINVAL; a second concurrent send with EBUSY.
+   */
   send(message: MessageLike | MessageLike[]): Promise<void> {
     return sendFrames(this, () => [singleFrame(this, message)]);
   }
@@ -299,14 +409,27 @@ export interface Scatter extends DraftWritable, ScatterOptionProperties {}
 
 /** GATHER (RFC 49): fair-queues from SCATTERs. */
 export class Gather extends Socket {
+  /**
+   * Create a GATHER socket (a draft type), not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Gather>) {
     super(DraftSocketType.Gather, options);
   }
 
+  /**
+   * Resolve to the next message (one frame), waiting up to `receiveTimeout`
+   * (then EAGAIN). A second concurrent receive fails with EBUSY.
+   */
   receive(): Promise<[Message]> {
     return coreOf(this).receive() as Promise<[Message]>;
   }
 
+  /** Yield each received message until the socket is closed. */
   [Symbol.asyncIterator](): AsyncIterator<[Message], undefined> {
     return iterate(this, () => this.receive());
   }
@@ -315,6 +438,14 @@ export interface Gather extends DraftReadable, GatherOptionProperties {}
 
 /** CHANNEL: a single-part, one-peer PAIR. */
 export class Channel extends SinglePartDuplex {
+  /**
+   * Create a CHANNEL socket (a draft type), not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Channel>) {
     super(DraftSocketType.Channel, options);
   }
@@ -326,10 +457,23 @@ export interface Channel extends DraftWritable, DraftReadable, ChannelOptionProp
  * `address` being `"ip:port"`; received addresses end in a NUL byte, as libzmq's.
  */
 export class Datagram extends Socket {
+  /**
+   * Create a DGRAM socket (a draft type), not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Datagram>) {
     super(DraftSocketType.Datagram, options);
   }
 
+  /**
+   * Send `[address, body]` as one datagram to `address` (`"ip:port"`) and
+   * resolve once the socket took it. Anything but two frames fails with EINVAL;
+   * a second concurrent send with EBUSY.
+   */
   send(message: [MessageLike, MessageLike]): Promise<void> {
     return sendFrames(this, () => {
       if (!Array.isArray(message) || message.length !== 2) {
@@ -339,10 +483,16 @@ export class Datagram extends Socket {
     });
   }
 
+  /**
+   * Resolve to the next datagram as `[address, body]`, the address being the
+   * sender's `"ip:port"` followed by a NUL byte; waits up to `receiveTimeout`
+   * (then EAGAIN). A second concurrent receive fails with EBUSY.
+   */
   receive(): Promise<[Message, Message]> {
     return coreOf(this).receive() as Promise<[Message, Message]>;
   }
 
+  /** Yield each received message until the socket is closed. */
   [Symbol.asyncIterator](): AsyncIterator<[Message, Message], undefined> {
     return iterate(this, () => this.receive());
   }

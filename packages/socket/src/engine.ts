@@ -22,7 +22,9 @@ import {
 
 /** What a session needs of a wire engine (the shape of `ZmtpConnection`). */
 export interface WireEngine {
+  /** Where the connection is: idle (not started), greeting, handshake, ready, or closed. */
   readonly state: ZmtpConnectionState;
+  /** The peer's socket type and metadata, once the handshake is done. */
   readonly peer: PeerInfo | undefined;
   /** Input is paused: a `message` callback returned false; `resume()` continues. */
   readonly paused: boolean;
@@ -36,12 +38,15 @@ export interface WireEngine {
   send(frames: readonly Uint8Array[]): void;
   /** Encodes one command body (JOIN/LEAVE …). */
   sendCommand(body: Uint8Array): void;
+  /** Whether `takeOutput` has bytes to hand out. */
   readonly hasOutput: boolean;
   /** The bytes to write, as chunks for one vectored write. */
   takeOutput(): Uint8Array[];
   /** When `tick` must run next (handshake or heartbeat deadline), or undefined. */
   nextTimeout(): number | undefined;
+  /** Runs the deadlines due at `now` (ms): handshake timeout, heartbeat PING/expiry. */
   tick(now: number): void;
+  /** Stops the engine (state `"closed"`); partial input is dropped. */
   close(): void;
 }
 

@@ -13,6 +13,10 @@ interface Timer {
   cancelled: boolean;
 }
 
+/**
+ * A {@link Runtime} whose clock and deferred callbacks move only when the test
+ * says so (`advance`, `flush`); frames stay `Uint8Array`s.
+ */
 export class ManualRuntime implements Runtime {
   #time: number;
   #seq = 0;
@@ -22,6 +26,10 @@ export class ManualRuntime implements Runtime {
   readonly toMessage = plainFrames.toMessage;
   readonly encodeString = plainFrames.encodeString;
 
+  /**
+   * A runtime whose clock stands at `start`.
+   * @param start - the initial `now()`, in milliseconds.
+   */
   constructor(start = 0) {
     this.#time = start;
   }

@@ -22,7 +22,12 @@ export type MessageLike =
 export interface FrameTypes {}
 
 /** One received frame. */
-export type Message = FrameTypes extends { frame: infer F extends Uint8Array } ? F : Uint8Array;
+export type Message = FrameTypes extends {
+  /** The frame type a binding declares (`Buffer` for `@zmq/node`). */
+  frame: infer F extends Uint8Array;
+}
+  ? F
+  : Uint8Array;
 
 const EMPTY = new Uint8Array(0);
 

@@ -8,17 +8,29 @@
 import { type AuthError, ZmqError } from "./errors";
 import type { EventChannel } from "./runtime";
 
+/** The field every event has: its name. */
+export interface EventTag<T extends string> {
+  /** The event's name, e.g. `"connect"`; the other fields depend on it. */
+  type: T;
+}
+/** The endpoint field of events about one endpoint or connection. */
 export interface EventAddress {
+  /** The endpoint, e.g. `"tcp://127.0.0.1:5555"`. */
   address: string;
 }
+/** The delay field of `connect:retry`. */
 export interface EventInterval {
+  /** Milliseconds until the next attempt. */
   interval: number;
 }
+/** The error field of `…:error` events. */
 export interface EventError<E = ZmqError> {
+  /** What went wrong. */
   error: E;
 }
 /** A protocol error from a handshake: `code` is `ERR_ZMTP_…` / `ERR_ZAP_…`. */
 export interface ProtoError extends Error {
+  /** The stable error code, e.g. `"ERR_ZMTP_MALFORMED_COMMAND"`. */
   code: string;
 }
 export type { AuthError };
@@ -28,27 +40,27 @@ export type { AuthError };
  * the other fields depend on it (`address`, `interval`, `error` …).
  */
 export type Event =
-  | ({ type: "accept" } & EventAddress)
-  | ({ type: "accept:error" } & EventAddress & EventError)
-  | ({ type: "bind" } & EventAddress)
-  | ({ type: "bind:error" } & EventAddress & EventError)
-  | ({ type: "connect" } & EventAddress)
-  | ({ type: "connect:delay" } & EventAddress)
-  | ({ type: "connect:retry" } & EventAddress & EventInterval)
-  | ({ type: "close" } & EventAddress)
-  | ({ type: "close:error" } & EventAddress & EventError)
-  | ({ type: "disconnect" } & EventAddress)
-  | { type: "end" }
-  | ({ type: "handshake" } & EventAddress)
-  | ({ type: "handshake:error:protocol" } & EventAddress & EventError<ProtoError>)
-  | ({ type: "handshake:error:auth" } & EventAddress & EventError<AuthError>)
-  | ({ type: "handshake:error:other" } & EventAddress & EventError)
-  | { type: "unknown" };
+  | (EventTag<"accept"> & EventAddress)
+  | (EventTag<"accept:error"> & EventAddress & EventError)
+  | (EventTag<"bind"> & EventAddress)
+  | (EventTag<"bind:error"> & EventAddress & EventError)
+  | (EventTag<"connect"> & EventAddress)
+  | (EventTag<"connect:delay"> & EventAddress)
+  | (EventTag<"connect:retry"> & EventAddress & EventInterval)
+  | (EventTag<"close"> & EventAddress)
+  | (EventTag<"close:error"> & EventAddress & EventError)
+  | (EventTag<"disconnect"> & EventAddress)
+  | EventTag<"end">
+  | (EventTag<"handshake"> & EventAddress)
+  | (EventTag<"handshake:error:protocol"> & EventAddress & EventError<ProtoError>)
+  | (EventTag<"handshake:error:auth"> & EventAddress & EventError<AuthError>)
+  | (EventTag<"handshake:error:other"> & EventAddress & EventError)
+  | EventTag<"unknown">;
 
 /** The names of the events an `Observer` reports. */
 export type EventType = Event["type"];
 /** The event object for one event type `E`. */
-export type EventOfType<E extends EventType = EventType> = Extract<Event, { type: E }>;
+export type EventOfType<E extends EventType = EventType> = Extract<Event, EventTag<E>>;
 
 /** What `Observer#on`/`off` (and the `emitter`) offer, as zeromq.js's `EventSubscriber`. */
 export interface EventSubscriber {

@@ -19,7 +19,9 @@ export interface TimerOptions {
 
 /** A sink for socket events besides the observers (Node: a `diagnostics_channel`). */
 export interface EventChannel {
+  /** Whether anyone listens; events are only built and published when true. */
   readonly hasSubscribers: boolean;
+  /** Deliver one event object to the subscribers. */
   publish(message: unknown): void;
 }
 

@@ -34,6 +34,7 @@ import { checkTransportRole } from "./udp-session";
  * under the names the transports take (each reads those it knows).
  */
 export interface TransportOptions {
+  /** Connect only: aborted when the attempt is abandoned (disconnect, close). */
   signal?: AbortSignal;
   /** Idle listeners and connections do not keep the process alive. */
   ref: boolean;
@@ -47,11 +48,15 @@ export interface TransportOptions {
   keepAliveIdle?: number;
   /** ZMQ_BACKLOG (bind). */
   backlog?: number;
-  /** ZMQ_WSS_* (wss://). */
+  /** ZMQ_WSS_KEY_PEM: the `wss://` server's private key (PEM). */
   wssKeyPem?: string;
+  /** ZMQ_WSS_CERT_PEM: the `wss://` server's certificate chain (PEM). */
   wssCertPem?: string;
+  /** ZMQ_WSS_TRUST_PEM: certificates (PEM) a `wss://` client trusts. */
   wssTrustPem?: string;
+  /** ZMQ_WSS_HOSTNAME: the name a `wss://` client checks the server certificate for. */
   wssHostname?: string;
+  /** ZMQ_WSS_TRUST_SYSTEM resolved: a `wss://` client also trusts the system CAs. */
   wssTrustSystem?: boolean;
   /** ZMQ_MULTICAST_HOPS (udp connect). */
   multicastHops?: number;

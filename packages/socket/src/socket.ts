@@ -24,17 +24,29 @@ import { SocketCore } from "./socket-core";
 
 /** zeromq.js's numeric socket types (libzmq's `ZMQ_*`). */
 export const SocketType = {
+  /** ZMQ_PAIR, {@link Pair}. */
   Pair: 0,
+  /** ZMQ_PUB, {@link Publisher}. */
   Publisher: 1,
+  /** ZMQ_SUB, {@link Subscriber}. */
   Subscriber: 2,
+  /** ZMQ_REQ, {@link Request}. */
   Request: 3,
+  /** ZMQ_REP, {@link Reply}. */
   Reply: 4,
+  /** ZMQ_DEALER, {@link Dealer}. */
   Dealer: 5,
+  /** ZMQ_ROUTER, {@link Router}. */
   Router: 6,
+  /** ZMQ_PULL, {@link Pull}. */
   Pull: 7,
+  /** ZMQ_PUSH, {@link Push}. */
   Push: 8,
+  /** ZMQ_XPUB, {@link XPublisher}. */
   XPublisher: 9,
+  /** ZMQ_XSUB, {@link XSubscriber}. */
   XSubscriber: 10,
+  /** ZMQ_STREAM, {@link Stream}. */
   Stream: 11,
 } as const;
 export type SocketType = (typeof SocketType)[keyof typeof SocketType];
@@ -172,39 +184,112 @@ export abstract class Socket implements Observable {
   // Each maps the libzmq option number to the socket's accessor of that option
   // (the options table); a number this socket type has no accessor for is EINVAL.
 
+  /**
+   * Read the option with libzmq number `option` (`ZMQ_*`) as a boolean: the
+   * low-level accessor of zeromq.js, for options by number.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number; TypeError when `option` is not a number.
+   */
   protected getBoolOption(option: number): boolean {
     return rawGet(this, option, "bool") as boolean;
   }
+  /**
+   * Set the option with libzmq number `option` (`ZMQ_*`) to a boolean.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number, or the value is out of range; TypeError when `option` is not a number
+   *   or the value has the wrong type.
+   */
   protected setBoolOption(option: number, value: boolean): void {
     rawSet(this, option, "bool", value);
   }
+  /**
+   * Read the option with libzmq number `option` (`ZMQ_*`) as a signed 32-bit integer.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number; TypeError when `option` is not a number.
+   */
   protected getInt32Option(option: number): number {
     return rawGet(this, option, "int") as number;
   }
+  /**
+   * Set the option with libzmq number `option` (`ZMQ_*`) to a signed 32-bit integer; a value
+   * past `Number.MAX_SAFE_INTEGER` is set with a warning that it may be rounded.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number, or the value is out of range; TypeError when `option` is not a number
+   *   or the value has the wrong type.
+   */
   protected setInt32Option(option: number, value: number): void {
     rawSet(this, option, "int", value);
   }
+  /**
+   * Read the option with libzmq number `option` (`ZMQ_*`) as an unsigned 32-bit integer.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number; TypeError when `option` is not a number.
+   */
   protected getUint32Option(option: number): number {
     return rawGet(this, option, "int") as number;
   }
+  /**
+   * Set the option with libzmq number `option` (`ZMQ_*`) to an unsigned 32-bit integer; a value
+   * past `Number.MAX_SAFE_INTEGER` is set with a warning that it may be rounded.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number, or the value is out of range; TypeError when `option` is not a number
+   *   or the value has the wrong type.
+   */
   protected setUint32Option(option: number, value: number): void {
     rawSet(this, option, "int", value);
   }
+  /**
+   * Read the option with libzmq number `option` (`ZMQ_*`) as a signed 64-bit integer (exact up to `Number.MAX_SAFE_INTEGER`).
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number; TypeError when `option` is not a number.
+   */
   protected getInt64Option(option: number): number {
     return rawGet(this, option, "int") as number;
   }
+  /**
+   * Set the option with libzmq number `option` (`ZMQ_*`) to a signed 64-bit integer (exact up to `Number.MAX_SAFE_INTEGER`); a value
+   * past `Number.MAX_SAFE_INTEGER` is set with a warning that it may be rounded.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number, or the value is out of range; TypeError when `option` is not a number
+   *   or the value has the wrong type.
+   */
   protected setInt64Option(option: number, value: number): void {
     rawSet(this, option, "int", value);
   }
+  /**
+   * Read the option with libzmq number `option` (`ZMQ_*`) as an unsigned 64-bit integer (exact up to `Number.MAX_SAFE_INTEGER`).
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number; TypeError when `option` is not a number.
+   */
   protected getUint64Option(option: number): number {
     return rawGet(this, option, "int") as number;
   }
+  /**
+   * Set the option with libzmq number `option` (`ZMQ_*`) to an unsigned 64-bit integer (exact up to `Number.MAX_SAFE_INTEGER`); a value
+   * past `Number.MAX_SAFE_INTEGER` is set with a warning that it may be rounded.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number, or the value is out of range; TypeError when `option` is not a number
+   *   or the value has the wrong type.
+   */
   protected setUint64Option(option: number, value: number): void {
     rawSet(this, option, "int", value);
   }
+  /**
+   * Read the option with libzmq number `option` (`ZMQ_*`) as a string (null when
+   * unset; a numeric option is returned in decimal).
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number; TypeError when `option` is not a number.
+   */
   protected getStringOption(option: number): string | null {
     return rawGet(this, option, "string") as string | null;
   }
+  /**
+   * Set the option with libzmq number `option` (`ZMQ_*`) to a string, bytes, or
+   * null to clear it.
+   * @throws `ZmqError` EINVAL when this socket type has no option with that
+   *   number, or the value is out of range; TypeError when `option` is not a number
+   *   or the value has the wrong type.
+   */
   protected setStringOption(option: number, value: string | Uint8Array | null): void {
     rawSet(this, option, "string", value);
   }

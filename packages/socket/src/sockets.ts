@@ -26,7 +26,10 @@ const { bytesOrNull } = options;
 
 /** Options accepted by a socket constructor: its writable properties plus `context`. */
 export type SocketOptions<S> = Partial<
-  { context: Context } & {
+  {
+    /** The context to create the socket in; the binding's default context when left out. */
+    context: Context;
+  } & {
     -readonly [K in keyof S as S[K] extends (...args: never[]) => unknown ? never : K]: S[K];
   }
 >;
@@ -59,6 +62,14 @@ defineSecurityOptions();
 
 /** PAIR: one peer, both directions, blocks in mute state. */
 export class Pair extends Socket {
+  /**
+   * Create a PAIR socket, not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Pair>) {
     super(SocketType.Pair, options);
   }
@@ -67,6 +78,14 @@ export interface Pair extends Writable, Readable, PairOptionProperties {}
 
 /** PUB: fans messages out to matching subscribers; drops for a peer at its HWM. */
 export class Publisher extends Socket {
+  /**
+   * Create a PUB socket, not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Publisher>) {
     super(SocketType.Publisher, options);
   }
@@ -75,6 +94,14 @@ export interface Publisher extends Writable, PublisherOptionProperties {}
 
 /** SUB: receives what matches its subscriptions (none at first). */
 export class Subscriber extends Socket {
+  /**
+   * Create a SUB socket, not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Subscriber>) {
     super(SocketType.Subscriber, options);
   }
@@ -97,6 +124,14 @@ export interface Subscriber extends Readable, SubscriberOptionProperties {}
 
 /** REQ: strict request/reply; a second send before the reply fails with EFSM. */
 export class Request extends Socket {
+  /**
+   * Create a REQ socket, not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Request>) {
     super(SocketType.Request, options);
   }
@@ -105,6 +140,14 @@ export interface Request extends Readable, Writable, RequestOptionProperties {}
 
 /** REP: answers requests, echoing their envelope. */
 export class Reply extends Socket {
+  /**
+   * Create a REP socket, not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Reply>) {
     super(SocketType.Reply, options);
   }
@@ -113,6 +156,14 @@ export interface Reply extends Readable, Writable, ReplyOptionProperties {}
 
 /** DEALER: round-robin out, fair-queue in, no envelope handling. */
 export class Dealer extends Socket {
+  /**
+   * Create a DEALER socket, not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Dealer>) {
     super(SocketType.Dealer, options);
   }
@@ -127,6 +178,14 @@ export interface RouterConnectOptions {
 
 /** ROUTER: addresses peers by routing id (the first frame). */
 export class Router extends Socket {
+  /**
+   * Create a ROUTER socket, not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Router>) {
     super(SocketType.Router, options);
   }
@@ -140,6 +199,14 @@ export interface Router extends Readable, Writable, RouterOptionProperties {}
 
 /** PULL: fair-queues messages from pushers. */
 export class Pull extends Socket {
+  /**
+   * Create a PULL socket, not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Pull>) {
     super(SocketType.Pull, options);
   }
@@ -148,6 +215,14 @@ export interface Pull extends Readable, PullOptionProperties {}
 
 /** PUSH: round-robins messages to pullers; blocks in mute state. */
 export class Push extends Socket {
+  /**
+   * Create a PUSH socket, not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Push>) {
     super(SocketType.Push, options);
   }
@@ -156,6 +231,14 @@ export interface Push extends Writable, PushOptionProperties {}
 
 /** XPUB: a publisher that receives subscriptions as `\x01topic` / `\x00topic` messages. */
 export class XPublisher extends Socket {
+  /**
+   * Create a XPUB socket, not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<XPublisher>) {
     super(SocketType.XPublisher, options);
   }
@@ -180,6 +263,7 @@ export class XPublisher extends Socket {
       coreOf(this).subscribe(prefix, true);
   }
 
+  /** In manual mode: forward an unsubscription upstream (ZMQ_UNSUBSCRIBE on an XPUB). */
   unsubscribe(...prefixes: Array<Uint8Array | string>): void {
     for (const prefix of prefixes.length === 0 ? [""] : prefixes)
       coreOf(this).subscribe(prefix, false);
@@ -189,6 +273,14 @@ export interface XPublisher extends Readable, Writable, XPublisherOptionProperti
 
 /** XSUB: a subscriber whose subscriptions are messages it sends (`\x01topic`). */
 export class XSubscriber extends Socket {
+  /**
+   * Create a XSUB socket, not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<XSubscriber>) {
     super(SocketType.XSubscriber, options);
   }
@@ -203,6 +295,14 @@ export interface StreamConnectOptions {
 
 /** STREAM: raw TCP; messages are `[routingId, data]`. */
 export class Stream extends Socket {
+  /**
+   * Create a STREAM socket, not bound or connected yet.
+   * @param options - initial values of its writable option properties (the
+   *   ones listed on this class, e.g. `linger`), and `context`: the
+   *   `Context` to create it in, the default context when left out.
+   * @throws TypeError for an unknown option name or a value of the wrong type;
+   *   `ZmqError` EINVAL for a value out of range; `Error` when `context` is not a `Context`.
+   */
   constructor(options?: SocketOptions<Stream>) {
     super(SocketType.Stream, options);
   }

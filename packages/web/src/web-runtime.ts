@@ -43,6 +43,10 @@ function makeDefer(): (callback: () => void) => void {
   };
 }
 
+/**
+ * A new web `Runtime` (see the module comment): each call gets its own defer
+ * queue. A `Context` of this package makes one itself.
+ */
 export function createWebRuntime(): Runtime {
   return {
     now: () => performance.now(),

@@ -22,15 +22,25 @@ import { ZWS_BARE } from "@zmq/wire";
 
 /** The part of the WHATWG `WebSocket` this transport uses. */
 export interface WebSocketLike {
+  /** The transport sets `"arraybuffer"`, so binary messages arrive as `ArrayBuffer`s. */
   binaryType: string;
+  /** The subprotocol the server accepted (empty until open). */
   readonly protocol: string;
+  /** Bytes passed to `send` and not yet handed to the network. */
   readonly bufferedAmount: number;
+  /** 0 connecting, 1 open, 2 closing, 3 closed. */
   readonly readyState: number;
+  /** Called once the connection is open. */
   onopen: ((event: unknown) => void) | null;
+  /** Called with each message received; binary ones are `data`. */
   onmessage: ((event: { data: unknown }) => void) | null;
+  /** Called when the connection fails (a `close` event follows). */
   onerror: ((event: unknown) => void) | null;
+  /** Called once when the connection is closed, with the close code and reason. */
   onclose: ((event: { code: number; reason: string }) => void) | null;
+  /** Queues one binary message. */
   send(data: Uint8Array): void;
+  /** Starts the closing handshake (`code` 1000 or 3000–4999). */
   close(code?: number, reason?: string): void;
 }
 
@@ -77,6 +87,7 @@ function parseEndpoint(scheme: string, endpoint: string, role: "bind" | "connect
 
 /** One WebSocket as a stream of whole messages. */
 export class WebSocketStream implements StreamConnection {
+  /** A byte-stream connection (its chunks are whole WebSocket messages). */
   readonly kind = "stream" as const;
   readonly localEndpoint = "";
   readonly remoteEndpoint: string;
@@ -92,6 +103,12 @@ export class WebSocketStream implements StreamConnection {
   #closed = false;
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /**
+   * Wraps an open WebSocket; it takes over the socket's event handlers.
+   * @param socket - the open WebSocket.
+   * @param endpoint - the endpoint it was opened for (`remoteEndpoint`).
+   * @param host - the peer's host name or address (`remoteAddress`).
+   */
   constructor(socket: WebSocketLike, endpoint: string, host: string) {
     this.#socket = socket;
     this.remoteEndpoint = endpoint;
@@ -215,6 +232,13 @@ export class WebSocketTransport implements Transport<StreamConnection> {
   readonly kind = "stream" as const;
   readonly #WebSocket: WebSocketConstructor | undefined;
 
+  /**
+   * A transport for one scheme. Without a WebSocket class (none given and no
+   * global one) it still checks endpoints, and each connect fails with
+   * EPROTONOSUPPORT.
+   * @param scheme - `"ws"` or `"wss"`.
+   * @param WebSocket - the class to open connections with; the global `WebSocket` by default.
+   */
   constructor(
     scheme: "ws" | "wss",
     WebSocket: WebSocketConstructor | undefined = globalWebSocket(),

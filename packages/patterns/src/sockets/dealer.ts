@@ -10,7 +10,9 @@ import { LoadBalancer } from "../strategies/load-balancer";
  * in. With `probeRouter`, writes one empty message to each new pipe.
  */
 export class Dealer extends SocketBase {
+  /** Outbound round-robin over the peers (REQ, a subclass, sends through it too). */
   protected readonly lb = new LoadBalancer();
+  /** Inbound fair queue over the peers. */
   protected readonly fq = new FairQueue();
 
   override get type(): SocketType {

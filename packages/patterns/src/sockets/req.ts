@@ -18,6 +18,10 @@ export class Req extends Dealer {
   private requestId: number;
   private prefetched: Message | undefined = undefined;
 
+  /**
+   * Create an unconnected socket; `runtime.random` picks the first request id.
+   * Options are validated as in {@link SocketBase}'s constructor (EINVAL).
+   */
   constructor(options?: Partial<SocketOptions>, runtime?: SocketRuntime) {
     super(options, runtime);
     this.requestId = Math.floor(this.random() * 0x100000000) >>> 0;

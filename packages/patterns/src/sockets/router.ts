@@ -23,6 +23,10 @@ export class Router extends SocketBase {
   private readonly anonymous = new Set<Pipe>();
   private nextId: number;
 
+  /**
+   * Create an unconnected socket; `runtime.random` picks the first generated routing id.
+   * Options are validated as in {@link SocketBase}'s constructor (EINVAL).
+   */
   constructor(options?: Partial<SocketOptions>, runtime?: SocketRuntime) {
     super(options, runtime);
     this.nextId = Math.floor(this.random() * 0x100000000) >>> 0;

@@ -27,6 +27,10 @@ export class Server extends SocketBase {
   /** The routing id given to the most recently attached pipe (PEER's `connectPeer`). */
   protected lastAttachedId: number | undefined = undefined;
 
+  /**
+   * Create an unconnected socket; `runtime.random` picks the first generated routing id.
+   * Options are validated as in {@link SocketBase}'s constructor (EINVAL).
+   */
   constructor(options?: Partial<SocketOptions>, runtime?: SocketRuntime) {
     super(options, runtime);
     this.nextId = Math.floor(this.random() * 0x100000000) >>> 0;

@@ -24,6 +24,10 @@ export class Stream extends SocketBase {
   private readonly notices = new RingQueue<Message>();
   private nextId: number;
 
+  /**
+   * Create an unconnected socket; `runtime.random` picks the first generated routing id.
+   * Options are validated as in {@link SocketBase}'s constructor (EINVAL).
+   */
   constructor(options?: Partial<SocketOptions>, runtime?: SocketRuntime) {
     super(options, runtime);
     this.nextId = Math.floor(this.random() * 0x100000000) >>> 0;

@@ -19,6 +19,7 @@ import { MultiTrie } from "../strategies/multi-trie";
  * full ones, or refused (false, EAGAIN) with `xpubNoDrop`.
  */
 export class XPub extends SocketBase {
+  /** Fan-out to the subscribers; PUB, a subclass, sends through it too. */
   protected readonly dist = new Distributor();
   private readonly subscriptions = new MultiTrie<Pipe>();
   private readonly manualSubscriptions = new MultiTrie<Pipe>();

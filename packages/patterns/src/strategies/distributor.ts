@@ -12,18 +12,22 @@ export class Distributor {
   private matching = 0;
   private active = 0;
 
+  /** All attached pipes (matching first, then the other active ones, then full ones). */
   get pipes(): readonly Pipe[] {
     return this.list.items;
   }
 
+  /** How many pipes are writable as far as the distributor knows. */
   get activeCount(): number {
     return this.active;
   }
 
+  /** How many pipes are marked by `match` for the next `sendToMatching`. */
   get matchingCount(): number {
     return this.matching;
   }
 
+  /** Add a new pipe; it starts active (not matching). */
   attach(pipe: Pipe): void {
     this.list.push(pipe);
     this.list.swap(this.list.length - 1, this.active);
@@ -48,10 +52,12 @@ export class Distributor {
     }
   }
 
+  /** Clear every `match` mark without sending. */
   unmatch(): void {
     this.matching = 0;
   }
 
+  /** A full pipe accepts messages again: back into the active region; idempotent. */
   activated(pipe: Pipe): void {
     const index = this.list.indexOf(pipe);
     if (index < this.active) return;
@@ -59,6 +65,7 @@ export class Distributor {
     this.active++;
   }
 
+  /** Forget a terminated pipe; unknown pipes are ignored. */
   terminated(pipe: Pipe): void {
     let index = this.list.indexOf(pipe);
     if (index < 0) return;

@@ -10,6 +10,7 @@ export class FairQueue extends Rotation {
   /** The pipe the last message returned by `receive` came from. */
   lastPipe: Pipe | undefined = undefined;
 
+  /** An empty queue (uses the pipes' inbound index slot). */
   constructor() {
     super(1);
   }
@@ -19,6 +20,10 @@ export class FairQueue extends Rotation {
     if (this.lastPipe === pipe) this.lastPipe = undefined;
   }
 
+  /**
+   * The next whole message from the pipe whose turn it is, skipping (and taking
+   * out of the rotation) pipes that turn out empty; undefined when every pipe is.
+   */
   receive(): Message | undefined {
     while (this.active > 0) {
       const pipe = this.list.at(this.current);
@@ -33,6 +38,7 @@ export class FairQueue extends Rotation {
     return undefined;
   }
 
+  /** Whether some pipe in the rotation has a message; empty ones leave the rotation. */
   hasIn(): boolean {
     while (this.active > 0) {
       if (this.list.at(this.current).checkRead()) return true;

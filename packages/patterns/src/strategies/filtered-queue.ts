@@ -15,20 +15,28 @@ export class FilteredQueue {
   /** The pipe the last message returned by `receive` came from. */
   lastPipe: Pipe | undefined = undefined;
 
+  /**
+   * An empty queue with a filter.
+   * @param accept - returns false for a message to drop instead of delivering.
+   */
   constructor(private readonly accept: (msg: Message) => boolean) {}
 
+  /** All attached pipes. */
   get pipes(): readonly Pipe[] {
     return this.fq.pipes;
   }
 
+  /** Add a new pipe to the fair queue. */
   attach(pipe: Pipe): void {
     this.fq.attach(pipe);
   }
 
+  /** A pipe became readable again: back into the rotation. */
   activated(pipe: Pipe): void {
     this.fq.activated(pipe);
   }
 
+  /** Forget a terminated pipe, with the read-ahead message if it came from there. */
   terminated(pipe: Pipe): void {
     this.fq.terminated(pipe);
     if (this.pendingPipe === pipe) {
@@ -39,6 +47,7 @@ export class FilteredQueue {
     if (this.lastPipe === pipe) this.lastPipe = undefined;
   }
 
+  /** The next accepted message (fair-queued), or undefined when none is ready. */
   receive(): Message | undefined {
     if (this.pending !== undefined) {
       const msg = this.pending;
@@ -57,6 +66,7 @@ export class FilteredQueue {
     }
   }
 
+  /** Whether an accepted message is ready; may read it ahead and drop refused ones. */
   hasIn(): boolean {
     if (this.pending !== undefined) return true;
     for (;;) {

@@ -7,6 +7,7 @@ import { Rotation } from "./rotation";
  * of the active set until `activated` is called for them (their `writable` event).
  */
 export class LoadBalancer extends Rotation {
+  /** An empty balancer (uses the pipes' outbound index slot). */
   constructor() {
     super(0);
   }
@@ -24,6 +25,7 @@ export class LoadBalancer extends Rotation {
     return undefined;
   }
 
+  /** Whether some pipe in the rotation accepts a message; full ones leave the rotation. */
   hasOut(): boolean {
     while (this.active > 0) {
       if (this.list.at(this.current).checkWrite()) return true;

@@ -1,8 +1,4 @@
-/**
- * Prefix subscriptions per subscriber (libzmq `mtrie_t`, used by XPUB/PUB): each
- * topic holds a set of values (pipes). A value subscribed twice to the same topic is
- * still one entry, as in libzmq.
- */
+/** One trie node: the values subscribed to the prefix ending here, and longer prefixes. */
 class MultiNode<T> {
   values: Set<T> | undefined = undefined;
   children: Map<number, MultiNode<T>> | undefined = undefined;
@@ -10,12 +6,18 @@ class MultiNode<T> {
 
 /** Receives the values matching a message (`Distributor` implements it). */
 export interface MatchSink<T> {
+  /** Called once per matching value (a value matching by several topics is reported for each). */
   match(value: T): void;
 }
 
 /** Outcome of `MultiTrie.remove`, as libzmq's `rm_result`. */
 export type MultiTrieRemoveResult = "not-found" | "last-value-removed" | "values-remain";
 
+/**
+ * Prefix subscriptions per subscriber (libzmq `mtrie_t`, used by XPUB/PUB): each
+ * topic holds a set of values (pipes). A value subscribed twice to the same topic is
+ * still one entry, as in libzmq.
+ */
 export class MultiTrie<T> {
   private readonly root = new MultiNode<T>();
 

@@ -7,8 +7,11 @@ import { PipeList } from "./pipe-list";
  * A pipe leaves the rotation when found full/empty and comes back on `activated`.
  */
 export class Rotation {
+  /** The attached pipes, in rotation order; each pipe stores its own index in it. */
   protected readonly list: PipeList;
+  /** How many pipes, from the start of `list`, are in the rotation. */
   protected active = 0;
+  /** Index in `list` of the pipe whose turn is next (below `active`, or 0). */
   protected current = 0;
 
   /** `slot` is the per-strategy index slot the `PipeList` keeps on each pipe. */
@@ -21,15 +24,18 @@ export class Rotation {
     return this.list.items;
   }
 
+  /** How many pipes are in the rotation now (neither found full/empty nor terminated). */
   get activeCount(): number {
     return this.active;
   }
 
+  /** Add a new pipe; it joins the rotation at once. */
   attach(pipe: Pipe): void {
     this.list.push(pipe);
     this.activated(pipe);
   }
 
+  /** Put a pipe back into the rotation (it became readable/writable again); idempotent. */
   activated(pipe: Pipe): void {
     const index = this.list.indexOf(pipe);
     if (index < this.active) return;
@@ -37,6 +43,7 @@ export class Rotation {
     this.active++;
   }
 
+  /** Forget a pipe that terminated; unknown pipes are ignored. */
   terminated(pipe: Pipe): void {
     const index = this.list.indexOf(pipe);
     if (index < 0) return;

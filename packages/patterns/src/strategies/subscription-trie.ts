@@ -1,13 +1,14 @@
-/**
- * Counted prefix subscriptions (libzmq `trie_t`, used by SUB/XSUB): subscribing to
- * a topic twice needs two removals. A message matches when any subscribed topic is
- * a prefix of it; the empty topic matches everything.
- */
+/** One trie node: how many times the prefix ending here was subscribed, and longer prefixes. */
 class TrieNode {
   count = 0;
   children: Map<number, TrieNode> | undefined = undefined;
 }
 
+/**
+ * Counted prefix subscriptions (libzmq `trie_t`, used by SUB/XSUB): subscribing to
+ * a topic twice needs two removals. A message matches when any subscribed topic is
+ * a prefix of it; the empty topic matches everything.
+ */
 export class SubscriptionTrie {
   private readonly root = new TrieNode();
   private distinct = 0;
