@@ -26,6 +26,9 @@ export default {
   ],
   out: "docs/api",
   readme: "none",
+  // No "Defined in" source links: they need a hosted git remote, and a clone without one
+  // (CI's, a tarball's) would make TypeDoc warn, which fails the build.
+  disableSources: true,
   projectDocuments: ["docs/guides/*.md"],
   excludePrivate: true,
   excludeInternal: true,
