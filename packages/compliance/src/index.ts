@@ -2,7 +2,7 @@
  * @zmq/compliance — shared test suites for the @zmq contracts (private). A
  * transport proves itself by running `transportSuite` from its own test file:
  * lifecycles, resolved endpoints, error paths, 500 concurrent connections, and
- * the stream or message connection tests for its kind.
+ * and the stream connection tests.
  *
  * @example
  * ```ts
@@ -25,7 +25,6 @@
  *
  * @packageDocumentation
  */
-export { MessageRecorder } from "./message-recorder";
 export { patternBytes, seededRandom, splitAtRandom } from "./random-bytes";
 export { ResourceTracker } from "./resource-tracker";
 export { StreamRecorder } from "./stream-recorder";

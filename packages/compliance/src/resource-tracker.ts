@@ -21,10 +21,7 @@ export class ResourceTracker {
     const listeners = this.#listeners;
     this.#connections = [];
     this.#listeners = [];
-    for (const connection of connections) {
-      if (connection.kind === "stream") connection.destroy();
-      else connection.close();
-    }
+    for (const connection of connections) connection.destroy();
     await Promise.all(listeners.map((listener) => listener.close()));
   }
 }

@@ -2,7 +2,6 @@ import {
   type Connection,
   isTransportError,
   type Listener,
-  type MessageConnection,
   type StreamConnection,
   type TransportError,
   type TransportErrorCode,
@@ -95,13 +94,6 @@ export class SuiteContext {
   async streamPair(): Promise<ConnectedPair<StreamConnection>> {
     const { listener, client, server } = await this.pair();
     if (client.kind !== "stream" || server.kind !== "stream") throw new Error("expected streams");
-    return { listener, client, server };
-  }
-
-  async messagePair(): Promise<ConnectedPair<MessageConnection>> {
-    const { listener, client, server } = await this.pair();
-    if (client.kind !== "message" || server.kind !== "message")
-      throw new Error("expected messages");
     return { listener, client, server };
   }
 }

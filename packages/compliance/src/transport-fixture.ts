@@ -40,8 +40,8 @@ export interface TransportFixture {
 export interface TransportSuiteOptions {
   /** Names the `describe` block. */
   name: string;
-  /** The kind of connection the transport produces; picks the stream or message sub-suite. */
-  kind: "stream" | "message";
+  /** The kind of connection the transport produces (byte streams: the stream sub-suite runs). */
+  kind: "stream";
   /** Called once before the suite's tests. */
   setup(): TransportFixture | Promise<TransportFixture>;
   /** Called once after them (remove temp directories, …). */

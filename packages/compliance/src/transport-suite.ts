@@ -1,6 +1,5 @@
 import { ERRNO, parseEndpoint, type TransportErrorCode } from "@zmq/transport";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { messageConnectionTests } from "./message-connection-tests";
 import { streamConnectionTests } from "./stream-connection-tests";
 import { delay, expectTransportError, SuiteContext } from "./suite-context";
 import type { TransportSuiteOptions } from "./transport-fixture";
@@ -15,7 +14,7 @@ function transportHandles(): number {
 /**
  * The transport compliance suite: bind/connect/close lifecycles, resolved
  * endpoints, every error path, many concurrent connections, and then the
- * stream or message connection tests for the transport's kind. Call it at the
+ * stream connection tests. Call it at the
  * top level of a vitest test file.
  *
  * @example
@@ -99,25 +98,17 @@ export function transportSuite(options: TransportSuiteOptions): void {
       it("closing a listener leaves accepted connections open", async () => {
         const { listener, client, server } = await ctx.pair();
         await listener.close();
-        if (client.kind === "stream" && server.kind === "stream") {
-          const got: Uint8Array[] = [];
-          server.setHandler({ data: (c) => got.push(c), drain() {}, end() {}, close() {} });
-          client.setHandler({ data() {}, drain() {}, end() {}, close() {} });
-          client.write([new Uint8Array([1, 2, 3])]);
-          await expect.poll(() => got.length).toBeGreaterThan(0);
-        } else if (client.kind === "message" && server.kind === "message") {
-          const got: Uint8Array[][] = [];
-          server.setHandler({ message: (m) => got.push(m), drain() {}, close() {} });
-          client.send([new Uint8Array([1, 2, 3])]);
-          await expect.poll(() => got.length).toBe(1);
-        }
+        const got: Uint8Array[] = [];
+        server.setHandler({ data: (c) => got.push(c), drain() {}, end() {}, close() {} });
+        client.setHandler({ data() {}, drain() {}, end() {}, close() {} });
+        client.write([new Uint8Array([1, 2, 3])]);
+        await expect.poll(() => got.length).toBeGreaterThan(0);
       });
 
       it("rebinds an address after close, and accepts on it", async () => {
         const { listener, client } = await ctx.pair();
         const endpoint = listener.endpoint;
-        if (client.kind === "stream") client.destroy();
-        else client.close();
+        client.destroy();
         await listener.close();
         const again = await ctx.bind(endpoint);
         expect(again.endpoint).toBe(endpoint);
@@ -219,25 +210,16 @@ export function transportSuite(options: TransportSuiteOptions): void {
         // Every connection carries data: each client sends its index, the server side sees it.
         const seen = new Set<number>();
         for (const server of accepted.all) {
-          if (server.kind === "stream") {
-            server.setHandler({
-              data: (c) => seen.add(c[0]! | (c[1]! << 8)),
-              drain() {},
-              end() {},
-              close() {},
-            });
-          } else {
-            server.setHandler({
-              message: (m) => seen.add(m[0]![0]! | (m[0]![1]! << 8)),
-              drain() {},
-              close() {},
-            });
-          }
+          server.setHandler({
+            data: (c) => seen.add(c[0]! | (c[1]! << 8)),
+            drain() {},
+            end() {},
+            close() {},
+          });
         }
         clients.forEach((client, i) => {
           const bytes = new Uint8Array([i & 0xff, i >> 8]);
-          if (client.kind === "stream") client.write([bytes]);
-          else client.send([bytes]);
+          client.write([bytes]);
         });
         await expect.poll(() => seen.size, { timeout: 10_000 }).toBe(count);
         const ms = performance.now() - started;
@@ -253,13 +235,8 @@ export function transportSuite(options: TransportSuiteOptions): void {
         for (const end of [client, server]) {
           closed.push(
             new Promise<void>((resolve) => {
-              if (end.kind === "stream") {
-                end.setHandler({ data() {}, drain() {}, end() {}, close: () => resolve() });
-                end.destroy();
-              } else {
-                end.setHandler({ message() {}, drain() {}, close: () => resolve() });
-                end.close();
-              }
+              end.setHandler({ data() {}, drain() {}, end() {}, close: () => resolve() });
+              end.destroy();
             }),
           );
         }
@@ -269,7 +246,6 @@ export function transportSuite(options: TransportSuiteOptions): void {
       });
     });
 
-    if (options.kind === "stream") streamConnectionTests(ctx);
-    else messageConnectionTests(ctx);
+    streamConnectionTests(ctx);
   });
 }

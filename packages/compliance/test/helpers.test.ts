@@ -1,9 +1,8 @@
-import type { Connection, Listener, StreamConnection } from "@zmq/transport";
+import type { Listener, StreamConnection } from "@zmq/transport";
 import { TransportError } from "@zmq/transport";
 import { describe, expect, it } from "vitest";
 import {
   expectTransportError,
-  MessageRecorder,
   patternBytes,
   ResourceTracker,
   StreamRecorder,
@@ -52,20 +51,8 @@ describe("recorders", () => {
   });
 
   it("waits time out with a message naming what was awaited", async () => {
-    const r = new MessageRecorder();
+    const r = new StreamRecorder();
     await expect(r.until((x) => x.closes > 0, "close", 10)).rejects.toThrow(/close/);
-  });
-
-  it("MessageRecorder records messages, drains and close", async () => {
-    const r = new MessageRecorder();
-    const frames = [new Uint8Array([1])];
-    r.message(frames);
-    r.drain();
-    r.close(new TransportError("EPIPE", "x", "inproc://x"));
-    await r.untilMessages(1);
-    expect(r.messages[0]).toBe(frames);
-    expect(r.events).toEqual(["message", "drain", "close"]);
-    expect(r.closeError?.code).toBe("EPIPE");
   });
 });
 
@@ -76,16 +63,14 @@ describe("ResourceTracker", () => {
       kind: "stream",
       destroy: () => calls.push("destroy"),
     } as unknown as StreamConnection;
-    const message = { kind: "message", close: () => calls.push("close") } as unknown as Connection;
     const listener = { close: async () => void calls.push("listener") } as unknown as Listener;
     const track = new ResourceTracker();
     expect(track.connection(stream)).toBe(stream);
-    track.connection(message);
     track.listener(listener);
     await track.closeAll();
-    expect(calls).toEqual(["destroy", "close", "listener"]);
+    expect(calls).toEqual(["destroy", "listener"]);
     await track.closeAll();
-    expect(calls).toHaveLength(3);
+    expect(calls).toHaveLength(2);
   });
 });
 

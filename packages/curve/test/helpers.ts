@@ -1,68 +1,11 @@
-import {
-  type Command,
-  type PeerInfo,
-  type WireError,
-  ZmtpConnection,
-  type ZmtpConnectionHandler,
-  type ZmtpConnectionOptions,
-} from "@zmq/wire";
+import type { ZmtpConnectionOptions } from "@zmq/wire";
+import { type Side, side as wireSide } from "../../wire/test/mechanism-helpers";
 
-export class Recorder implements ZmtpConnectionHandler {
-  peer: PeerInfo | undefined;
-  messages: Uint8Array[][] = [];
-  commands: Command[] = [];
-  errors: WireError[] = [];
-  handshake(peer: PeerInfo): void {
-    this.peer = peer;
-  }
-  message(frames: Uint8Array[]): boolean {
-    this.messages.push(frames.map((f) => f.slice()));
-    return true;
-  }
-  command(command: Command): void {
-    this.commands.push(command);
-  }
-  error(error: WireError): void {
-    this.errors.push(error);
-  }
-}
+export { pump, Recorder, type Side, settle } from "../../wire/test/mechanism-helpers";
 
-export interface Side {
-  conn: ZmtpConnection;
-  events: Recorder;
-  /** Every chunk written, in order (index 0 is the greeting). */
-  wire: Uint8Array[];
-}
-
+/** A connection with its recorder, which keeps copies of the received frames. */
 export function side(options: ZmtpConnectionOptions): Side {
-  const events = new Recorder();
-  return { conn: new ZmtpConnection(events, options), events, wire: [] };
-}
-
-export function pump(a: Side, b: Side): void {
-  for (let i = 0; i < 100; i++) {
-    let moved = false;
-    for (const [from, to] of [
-      [a, b],
-      [b, a],
-    ] as const) {
-      if (!from.conn.hasOutput) continue;
-      for (const chunk of from.conn.takeOutput()) {
-        from.wire.push(chunk);
-        to.conn.receive(chunk, 1);
-      }
-      moved = true;
-    }
-    if (!moved) return;
-  }
-}
-
-export async function settle(a: Side, b: Side): Promise<void> {
-  for (let i = 0; i < 20; i++) {
-    pump(a, b);
-    await new Promise((resolve) => setImmediate(resolve));
-    if (!a.conn.hasOutput && !b.conn.hasOutput) return;
-  }
+  return wireSide(options, true);
 }
 
 export const text = (b: Uint8Array) => Buffer.from(b).toString("latin1");

@@ -1,29 +1,10 @@
+import type { SocketTypeName } from "@zmq/wire";
+
 /**
  * The socket types, spelled as the ZMTP `Socket-Type` property: the standard ones
  * and libzmq's draft types (SERVER to CHANNEL; single-part, see the README).
  */
-export type SocketType =
-  | "PAIR"
-  | "PUB"
-  | "SUB"
-  | "REQ"
-  | "REP"
-  | "DEALER"
-  | "ROUTER"
-  | "PULL"
-  | "PUSH"
-  | "XPUB"
-  | "XSUB"
-  | "STREAM"
-  | "SERVER"
-  | "CLIENT"
-  | "RADIO"
-  | "DISH"
-  | "GATHER"
-  | "SCATTER"
-  | "DGRAM"
-  | "PEER"
-  | "CHANNEL";
+export type SocketType = SocketTypeName;
 
 /** The draft socket types (libzmq builds them with `ZMQ_BUILD_DRAFT_API`). */
 export const DRAFT_SOCKET_TYPES: readonly SocketType[] = [

@@ -15,6 +15,19 @@ import { utf8Encode } from "@zmq/wire";
 import { toZmqError, ZmqError } from "./errors";
 import type { Message, MessageLike } from "./message";
 import { toFrames } from "./message";
+import type {
+  ChannelOptionProperties,
+  ClientOptionProperties,
+  DatagramOptionProperties,
+  DishOptionProperties,
+  GatherOptionProperties,
+  PeerOptionProperties,
+  RadioOptionProperties,
+  ReceiveOptionProperties,
+  ScatterOptionProperties,
+  SendOptionProperties,
+  ServerOptionProperties,
+} from "./option-properties";
 import { coreOf, installOptionAccessors, options, Socket } from "./socket";
 import { withLibzmqText } from "./socket-core";
 import type { SocketOptions } from "./sockets";
@@ -44,26 +57,10 @@ export const DraftSocketType = {
 } as const;
 
 /** Options every draft socket that sends has. */
-export interface DraftWritable {
-  /** ZMQ_SNDBUF (accepted, the OS default is used). */
-  sendBufferSize: number;
-  /** ZMQ_SNDHWM. */
-  sendHighWaterMark: number;
-  /** ZMQ_SNDTIMEO (ms); -1 = forever, 0 = EAGAIN at once. */
-  sendTimeout: number;
-  /** ZMQ_MULTICAST_HOPS: TTL of udp multicast this socket sends. Default 1. */
-  multicastHops: number;
-}
+export interface DraftWritable extends SendOptionProperties {}
 
 /** Options every draft socket that receives has. */
-export interface DraftReadable {
-  /** ZMQ_RCVBUF (accepted, the OS default is used). */
-  receiveBufferSize: number;
-  /** ZMQ_RCVHWM. */
-  receiveHighWaterMark: number;
-  /** ZMQ_RCVTIMEO (ms). */
-  receiveTimeout: number;
-}
+export interface DraftReadable extends ReceiveOptionProperties {}
 
 /** `send` options of a RADIO: the group, 0–255 bytes. */
 export interface RadioGroupOptions {
@@ -177,7 +174,7 @@ export class Client extends SinglePartDuplex {
     super(DraftSocketType.Client, options);
   }
 }
-export interface Client extends DraftWritable, DraftReadable {}
+export interface Client extends DraftWritable, DraftReadable, ClientOptionProperties {}
 
 /** A SERVER/PEER send: one frame to the peer named by a numeric routing id. */
 function sendRouted(
@@ -237,7 +234,7 @@ export class Server extends Socket {
     return iterate(this, () => this.receive());
   }
 }
-export interface Server extends DraftWritable, DraftReadable {}
+export interface Server extends DraftWritable, DraftReadable, ServerOptionProperties {}
 
 /** PEER (RFC 51): a SERVER that also connects; `connect` returns the new peer's routing id. */
 export class Peer extends Socket {
@@ -293,7 +290,7 @@ export class Peer extends Socket {
     return iterate(this, () => this.receive());
   }
 }
-export interface Peer extends DraftWritable, DraftReadable {}
+export interface Peer extends DraftWritable, DraftReadable, PeerOptionProperties {}
 
 // ---- RADIO / DISH ------------------------------------------------------------------
 
@@ -326,12 +323,7 @@ export class Radio extends Socket {
     });
   }
 }
-export interface Radio extends DraftWritable {
-  /** ZMQ_MULTICAST_LOOP: udp multicast is looped back to this host. Default true. */
-  multicastLoop: boolean;
-  /** ZMQ_XPUB_NODROP: wait (or EAGAIN) instead of dropping when a DISH is full. */
-  noDrop: boolean;
-}
+export interface Radio extends DraftWritable, RadioOptionProperties {}
 
 /** DISH (RFC 48): receives the messages of the groups it joined. */
 export class Dish extends Socket {
@@ -386,7 +378,7 @@ export class Dish extends Socket {
     }
   }
 }
-export interface Dish extends DraftReadable {}
+export interface Dish extends DraftReadable, DishOptionProperties {}
 
 // ---- SCATTER / GATHER, CHANNEL, DGRAM ------------------------------------------------
 
@@ -413,10 +405,7 @@ export class Scatter extends Socket {
     return sendFrames(this, () => [singleFrame(this, message)]);
   }
 }
-export interface Scatter extends DraftWritable {
-  /** ZMQ_CONFLATE (accepted; libzmq applies it to SCATTER/GATHER neither). */
-  conflate: boolean;
-}
+export interface Scatter extends DraftWritable, ScatterOptionProperties {}
 
 /** GATHER (RFC 49): fair-queues from SCATTERs. */
 export class Gather extends Socket {
@@ -445,10 +434,7 @@ export class Gather extends Socket {
     return iterate(this, () => this.receive());
   }
 }
-export interface Gather extends DraftReadable {
-  /** ZMQ_CONFLATE (accepted; libzmq applies it to SCATTER/GATHER neither). */
-  conflate: boolean;
-}
+export interface Gather extends DraftReadable, GatherOptionProperties {}
 
 /** CHANNEL: a single-part, one-peer PAIR. */
 export class Channel extends SinglePartDuplex {
@@ -464,7 +450,7 @@ export class Channel extends SinglePartDuplex {
     super(DraftSocketType.Channel, options);
   }
 }
-export interface Channel extends DraftWritable, DraftReadable {}
+export interface Channel extends DraftWritable, DraftReadable, ChannelOptionProperties {}
 
 /**
  * DGRAM over udp only (bind `udp://*:port`): messages are `[address, body]`,
@@ -511,7 +497,7 @@ export class Datagram extends Socket {
     return iterate(this, () => this.receive());
   }
 }
-export interface Datagram extends DraftWritable, DraftReadable {}
+export interface Datagram extends DraftWritable, DraftReadable, DatagramOptionProperties {}
 
 // ---- options --------------------------------------------------------------------------
 

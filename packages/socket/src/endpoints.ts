@@ -56,9 +56,6 @@ function startSession(
   const any = connection as AnyConnection;
   if (any.kind === "datagram") {
     session = new UdpSession(owner, endpoint, any);
-  } else if (connection.kind === "message") {
-    // No transport the socket layer knows makes message pipes (inproc joins pipes directly).
-    throw new ZmqError("EPROTONOSUPPORT", "message-pipe transports are not supported", endpoint);
   } else if (core.traits.raw) {
     session = new RawSession(owner, endpoint, connection);
   } else {

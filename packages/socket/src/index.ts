@@ -76,6 +76,7 @@ export {
   Observer,
   type ProtoError,
 } from "./observer";
+export type * from "./option-properties";
 export {
   type CoreOptions,
   OPTIONS,

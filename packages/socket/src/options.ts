@@ -5,8 +5,10 @@
  * which layer consumes it. Defaults (`defaultCoreOptions`), accessors
  * (`installOptionAccessors`) and validation derive from it; the per-connection
  * projections (`sessionOptions`, `transportOptions` in socket-core.ts) read the
- * values it declares. Adding an option is one entry here plus its consumer (and
- * its type on the public interface in sockets.ts).
+ * values it declares. Adding an option is one entry here plus its consumer; the
+ * public property declarations (option-properties.ts) are generated from this
+ * table by scripts/gen-options.ts (`pnpm --filter @zmq/socket gen:options`), and a
+ * test fails while they are stale.
  *
  * Options whose `layer` is `"inert"` are accepted and stored, as zeromq.js does,
  * but nothing reads them; their `doc` says why.
@@ -52,18 +54,36 @@ export type OptionScope =
   | readonly SocketType[]
   | ((traits: SocketTraits) => boolean);
 
-type Kind = "int" | "bool" | "string" | "bytes";
+/** How an option's value is read and written. */
+export type OptionKind =
+  /** An integer (zeromq.js's number options); a 32-bit one wraps as a C `int`. */
+  | "int"
+  /** A boolean. */
+  | "bool"
+  /** A string (a buffer is read as UTF-8), or null for none. */
+  | "string"
+  /** Bytes set as a string or buffer, read back as a UTF-8 string, or null for none. */
+  | "bytes";
 
-interface Spec<T> {
+/**
+ * One entry of the options table ({@link OPTIONS}): what the option is in libzmq,
+ * its value kind and default, which sockets have it, when a change takes effect
+ * and which layer reads it.
+ */
+export interface OptionSpec<T = unknown> {
   /** The libzmq option, e.g. `ZMQ_SNDHWM`. */
   readonly zmq: string;
   /** Its number in `zmq.h`. */
   readonly id: number;
-  readonly kind: Kind;
+  /** The value kind; it decides the accessor's conversion and the declared type. */
+  readonly kind: OptionKind;
   /** The default (a function of the context for `maxMessageSize` and `ipv6`). */
   readonly default: T | ((context: Context) => T);
+  /** Which socket classes have the accessor. */
   readonly on: OptionScope;
+  /** When a changed value is used. */
   readonly effect: OptionEffect;
+  /** Who reads the value (`"inert"`: nobody; the doc says why). */
   readonly layer: OptionLayer;
   /** Smallest integer accepted (EINVAL below). */
   readonly min?: number;
@@ -73,26 +93,25 @@ interface Spec<T> {
   readonly doc: string;
 }
 
-export type OptionSpec = Spec<unknown>;
-
-function int<const S extends Omit<Spec<number>, "kind">>(spec: S): S & { kind: "int" } {
+function int<const S extends Omit<OptionSpec<number>, "kind">>(spec: S): S & { kind: "int" } {
   return { ...spec, kind: "int" };
 }
-function bool<const S extends Omit<Spec<boolean>, "kind">>(spec: S): S & { kind: "bool" } {
+function bool<const S extends Omit<OptionSpec<boolean>, "kind">>(spec: S): S & { kind: "bool" } {
   return { ...spec, kind: "bool" };
 }
-function str<const S extends Omit<Spec<string | null>, "kind">>(spec: S): S & { kind: "string" } {
+function str<const S extends Omit<OptionSpec<string | null>, "kind">>(
+  spec: S,
+): S & { kind: "string" } {
   return { ...spec, kind: "string" };
 }
 /** Bytes set as a string or buffer, read back as a string (or null). */
-function bytes<const S extends Omit<Spec<null>, "kind">>(spec: S): S & { kind: "bytes" } {
+function bytes<const S extends Omit<OptionSpec<null>, "kind">>(spec: S): S & { kind: "bytes" } {
   return { ...spec, kind: "bytes" };
 }
 
 const ROUTING = ["REQ", "REP", "ROUTER", "DEALER"] as const;
 
-/** The table. Keys are the zeromq.js property names. */
-export const OPTIONS = {
+const TABLE = {
   // ---- pattern layer
   linger: int({
     zmq: "ZMQ_LINGER",
@@ -608,7 +627,14 @@ export const OPTIONS = {
   }),
 } as const;
 
-export type OptionName = keyof typeof OPTIONS;
+/** The options' names: the zeromq.js property names, the keys of {@link OPTIONS}. */
+export type OptionName = keyof typeof TABLE;
+
+/**
+ * The table: every socket option, keyed by its zeromq.js property name. The
+ * entries keep their literal types inside this module (for {@link CoreOptions}).
+ */
+export const OPTIONS: { readonly [K in OptionName]: OptionSpec } = TABLE;
 
 type ValueOf<S> = S extends { kind: "int" }
   ? number
@@ -620,11 +646,11 @@ type ValueOf<S> = S extends { kind: "int" }
 
 /** The names of the options the socket layer stores (all but the pattern ones). */
 export type CoreOptionName = {
-  [K in OptionName]: (typeof OPTIONS)[K] extends { layer: "pattern" } ? never : K;
+  [K in OptionName]: (typeof TABLE)[K] extends { layer: "pattern" } ? never : K;
 }[OptionName];
 
 /** The values the socket layer stores, one per non-pattern option of the table. */
-export type CoreOptions = { [K in CoreOptionName]: ValueOf<(typeof OPTIONS)[K]> };
+export type CoreOptions = { [K in CoreOptionName]: ValueOf<(typeof TABLE)[K]> };
 
 /** The defaults of every non-pattern option, for a socket in `context`. */
 export function defaultCoreOptions(context: Context): CoreOptions {

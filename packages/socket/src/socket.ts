@@ -11,6 +11,7 @@ import { Context, getDefaultContext } from "./context";
 import { ZmqError } from "./errors";
 import { type Message, type MessageLike, toFrames } from "./message";
 import { type Observable, Observer } from "./observer";
+import type { SocketOptionProperties } from "./option-properties";
 import {
   type CoreOptionName,
   OPTIONS,
@@ -348,72 +349,11 @@ function rawSet(socket: Socket, option: number, kind: "bool" | "int" | "string",
 
 /**
  * The options every socket has, declared here (merged with the class) so that bundled
- * declarations keep them; their accessors are defined from the options table below and
- * in security-options.ts.
+ * declarations keep them: the table's, generated into option-properties.ts, and the
+ * security options (their accessors are in security-options.ts). The table's accessors
+ * are defined below.
  */
-export interface Socket {
-  /** ZMQ_LINGER: how long queued messages are kept after close (ms, -1 = forever). */
-  linger: number;
-  /** ZMQ_RECONNECT_IVL (ms); -1 = never reconnect. Default 100. */
-  reconnectInterval: number;
-  /** ZMQ_RECONNECT_IVL_MAX (ms); > 0 enables exponential backoff up to it. */
-  reconnectMaxInterval: number;
-  /** ZMQ_BACKLOG: pending connections a listener queues. Default 100. */
-  backlog: number;
-  /** ZMQ_MAXMSGSIZE: largest frame accepted from a peer (bytes); -1 = no limit. */
-  maxMessageSize: number;
-  /** ZMQ_IMMEDIATE: queue messages only to peers whose handshake is complete. */
-  immediate: boolean;
-  /** ZMQ_IPV6: `tcp://*` binds dual-stack and host names may resolve to IPv6. */
-  ipv6: boolean;
-  /** ZMQ_HANDSHAKE_IVL (ms): a peer must finish its handshake in this time; 0 = no limit. */
-  handshakeInterval: number;
-  /** ZMQ_HEARTBEAT_IVL (ms): send a PING this often; 0 = off. */
-  heartbeatInterval: number;
-  /** ZMQ_HEARTBEAT_TTL (ms): tell peers to drop us after this long without traffic. */
-  heartbeatTimeToLive: number;
-  /** ZMQ_HEARTBEAT_TIMEOUT (ms): drop a peer silent this long after a PING; -1 = the interval. */
-  heartbeatTimeout: number;
-  /** ZMQ_TCP_KEEPALIVE: -1 OS default, 0 off, 1 on. */
-  tcpKeepalive: number;
-  /** ZMQ_TCP_KEEPALIVE_CNT (accepted, not applied: Node's net API cannot set TCP_KEEPCNT). */
-  tcpKeepaliveCount: number;
-  /** ZMQ_TCP_KEEPALIVE_IDLE (s): idle time before the first probe, with `tcpKeepalive = 1`. */
-  tcpKeepaliveIdle: number;
-  /** ZMQ_TCP_KEEPALIVE_INTVL (accepted, not applied: Node's net API cannot set TCP_KEEPINTVL). */
-  tcpKeepaliveInterval: number;
-  /** ZMQ_CONNECT_TIMEOUT (ms): a tcp/ipc attempt not established in time is retried; 0 = the OS's limit. */
-  connectTimeout: number;
-  /** ZMQ_AFFINITY (accepted; there are no I/O threads). */
-  affinity: number;
-  /** ZMQ_RATE (accepted; multicast). */
-  rate: number;
-  /** ZMQ_RECOVERY_IVL (accepted; multicast). */
-  recoveryInterval: number;
-  /** ZMQ_TCP_ACCEPT_FILTER (accepted). */
-  tcpAcceptFilter: string | null;
-  /** ZMQ_TOS (accepted). */
-  typeOfService: number;
-  /** ZMQ_SOCKS_PROXY (accepted, not used yet). */
-  socksProxy: string | null;
-  /** ZMQ_TCP_MAXRT (accepted). */
-  tcpMaxRetransmitTimeout: number;
-  /** ZMQ_MULTICAST_MAXTPDU (accepted). */
-  multicastMaxTransportDataUnit: number;
-  /** ZMQ_BINDTODEVICE (accepted). */
-  interface: string | null;
-  /** ZMQ_LOOPBACK_FASTPATH (accepted; Windows only in libzmq). */
-  loopbackFastPath: boolean;
-  /** ZMQ_WSS_KEY_PEM: private key (PEM) of a `wss://` server. */
-  wssKeyPem: string | null;
-  /** ZMQ_WSS_CERT_PEM: certificate chain (PEM) of a `wss://` server. */
-  wssCertPem: string | null;
-  /** ZMQ_WSS_TRUST_PEM: certificate(s) (PEM) a `wss://` client trusts. */
-  wssTrustPem: string | null;
-  /** ZMQ_WSS_HOSTNAME: name the `wss://` server certificate must carry (default: the endpoint's host). */
-  wssHostname: string | null;
-  /** ZMQ_WSS_TRUST_SYSTEM: also trust the system CA store (1/0); -1 = yes unless `wssTrustPem` is set. */
-  wssTrustSystem: number;
+export interface Socket extends SocketOptionProperties {
   // Security options (their accessors are in security-options.ts).
   /** ZMQ_PLAIN_SERVER: act as PLAIN server (needs a ZAP handler, as libzmq). */
   plainServer: boolean;

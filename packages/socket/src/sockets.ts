@@ -3,6 +3,22 @@
  */
 import type { Context } from "./context";
 import type { Message, MessageLike } from "./message";
+import type {
+  DealerOptionProperties,
+  PairOptionProperties,
+  PublisherOptionProperties,
+  PullOptionProperties,
+  PushOptionProperties,
+  ReceiveOptionProperties,
+  ReplyOptionProperties,
+  RequestOptionProperties,
+  RouterOptionProperties,
+  SendOptionProperties,
+  StreamOptionProperties,
+  SubscriberOptionProperties,
+  XPublisherOptionProperties,
+  XSubscriberOptionProperties,
+} from "./option-properties";
 import { defineSecurityOptions } from "./security-options";
 import { coreOf, installSocketClasses, options, Socket, SocketType } from "./socket";
 
@@ -19,15 +35,8 @@ export type SocketOptions<S> = Partial<
 >;
 
 /** A socket that can send. */
-export interface Writable<M extends MessageLike | MessageLike[] = MessageLike | MessageLike[]> {
-  /** ZMQ_SNDBUF (accepted, the OS default is used). */
-  sendBufferSize: number;
-  /** ZMQ_SNDHWM: messages queued per peer before the socket is mute. Default 1000. */
-  sendHighWaterMark: number;
-  /** ZMQ_SNDTIMEO: how long `send` waits (ms); -1 = forever, 0 = fail at once with EAGAIN. */
-  sendTimeout: number;
-  /** ZMQ_MULTICAST_HOPS (accepted; for udp later). */
-  multicastHops: number;
+export interface Writable<M extends MessageLike | MessageLike[] = MessageLike | MessageLike[]>
+  extends SendOptionProperties {
   /**
    * Queues one message (a frame or an array of frames) and resolves once the
    * socket took it; waits while the socket is mute (up to `sendTimeout`, then
@@ -37,13 +46,7 @@ export interface Writable<M extends MessageLike | MessageLike[] = MessageLike | 
 }
 
 /** A socket that can receive. */
-export interface Readable<M extends object[] = Message[]> {
-  /** ZMQ_RCVBUF (accepted, the OS default is used). */
-  receiveBufferSize: number;
-  /** ZMQ_RCVHWM: messages queued per peer before reading from it pauses. Default 1000. */
-  receiveHighWaterMark: number;
-  /** ZMQ_RCVTIMEO: how long `receive` waits (ms); -1 = forever, 0 = fail at once with EAGAIN. */
-  receiveTimeout: number;
+export interface Readable<M extends object[] = Message[]> extends ReceiveOptionProperties {
   /**
    * Resolves to the next message's frames, waiting up to `receiveTimeout`
    * (then EAGAIN). One receive at a time: a second concurrent call fails with EBUSY.
@@ -71,7 +74,7 @@ export class Pair extends Socket {
     super(SocketType.Pair, options);
   }
 }
-export interface Pair extends Writable, Readable {}
+export interface Pair extends Writable, Readable, PairOptionProperties {}
 
 /** PUB: fans messages out to matching subscribers; drops for a peer at its HWM. */
 export class Publisher extends Socket {
@@ -87,14 +90,7 @@ export class Publisher extends Socket {
     super(SocketType.Publisher, options);
   }
 }
-export interface Publisher extends Writable {
-  /** ZMQ_XPUB_NODROP: `send` waits (EAGAIN on timeout) instead of dropping at the HWM. */
-  noDrop: boolean;
-  /** ZMQ_CONFLATE: keep only the newest message. */
-  conflate: boolean;
-  /** ZMQ_INVERT_MATCHING: send to the peers that do *not* match. */
-  invertMatching: boolean;
-}
+export interface Publisher extends Writable, PublisherOptionProperties {}
 
 /** SUB: receives what matches its subscriptions (none at first). */
 export class Subscriber extends Socket {
@@ -124,12 +120,7 @@ export class Subscriber extends Socket {
     for (const prefix of prefixes) core.subscribe(prefix, false);
   }
 }
-export interface Subscriber extends Readable {
-  /** ZMQ_CONFLATE. */
-  conflate: boolean;
-  /** ZMQ_INVERT_MATCHING: keep the messages that do *not* match. */
-  invertMatching: boolean;
-}
+export interface Subscriber extends Readable, SubscriberOptionProperties {}
 
 /** REQ: strict request/reply; a second send before the reply fails with EFSM. */
 export class Request extends Socket {
@@ -145,16 +136,7 @@ export class Request extends Socket {
     super(SocketType.Request, options);
   }
 }
-export interface Request extends Readable, Writable {
-  /** ZMQ_ROUTING_ID. */
-  routingId: string | null;
-  /** ZMQ_PROBE_ROUTER. */
-  probeRouter: boolean;
-  /** ZMQ_REQ_CORRELATE. */
-  correlate: boolean;
-  /** ZMQ_REQ_RELAXED. */
-  relaxed: boolean;
-}
+export interface Request extends Readable, Writable, RequestOptionProperties {}
 
 /** REP: answers requests, echoing their envelope. */
 export class Reply extends Socket {
@@ -170,10 +152,7 @@ export class Reply extends Socket {
     super(SocketType.Reply, options);
   }
 }
-export interface Reply extends Readable, Writable {
-  /** ZMQ_ROUTING_ID. */
-  routingId: string | null;
-}
+export interface Reply extends Readable, Writable, ReplyOptionProperties {}
 
 /** DEALER: round-robin out, fair-queue in, no envelope handling. */
 export class Dealer extends Socket {
@@ -189,14 +168,7 @@ export class Dealer extends Socket {
     super(SocketType.Dealer, options);
   }
 }
-export interface Dealer extends Readable, Writable {
-  /** ZMQ_ROUTING_ID. */
-  routingId: string | null;
-  /** ZMQ_PROBE_ROUTER. */
-  probeRouter: boolean;
-  /** ZMQ_CONFLATE. */
-  conflate: boolean;
-}
+export interface Dealer extends Readable, Writable, DealerOptionProperties {}
 
 /** Per-connection options of `Router.connect`. */
 export interface RouterConnectOptions {
@@ -223,16 +195,7 @@ export class Router extends Socket {
     coreOf(this).connect(address, id);
   }
 }
-export interface Router extends Readable, Writable {
-  /** ZMQ_ROUTING_ID. */
-  routingId: string | null;
-  /** ZMQ_ROUTER_MANDATORY: unroutable messages fail with EHOSTUNREACH. */
-  mandatory: boolean;
-  /** ZMQ_PROBE_ROUTER. */
-  probeRouter: boolean;
-  /** ZMQ_ROUTER_HANDOVER. */
-  handover: boolean;
-}
+export interface Router extends Readable, Writable, RouterOptionProperties {}
 
 /** PULL: fair-queues messages from pushers. */
 export class Pull extends Socket {
@@ -248,10 +211,7 @@ export class Pull extends Socket {
     super(SocketType.Pull, options);
   }
 }
-export interface Pull extends Readable {
-  /** ZMQ_CONFLATE. */
-  conflate: boolean;
-}
+export interface Pull extends Readable, PullOptionProperties {}
 
 /** PUSH: round-robins messages to pullers; blocks in mute state. */
 export class Push extends Socket {
@@ -267,10 +227,7 @@ export class Push extends Socket {
     super(SocketType.Push, options);
   }
 }
-export interface Push extends Writable {
-  /** ZMQ_CONFLATE. */
-  conflate: boolean;
-}
+export interface Push extends Writable, PushOptionProperties {}
 
 /** XPUB: a publisher that receives subscriptions as `\x01topic` / `\x00topic` messages. */
 export class XPublisher extends Socket {
@@ -312,16 +269,7 @@ export class XPublisher extends Socket {
       coreOf(this).subscribe(prefix, false);
   }
 }
-export interface XPublisher extends Readable, Writable {
-  /** ZMQ_XPUB_NODROP. */
-  noDrop: boolean;
-  /** ZMQ_XPUB_MANUAL. */
-  manual: boolean;
-  /** ZMQ_XPUB_WELCOME_MSG. */
-  welcomeMessage: string | null;
-  /** ZMQ_INVERT_MATCHING. */
-  invertMatching: boolean;
-}
+export interface XPublisher extends Readable, Writable, XPublisherOptionProperties {}
 
 /** XSUB: a subscriber whose subscriptions are messages it sends (`\x01topic`). */
 export class XSubscriber extends Socket {
@@ -337,7 +285,7 @@ export class XSubscriber extends Socket {
     super(SocketType.XSubscriber, options);
   }
 }
-export interface XSubscriber extends Readable, Writable {}
+export interface XSubscriber extends Readable, Writable, XSubscriberOptionProperties {}
 
 /** Per-connection options of `Stream.connect`. */
 export interface StreamConnectOptions {
@@ -364,10 +312,10 @@ export class Stream extends Socket {
     coreOf(this).connect(address, id);
   }
 }
-export interface Stream extends Readable<[Message, Message]>, Writable<[MessageLike, MessageLike]> {
-  /** ZMQ_STREAM_NOTIFY: deliver `[id, ""]` on connect and disconnect. Default true. */
-  notify: boolean;
-}
+export interface Stream
+  extends Readable<[Message, Message]>,
+    Writable<[MessageLike, MessageLike]>,
+    StreamOptionProperties {}
 
 // ---- which socket has what ------------------------------------------------------------
 

@@ -1,10 +1,11 @@
 import type { TransportError } from "./transport-error";
 
 /**
- * What a transport produces: a byte stream (tcp, ipc; the wire engine runs over
- * it), a message pipe (inproc; whole messages, no encoding) or datagrams (udp).
+ * What a transport produces: a byte stream (tcp, ipc, ws; the wire engine runs
+ * over it) or datagrams (udp). inproc has no transport: the socket layer joins
+ * the two sockets' pipes directly.
  */
-export type ConnectionKind = "stream" | "message" | "datagram";
+export type ConnectionKind = "stream" | "datagram";
 
 /** Callbacks for a stream connection. Called synchronously from the I/O path; keep them cheap. */
 export interface StreamHandler {
@@ -43,37 +44,6 @@ export interface StreamConnection {
   end(): void;
   /** Closes now, dropping pending writes. `handler.close(error)` follows. */
   destroy(error?: TransportError): void;
-}
-
-/** Callbacks for a message connection. */
-export interface MessageHandler {
-  /** A whole message arrived: the sender's frames, by reference. */
-  message(frames: Uint8Array[]): void;
-  /** The peer's queue went back under its high-water mark; send again. */
-  drain(): void;
-  /** The pipe is gone (either side closed). Called once, and last, after every queued message. */
-  close(error?: TransportError): void;
-}
-
-/** A pipe of whole messages (inproc). Frames are passed by reference, never copied or encoded. */
-export interface MessageConnection {
-  readonly kind: "message";
-  readonly localEndpoint: string;
-  readonly remoteEndpoint: string;
-  /** Installs (or replaces) the handler. Messages queue until a handler is set. */
-  setHandler(handler: MessageHandler): void;
-  /**
-   * Queues one message for the peer. Returns `false` when the peer's queue is
-   * at or above its high-water mark (the message is still queued): wait for
-   * `drain`. Returns `false` and drops the message once the pipe is closed.
-   */
-  send(frames: Uint8Array[]): boolean;
-  /** Stops delivering messages to this side's handler. */
-  pause(): void;
-  /** Resumes delivery. */
-  resume(): void;
-  /** Closes both directions; the peer receives what was already queued, then `close`. */
-  close(): void;
 }
 
 /** Callbacks for a datagram connection. */
@@ -121,8 +91,8 @@ export interface DatagramConnection {
   close(): void;
 }
 
-/** A connection-oriented transport's connection (what the ZMTP and inproc sessions take). */
-export type Connection = StreamConnection | MessageConnection;
+/** A connection-oriented transport's connection (what the ZMTP sessions take). */
+export type Connection = StreamConnection;
 
 /** Any connection a transport produces, datagram sockets included. */
 export type AnyConnection = Connection | DatagramConnection;

@@ -29,8 +29,6 @@ export type {
   ConnectionKind,
   DatagramConnection,
   DatagramHandler,
-  MessageConnection,
-  MessageHandler,
   StreamConnection,
   StreamHandler,
 } from "./connection";

@@ -10,7 +10,7 @@
  * for bad input.
  */
 
-import { type Allocate, allocateZeroed, utf8Decode, utf8Encode } from "./bytes";
+import { type Allocate, allocateZeroed, utf8Encode } from "./bytes";
 import {
   type Command,
   decodeCommand,
@@ -29,13 +29,13 @@ import { FrameEncoder } from "./frame-encoder";
 import { encodeGreeting, GreetingDecoder } from "./greeting";
 import { Heartbeat } from "./heartbeat";
 import type { FrameTransform, Mechanism, MechanismStep } from "./mechanism";
+import { applyMechanismStep, type MechanismStepHost } from "./mechanism-step";
 import { NullMechanism } from "./null-mechanism";
 import {
   receivesSubscriptions,
   type SocketTypeName,
   sendsIdentity,
   sendsSubscriptions,
-  socketTypesCompatible,
 } from "./socket-types";
 import { decodeSubscriptionMessage, encodeSubscriptionMessage } from "./subscription-message";
 
@@ -133,6 +133,8 @@ export class ZmtpConnection {
   #peer: PeerInfo | undefined;
   /** A mechanism step is pending (ZAP): commands wait in the decoder. */
   #waiting = false;
+  /** While the handshake runs: what mechanism steps are applied to. */
+  #steps: MechanismStepHost | undefined;
 
   constructor(handler: ZmtpConnectionHandler, options: ZmtpConnectionOptions) {
     this.#handler = handler;
@@ -350,68 +352,33 @@ export class ZmtpConnection {
   }
 
   #applyStep(step: MechanismStep): void {
-    if (step.send) for (const body of step.send) this.#encoder.command(body);
-    if (step.error) {
-      this.#fail(step.error);
-      return;
-    }
-    if (step.pending) {
-      this.#waiting = true;
-      this.#decoder.pause();
-      step.pending.then(
-        (next) => this.#settle(next),
-        (reason: unknown) =>
-          this.#settle({
-            error:
-              reason instanceof WireError
-                ? reason
-                : new WireError(
-                    "EPROTO",
-                    "peer-error",
-                    `handshake step failed: ${(reason as Error)?.message ?? String(reason)}`,
-                  ),
-          }),
-      );
-      return;
-    }
-    if (!step.done) return;
-    const { metadata, userId, zapMetadata } = step.done;
-    const typeBytes = metadata.get("Socket-Type");
-    if (typeBytes === undefined) {
-      this.#fail(
-        new WireError("EPROTO", "invalid-metadata", "peer sent no Socket-Type", {
-          protocolError: ProtocolError.ZMTP_INVALID_METADATA,
-        }),
-      );
-      return;
-    }
-    const peerType = utf8Decode(typeBytes);
-    if (!socketTypesCompatible(this.socketType, peerType)) {
-      this.#fail(
-        new WireError(
-          "EPROTO",
-          "socket-type-mismatch",
-          `a ${this.socketType} socket cannot talk to a ${peerType} peer`,
-          { protocolError: ProtocolError.ZMTP_INVALID_METADATA },
-        ),
-      );
-      return;
-    }
-    this.#peer = {
-      socketType: peerType,
-      routingId: metadata.get("Identity") ?? new Uint8Array(0),
-      metadata,
-      major: this.#peerMajor,
-      minor: this.#peerMinor,
-      mechanism: this.#mechanism.name,
-      ...(userId !== undefined && { userId }),
-      ...(zapMetadata !== undefined && { zapMetadata }),
+    this.#steps ??= this.#stepHost();
+    applyMechanismStep(step, this.#steps);
+  }
+
+  /** The handshake's view of this connection (dropped once the handshake is over). */
+  #stepHost(): MechanismStepHost {
+    return {
+      socketType: this.socketType,
+      mechanism: this.#mechanism,
+      peerVersion: () => ({ major: this.#peerMajor, minor: this.#peerMinor }),
+      sendCommand: (body) => this.#encoder.command(body),
+      fail: (error) => this.#fail(error),
+      wait: () => {
+        this.#waiting = true;
+        this.#decoder.pause();
+      },
+      settle: (next) => this.#settle(next),
+      ready: (peer) => {
+        this.#steps = undefined;
+        this.#peer = peer;
+        this.#transform = this.#mechanism.transform;
+        this.#state = "ready";
+        this.#handshakeDeadline = undefined;
+        this.#heartbeat.start(this.#now);
+        this.#handler.handshake(peer);
+      },
     };
-    this.#transform = this.#mechanism.transform;
-    this.#state = "ready";
-    this.#handshakeDeadline = undefined;
-    this.#heartbeat.start(this.#now);
-    this.#handler.handshake(this.#peer);
   }
 
   /** An asynchronous mechanism step settled: apply it, read on, wake the owner. */

@@ -12,7 +12,9 @@
  * then the chunks are held, so a peer can make this decoder allocate at most 16
  * times what it has actually sent.
  */
+
 import { type Allocate, allocateZeroed } from "./bytes";
+import { ChunkQueue, tryAllocate } from "./chunk-queue";
 import { WireError } from "./errors";
 import { FrameFlags } from "./frame";
 
@@ -54,12 +56,8 @@ export class FrameDecoder {
   maxMessageSize: number | undefined;
 
   readonly #onFrame: FrameHandler;
-  /** Queued chunks; `#chunks[#head]` is the current one, read from `#offset`. */
-  #chunks: Uint8Array[] = [];
-  #head = 0;
-  #offset = 0;
-  /** Unconsumed bytes in the queue. */
-  #buffered = 0;
+  /** The received chunks not yet consumed. */
+  readonly #queue = new ChunkQueue();
   /** Size of the frame whose header has been consumed, or -1 while reading headers. */
   #bodySize = -1;
   #bodyFlags = 0;
@@ -86,7 +84,7 @@ export class FrameDecoder {
 
   /** Bytes received and not yet consumed (partial headers and bodies, paused input). */
   get bufferedBytes(): number {
-    return this.#buffered + this.#filled;
+    return this.#queue.buffered + this.#filled;
   }
 
   /**
@@ -97,14 +95,7 @@ export class FrameDecoder {
   push(chunk: Uint8Array): WireError | undefined {
     if (this.#error !== undefined) return this.#error;
     if (chunk.length === 0) return undefined;
-    const chunks = this.#chunks;
-    if (this.#head > 32 && this.#head * 2 > chunks.length) {
-      chunks.copyWithin(0, this.#head);
-      chunks.length -= this.#head;
-      this.#head = 0;
-    }
-    chunks.push(chunk);
-    this.#buffered += chunk.length;
+    this.#queue.push(chunk);
     if (this.#paused || this.#running) return undefined;
     return this.#run();
   }
@@ -132,28 +123,29 @@ export class FrameDecoder {
   }
 
   #loop(): WireError | undefined {
+    const queue = this.#queue;
     while (!this.#paused) {
       if (this.#bodySize >= 0) {
         // A header was consumed: receive its body, then deliver it.
         const size = this.#bodySize;
         let body = this.#body;
         if (body === undefined) {
-          if (this.#buffered >= size) {
+          if (queue.buffered >= size) {
             // All here: a view when it lies in one chunk, else one copy.
-            const taken = this.#take(size);
+            const taken = queue.take(size, this.#allocate);
             if (taken === undefined) return this.#fail(size);
             this.#bodySize = -1;
             this.#deliver(taken, this.#bodyFlags);
             continue;
           }
           // Hold the chunks until the peer has sent enough to justify the claim.
-          if (this.#buffered * BODY_CLAIM_RATIO < size) return undefined;
-          body = this.#allocateBody(size);
+          if (queue.buffered * BODY_CLAIM_RATIO < size) return undefined;
+          body = tryAllocate(this.#allocate, size);
           if (body === undefined) return this.#fail(size);
           this.#body = body;
           this.#filled = 0;
         }
-        this.#fill(body);
+        this.#filled = queue.fill(body, this.#filled);
         if (this.#filled < size) return undefined;
         this.#body = undefined;
         this.#filled = 0;
@@ -161,10 +153,10 @@ export class FrameDecoder {
         this.#deliver(body, this.#bodyFlags);
         continue;
       }
-      if (this.#buffered === 0) return undefined;
+      if (queue.buffered === 0) return undefined;
 
-      const chunk = this.#chunks[this.#head]!;
-      const offset = this.#offset;
+      const chunk = queue.chunks[queue.head]!;
+      const offset = queue.offset;
       const available = chunk.length - offset;
       const raw = chunk[offset]!;
       let size: number;
@@ -177,16 +169,15 @@ export class FrameDecoder {
             const max = this.maxMessageSize;
             if (max !== undefined && max >= 0 && size > max) return this.#fail(size);
             const end = offset + 2 + size;
-            this.#buffered -= 2 + size;
-            if (end === chunk.length) this.#nextChunk();
-            else this.#offset = end;
+            queue.buffered -= 2 + size;
+            if (end === chunk.length) queue.nextChunk();
+            else queue.offset = end;
             this.#deliver(chunk.subarray(offset + 2, end), raw & FLAG_MASK);
             continue;
           }
         } else {
-          if (this.#buffered < 2) return undefined;
-          this.#peek(2);
-          size = this.#header[1]!;
+          if (queue.buffered < 2) return undefined;
+          size = queue.peek(2, this.#header)[1]!;
         }
         headerSize = 2;
       } else {
@@ -206,8 +197,8 @@ export class FrameDecoder {
               chunk[offset + 8]!) >>>
             0;
         } else {
-          if (this.#buffered < 9) return undefined;
-          const header = this.#peek(9);
+          if (queue.buffered < 9) return undefined;
+          const header = queue.peek(9, this.#header);
           high = ((header[1]! << 24) | (header[2]! << 16) | (header[3]! << 8) | header[4]!) >>> 0;
           low = ((header[5]! << 24) | (header[6]! << 16) | (header[7]! << 8) | header[8]!) >>> 0;
         }
@@ -217,7 +208,7 @@ export class FrameDecoder {
       }
       const max = this.maxMessageSize;
       if (max !== undefined && max >= 0 && size > max) return this.#fail(size);
-      this.#skip(headerSize);
+      queue.skip(headerSize);
       const flags = raw & FLAG_MASK;
       if (size === 0) {
         this.#deliver(EMPTY, flags);
@@ -233,95 +224,6 @@ export class FrameDecoder {
     if (this.#onFrame(body, flags) === false) this.#paused = true;
   }
 
-  #nextChunk(): void {
-    this.#chunks[this.#head] = EMPTY;
-    this.#head++;
-    this.#offset = 0;
-    if (this.#head === this.#chunks.length) {
-      this.#chunks.length = 0;
-      this.#head = 0;
-    }
-  }
-
-  /** Copies the next `n` (<= 9) queued bytes into the header scratch, unconsumed. */
-  #peek(n: number): Uint8Array {
-    const header = this.#header;
-    let index = this.#head;
-    let offset = this.#offset;
-    for (let i = 0; i < n; i++) {
-      let chunk = this.#chunks[index]!;
-      while (offset >= chunk.length) {
-        index++;
-        offset = 0;
-        chunk = this.#chunks[index]!;
-      }
-      header[i] = chunk[offset++]!;
-    }
-    return header;
-  }
-
-  /** Drops the next `n` queued bytes (n <= bufferedBytes). */
-  #skip(n: number): void {
-    this.#buffered -= n;
-    while (n > 0) {
-      const chunk = this.#chunks[this.#head]!;
-      const available = chunk.length - this.#offset;
-      if (n < available) {
-        this.#offset += n;
-        return;
-      }
-      n -= available;
-      this.#nextChunk();
-    }
-  }
-
-  /**
-   * Consumes the next `n` (> 0, <= bufferedBytes) bytes: a view when they lie in
-   * one chunk, else one copy. `undefined` if the copy cannot be allocated.
-   */
-  #take(n: number): Uint8Array | undefined {
-    const first = this.#chunks[this.#head]!;
-    const offset = this.#offset;
-    if (first.length - offset >= n) {
-      this.#skip(n);
-      return first.subarray(offset, offset + n);
-    }
-    const out = this.#allocateBody(n);
-    if (out === undefined) return undefined;
-    this.#filled = 0;
-    this.#fill(out);
-    this.#filled = 0;
-    return out;
-  }
-
-  /** `undefined` when the memory cannot be had (a RangeError): EMSGSIZE. */
-  #allocateBody(n: number): Uint8Array | undefined {
-    try {
-      return this.#allocate(n);
-    } catch (error) {
-      if (error instanceof RangeError) return undefined;
-      throw error;
-    }
-  }
-
-  /** Moves queued bytes into `body` from `#filled` on, up to its end. */
-  #fill(body: Uint8Array): void {
-    const n = body.length;
-    let filled = this.#filled;
-    while (filled < n && this.#buffered > 0) {
-      const chunk = this.#chunks[this.#head]!;
-      const start = this.#offset;
-      const count = Math.min(n - filled, chunk.length - start);
-      body.set(
-        start === 0 && count === chunk.length ? chunk : chunk.subarray(start, start + count),
-        filled,
-      );
-      filled += count;
-      this.#skip(count);
-    }
-    this.#filled = filled;
-  }
-
   #fail(size: number): WireError {
     const limit = this.maxMessageSize;
     let message: string;
@@ -331,10 +233,7 @@ export class FrameDecoder {
     } else message = `frame of ${size} bytes cannot be allocated`;
     const error = new WireError("EMSGSIZE", "frame-too-large", message);
     this.#error = error;
-    this.#chunks = [];
-    this.#head = 0;
-    this.#offset = 0;
-    this.#buffered = 0;
+    this.#queue.clear();
     this.#bodySize = -1;
     this.#body = undefined;
     this.#filled = 0;

@@ -9,7 +9,9 @@
  * rejects text frames too. No extension is ever negotiated, so the RSV bits
  * must be zero.
  */
+
 import { type Allocate, allocateZeroed } from "./bytes";
+import { ChunkQueue, tryAllocate } from "./chunk-queue";
 import { ProtocolError, WireError } from "./errors";
 
 /** Frame opcodes (RFC 6455 §5.2). */
@@ -139,10 +141,8 @@ export class WsFrameDecoder {
   readonly #handler: WsFrameHandler;
   readonly #expectMasked: boolean;
   readonly #allocate: Allocate;
-  #chunks: Uint8Array[] = [];
-  #head = 0;
-  #offset = 0;
-  #buffered = 0;
+  /** The received chunks not yet consumed. */
+  readonly #queue = new ChunkQueue();
   /** Header of the frame whose payload is awaited, or undefined while reading a header. */
   /** Payload size of the frame whose header was read, or -1 while reading a header. */
   #size = -1;
@@ -172,21 +172,14 @@ export class WsFrameDecoder {
 
   /** Bytes received and not yet consumed. */
   get bufferedBytes(): number {
-    return this.#buffered;
+    return this.#queue.buffered;
   }
 
   /** Appends `chunk` (now owned by the decoder) and delivers what is complete. */
   push(chunk: Uint8Array): WireError | undefined {
     if (this.#error !== undefined) return this.#error;
     if (chunk.length === 0) return undefined;
-    const chunks = this.#chunks;
-    if (this.#head > 32 && this.#head * 2 > chunks.length) {
-      chunks.copyWithin(0, this.#head);
-      chunks.length -= this.#head;
-      this.#head = 0;
-    }
-    chunks.push(chunk);
-    this.#buffered += chunk.length;
+    this.#queue.push(chunk);
     if (this.#paused || this.#running) return undefined;
     return this.#run();
   }
@@ -212,22 +205,23 @@ export class WsFrameDecoder {
   }
 
   #loop(): WireError | undefined {
+    const queue = this.#queue;
     while (!this.#paused) {
       if (this.#size < 0) {
-        if (this.#buffered < 2) return undefined;
-        const two = this.#peek(2);
+        if (queue.buffered < 2) return undefined;
+        const two = queue.peek(2, this.#scratch);
         const b0 = two[0]!;
         const b1 = two[1]!;
         const len7 = b1 & 0x7f;
         const masked = (b1 & 0x80) !== 0;
         const headerSize = 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) + (masked ? 4 : 0);
-        if (this.#buffered < headerSize) {
+        if (queue.buffered < headerSize) {
           // Check what can be checked already, so a bad header fails early.
           const early = this.#checkStart(b0, masked);
           if (early !== undefined) return this.#fail(early);
           return undefined;
         }
-        const header = this.#peek(headerSize);
+        const header = queue.peek(headerSize, this.#scratch);
         const error = this.#checkStart(b0, masked);
         if (error !== undefined) return this.#fail(error);
         let size: number;
@@ -268,15 +262,15 @@ export class WsFrameDecoder {
           key[2] = header[at + 2]!;
           key[3] = header[at + 3]!;
         }
-        this.#skip(headerSize);
+        queue.skip(headerSize);
         this.#size = size;
         this.#opcode = opcode;
         this.#fin = fin;
         this.#masked = masked;
       }
       const size = this.#size;
-      if (this.#buffered < size) return undefined;
-      const payload = size === 0 ? EMPTY : this.#take(size);
+      if (queue.buffered < size) return undefined;
+      const payload = size === 0 ? EMPTY : queue.take(size, this.#allocate);
       if (payload === undefined) return this.#fail(this.#tooLarge(size));
       this.#size = -1;
       if (this.#masked) maskRange(payload, 0, size, this.#maskKey);
@@ -341,87 +335,12 @@ export class WsFrameDecoder {
   #join(parts: Uint8Array[], total: number): Uint8Array | undefined {
     if (parts.length === 0) return EMPTY;
     if (parts.length === 1) return parts[0]!;
-    let out: Uint8Array;
-    try {
-      out = this.#allocate(total);
-    } catch (error) {
-      if (error instanceof RangeError) return undefined;
-      throw error;
-    }
+    const out = tryAllocate(this.#allocate, total);
+    if (out === undefined) return undefined;
     let at = 0;
     for (const part of parts) {
       out.set(part, at);
       at += part.length;
-    }
-    return out;
-  }
-
-  #nextChunk(): void {
-    this.#chunks[this.#head] = EMPTY;
-    this.#head++;
-    this.#offset = 0;
-    if (this.#head === this.#chunks.length) {
-      this.#chunks.length = 0;
-      this.#head = 0;
-    }
-  }
-
-  /** The next `n` (<= 14) queued bytes, unconsumed: a view when in one chunk, else the scratch. */
-  #peek(n: number): Uint8Array {
-    const first = this.#chunks[this.#head]!;
-    if (first.length - this.#offset >= n) return first.subarray(this.#offset, this.#offset + n);
-    const out = this.#scratch;
-    let index = this.#head;
-    let offset = this.#offset;
-    for (let i = 0; i < n; i++) {
-      let chunk = this.#chunks[index]!;
-      while (offset >= chunk.length) {
-        index++;
-        offset = 0;
-        chunk = this.#chunks[index]!;
-      }
-      out[i] = chunk[offset++]!;
-    }
-    return out;
-  }
-
-  #skip(n: number): void {
-    this.#buffered -= n;
-    while (n > 0) {
-      const chunk = this.#chunks[this.#head]!;
-      const available = chunk.length - this.#offset;
-      if (n < available) {
-        this.#offset += n;
-        return;
-      }
-      n -= available;
-      this.#nextChunk();
-    }
-  }
-
-  /** Consumes `n` (> 0, <= buffered) bytes: a view when in one chunk, else one copy. */
-  #take(n: number): Uint8Array | undefined {
-    const first = this.#chunks[this.#head]!;
-    const offset = this.#offset;
-    if (first.length - offset >= n) {
-      this.#skip(n);
-      return first.subarray(offset, offset + n);
-    }
-    let out: Uint8Array;
-    try {
-      out = this.#allocate(n);
-    } catch (error) {
-      if (error instanceof RangeError) return undefined;
-      throw error;
-    }
-    let filled = 0;
-    while (filled < n) {
-      const chunk = this.#chunks[this.#head]!;
-      const start = this.#offset;
-      const count = Math.min(n - filled, chunk.length - start);
-      out.set(chunk.subarray(start, start + count), filled);
-      filled += count;
-      this.#skip(count);
     }
     return out;
   }
@@ -438,10 +357,7 @@ export class WsFrameDecoder {
 
   #fail(error: WireError): WireError {
     this.#error = error;
-    this.#chunks = [];
-    this.#head = 0;
-    this.#offset = 0;
-    this.#buffered = 0;
+    this.#queue.clear();
     this.#size = -1;
     this.#fragments = undefined;
     this.#fragmentBytes = 0;

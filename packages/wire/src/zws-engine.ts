@@ -17,20 +17,16 @@
  * engine can sit on our RFC 6455 codec (`ZwsConnection`) or on a WHATWG
  * `WebSocket` in a browser, which does the upgrade and framing itself.
  */
-import { utf8Decode, utf8Encode } from "./bytes";
+import { utf8Encode } from "./bytes";
 import { type Command, decodeCommand, encodeMetadata } from "./command";
 import type { PeerInfo, ZmtpConnectionHandler, ZmtpConnectionOptions } from "./connection";
 import { ProtocolError, WireError } from "./errors";
 import { FrameFlags } from "./frame";
 import { Heartbeat } from "./heartbeat";
 import type { FrameTransform, Mechanism, MechanismStep } from "./mechanism";
+import { applyMechanismStep, type MechanismStepHost } from "./mechanism-step";
 import { NullMechanism } from "./null-mechanism";
-import {
-  receivesSubscriptions,
-  type SocketTypeName,
-  sendsIdentity,
-  socketTypesCompatible,
-} from "./socket-types";
+import { receivesSubscriptions, type SocketTypeName, sendsIdentity } from "./socket-types";
 import { encodeSubscriptionMessage } from "./subscription-message";
 import { ZWS_BARE, zwsProtocolMatches } from "./ws-handshake";
 
@@ -85,6 +81,8 @@ export class ZwsEngine {
   #transform: FrameTransform | undefined;
   #peer: PeerInfo | undefined;
   #waiting = false;
+  /** While the handshake runs: what mechanism steps are applied to. */
+  #steps: MechanismStepHost | undefined;
   /** Whether the peer ever answered a ping (libzmq does not in bare ZWS2.0 mode). */
   #pongSeen = false;
 
@@ -356,65 +354,30 @@ export class ZwsEngine {
   }
 
   #applyStep(step: MechanismStep): void {
-    if (step.send) for (const body of step.send) this.#sink.message(ZwsFlags.COMMAND, body);
-    if (step.error) {
-      this.#fail(step.error);
-      return;
-    }
-    if (step.pending) {
-      this.#waiting = true;
-      this.#sink.pause();
-      step.pending.then(
-        (next) => this.#settle(next),
-        (reason: unknown) =>
-          this.#settle({
-            error:
-              reason instanceof WireError
-                ? reason
-                : new WireError(
-                    "EPROTO",
-                    "peer-error",
-                    `handshake step failed: ${(reason as Error)?.message ?? String(reason)}`,
-                  ),
-          }),
-      );
-      return;
-    }
-    if (!step.done) return;
-    const { metadata, userId, zapMetadata } = step.done;
-    const typeBytes = metadata.get("Socket-Type");
-    if (typeBytes === undefined) {
-      this.#fail(
-        new WireError("EPROTO", "invalid-metadata", "peer sent no Socket-Type", {
-          protocolError: ProtocolError.ZMTP_INVALID_METADATA,
-        }),
-      );
-      return;
-    }
-    const peerType = utf8Decode(typeBytes);
-    if (!socketTypesCompatible(this.socketType, peerType)) {
-      this.#fail(
-        new WireError(
-          "EPROTO",
-          "socket-type-mismatch",
-          `a ${this.socketType} socket cannot talk to a ${peerType} peer`,
-          { protocolError: ProtocolError.ZMTP_INVALID_METADATA },
-        ),
-      );
-      return;
-    }
-    this.#peer = {
-      socketType: peerType,
-      routingId: metadata.get("Identity") ?? new Uint8Array(0),
-      metadata,
-      major: 3,
-      minor: 1,
-      mechanism: this.#mechanism.name,
-      ...(userId !== undefined && { userId }),
-      ...(zapMetadata !== undefined && { zapMetadata }),
+    this.#steps ??= this.#stepHost();
+    applyMechanismStep(step, this.#steps);
+  }
+
+  /** The handshake's view of this connection (dropped once the handshake is over). */
+  #stepHost(): MechanismStepHost {
+    return {
+      socketType: this.socketType,
+      mechanism: this.#mechanism,
+      peerVersion: () => ({ major: 3, minor: 1 }),
+      sendCommand: (body) => this.#sink.message(ZwsFlags.COMMAND, body),
+      fail: (error) => this.#fail(error),
+      wait: () => {
+        this.#waiting = true;
+        this.#sink.pause();
+      },
+      settle: (next) => this.#settle(next),
+      ready: (peer) => {
+        this.#steps = undefined;
+        this.#peer = peer;
+        this.#transform = this.#mechanism.transform;
+        this.#ready();
+      },
     };
-    this.#transform = this.#mechanism.transform;
-    this.#ready();
   }
 
   #settle(step: MechanismStep): void {

@@ -7,6 +7,11 @@ import {
 } from "../src/connection";
 import type { WireError } from "../src/errors";
 
+/**
+ * The sans-I/O pair pump shared by the tests of @zmq/wire and @zmq/curve: two
+ * connections joined by hand, each recording what it emits.
+ */
+
 /** Records every event a connection emits, including `wake`. */
 export class Recorder implements ZmtpConnectionHandler {
   peer: PeerInfo | undefined;
@@ -14,11 +19,13 @@ export class Recorder implements ZmtpConnectionHandler {
   commands: Command[] = [];
   errors: WireError[] = [];
   wakes = 0;
+  /** `copy`: keep copies of the received frames rather than the frames themselves. */
+  constructor(readonly copy = false) {}
   handshake(peer: PeerInfo): void {
     this.peer = peer;
   }
   message(frames: Uint8Array[]): boolean {
-    this.messages.push(frames);
+    this.messages.push(this.copy ? frames.map((f) => f.slice()) : frames);
     return true;
   }
   command(command: Command): void {
@@ -39,8 +46,9 @@ export interface Side {
   wire: Uint8Array[];
 }
 
-export function side(options: ZmtpConnectionOptions): Side {
-  const events = new Recorder();
+/** A connection with its recorder; `copy` makes the recorder keep copies of received frames. */
+export function side(options: ZmtpConnectionOptions, copy = false): Side {
+  const events = new Recorder(copy);
   return { conn: new ZmtpConnection(events, options), events, wire: [] };
 }
 
