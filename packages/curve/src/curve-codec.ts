@@ -18,6 +18,7 @@ import {
   FrameFlags,
   type FrameTransform,
   ProtocolError,
+  type TransformedFrame,
   WireError,
 } from "@zmq/wire";
 import { openFrame, sealFrameInto } from "./nacl";
@@ -104,7 +105,7 @@ export class CurveCodec implements FrameTransform {
   }
 
   /** Seals one frame into a CURVE MESSAGE command (the MORE/COMMAND flags travel inside it). */
-  encode(body: Uint8Array, flags: number): { body: Uint8Array; flags: number } {
+  encode(body: Uint8Array, flags: number): TransformedFrame {
     const inner =
       ((flags & FrameFlags.MORE) !== 0 ? INNER_MORE : 0) |
       ((flags & FrameFlags.COMMAND) !== 0 ? INNER_COMMAND : 0);
@@ -120,7 +121,7 @@ export class CurveCodec implements FrameTransform {
    * Opens a CURVE MESSAGE command into the frame it carries and its flags, or
    * returns a `WireError` for a malformed, forged or replayed message.
    */
-  decode(body: Uint8Array): { body: Uint8Array; flags: number } | WireError {
+  decode(body: Uint8Array): TransformedFrame | WireError {
     for (let i = 0; i < 8; i++) {
       if (body[i] !== MESSAGE[i]) {
         return malformed(

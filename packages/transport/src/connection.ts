@@ -21,6 +21,7 @@ export interface StreamHandler {
 
 /** A bidirectional byte stream (tcp, ipc). */
 export interface StreamConnection {
+  /** Always `"stream"`: tells stream connections from datagram sockets. */
   readonly kind: "stream";
   /** This side's endpoint, e.g. `tcp://127.0.0.1:5555`. */
   readonly localEndpoint: string;
@@ -64,6 +65,7 @@ export interface DatagramHandler {
  * connected one sends to the endpoint it was connected to.
  */
 export interface DatagramConnection {
+  /** Always `"datagram"`: tells datagram sockets from stream connections. */
   readonly kind: "datagram";
   /** This side's endpoint, e.g. `udp://0.0.0.0:5555` or `udp://eth0;239.1.1.1:5555`. */
   readonly localEndpoint: string;

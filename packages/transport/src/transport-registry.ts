@@ -8,7 +8,9 @@ type AnyTransport = Transport<AnyConnection, any, any>;
 
 /** A resolved endpoint: the parsed parts and the transport that serves the scheme. */
 export interface ResolvedEndpoint {
+  /** The transport registered for the endpoint's scheme. */
   readonly transport: AnyTransport;
+  /** The parsed endpoint. */
   readonly endpoint: Endpoint;
 }
 
@@ -16,6 +18,7 @@ export interface ResolvedEndpoint {
 export class TransportRegistry {
   readonly #transports = new Map<string, AnyTransport>();
 
+  /** A registry serving `transports` (a later one replaces an earlier one of the same scheme). */
   constructor(transports: Iterable<AnyTransport> = []) {
     for (const transport of transports) this.add(transport);
   }

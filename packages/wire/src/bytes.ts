@@ -77,4 +77,5 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
  */
 export type Allocate = (size: number) => Uint8Array;
 
+/** The default {@link Allocate}: a fresh zero-filled `Uint8Array` (throws RangeError when too large). */
 export const allocateZeroed: Allocate = (size) => new Uint8Array(size);

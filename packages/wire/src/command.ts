@@ -14,15 +14,64 @@ export type MetadataInput = Iterable<readonly [string, Uint8Array | string]>;
 
 /** A decoded command. ttl is in deciseconds. */
 export type Command =
-  | { type: "ready"; metadata: Metadata }
-  | { type: "error"; reason: string }
-  | { type: "subscribe"; topic: Uint8Array }
-  | { type: "cancel"; topic: Uint8Array }
-  | { type: "ping"; ttl: number; context: Uint8Array }
-  | { type: "pong"; context: Uint8Array }
-  | { type: "join"; group: Uint8Array }
-  | { type: "leave"; group: Uint8Array }
-  | { type: "other"; name: string; data: Uint8Array };
+  | {
+      /** READY: the end of a NULL or PLAIN handshake. */
+      type: "ready";
+      /** The sender's properties (`Socket-Type`, `Identity` …). */
+      metadata: Metadata;
+    }
+  | {
+      /** ERROR: the peer refuses the handshake and closes. */
+      type: "error";
+      /** Its reason (0–255 ASCII characters). */
+      reason: string;
+    }
+  | {
+      /** SUBSCRIBE (ZMTP 3.1): a subscription from a SUB/XSUB peer. */
+      type: "subscribe";
+      /** The topic prefix (may be empty: everything). */
+      topic: Uint8Array;
+    }
+  | {
+      /** CANCEL (ZMTP 3.1): a subscription withdrawn. */
+      type: "cancel";
+      /** The topic prefix. */
+      topic: Uint8Array;
+    }
+  | {
+      /** PING: a heartbeat that asks for a PONG. */
+      type: "ping";
+      /** How long the peer may stay silent before this side gives up, in milliseconds (sent in deciseconds). */
+      ttl: number;
+      /** Up to 16 bytes the PONG echoes. */
+      context: Uint8Array;
+    }
+  | {
+      /** PONG: the answer to a PING. */
+      type: "pong";
+      /** The PING's context, echoed. */
+      context: Uint8Array;
+    }
+  | {
+      /** JOIN (DISH → RADIO): join a group. */
+      type: "join";
+      /** The group name, 0–255 bytes. */
+      group: Uint8Array;
+    }
+  | {
+      /** LEAVE (DISH → RADIO): leave a group. */
+      type: "leave";
+      /** The group name, 0–255 bytes. */
+      group: Uint8Array;
+    }
+  | {
+      /** Any other command: passed on undecoded. */
+      type: "other";
+      /** The command name (1–255 ASCII characters). */
+      name: string;
+      /** The rest of the command body. */
+      data: Uint8Array;
+    };
 
 /** Largest PING context (RFC 37 `ping-context = 0*16OCTET`). */
 const MAX_PING_CONTEXT = 16;

@@ -38,7 +38,9 @@ import {
   sendsSubscriptions,
 } from "./socket-types";
 import { decodeSubscriptionMessage, encodeSubscriptionMessage } from "./subscription-message";
+import { handshakeTimeoutError, heartbeatTimeoutError } from "./timeout-errors";
 
+/** The settings of one {@link ZmtpConnection}. */
 export interface ZmtpConnectionOptions {
   /** The local socket type, announced as `Socket-Type` and checked against the peer's. */
   socketType: SocketTypeName;
@@ -74,8 +76,9 @@ export interface PeerInfo {
   routingId: Uint8Array;
   /** Every READY property the peer sent. */
   metadata: Metadata;
-  /** The peer's greeting version. */
+  /** The peer's greeting version: major (3). */
   major: number;
+  /** The peer's greeting version: minor (0 for ZMTP 3.0, else 1). */
   minor: number;
   /** The mechanism both sides agreed on. */
   mechanism: string;
@@ -85,6 +88,7 @@ export interface PeerInfo {
   zapMetadata?: Metadata;
 }
 
+/** What a {@link ZmtpConnection} tells its owner, synchronously. */
 export interface ZmtpConnectionHandler {
   /** The handshake is complete; messages may flow both ways from now on. */
   handshake(peer: PeerInfo): void;
@@ -106,11 +110,23 @@ export interface ZmtpConnectionHandler {
   wake?(): void;
 }
 
+/**
+ * Where a connection is: not started, exchanging greetings, running the
+ * mechanism's handshake, carrying messages, or finished.
+ */
 export type ZmtpConnectionState = "idle" | "greeting" | "handshake" | "ready" | "closed";
 
 const DEFAULT_HANDSHAKE_IVL = 30_000;
 
+/**
+ * One ZMTP 3.x connection, sans I/O: feed it received bytes with `receive`,
+ * write what `takeOutput` returns, call `tick` at `nextTimeout`; it runs the
+ * greeting, the security handshake, framing, subscriptions as commands and
+ * heartbeats, and reports through its {@link ZmtpConnectionHandler}. A bad peer
+ * ends with one `error` event, never an exception.
+ */
 export class ZmtpConnection {
+  /** This side's socket type. */
   readonly socketType: SocketTypeName;
   #state: ZmtpConnectionState = "idle";
   readonly #handler: ZmtpConnectionHandler;
@@ -136,6 +152,12 @@ export class ZmtpConnection {
   /** While the handshake runs: what mechanism steps are applied to. */
   #steps: MechanismStepHost | undefined;
 
+  /**
+   * An idle connection; `start(now)` begins it.
+   *
+   * @throws WireError `EINVAL` for metadata that cannot be encoded (a bad
+   * property name or a value over the size limit).
+   */
   constructor(handler: ZmtpConnectionHandler, options: ZmtpConnectionOptions) {
     this.#handler = handler;
     this.socketType = options.socketType;
@@ -164,6 +186,7 @@ export class ZmtpConnection {
     });
   }
 
+  /** Where the connection is (see {@link ZmtpConnectionState}). */
   get state(): ZmtpConnectionState {
     return this.#state;
   }
@@ -301,13 +324,7 @@ export class ZmtpConnection {
     this.#now = now;
     if (this.#state !== "ready") {
       if (this.#handshakeDeadline !== undefined && now >= this.#handshakeDeadline) {
-        this.#fail(
-          new WireError(
-            "ETIMEDOUT",
-            "handshake-timeout",
-            `handshake not complete after ${this.#handshakeInterval} ms`,
-          ),
-        );
+        this.#fail(handshakeTimeoutError(this.#handshakeInterval));
       }
       return;
     }
@@ -315,9 +332,7 @@ export class ZmtpConnection {
       const action = this.#heartbeat.due(now);
       if (action === undefined) return;
       if (action === "expired") {
-        this.#fail(
-          new WireError("ETIMEDOUT", "heartbeat-timeout", "peer silent past heartbeat timeout"),
-        );
+        this.#fail(heartbeatTimeoutError());
         return;
       }
       this.#sendCommandFrame(encodePing(this.#heartbeat.ttlDeciseconds));

@@ -18,6 +18,7 @@ import { ChunkQueue, tryAllocate } from "./chunk-queue";
 import { WireError } from "./errors";
 import { FrameFlags } from "./frame";
 
+/** Options of a {@link FrameDecoder}. */
 export interface FrameDecoderOptions {
   /**
    * Largest frame body accepted, in bytes, checked per frame like libzmq's
@@ -71,6 +72,10 @@ export class FrameDecoder {
   readonly #header = new Uint8Array(9);
   readonly #allocate: Allocate;
 
+  /**
+   * A decoder that calls `onFrame(body, flags)` for every whole frame; a handler
+   * returning `false` pauses delivery until `resume()`.
+   */
   constructor(onFrame: FrameHandler, options: FrameDecoderOptions = {}) {
     this.#onFrame = onFrame;
     this.maxMessageSize = options.maxMessageSize;

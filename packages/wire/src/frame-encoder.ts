@@ -62,6 +62,7 @@ export function encodeFrame(body: Uint8Array, flags = 0): [header: Uint8Array, b
   return [header, body];
 }
 
+/** Options of a {@link FrameEncoder}. */
 export interface FrameEncoderOptions {
   /** Size of the buffers small frames are packed into. Default 64 KiB. */
   slabSize?: number;
@@ -117,6 +118,12 @@ export class FrameEncoder {
   /** Bytes written into slabs since the last flush: sizes the next slab. */
   #batchBytes = 0;
 
+  /**
+   * An empty encoder.
+   *
+   * @throws WireError `EINVAL` when `slabSize` is not an integer of at least 16 or
+   * `copyThreshold` is not a non-negative integer.
+   */
   constructor(options: FrameEncoderOptions = {}) {
     const slabSize = options.slabSize ?? DEFAULT_SLAB_SIZE;
     const copyThreshold = options.copyThreshold ?? DEFAULT_COPY_THRESHOLD;

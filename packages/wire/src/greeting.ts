@@ -6,7 +6,9 @@ import { WireError } from "./errors";
 
 /** A peer's greeting, as decoded. */
 export interface Greeting {
+  /** The major version (3 for every greeting the decoder accepts). */
   major: number;
+  /** The minor version: 0 (ZMTP 3.0) or 1 (ZMTP 3.1; higher values are read as 3.1 by the connection). */
   minor: number;
   /** The mechanism with trailing NULs removed, e.g. "NULL". */
   mechanism: string;
@@ -14,6 +16,7 @@ export interface Greeting {
   asServer: boolean;
 }
 
+/** What {@link encodeGreeting} writes. */
 export interface GreetingOptions {
   /** ASCII, at most 20 bytes. Default "NULL". */
   mechanism?: string;
@@ -69,10 +72,26 @@ export function encodeGreeting(options: GreetingOptions = {}): Uint8Array {
   return out;
 }
 
+/** What {@link GreetingDecoder.push} returns. */
 export type GreetingResult =
-  | { status: "partial" }
-  | { status: "done"; greeting: Greeting; rest: Uint8Array }
-  | { status: "error"; error: WireError };
+  | {
+      /** More bytes are needed. */
+      status: "partial";
+    }
+  | {
+      /** The greeting is complete. */
+      status: "done";
+      /** The decoded greeting. */
+      greeting: Greeting;
+      /** The bytes of the chunk after the greeting (the handshake's start), possibly empty. */
+      rest: Uint8Array;
+    }
+  | {
+      /** Not a ZMTP 3.x greeting; the connection must close. */
+      status: "error";
+      /** Why (a `WireError` with code EPROTO). */
+      error: WireError;
+    };
 
 const PARTIAL: GreetingResult = { status: "partial" };
 
@@ -90,6 +109,7 @@ export class GreetingDecoder {
   #filled = 0;
   #result: GreetingResult | undefined;
 
+  /** Feeds the next received bytes; returns whether the greeting is complete, incomplete or invalid. */
   push(chunk: Uint8Array): GreetingResult {
     const done = this.#result;
     if (done !== undefined) {

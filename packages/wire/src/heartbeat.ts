@@ -4,6 +4,7 @@
  * deadline and calls `due(now)` when it passes.
  */
 
+/** Settings of a {@link Heartbeat}; all default to 0 (off). */
 export interface HeartbeatOptions {
   /** ZMQ_HEARTBEAT_IVL: send a PING this often (ms); 0 switches heartbeats off. */
   interval?: number;
@@ -16,10 +17,21 @@ export interface HeartbeatOptions {
 /** The largest TTL a PING can carry: 0xFFFF deciseconds. */
 export const MAX_HEARTBEAT_TTL = 0xffff * 100;
 
+/**
+ * What {@link Heartbeat.due} asks of the owner: send a PING, close the connection
+ * (the peer is silent past a timeout), or nothing.
+ */
 export type HeartbeatAction = "ping" | "expired" | undefined;
 
+/**
+ * The heartbeat state of one connection: when to send the next PING, when the
+ * peer counts as gone (no traffic within `timeout` of a PING, or past the TTL the
+ * peer's PING asked for).
+ */
 export class Heartbeat {
+  /** Milliseconds between PINGs; 0 = none are sent. */
   readonly interval: number;
+  /** Milliseconds after a PING without any traffic back before the peer counts as gone; 0 = never. */
   readonly timeout: number;
   /** The TTL put in our PINGs, in deciseconds. */
   readonly ttlDeciseconds: number;
@@ -27,6 +39,7 @@ export class Heartbeat {
   #silenceDeadline: number | undefined;
   #ttlDeadline: number | undefined;
 
+  /** Negative values count as 0; the TTL is rounded down to deciseconds and capped at `MAX_HEARTBEAT_TTL`. */
   constructor(options: HeartbeatOptions = {}) {
     this.interval = Math.max(0, options.interval ?? 0);
     this.timeout = Math.max(0, options.timeout ?? this.interval);

@@ -35,6 +35,7 @@ export interface MechanismStep {
   pending?: Promise<MechanismStep>;
 }
 
+/** What a mechanism learned about the peer by the end of the handshake. */
 export interface MechanismResult {
   /** The peer's READY/INITIATE properties (Socket-Type, Identity, X-…). */
   metadata: Metadata;
@@ -50,10 +51,25 @@ export interface MechanismResult {
  * error that closes the connection.
  */
 export interface FrameTransform {
-  encode(body: Uint8Array, flags: number): { body: Uint8Array; flags: number };
-  decode(body: Uint8Array, flags: number): { body: Uint8Array; flags: number } | WireError;
+  /** The wire frame for a plain frame of `body` with ZMTP `flags` (MORE, COMMAND). */
+  encode(body: Uint8Array, flags: number): TransformedFrame;
+  /** The plain frame inside a wire frame, or the error that closes the connection. */
+  decode(body: Uint8Array, flags: number): TransformedFrame | WireError;
 }
 
+/** A frame as a {@link FrameTransform} returns it. */
+export interface TransformedFrame {
+  /** The frame body. */
+  body: Uint8Array;
+  /** Its ZMTP frame flags (`FrameFlags`: MORE, COMMAND). */
+  flags: number;
+}
+
+/**
+ * A security mechanism (NULL, PLAIN, CURVE): the handshake commands after the
+ * greeting, and for CURVE the transform of every later frame. One instance per
+ * connection.
+ */
 export interface Mechanism {
   /** As written in the greeting: "NULL", "PLAIN", "CURVE". */
   readonly name: string;

@@ -20,6 +20,7 @@ import {
   zapResult,
 } from "./zap";
 
+/** The NULL mechanism: no authentication, only READY both ways (see the module doc for ZAP). */
 export class NullMechanism implements Mechanism {
   readonly name = "NULL";
   readonly transform = undefined;
@@ -27,6 +28,7 @@ export class NullMechanism implements Mechanism {
   #done = false;
   #reply: ZapReply | undefined;
 
+  /** `options`: the ZAP domain and handler, consulted only when a domain is set. */
   constructor(options: ZapOptions = {}) {
     this.#zap = options;
   }

@@ -21,6 +21,7 @@ import {
   zapResult,
 } from "./zap";
 
+/** The credentials of a {@link PlainClient}. */
 export interface PlainClientOptions {
   /** ZMQ_PLAIN_USERNAME: at most 255 bytes of UTF-8. */
   username: string | Uint8Array;
@@ -28,6 +29,7 @@ export interface PlainClientOptions {
   password: string | Uint8Array;
 }
 
+/** A {@link PlainServer}'s ZAP settings: every HELLO is checked by the ZAP handler. */
 export type PlainServerOptions = ZapOptions;
 
 function protocol(
@@ -132,6 +134,10 @@ export function encodePlainHello(
 
 type ClientState = "welcome" | "ready" | "done" | "failed";
 
+/**
+ * The PLAIN client (RFC 24): sends HELLO with the user name and password, then
+ * INITIATE with its properties after WELCOME; done on the server's READY.
+ */
 export class PlainClient implements Mechanism {
   readonly name = "PLAIN";
   readonly transform = undefined;
@@ -139,6 +145,7 @@ export class PlainClient implements Mechanism {
   #state: ClientState = "welcome";
   #metadata: Uint8Array = new Uint8Array(0);
 
+  /** @throws WireError `EINVAL` when the user name or password is over 255 bytes. */
   constructor(options: PlainClientOptions) {
     this.#hello = encodePlainHello(options.username, options.password);
   }
@@ -186,6 +193,11 @@ export class PlainClient implements Mechanism {
 
 type ServerState = "hello" | "zap" | "initiate" | "done" | "failed";
 
+/**
+ * The PLAIN server (RFC 24): asks the ZAP handler about each HELLO, answers
+ * WELCOME (or an ERROR with the handler's status text), then READY after the
+ * client's INITIATE. Without a ZAP handler it refuses, as libzmq does.
+ */
 export class PlainServer implements Mechanism {
   readonly name = "PLAIN";
   readonly transform = undefined;
@@ -194,6 +206,7 @@ export class PlainServer implements Mechanism {
   #metadata: Uint8Array = new Uint8Array(0);
   #reply: ZapReply | undefined;
 
+  /** A server with the ZAP settings in `options`. */
   constructor(options: PlainServerOptions = {}) {
     this.#zap = options;
   }

@@ -18,9 +18,14 @@ export function encodeSubscriptionMessage(subscribe: boolean, topic: Uint8Array)
  * the body is empty or its first byte is neither 0 nor 1 (libzmq then treats the
  * message as ordinary data).
  */
-export function decodeSubscriptionMessage(
-  body: Uint8Array,
-): { subscribe: boolean; topic: Uint8Array } | undefined {
+export function decodeSubscriptionMessage(body: Uint8Array):
+  | {
+      /** True for a subscription (`\x01`), false for a cancellation (`\x00`). */
+      subscribe: boolean;
+      /** The topic prefix after the first byte. */
+      topic: Uint8Array;
+    }
+  | undefined {
   const first = body[0];
   if (first !== 0 && first !== 1) return undefined;
   return { subscribe: first === 1, topic: body.subarray(1) };

@@ -16,11 +16,17 @@ import { ProtocolError, WireError } from "./errors";
 
 /** Frame opcodes (RFC 6455 §5.2). */
 export const WsOpcode = {
+  /** A further fragment of the message in progress. */
   CONTINUATION: 0x0,
+  /** A text message (ZWS does not use them; the decoder reports them as protocol errors). */
   TEXT: 0x1,
+  /** A binary message (every ZWS message). */
   BINARY: 0x2,
+  /** Close the connection (the payload may carry a status code and reason). */
   CLOSE: 0x8,
+  /** A ping; the peer answers with a pong carrying the same payload. */
   PING: 0x9,
+  /** The answer to a ping. */
   PONG: 0xa,
 } as const;
 
@@ -38,6 +44,7 @@ export const defaultRandomFill: RandomFill = (target) => {
   globalThis.crypto.getRandomValues(target);
 };
 
+/** The settings of a {@link WsFrameDecoder}. */
 export interface WsFrameDecoderOptions {
   /**
    * True on the server end: every frame from a client must be masked. False on
@@ -159,6 +166,7 @@ export class WsFrameDecoder {
   #error: WireError | undefined;
   readonly #scratch = new Uint8Array(14);
 
+  /** A decoder that reports whole messages and control frames to `handler`. */
   constructor(handler: WsFrameHandler, options: WsFrameDecoderOptions) {
     this.#handler = handler;
     this.#expectMasked = options.expectMasked;
@@ -166,6 +174,7 @@ export class WsFrameDecoder {
     this.#allocate = options.allocate ?? allocateZeroed;
   }
 
+  /** True after a handler returned `false` or `pause()`, until `resume()`. */
   get paused(): boolean {
     return this.#paused;
   }
@@ -184,10 +193,12 @@ export class WsFrameDecoder {
     return this.#run();
   }
 
+  /** Stops delivering (input is still queued) until `resume()`. */
   pause(): void {
     this.#paused = true;
   }
 
+  /** Delivers again; returns the error that failed the decoder, if any. */
   resume(): WireError | undefined {
     if (this.#error !== undefined) return this.#error;
     this.#paused = false;

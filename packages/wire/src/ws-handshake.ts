@@ -51,15 +51,32 @@ export function selectZwsProtocol(
 
 /** A parsed HTTP/1.1 head: the start line and the header fields. */
 export interface HttpHead {
+  /** The first line, e.g. `GET / HTTP/1.1` or `HTTP/1.1 101 Switching Protocols`. */
   readonly startLine: string;
   /** Lower-case field names; repeated fields joined with `, `. */
   readonly headers: ReadonlyMap<string, string>;
 }
 
+/** What {@link HttpHeadReader.push} returns. */
 export type HttpHeadResult =
-  | { status: "partial" }
-  | { status: "done"; head: HttpHead; rest: Uint8Array }
-  | { status: "error"; error: WireError };
+  | {
+      /** The blank line that ends the head has not arrived yet. */
+      status: "partial";
+    }
+  | {
+      /** The head is complete. */
+      status: "done";
+      /** The parsed head. */
+      head: HttpHead;
+      /** The bytes of the chunk after the head (the first WebSocket frames), possibly empty. */
+      rest: Uint8Array;
+    }
+  | {
+      /** The head is too long or malformed, or was already read. */
+      status: "error";
+      /** Why (EPROTO, reason `websocket-handshake`). */
+      error: WireError;
+    };
 
 function handshakeError(message: string): WireError {
   return new WireError("EPROTO", "websocket-handshake", message, {
@@ -84,10 +101,12 @@ export class HttpHeadReader {
   #matched = 0;
   #done = false;
 
+  /** `maxHeaderSize`: the longest head accepted, in bytes (default 8 KiB). */
   constructor(maxHeaderSize = DEFAULT_MAX_HEADER_SIZE) {
     this.#max = maxHeaderSize;
   }
 
+  /** Feeds the next received bytes; "done" once the blank line after the head arrived. */
   push(chunk: Uint8Array): HttpHeadResult {
     if (this.#done) return { status: "error", error: handshakeError("head already read") };
     let matched = this.#matched;
@@ -152,6 +171,7 @@ function hasToken(value: string | undefined, token: string): boolean {
   return headerList(value).some((element) => element.toLowerCase() === token);
 }
 
+/** What {@link encodeUpgradeRequest} writes. */
 export interface UpgradeRequestOptions {
   /** `Host` header: `host:port` (IPv6 in brackets). */
   host: string;
@@ -195,9 +215,11 @@ export function encodeUpgradeRequest(options: UpgradeRequestOptions): Uint8Array
 export interface UpgradeRequest {
   /** The request target as sent (libzmq ignores it). */
   path: string;
+  /** The client's `Sec-WebSocket-Key` (the response's accept key derives from it). */
   key: string;
   /** The subprotocol chosen for the local mechanism. */
   protocol: string;
+  /** Every header field, names in lower case. */
   headers: ReadonlyMap<string, string>;
 }
 

@@ -21,6 +21,7 @@ export interface ZapRequest {
   address: string;
   /** [!] libzmq sends the *local* socket's routing id here, not the peer's. */
   identity: Uint8Array;
+  /** The security mechanism of the handshake being authenticated. */
   mechanism: "NULL" | "PLAIN" | "CURVE";
   /** NULL: none; PLAIN: username, password; CURVE: the client's 32-byte long-term key. */
   credentials: Uint8Array[];
@@ -28,9 +29,13 @@ export interface ZapRequest {
 
 /** A validated ZAP reply. */
 export interface ZapReply {
+  /** 200 accepted; 300 temporary failure; 400 refused; 500 internal error of the handler. */
   status: 200 | 300 | 400 | 500;
+  /** The handler's reason, sent to a refused PLAIN or CURVE client in its ERROR command. */
   statusText: string;
+  /** The authenticated user id (may be empty); becomes the messages' `User-Id` property. */
   userId: Uint8Array;
+  /** Properties the handler attaches to the peer's messages (RFC 27 metadata frame). */
   metadata: Metadata;
 }
 
@@ -180,7 +185,9 @@ export function consultZap(
 
 /** The parts of a 200 reply a handshake result carries. */
 export function zapResult(reply: ZapReply | undefined): {
+  /** The reply's user id (absent without a ZAP reply). */
   userId?: Uint8Array;
+  /** The reply's metadata (absent without a ZAP reply). */
   zapMetadata?: Metadata;
 } {
   if (reply === undefined) return {};

@@ -42,6 +42,7 @@ import {
 } from "./ws-handshake";
 import { ZwsEngine } from "./zws-engine";
 
+/** The settings of a {@link ZwsConnection}: a ZMTP connection's plus the WebSocket ones. */
 export interface ZwsConnectionOptions extends ZmtpConnectionOptions {
   /**
    * Which end of the WebSocket this is. The client (the side that connected)
@@ -73,8 +74,11 @@ const CLOSE_NORMAL = Uint8Array.of(0x03, 0xe8);
 const COPY_THRESHOLD = 1024;
 const SLAB_SIZE = 16 * 1024;
 
+/** One ZWS 2.0 connection over a byte stream (see the module doc). */
 export class ZwsConnection {
+  /** This side's socket type. */
   readonly socketType: ZmtpConnectionOptions["socketType"];
+  /** Which end of the WebSocket this is (the client sent the upgrade request). */
   readonly role: "client" | "server";
   readonly #handler: ZmtpConnectionHandler;
   readonly #engine: ZwsEngine;
@@ -96,6 +100,11 @@ export class ZwsConnection {
   #maskPool: Uint8Array | undefined;
   #maskAt = 0;
 
+  /**
+   * An idle connection; `start(now)` begins it.
+   *
+   * @throws WireError `EINVAL` for metadata or request headers that cannot be encoded.
+   */
   constructor(handler: ZmtpConnectionHandler, options: ZwsConnectionOptions) {
     this.#handler = handler;
     this.#options = options;
@@ -140,10 +149,12 @@ export class ZwsConnection {
     );
   }
 
+  /** Where the connection is; "greeting" covers the HTTP upgrade. */
   get state(): ZmtpConnectionState {
     return this.#state;
   }
 
+  /** The peer, once the handshake is complete. */
   get peer(): PeerInfo | undefined {
     return this.#engine.peer;
   }
@@ -153,6 +164,7 @@ export class ZwsConnection {
     return this.#engine.protocol;
   }
 
+  /** True while delivery is paused by a `message` handler that returned false. */
   get paused(): boolean {
     return this.#decoder.paused;
   }
@@ -186,6 +198,7 @@ export class ZwsConnection {
     }
   }
 
+  /** Bytes arrived from the peer at time `now` (ms); handler events fire synchronously. */
   receive(chunk: Uint8Array, now: number): void {
     if (this.#state === "closed" || this.#state === "idle") return;
     this.#now = now;
@@ -224,12 +237,18 @@ export class ZwsConnection {
     if (error && !this.#isClosed()) this.#engine.fail(error);
   }
 
+  /** Continues delivering messages after a `message` handler returned false. */
   resume(): void {
     if (this.#state === "closed" || this.#engine.waiting) return;
     const error = this.#decoder.resume();
     if (error && !this.#isClosed()) this.#engine.fail(error);
   }
 
+  /**
+   * Queues one multipart message for the peer.
+   *
+   * @throws WireError `EPROTO` before the handshake is complete or after close.
+   */
   send(frames: readonly Uint8Array[]): void {
     if (this.#state !== "ready") {
       throw new WireError("EPROTO", "invalid-argument", `cannot send in state ${this.#state}`);
@@ -237,6 +256,11 @@ export class ZwsConnection {
     this.#engine.send(frames);
   }
 
+  /**
+   * Queues one command (e.g. JOIN or LEAVE) for the peer.
+   *
+   * @throws WireError `EPROTO` before the handshake is complete or after close.
+   */
   sendCommand(body: Uint8Array): void {
     if (this.#state !== "ready") {
       throw new WireError("EPROTO", "invalid-argument", `cannot send in state ${this.#state}`);
@@ -244,6 +268,7 @@ export class ZwsConnection {
     this.#engine.sendCommand(body);
   }
 
+  /** True when there are bytes waiting for `takeOutput`. */
   get hasOutput(): boolean {
     return this.#out.length > 0 || this.#slabEnd > this.#slabStart;
   }
@@ -253,6 +278,7 @@ export class ZwsConnection {
     return this.#pendingBytes;
   }
 
+  /** The bytes to write to the peer, in order; empty when there are none. */
   takeOutput(): Uint8Array[] {
     this.#sealSlab();
     const out = this.#out;
@@ -261,11 +287,13 @@ export class ZwsConnection {
     return out;
   }
 
+  /** When `tick` should next be called (same clock as `now`), or undefined for never. */
   nextTimeout(): number | undefined {
     if (this.#state === "closed" || this.#state === "idle") return undefined;
     return this.#engine.nextTimeout();
   }
 
+  /** Advances time to `now`: handshake timeout, PINGs, heartbeat expiry. */
   tick(now: number): void {
     if (this.#state === "closed" || this.#state === "idle") return;
     this.#now = now;

@@ -28,11 +28,14 @@ import { applyMechanismStep, type MechanismStepHost } from "./mechanism-step";
 import { NullMechanism } from "./null-mechanism";
 import { receivesSubscriptions, type SocketTypeName, sendsIdentity } from "./socket-types";
 import { encodeSubscriptionMessage } from "./subscription-message";
+import { handshakeTimeoutError, heartbeatTimeoutError } from "./timeout-errors";
 import { ZWS_BARE, zwsProtocolMatches } from "./ws-handshake";
 
 /** ZWS flag bits (RFC 45 "Framing"); note COMMAND is bit 1 here, bit 2 in ZMTP. */
 export const ZwsFlags = {
+  /** More frames of this message follow. */
   MORE: 0x01,
+  /** The frame is a command, not message data. */
   COMMAND: 0x02,
 } as const;
 
@@ -51,6 +54,10 @@ export interface ZwsSink {
 /** `ZmtpConnectionOptions` minus what only the byte-level connection uses. */
 export type ZwsEngineOptions = Omit<ZmtpConnectionOptions, "allocate" | "allocateSlab">;
 
+/**
+ * Where a ZWS engine is: not begun (the WebSocket upgrade is still running),
+ * running the mechanism's handshake, carrying messages, or finished.
+ */
 export type ZwsEngineState = "idle" | "handshake" | "ready" | "closed";
 
 const DEFAULT_HANDSHAKE_IVL = 30_000;
@@ -63,6 +70,7 @@ function unexpected(message: string): WireError {
 
 /** The ZWS 2.0 state machine over whole WebSocket messages; see the module doc. */
 export class ZwsEngine {
+  /** This side's socket type. */
   readonly socketType: SocketTypeName;
   readonly #handler: ZmtpConnectionHandler;
   readonly #sink: ZwsSink;
@@ -86,6 +94,11 @@ export class ZwsEngine {
   /** Whether the peer ever answered a ping (libzmq does not in bare ZWS2.0 mode). */
   #pongSeen = false;
 
+  /**
+   * An engine that reports to `handler` and writes through `sink`; `begin` starts it.
+   *
+   * @throws WireError `EINVAL` for metadata that cannot be encoded.
+   */
   constructor(handler: ZmtpConnectionHandler, sink: ZwsSink, options: ZwsEngineOptions) {
     this.#handler = handler;
     this.#sink = sink;
@@ -113,10 +126,12 @@ export class ZwsEngine {
     return this.#mechanism.name;
   }
 
+  /** Where the engine is (see {@link ZwsEngineState}). */
   get state(): ZwsEngineState {
     return this.#state;
   }
 
+  /** The peer, once the handshake is complete. */
   get peer(): PeerInfo | undefined {
     return this.#peer;
   }
@@ -261,24 +276,20 @@ export class ZwsEngine {
     this.#sendFrame(body, FrameFlags.COMMAND);
   }
 
+  /** When `tick` should next be called (same clock as `now`), or undefined for never. */
   nextTimeout(): number | undefined {
     if (this.#state === "closed") return undefined;
     if (this.#state !== "ready") return this.#handshakeDeadline;
     return this.#heartbeat.nextDeadline();
   }
 
+  /** Advances time to `now` (ms): handshake timeout, PINGs, heartbeat expiry. */
   tick(now: number): void {
     if (this.#state === "closed") return;
     this.#now = now;
     if (this.#state !== "ready") {
       if (this.#handshakeDeadline !== undefined && now >= this.#handshakeDeadline) {
-        this.#fail(
-          new WireError(
-            "ETIMEDOUT",
-            "handshake-timeout",
-            `handshake not complete after ${this.#handshakeInterval} ms`,
-          ),
-        );
+        this.#fail(handshakeTimeoutError(this.#handshakeInterval));
       }
       return;
     }
@@ -292,9 +303,7 @@ export class ZwsEngine {
         continue;
       }
       if (action === "expired") {
-        this.#fail(
-          new WireError("ETIMEDOUT", "heartbeat-timeout", "peer silent past heartbeat timeout"),
-        );
+        this.#fail(heartbeatTimeoutError());
         return;
       }
       this.#sink.ping();
