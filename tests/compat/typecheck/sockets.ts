@@ -103,7 +103,8 @@ export async function perClass(): Promise<void> {
   await pub.send("topic");
   await push.send(new Float64Array(2));
   const [first]: Message[] = await pull.receive();
-  console.log(xsubMsg, frames, first?.byteLength, rep, dealer, sub, req);
+  const socketTypeNumber: number = pair.type + router.type;
+  console.log(xsubMsg, frames, first?.byteLength, rep, dealer, sub, req, socketTypeNumber);
 }
 
 /** The generic interfaces: any socket that can send, any that can receive. */
