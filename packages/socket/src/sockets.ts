@@ -24,25 +24,46 @@ import { coreOf, installSocketClasses, options, Socket, SocketType } from "./soc
 
 const { bytesOrNull } = options;
 
-/** Options accepted by a socket constructor: its writable properties plus `context`. */
+/**
+ * Options accepted by a socket constructor: its writable properties plus
+ * `context`. Methods and read-only properties (getters such as `closed`,
+ * `events`, `lastEndpoint`, `securityMechanism`, `threadSafe`, `type`) are
+ * not options. (A key is writable when `{ [K]: … }` and `{ -readonly [K]: … }`
+ * are the same type.)
+ */
 export type SocketOptions<S> = Partial<
   {
     /** The context to create the socket in; the binding's default context when left out. */
     context: Context;
   } & {
-    -readonly [K in keyof S as S[K] extends (...args: never[]) => unknown ? never : K]: S[K];
+    [K in keyof S as S[K] extends (...args: never[]) => unknown
+      ? never
+      : (<U>() => U extends { [Q in K]: S[K] } ? 1 : 2) extends <U>() => U extends {
+            -readonly [Q in K]: S[K];
+          }
+            ? 1
+            : 2
+        ? K
+        : never]: S[K];
   }
 >;
 
-/** A socket that can send. */
-export interface Writable<M extends MessageLike | MessageLike[] = MessageLike | MessageLike[]>
-  extends SendOptionProperties {
+/**
+ * A socket that can send.
+ * @typeParam M - the message (or message parts) `send` takes.
+ * @typeParam O - the further arguments `send` takes after the message: none
+ *   for the standard sockets, e.g. `[ServerRoutingOptions]` for a draft SERVER.
+ */
+export interface Writable<
+  M extends MessageLike | MessageLike[] = MessageLike | MessageLike[],
+  O extends [...object[]] = [],
+> extends SendOptionProperties {
   /**
    * Queues one message (a frame or an array of frames) and resolves once the
    * socket took it; waits while the socket is mute (up to `sendTimeout`, then
    * EAGAIN). One send at a time: a second concurrent call fails with EBUSY.
    */
-  send(message: M): Promise<void>;
+  send(message: M, ...options: O): Promise<void>;
 }
 
 /** A socket that can receive. */

@@ -38,9 +38,9 @@ export async function server(): Promise<void> {
     reconnectInterval: 100,
     maxMessageSize: 1 << 20,
   });
-  router.bindSync("tcp://127.0.0.1:5555");
+  await router.bind("tcp://127.0.0.1:5555");
   await router.bind("ipc:///tmp/app.sock");
-  router.unbindSync("tcp://127.0.0.1:5555");
+  await router.unbind("tcp://127.0.0.1:5555");
   for await (const [id, body] of router) {
     const reply: MessageLike[] = [id as Message, body as Message, "ok", 42, null];
     await router.send(reply);

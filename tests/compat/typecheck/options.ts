@@ -87,3 +87,66 @@ export function configureAll(): void {
     s.close();
   }
 }
+
+/** The same socket-wide options as one constructor option object, given to every class. */
+export function constructAll(): void {
+  const common = {
+    affinity: 1,
+    backlog: 10,
+    connectTimeout: 100,
+    curvePublicKey: null,
+    curveSecretKey: null,
+    curveServer: false,
+    curveServerKey: null,
+    handshakeInterval: 1000,
+    heartbeatInterval: 1000,
+    heartbeatTimeToLive: 1000,
+    heartbeatTimeout: 3000,
+    immediate: true,
+    interface: null,
+    ipv6: false,
+    linger: 0,
+    loopbackFastPath: false,
+    maxMessageSize: 1024,
+    multicastMaxTransportDataUnit: 1500,
+    plainPassword: null,
+    plainServer: false,
+    plainUsername: null,
+    rate: 100,
+    reconnectInterval: 100,
+    reconnectMaxInterval: 1000,
+    recoveryInterval: 1000,
+    socksProxy: null,
+    tcpAcceptFilter: null,
+    tcpKeepalive: 1,
+    tcpKeepaliveCount: 3,
+    tcpKeepaliveIdle: 60,
+    tcpKeepaliveInterval: 10,
+    tcpMaxRetransmitTimeout: 0,
+    typeOfService: 0,
+    zapDomain: "global",
+    zapEnforceDomain: false,
+  };
+  const sockets = [
+    new Pair(common),
+    new Publisher(common),
+    new Subscriber(common),
+    new Request(common),
+    new Reply(common),
+    new Dealer(common),
+    new Router(common),
+    new Pull(common),
+    new Push(common),
+    new XPublisher(common),
+    new XSubscriber(common),
+    new Stream(common),
+    new Server(common),
+    new Client(common),
+    new Radio(common),
+    new Dish(common),
+    new Gather(common),
+    new Scatter(common),
+    new Datagram(common),
+  ];
+  for (const s of sockets) s.close();
+}
