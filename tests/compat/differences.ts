@@ -47,6 +47,8 @@ export const DELIBERATE: Record<string, string> = {
   "error.sub.send": B7_REASON,
   "error.sub.send.no-args": B7_REASON,
   "error.pub.for-await": B7_REASON,
+  "error.proxy.extra-arg":
+    "`new Proxy(frontEnd, backEnd, capture)`: @zmq/node takes libzmq's capture socket (`zmq_proxy`'s third argument, a copy of every message) as an optional third argument; zeromq.js has no capture and throws TypeError \"Expected 2 arguments but received 3\".",
 };
 
 export const KNOWN_OPEN: Record<string, string> = {
@@ -136,18 +138,6 @@ export const KNOWN_OPEN: Record<string, string> = {
   "error.opt.get.write-only": "§2.95",
   "error.opt.get.mandatory": "§2.96",
   "error.opt.get.curvePublicKey": "§2.97",
-  "error.ctor.socket.no-args": "A14",
-  "error.ctor.socket.type-99": "A14",
-  "error.ctor.socket.type-string": "C24",
-  "error.ctor.socket.extra-arg": "C24",
-  "error.context.number": "§2.112",
-  "error.context.extra-arg": "§1.6",
-  "error.context.no-new": "§1.6",
-  "error.context.maxSockets": "§2.114",
-  "error.proxy.no-new": "C24",
-  "error.proxy.after-terminate": "§2.123-125",
-  "error.iterator.closed-socket": "§2.135",
-  "error.iterator.ends-on-close": "§2.136",
   "error.opt.routingId.nul-first": "§2.138",
   "buffer.inproc-identity.1000": "C5/S13",
   "events.sequence.tcp": "§1.8",

@@ -144,7 +144,10 @@ export class Context {
   /** @internal */
   _register(socket: SocketCore): void {
     if (this.#sockets.size >= this.maxSockets) {
-      throw new ZmqError("EMFILE", "Too many open sockets");
+      // libzmq's text for EMFILE ("Too many open file descriptors"), the limit as the cause.
+      throw new ZmqError("EMFILE", undefined, undefined, {
+        cause: new Error(`the context already has maxSockets (${this.maxSockets}) open sockets`),
+      });
     }
     this.#sockets.add(socket);
   }

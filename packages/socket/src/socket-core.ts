@@ -322,11 +322,15 @@ export class SocketCore {
     const index = this.#binds.findIndex(
       (b) => b.endpoint === address || (!wildcard && b.address === address),
     );
-    if (index < 0) throw this.#unknownEndpoint(address);
-    const [endpoint] = this.#binds.splice(index, 1);
+    const [endpoint] = index < 0 ? [] : this.#binds.splice(index, 1);
     this.#pendingBinds++;
     try {
-      await endpoint!.close();
+      // A failed unbind settles later too (as zeromq.js): a close() meanwhile waits for it.
+      if (endpoint === undefined) {
+        await undefined;
+        throw this.#unknownEndpoint(address);
+      }
+      await endpoint.close();
     } finally {
       this.#pendingBinds--;
       this.#closeIfDeferred();
@@ -677,15 +681,37 @@ export class SocketCore {
       return;
     }
     this.#closed = true;
+    // A pending send or receive is tried one last time, as zeromq.js does when it closes
+    // (its poller fires them): a state error (EFSM …) is reported as such, anything else
+    // that cannot complete is EAGAIN.
     const send = this.#sendWaiter;
     if (send) {
       this.#settleSend(send);
-      send.reject(new ZmqError("EAGAIN", undefined, undefined, { cause: CLOSED }));
+      let sent = false;
+      let failure: ZmqError | undefined;
+      try {
+        sent = this.ps.send(send.frames);
+      } catch (error) {
+        const zerr = convert(error);
+        if (this.#waitsOnState(zerr)) failure = stateError(zerr);
+      }
+      if (sent) send.resolve();
+      else send.reject(failure ?? new ZmqError("EAGAIN", undefined, undefined, { cause: CLOSED }));
     }
     const receive = this.#receiveWaiter;
     if (receive) {
       this.#settleReceive(receive);
-      receive.reject(new ZmqError("EAGAIN", undefined, undefined, { cause: CLOSED }));
+      let message: Uint8Array[] | undefined;
+      let failure: ZmqError | undefined;
+      try {
+        message = this.ps.receive();
+      } catch (error) {
+        const zerr = convert(error);
+        if (this.#waitsOnState(zerr)) failure = stateError(zerr);
+      }
+      if (message !== undefined) receive.resolve(this.runtime.toMessage(message) as Message[]);
+      else
+        receive.reject(failure ?? new ZmqError("EAGAIN", undefined, undefined, { cause: CLOSED }));
     }
     // Pipes terminate with the linger option: queued output keeps flowing for that long.
     this.ps.close();

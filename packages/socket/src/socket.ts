@@ -63,14 +63,24 @@ export abstract class Socket implements Observable {
 
   /** `type`: zeromq.js's number of the socket type (`SocketType`, or a draft type's). */
   protected constructor(type: number, options: object = {}) {
+    // Arguments are checked in zeromq.js's order and words: the type, the options, their count.
+    if (typeof type !== "number") throw new TypeError("Socket type must be a number");
     if (options === null || typeof options !== "object") {
       throw new TypeError("Options must be an object");
     }
+    // biome-ignore lint/complexity/noArguments: the count of what the caller passed, as zeromq.js checks it
+    const given = arguments.length;
+    if (given > 2) throw new TypeError(`Expected 2 arguments but received ${given}`);
     const { context = getDefaultContext(), ...rest } = options as { context?: Context };
     // As zeromq.js: anything but a Context is an invalid argument.
     if (!(context instanceof Context)) throw new Error("Invalid argument");
-    const name = WIRE_NAMES[type];
-    if (name === undefined) throw new TypeError(`Unknown socket type ${type}`);
+    // A number libzmq has no socket type for is EINVAL (zmq_socket), the number taken as an int32.
+    const name = WIRE_NAMES[type | 0];
+    if (name === undefined) {
+      throw new ZmqError("EINVAL", undefined, undefined, {
+        cause: new Error(`no socket type has the number ${type}`),
+      });
+    }
     cores.set(this, new SocketCore(name, context, this));
     // A non-blocky context gives new sockets linger 0 (zeromq.js's `context.blocky`).
     if (context.blocky === false) coreOf(this).setPatternOption("linger", 0);
@@ -536,15 +546,18 @@ function receive(this: Socket): Promise<Message[]> {
   return coreOf(this).receive();
 }
 
+/** The end of iteration as zeromq.js gives it: `{ done: true }`, with no `value` key. */
+const ITERATION_DONE = Object.freeze({ done: true }) as IteratorReturnResult<undefined>;
+
 function asyncIterator(this: Socket): AsyncIterator<Message[], undefined> {
   return {
     next: async (): Promise<IteratorResult<Message[], undefined>> => {
-      if (this.closed) return { done: true, value: undefined };
+      if (this.closed) return { ...ITERATION_DONE };
       try {
         return { done: false, value: await receive.call(this) };
       } catch (error) {
         if (this.closed && (error as { code?: string }).code === "EAGAIN") {
-          return { done: true, value: undefined };
+          return { ...ITERATION_DONE };
         }
         throw error;
       }
