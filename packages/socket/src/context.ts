@@ -47,7 +47,7 @@ const MAX_SOCKETS_LIMIT = 65535;
 const OPTION_DEFAULTS = {
   blocky: true,
   ioThreads: 1,
-  maxMessageSize: -1,
+  maxMessageSize: 0x7fffffff,
   maxSockets: 1023,
   ipv6: false,
 };
@@ -104,7 +104,10 @@ export class Context {
   set ioThreads(value: number) {
     this.#set("ioThreads", int(value, 0));
   }
-  /** ZMQ_MAX_MSGSZ: the default `maxMessageSize` (ZMQ_MAXMSGSIZE) of this context's sockets; -1 for no limit. */
+  /**
+   * ZMQ_MAX_MSGSZ (default 2147483647, libzmq's). Here also the default `maxMessageSize`
+   * (ZMQ_MAXMSGSIZE) of this context's new sockets when set below that; otherwise they get -1.
+   */
   get maxMessageSize(): number {
     return this.#get("maxMessageSize");
   }

@@ -67,6 +67,11 @@ interface Spec<T> {
   readonly layer: OptionLayer;
   /** Smallest integer accepted (EINVAL below). */
   readonly min?: number;
+  /**
+   * Set-only, as zeromq.js defines it (no getter: reading gives `undefined`); libzmq cannot
+   * read most of these back either.
+   */
+  readonly writeOnly?: true;
   /** For `layer: "pattern"`: the key in `@zmq/patterns`' `SocketOptions`. */
   readonly pattern?: keyof PatternOptions;
   /** What it does here, especially when that differs from libzmq. */
@@ -154,6 +159,7 @@ export const OPTIONS = {
     on: ["ROUTER"],
     effect: "now",
     layer: "pattern",
+    writeOnly: true,
     pattern: "routerHandover",
     doc: "A new peer with a known routing id takes it over.",
   }),
@@ -164,6 +170,7 @@ export const OPTIONS = {
     on: ["ROUTER", "DEALER", "REQ"],
     effect: "next-connection",
     layer: "pattern",
+    writeOnly: true,
     pattern: "probeRouter",
     doc: "Send an empty message to each new peer.",
   }),
@@ -174,6 +181,7 @@ export const OPTIONS = {
     on: ["REQ"],
     effect: "now",
     layer: "pattern",
+    writeOnly: true,
     pattern: "correlate",
     doc: "Prefix requests with a request id; drop replies that do not match.",
   }),
@@ -184,6 +192,7 @@ export const OPTIONS = {
     on: ["REQ"],
     effect: "now",
     layer: "pattern",
+    writeOnly: true,
     pattern: "relaxed",
     doc: "Allow a new request before the reply arrived.",
   }),
@@ -194,6 +203,7 @@ export const OPTIONS = {
     on: (traits) => traits.conflateOption,
     effect: "next-connection",
     layer: "pattern",
+    writeOnly: true,
     pattern: "conflate",
     doc: "Keep only the newest message per peer (DEALER, PULL, PUSH, PUB, SUB; accepted and ignored by SCATTER/GATHER, as libzmq).",
   }),
@@ -204,6 +214,7 @@ export const OPTIONS = {
     on: ["XPUB", "PUB", "RADIO"],
     effect: "now",
     layer: "pattern",
+    writeOnly: true,
     pattern: "xpubNoDrop",
     doc: "`send` waits (EAGAIN on timeout) instead of dropping at the HWM.",
   }),
@@ -214,6 +225,7 @@ export const OPTIONS = {
     on: ["XPUB"],
     effect: "now",
     layer: "pattern",
+    writeOnly: true,
     pattern: "xpubManual",
     doc: "The application applies subscriptions with subscribe/unsubscribe.",
   }),
@@ -224,6 +236,7 @@ export const OPTIONS = {
     on: ["XPUB"],
     effect: "next-connection",
     layer: "pattern",
+    writeOnly: true,
     pattern: "xpubWelcomeMessage",
     doc: "A message sent to each new subscriber.",
   }),
@@ -234,6 +247,7 @@ export const OPTIONS = {
     on: ["STREAM"],
     effect: "next-connection",
     layer: "pattern",
+    writeOnly: true,
     pattern: "streamNotify",
     doc: "Deliver [id, ''] on connect and disconnect.",
   }),
@@ -303,7 +317,11 @@ export const OPTIONS = {
   maxMessageSize: int({
     zmq: "ZMQ_MAXMSGSIZE",
     id: 22,
-    default: (context) => context.maxMessageSize,
+    // The context's ZMQ_MAX_MSGSZ (default INT32_MAX, libzmq's: no limit) when set lower.
+    default: (context) => {
+      const limit = context.maxMessageSize;
+      return limit >= 0 && limit < 0x7fffffff ? limit : -1;
+    },
     min: -1,
     on: "all",
     effect: "next-connection",

@@ -539,7 +539,9 @@ export class SocketCore {
   }
 
   get writable(): boolean {
-    return !this.#closed && this.ps.canSend;
+    // libzmq's SUB never reports ZMQ_POLLOUT (its xhas_out is false: subscriptions are no
+    // messages of the application), unlike XSUB and DISH.
+    return !this.#closed && this.socketType !== "SUB" && this.ps.canSend;
   }
 
   #onWritable(): void {

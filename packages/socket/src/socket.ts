@@ -395,7 +395,8 @@ function bool(value: unknown): boolean {
 }
 
 function bytesOrNull(value: unknown): Uint8Array | undefined {
-  if (value === null || value === undefined) return undefined;
+  // null clears; undefined is no string or buffer (a TypeError, as zeromq.js).
+  if (value === null) return undefined;
   if (typeof value === "string") return utf8Encode(value);
   if (value instanceof Uint8Array) return value;
   throw new TypeError("Option value must be a string or buffer");
@@ -458,13 +459,19 @@ function defineOption(targets: Target[], name: OptionName, spec: OptionSpec): vo
   if (spec.layer === "pattern") {
     const key = spec.pattern!;
     const read = spec.kind === "bytes" ? readBytes : identity;
+    const set = function (this: Socket, value: unknown) {
+      coreOf(this).setPatternOption(key, convert(value) as never);
+    };
+    // A write-only option has no getter, as in zeromq.js (reading gives undefined).
+    if (spec.writeOnly) {
+      define(targets, name, { set });
+      return;
+    }
     define(targets, name, {
       get(this: Socket) {
         return read(coreOf(this).patternOption(key));
       },
-      set(this: Socket, value: unknown) {
-        coreOf(this).setPatternOption(key, convert(value) as never);
-      },
+      set,
     });
     return;
   }
