@@ -312,7 +312,21 @@ export class SocketCore {
   unbind(address: string): Promise<void> {
     this.#checkOpen();
     this.#checkNotBlocked();
-    return this.#unbind(address);
+    return this.#untilSettled(this.#unbind(address));
+  }
+
+  /**
+   * `operation`, counted as a bind/unbind in flight until it settles, failed or not: as in
+   * zeromq.js (where the work runs on another thread), a close() meanwhile waits for it.
+   */
+  async #untilSettled(operation: Promise<void>): Promise<void> {
+    this.#pendingBinds++;
+    try {
+      await operation;
+    } finally {
+      this.#pendingBinds--;
+      this.#closeIfDeferred();
+    }
   }
 
   async #unbind(address: string): Promise<void> {
@@ -322,15 +336,11 @@ export class SocketCore {
     const index = this.#binds.findIndex(
       (b) => b.endpoint === address || (!wildcard && b.address === address),
     );
-    const [endpoint] = index < 0 ? [] : this.#binds.splice(index, 1);
+    if (index < 0) throw this.#unknownEndpoint(address);
+    const [endpoint] = this.#binds.splice(index, 1);
     this.#pendingBinds++;
     try {
-      // A failed unbind settles later too (as zeromq.js): a close() meanwhile waits for it.
-      if (endpoint === undefined) {
-        await undefined;
-        throw this.#unknownEndpoint(address);
-      }
-      await endpoint.close();
+      await endpoint!.close();
     } finally {
       this.#pendingBinds--;
       this.#closeIfDeferred();
