@@ -244,8 +244,14 @@ describe("socket options", () => {
       expect(socket.immediate).toBe(true);
       expect(socket.mandatory).toBe(true);
       expect(socket.routingId).toBe("me");
-      socket.routingId = null;
-      expect(socket.routingId).toBeNull();
+      // null is no routing id (EINVAL, as zeromq.js), undefined no string or buffer.
+      expect(() => {
+        socket.routingId = null;
+      }).toThrow(expect.objectContaining({ code: "EINVAL" }));
+      expect(() => {
+        socket.routingId = undefined as never;
+      }).toThrow(TypeError);
+      expect(socket.routingId).toBe("me");
     } finally {
       socket.close();
     }

@@ -67,6 +67,15 @@ interface Spec<T> {
   readonly layer: OptionLayer;
   /** Smallest integer accepted (EINVAL below). */
   readonly min?: number;
+  /** `false`: null is EINVAL (libzmq takes no empty value), rather than a reset. */
+  readonly nullable?: false;
+  /** Largest integer accepted (EINVAL above). */
+  readonly max?: number;
+  /**
+   * The unit libzmq keeps the value in, in ms (ZMQ_HEARTBEAT_TTL: deciseconds, 100): a value
+   * is truncated to a whole number of units, and `min`/`max` bound what is kept.
+   */
+  readonly unit?: number;
   /**
    * Set-only, as zeromq.js defines it (no getter: reading gives `undefined`); libzmq cannot
    * read most of these back either.
@@ -140,6 +149,7 @@ export const OPTIONS = {
     effect: "next-connection",
     layer: "pattern",
     pattern: "routingId",
+    nullable: false,
     doc: "The Identity this socket announces to peers (1-255 bytes).",
   }),
   mandatory: bool({
@@ -322,7 +332,7 @@ export const OPTIONS = {
       const limit = context.maxMessageSize;
       return limit >= 0 && limit < 0x7fffffff ? limit : -1;
     },
-    min: -1,
+    // Any negative value means no limit (libzmq takes an int64 and checks only >= 0).
     on: "all",
     effect: "next-connection",
     layer: "session",
@@ -353,6 +363,8 @@ export const OPTIONS = {
     id: 76,
     default: 0,
     min: 0,
+    max: 6553500,
+    unit: 100,
     on: "all",
     effect: "next-connection",
     layer: "session",
@@ -404,6 +416,7 @@ export const OPTIONS = {
     id: 34,
     default: -1,
     min: -1,
+    max: 1,
     on: "all",
     effect: "next-connect",
     layer: "transport",
@@ -443,7 +456,7 @@ export const OPTIONS = {
     zmq: "ZMQ_MULTICAST_HOPS",
     id: 25,
     default: 1,
-    min: -1,
+    min: 1,
     on: "send",
     effect: "next-connect",
     layer: "transport",
@@ -600,7 +613,7 @@ export const OPTIONS = {
     zmq: "ZMQ_MULTICAST_MAXTPDU",
     id: 84,
     default: 1500,
-    min: 0,
+    min: 1,
     on: "all",
     effect: "never",
     layer: "inert",

@@ -409,9 +409,11 @@ export class SocketCore {
   }
 
   subscribe(prefix: Uint8Array | string, on: boolean): void {
-    this.#checkOpen();
+    // A subscription is a socket option in libzmq (ZMQ_SUBSCRIBE): zeromq.js's errors are an
+    // option's, ENOTSOCK once closed.
+    if (this.#closed) throw new ZmqError("ENOTSOCK");
     if (typeof prefix !== "string" && !(prefix instanceof Uint8Array)) {
-      throw new TypeError("Prefix must be a string or buffer");
+      throw new TypeError("Option value must be a string or buffer");
     }
     try {
       if (on) this.ps.subscribe(prefix);

@@ -491,13 +491,27 @@ function converter(spec: OptionSpec): (value: unknown) => unknown {
     case "int": {
       const min = spec.min ?? Number.MIN_SAFE_INTEGER;
       const wide = WIDE_OPTIONS.has(spec.id);
-      return (value) => int(value, min, wide);
+      const { max, unit } = spec;
+      if (max === undefined && unit === undefined) return (value) => int(value, min, wide);
+      return (value) => {
+        let n = int(value, Number.MIN_SAFE_INTEGER, wide);
+        // Truncated to whole units as libzmq stores it (5 ms of ZMQ_HEARTBEAT_TTL reads back 0).
+        if (unit !== undefined) n = Math.trunc(n / unit) * unit + 0;
+        if (n < min || (max !== undefined && n > max)) throw new ZmqError("EINVAL");
+        return n;
+      };
     }
     case "bool":
       return bool;
     case "string":
       return stringOrNull;
     default:
+      if (spec.nullable === false) {
+        return (value) => {
+          if (value === null) throw new ZmqError("EINVAL");
+          return bytesOrNull(value);
+        };
+      }
       return bytesOrNull;
   }
 }
@@ -611,7 +625,9 @@ for (const name of [
     get() {
       throw new ZmqError("EINVAL");
     },
-    set() {
+    set(value: unknown) {
+      // The value's type is checked first, as zeromq.js does before calling libzmq.
+      if (typeof value !== "number") throw new TypeError("Option value must be a number");
       throw new ZmqError("EINVAL");
     },
   });
