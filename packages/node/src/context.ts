@@ -37,6 +37,13 @@ export class Context extends SocketContext {
    *   EINVAL for a value out of range.
    */
   constructor(options: ContextOptions = {}) {
+    // As zeromq.js: an options object (or nothing), and nothing more.
+    if (options === null || typeof options !== "object") {
+      throw new TypeError("Options must be an object");
+    }
+    // biome-ignore lint/complexity/noArguments: the count of what the caller passed, as zeromq.js checks it
+    const given = arguments.length;
+    if (given > 1) throw new TypeError(`Expected 1 argument but received ${given}`);
     super(options, {
       runtime: nodeRuntime,
       transports: [

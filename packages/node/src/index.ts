@@ -25,7 +25,13 @@
  *
  * @module @zmq/node
  */
-import { useNodeDefaultContext } from "./context";
+import {
+  Proxy as ProxyClass,
+  Socket as SocketClass,
+  type Socket as SocketInstance,
+} from "@zmq/socket";
+import { Context as ContextClass, useNodeDefaultContext } from "./context";
+import { asNativeClass } from "./native-class";
 
 useNodeDefaultContext();
 
@@ -42,7 +48,6 @@ export {
   Observer,
   Pair,
   type ProtoError,
-  Proxy,
   Publisher,
   Pull,
   Push,
@@ -51,7 +56,6 @@ export {
   Request,
   Router,
   type RouterConnectOptions,
-  Socket,
   type SocketOptions,
   SocketType,
   Stream,
@@ -66,7 +70,20 @@ export {
   ZmqError,
   zapHandler,
 } from "@zmq/socket";
-export { Context, type ContextOptions, context } from "./context";
+export { type ContextOptions, context } from "./context";
+
+/** A context (zeromq.js's `Context`): the scope of `inproc://` names and a few socket defaults. */
+export const Context: typeof ContextClass = asNativeClass(ContextClass);
+export type Context = ContextClass;
+/** The base class of every socket type (zeromq.js's `Socket`). */
+export const Socket: typeof SocketClass = asNativeClass(SocketClass);
+export type Socket = SocketInstance;
+/** Moves messages both ways between two sockets (zeromq.js's `Proxy`, `zmq_proxy_steerable`). */
+export const Proxy: typeof ProxyClass = asNativeClass(ProxyClass);
+export type Proxy<
+  F extends SocketInstance = SocketInstance,
+  B extends SocketInstance = SocketInstance,
+> = ProxyClass<F, B>;
 export { curveKeyPair } from "./curve-key-pair";
 export type { Message, MessageLike } from "./message";
 

@@ -135,6 +135,26 @@ describe("socket construction", () => {
     expect(() => new zmq.Dealer(null as never)).toThrow(TypeError);
     expect(() => new zmq.Dealer(5 as never)).toThrow(TypeError);
   });
+
+  it("Socket checks type, options and their count in zeromq.js's order and words", () => {
+    const construct = (...args: unknown[]) => Reflect.construct(zmq.Socket, args) as zmq.Socket;
+    expect(() => construct()).toThrow(new TypeError("Socket type must be a number"));
+    expect(() => construct("foo")).toThrow(new TypeError("Socket type must be a number"));
+    expect(() => construct(5, 1)).toThrow(new TypeError("Options must be an object"));
+    expect(() => construct(5, {}, 2)).toThrow(new TypeError("Expected 2 arguments but received 3"));
+    expect(() => construct(99)).toThrow(
+      expect.objectContaining({ message: "Invalid argument", code: "EINVAL", errno: 22 }),
+    );
+    const call = zmq.Socket as unknown as (...args: unknown[]) => unknown;
+    expect(() => call(5)).toThrow(
+      new TypeError("Class constructors cannot be invoked without 'new'"),
+    );
+    // A number is taken as an int32, as zeromq.js: 5.7 is a DEALER.
+    const dealer = construct(5.7);
+    expect(dealer.type).toBe(5);
+    expect(dealer).toBeInstanceOf(zmq.Socket);
+    dealer.close();
+  });
 });
 
 describe("socket options", () => {
@@ -159,8 +179,9 @@ describe("socket options", () => {
       expect(socket.connectTimeout).toBe(0);
       expect(socket.tcpKeepalive).toBe(-1);
       expect(socket.routingId).toBeNull();
-      expect(socket.probeRouter).toBe(false);
-      expect(socket.conflate).toBe(false);
+      // Write-only in zeromq.js (setter only): reading gives undefined.
+      expect(socket.probeRouter).toBeUndefined();
+      expect(socket.conflate).toBeUndefined();
       expect(socket.securityMechanism).toBeNull();
       expect(socket.threadSafe).toBe(false);
     } finally {
@@ -175,13 +196,21 @@ describe("socket options", () => {
     const stream = new zmq.Stream();
     try {
       expect(router.mandatory).toBe(false);
-      expect(router.handover).toBe(false);
-      expect(req.correlate).toBe(false);
-      expect(req.relaxed).toBe(false);
-      expect(xpub.noDrop).toBe(false);
-      expect(xpub.manual).toBe(false);
-      expect(xpub.welcomeMessage).toBeNull();
-      expect(stream.notify).toBe(true);
+      // Write-only options (zeromq.js defines only their setters): set, never read back.
+      for (const [socket, name] of [
+        [router, "handover"],
+        [req, "correlate"],
+        [req, "relaxed"],
+        [xpub, "noDrop"],
+        [xpub, "manual"],
+        [xpub, "welcomeMessage"],
+        [stream, "notify"],
+      ] as const) {
+        expect(Reflect.get(socket, name)).toBeUndefined();
+        const descriptor = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(socket), name);
+        expect(descriptor?.get).toBeUndefined();
+        expect(descriptor?.set).toBeTypeOf("function");
+      }
     } finally {
       router.close();
       req.close();
@@ -215,8 +244,14 @@ describe("socket options", () => {
       expect(socket.immediate).toBe(true);
       expect(socket.mandatory).toBe(true);
       expect(socket.routingId).toBe("me");
-      socket.routingId = null;
-      expect(socket.routingId).toBeNull();
+      // null is no routing id (EINVAL, as zeromq.js), undefined no string or buffer.
+      expect(() => {
+        socket.routingId = null;
+      }).toThrow(expect.objectContaining({ code: "EINVAL" }));
+      expect(() => {
+        socket.routingId = undefined as never;
+      }).toThrow(TypeError);
+      expect(socket.routingId).toBe("me");
     } finally {
       socket.close();
     }
@@ -318,8 +353,28 @@ describe("context", () => {
     const context = new zmq.Context({ ioThreads: 2, ipv6: true });
     expect(context.ioThreads).toBe(2);
     expect(context.ipv6).toBe(true);
-    expect(context.maxMessageSize).toBe(-1);
+    // libzmq's ZMQ_MAX_MSGSZ default (INT32_MAX); a socket's own default stays -1.
+    expect(context.maxMessageSize).toBe(2147483647);
+    const socket = new zmq.Dealer({ context });
+    expect(socket.maxMessageSize).toBe(-1);
+    socket.close();
     expect(() => new zmq.Context({ bogus: 1 } as never)).toThrow(TypeError);
+  });
+
+  it("checks its arguments as zeromq.js does", () => {
+    const make = zmq.Context as unknown as (...args: unknown[]) => unknown;
+    expect(() => make()).toThrow(
+      new TypeError("Class constructors cannot be invoked without 'new'"),
+    );
+    expect(() => Reflect.construct(zmq.Context, [1])).toThrow(
+      new TypeError("Options must be an object"),
+    );
+    expect(() => Reflect.construct(zmq.Context, [{}, 2])).toThrow(
+      new TypeError("Expected 1 argument but received 2"),
+    );
+    expect(zmq.context).toBeInstanceOf(zmq.Context);
+    class Mine extends zmq.Context {}
+    expect(new Mine()).toBeInstanceOf(zmq.Context);
   });
 
   it("sockets inherit ipv6 and maxMessageSize from their context", () => {

@@ -139,9 +139,6 @@ export function validateSocketOption(type: SocketType, name: string, value: unkn
       if (!(value instanceof Uint8Array) || value.length < 1 || value.length > 255) {
         throw invalid(name, "expected 1 to 255 bytes");
       }
-      if (key === "routingId" && value[0] === 0) {
-        throw invalid(name, "routing ids starting with a zero byte are reserved");
-      }
       return;
     case "xpubWelcomeMessage":
       if (value !== undefined && !(value instanceof Uint8Array))

@@ -59,7 +59,7 @@ const MAX_SOCKETS_LIMIT = 65535;
 const OPTION_DEFAULTS = {
   blocky: true,
   ioThreads: 1,
-  maxMessageSize: -1,
+  maxMessageSize: 0x7fffffff,
   maxSockets: 1023,
   ipv6: false,
 };
@@ -134,7 +134,10 @@ export class Context {
   set ioThreads(value: number) {
     this.#set("ioThreads", int(value, 0));
   }
-  /** ZMQ_MAX_MSGSZ: the default `maxMessageSize` (ZMQ_MAXMSGSIZE) of this context's sockets; -1 for no limit. */
+  /**
+   * ZMQ_MAX_MSGSZ (default 2147483647, libzmq's). Here also the default `maxMessageSize`
+   * (ZMQ_MAXMSGSIZE) of this context's new sockets when set below that; otherwise they get -1.
+   */
   get maxMessageSize(): number {
     return this.#get("maxMessageSize");
   }
@@ -185,7 +188,10 @@ export class Context {
   /** @internal */
   _register(socket: SocketCore): void {
     if (this.#sockets.size >= this.maxSockets) {
-      throw new ZmqError("EMFILE", "Too many open sockets");
+      // libzmq's text for EMFILE ("Too many open file descriptors"), the limit as the cause.
+      throw new ZmqError("EMFILE", undefined, undefined, {
+        cause: new Error(`the context already has maxSockets (${this.maxSockets}) open sockets`),
+      });
     }
     this.#sockets.add(socket);
   }

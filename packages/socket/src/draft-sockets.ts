@@ -512,8 +512,8 @@ installOptionAccessors({
   PEER: Peer,
   CHANNEL: Channel,
 });
-// Draft sockets are thread-safe in libzmq (ZMQ_THREAD_SAFE = 1).
-define([Client, Server, Peer, Radio, Dish, Scatter, Gather, Channel, Datagram], "threadSafe", {
+// Draft sockets are thread-safe in libzmq (ZMQ_THREAD_SAFE = 1), except DGRAM.
+define([Client, Server, Peer, Radio, Dish, Scatter, Gather, Channel], "threadSafe", {
   get() {
     return true;
   },

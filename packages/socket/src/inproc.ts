@@ -253,9 +253,15 @@ export class InprocConnect {
       this.join(bind);
       return;
     }
-    // Before the bind: the pair exists now (unless the type attaches lazily), so
-    // messages sent meanwhile queue in it, held to this socket's marks.
-    if (!this.core.options.immediate && this.core.traits.eagerPipe) this.#makePair(undefined);
+    // Before the bind: the pair exists now (unless the type attaches lazily and no
+    // routing id names the peer), so messages sent meanwhile queue in it, held to
+    // this socket's marks; a ROUTER can address the peer by its connect routing id at once.
+    if (
+      !this.core.options.immediate &&
+      (this.core.traits.eagerPipe || this.#connectRoutingId !== undefined)
+    ) {
+      this.#makePair(undefined);
+    }
     names.wait(this.name, this);
     // Bound in another thread, now or later: whichever bind answers first wins.
     const registry = threadsFor(this.core, this.name);

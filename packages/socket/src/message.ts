@@ -39,27 +39,41 @@ const EMPTY = new Uint8Array(0);
 export const COPY_AT_SEND_LIMIT = 128;
 
 /**
- * Binary data as a frame of its own: a copy up to `COPY_AT_SEND_LIMIT` bytes,
- * otherwise a new view of the same memory, so a receiver (inproc) never gets
- * the very object the sender passed.
+ * The object a large frame was made from: a frame sent by reference holds on to it until
+ * the frame is dropped, as zeromq.js keeps the sender's Buffer alive while libzmq uses its
+ * memory (so a buffer pool that recycles on finalization cannot reuse memory in flight).
  */
-function binaryFrame(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array {
+const SENT_FROM: unique symbol = Symbol("sentFrom");
+
+/**
+ * Binary data as a frame of its own: a copy up to `COPY_AT_SEND_LIMIT` bytes,
+ * otherwise a new view of the same memory (holding the sender's object), so a
+ * receiver (inproc) never gets the very object the sender passed.
+ */
+function binaryFrame(
+  buffer: ArrayBufferLike,
+  offset: number,
+  length: number,
+  owner: object,
+): Uint8Array {
   const view = new Uint8Array(buffer, offset, length);
-  return length <= COPY_AT_SEND_LIMIT ? view.slice() : view;
+  if (length <= COPY_AT_SEND_LIMIT) return view.slice();
+  (view as Uint8Array & { [SENT_FROM]?: object })[SENT_FROM] = owner;
+  return view;
 }
 
 /** Converts one `MessageLike` into a frame (binary data: see `binaryFrame`). */
 export function toFrame(value: MessageLike, encode: (text: string) => Uint8Array): Uint8Array {
   if (typeof value === "string") return encode(value);
   if (ArrayBuffer.isView(value))
-    return binaryFrame(value.buffer, value.byteOffset, value.byteLength);
+    return binaryFrame(value.buffer, value.byteOffset, value.byteLength, value);
   if (value === null) return EMPTY;
   if (typeof value === "number") return encode(String(value));
   if (
     value instanceof ArrayBuffer ||
     (typeof SharedArrayBuffer === "function" && value instanceof SharedArrayBuffer)
   )
-    return binaryFrame(value, 0, value.byteLength);
+    return binaryFrame(value, 0, value.byteLength, value);
   // Anything else is sent as its string form, as zeromq.js does (a Symbol throws TypeError).
   return encode(`${value as { toString(): string }}`);
 }

@@ -87,6 +87,20 @@ export interface OptionSpec<T = unknown> {
   readonly layer: OptionLayer;
   /** Smallest integer accepted (EINVAL below). */
   readonly min?: number;
+  /** `false`: null is EINVAL (libzmq takes no empty value), rather than a reset. */
+  readonly nullable?: false;
+  /** Largest integer accepted (EINVAL above). */
+  readonly max?: number;
+  /**
+   * The unit libzmq keeps the value in, in ms (ZMQ_HEARTBEAT_TTL: deciseconds, 100): a value
+   * is truncated to a whole number of units, and `min`/`max` bound what is kept.
+   */
+  readonly unit?: number;
+  /**
+   * Set-only, as zeromq.js defines it (no getter: reading gives `undefined`); libzmq cannot
+   * read most of these back either.
+   */
+  readonly writeOnly?: true;
   /** For `layer: "pattern"`: the key in `@zmq/patterns`' `SocketOptions`. */
   readonly pattern?: keyof PatternOptions;
   /** What it does here, especially when that differs from libzmq. */
@@ -154,6 +168,7 @@ const TABLE = {
     effect: "next-connection",
     layer: "pattern",
     pattern: "routingId",
+    nullable: false,
     doc: "The Identity this socket announces to peers (1-255 bytes).",
   }),
   mandatory: bool({
@@ -173,6 +188,7 @@ const TABLE = {
     on: ["ROUTER"],
     effect: "now",
     layer: "pattern",
+    writeOnly: true,
     pattern: "routerHandover",
     doc: "A new peer with a known routing id takes it over.",
   }),
@@ -183,6 +199,7 @@ const TABLE = {
     on: ["ROUTER", "DEALER", "REQ"],
     effect: "next-connection",
     layer: "pattern",
+    writeOnly: true,
     pattern: "probeRouter",
     doc: "Send an empty message to each new peer.",
   }),
@@ -193,6 +210,7 @@ const TABLE = {
     on: ["REQ"],
     effect: "now",
     layer: "pattern",
+    writeOnly: true,
     pattern: "correlate",
     doc: "Prefix requests with a request id; drop replies that do not match.",
   }),
@@ -203,6 +221,7 @@ const TABLE = {
     on: ["REQ"],
     effect: "now",
     layer: "pattern",
+    writeOnly: true,
     pattern: "relaxed",
     doc: "Allow a new request before the reply arrived.",
   }),
@@ -213,6 +232,7 @@ const TABLE = {
     on: (traits) => traits.conflateOption,
     effect: "next-connection",
     layer: "pattern",
+    writeOnly: true,
     pattern: "conflate",
     doc: "Keep only the newest message per peer (DEALER, PULL, PUSH, PUB, SUB; accepted and ignored by SCATTER/GATHER, as libzmq).",
   }),
@@ -223,6 +243,7 @@ const TABLE = {
     on: ["XPUB", "PUB", "RADIO"],
     effect: "now",
     layer: "pattern",
+    writeOnly: true,
     pattern: "xpubNoDrop",
     doc: "`send` waits (EAGAIN on timeout) instead of dropping at the HWM.",
   }),
@@ -233,6 +254,7 @@ const TABLE = {
     on: ["XPUB"],
     effect: "now",
     layer: "pattern",
+    writeOnly: true,
     pattern: "xpubManual",
     doc: "The application applies subscriptions with subscribe/unsubscribe.",
   }),
@@ -243,6 +265,7 @@ const TABLE = {
     on: ["XPUB"],
     effect: "next-connection",
     layer: "pattern",
+    writeOnly: true,
     pattern: "xpubWelcomeMessage",
     doc: "A message sent to each new subscriber.",
   }),
@@ -253,6 +276,7 @@ const TABLE = {
     on: ["STREAM"],
     effect: "next-connection",
     layer: "pattern",
+    writeOnly: true,
     pattern: "streamNotify",
     doc: "Deliver [id, ''] on connect and disconnect.",
   }),
@@ -322,8 +346,12 @@ const TABLE = {
   maxMessageSize: int({
     zmq: "ZMQ_MAXMSGSIZE",
     id: 22,
-    default: (context) => context.maxMessageSize,
-    min: -1,
+    // The context's ZMQ_MAX_MSGSZ (default INT32_MAX, libzmq's: no limit) when set lower.
+    default: (context) => {
+      const limit = context.maxMessageSize;
+      return limit >= 0 && limit < 0x7fffffff ? limit : -1;
+    },
+    // Any negative value means no limit (libzmq takes an int64 and checks only >= 0).
     on: "all",
     effect: "next-connection",
     layer: "session",
@@ -354,6 +382,8 @@ const TABLE = {
     id: 76,
     default: 0,
     min: 0,
+    max: 6553500,
+    unit: 100,
     on: "all",
     effect: "next-connection",
     layer: "session",
@@ -405,6 +435,7 @@ const TABLE = {
     id: 34,
     default: -1,
     min: -1,
+    max: 1,
     on: "all",
     effect: "next-connect",
     layer: "transport",
@@ -444,7 +475,7 @@ const TABLE = {
     zmq: "ZMQ_MULTICAST_HOPS",
     id: 25,
     default: 1,
-    min: -1,
+    min: 1,
     on: "send",
     effect: "next-connect",
     layer: "transport",
@@ -601,7 +632,7 @@ const TABLE = {
     zmq: "ZMQ_MULTICAST_MAXTPDU",
     id: 84,
     default: 1500,
-    min: 0,
+    min: 1,
     on: "all",
     effect: "never",
     layer: "inert",

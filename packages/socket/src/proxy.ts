@@ -35,10 +35,14 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
 
   /** `capture`, if given, is sent a copy of every message forwarded in either direction. */
   constructor(frontEnd: F, backEnd: B, capture?: Socket) {
-    // As zeromq.js: a missing back-end is a TypeError, a non-socket an invalid argument.
-    if (backEnd === undefined) throw new TypeError("Back-end must be a socket object");
-    if (!(frontEnd instanceof Socket) || !(backEnd instanceof Socket)) {
-      throw new Error("Invalid argument");
+    // As zeromq.js: a missing (or non-object) end is a TypeError, an object that is not a
+    // socket an invalid argument. (zeromq.js takes no third argument; the capture is ours.)
+    if (!isObject(frontEnd)) throw new TypeError("Front-end must be a socket object");
+    if (!(frontEnd instanceof Socket)) throw new Error("Invalid argument");
+    if (!isObject(backEnd)) throw new TypeError("Back-end must be a socket object");
+    if (!(backEnd instanceof Socket)) throw new Error("Invalid argument");
+    if (capture !== undefined && !(capture instanceof Socket)) {
+      throw new TypeError("Capture must be a socket object");
     }
     this.#frontEnd = frontEnd;
     this.#backEnd = backEnd;
@@ -88,6 +92,7 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     } finally {
       this.#running = false;
       this.#terminated = true;
+      this.#stop = undefined;
       // Closing rejects the pumps' pending receives; they end quietly.
       this.frontEnd.close();
       this.backEnd.close();
@@ -154,9 +159,12 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     this.#wake();
   }
 
-  /** Stops the proxy; `run()` then closes both sockets and resolves (EBADF unless running). */
+  /**
+   * Stops the proxy; `run()` then closes both sockets and resolves. EBADF unless running;
+   * as zeromq.js, a second call before `run()` has settled does nothing, one after throws.
+   */
   terminate(): void {
-    if (this.#terminated) return; // a second terminate() does nothing, as zeromq.js
+    if (this.#terminated && this.#stop !== undefined) return;
     this.#checkRunning();
     this.#terminated = true;
     this.#paused = false;
@@ -169,4 +177,8 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     this.#resumed = undefined;
     resumed?.();
   }
+}
+
+function isObject(value: unknown): value is object {
+  return (typeof value === "object" && value !== null) || typeof value === "function";
 }

@@ -73,9 +73,7 @@ export function defineSecurityOptions(): void {
       key,
       (s) => curveKeyValue(s[key]),
       (s, v) => {
-        const decoded = curveKeyOption(v);
-        s[key] = decoded;
-        if (decoded === null) return;
+        s[key] = curveKeyOption(v);
         s.mechanism = "curve";
         if (key === "curveServerKey") s.asServer = false;
       },
@@ -86,7 +84,8 @@ export function defineSecurityOptions(): void {
     (s) => s.zapDomain,
     (s, v) => {
       const text = str(v);
-      if (text !== null && utf8Length(text) > 255) throw new ZmqError("EINVAL");
+      // null is EINVAL, as zeromq.js (libzmq's setsockopt takes no empty value here).
+      if (text === null || utf8Length(text) > 255) throw new ZmqError("EINVAL");
       s.zapDomain = text;
     },
   );

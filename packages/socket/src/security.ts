@@ -65,15 +65,22 @@ export function securityMechanism(core: SocketCore): SecurityMechanism {
 }
 
 /** A CURVE key option value: 40 Z85 characters or 32 bytes; EINVAL otherwise. */
-export function curveKeyOption(value: unknown): Uint8Array | null {
-  if (value === null) return null;
+export function curveKeyOption(value: unknown): Uint8Array {
+  // As zeromq.js (libzmq's setsockopt): EINVAL with libzmq's text; ours explains in `cause`.
+  if (value === null) {
+    throw new ZmqError("EINVAL", undefined, undefined, {
+      cause: new Error("a CURVE key cannot be unset (null)"),
+    });
+  }
   if (typeof value !== "string" && !(value instanceof Uint8Array)) {
     throw new TypeError("Option value must be a string or buffer");
   }
   try {
     return decodeCurveKey(value);
   } catch {
-    throw new ZmqError("EINVAL", "A CURVE key must be 40 Z85 characters or 32 bytes");
+    throw new ZmqError("EINVAL", undefined, undefined, {
+      cause: new Error("a CURVE key must be 40 Z85 characters or 32 bytes"),
+    });
   }
 }
 

@@ -317,7 +317,21 @@ export class SocketCore {
   unbind(address: string): Promise<void> {
     this.#checkOpen();
     this.#checkNotBlocked();
-    return this.#unbind(address);
+    return this.#untilSettled(this.#unbind(address));
+  }
+
+  /**
+   * `operation`, counted as a bind/unbind in flight until it settles, failed or not: as in
+   * zeromq.js (where the work runs on another thread), a close() meanwhile waits for it.
+   */
+  async #untilSettled(operation: Promise<void>): Promise<void> {
+    this.#pendingBinds++;
+    try {
+      await operation;
+    } finally {
+      this.#pendingBinds--;
+      this.#closeIfDeferred();
+    }
   }
 
   async #unbind(address: string): Promise<void> {
@@ -400,9 +414,11 @@ export class SocketCore {
   }
 
   subscribe(prefix: Uint8Array | string, on: boolean): void {
-    this.#checkOpen();
+    // A subscription is a socket option in libzmq (ZMQ_SUBSCRIBE): zeromq.js's errors are an
+    // option's, ENOTSOCK once closed.
+    if (this.#closed) throw new ZmqError("ENOTSOCK");
     if (typeof prefix !== "string" && !(prefix instanceof Uint8Array)) {
-      throw new TypeError("Prefix must be a string or buffer");
+      throw new TypeError("Option value must be a string or buffer");
     }
     try {
       if (on) this.ps.subscribe(prefix);
@@ -540,7 +556,9 @@ export class SocketCore {
   }
 
   get writable(): boolean {
-    return !this.#closed && this.ps.canSend;
+    // libzmq's SUB never reports ZMQ_POLLOUT (its xhas_out is false: subscriptions are no
+    // messages of the application), unlike XSUB and DISH.
+    return !this.#closed && this.socketType !== "SUB" && this.ps.canSend;
   }
 
   #onWritable(): void {
@@ -682,15 +700,37 @@ export class SocketCore {
       return;
     }
     this.#closed = true;
+    // A pending send or receive is tried one last time, as zeromq.js does when it closes
+    // (its poller fires them): a state error (EFSM …) is reported as such, anything else
+    // that cannot complete is EAGAIN.
     const send = this.#sendWaiter;
     if (send) {
       this.#settleSend(send);
-      send.reject(new ZmqError("EAGAIN", undefined, undefined, { cause: CLOSED }));
+      let sent = false;
+      let failure: ZmqError | undefined;
+      try {
+        sent = this.ps.send(send.frames);
+      } catch (error) {
+        const zerr = convert(error);
+        if (this.#waitsOnState(zerr)) failure = stateError(zerr);
+      }
+      if (sent) send.resolve();
+      else send.reject(failure ?? new ZmqError("EAGAIN", undefined, undefined, { cause: CLOSED }));
     }
     const receive = this.#receiveWaiter;
     if (receive) {
       this.#settleReceive(receive);
-      receive.reject(new ZmqError("EAGAIN", undefined, undefined, { cause: CLOSED }));
+      let message: Uint8Array[] | undefined;
+      let failure: ZmqError | undefined;
+      try {
+        message = this.ps.receive();
+      } catch (error) {
+        const zerr = convert(error);
+        if (this.#waitsOnState(zerr)) failure = stateError(zerr);
+      }
+      if (message !== undefined) receive.resolve(this.runtime.toMessage(message) as Message[]);
+      else
+        receive.reject(failure ?? new ZmqError("EAGAIN", undefined, undefined, { cause: CLOSED }));
     }
     // Pipes terminate with the linger option: queued output keeps flowing for that long.
     this.ps.close();

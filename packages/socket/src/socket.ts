@@ -76,14 +76,24 @@ export abstract class Socket implements Observable {
 
   /** `type`: zeromq.js's number of the socket type (`SocketType`, or a draft type's). */
   protected constructor(type: number, options: object = {}) {
+    // Arguments are checked in zeromq.js's order and words: the type, the options, their count.
+    if (typeof type !== "number") throw new TypeError("Socket type must be a number");
     if (options === null || typeof options !== "object") {
       throw new TypeError("Options must be an object");
     }
+    // biome-ignore lint/complexity/noArguments: the count of what the caller passed, as zeromq.js checks it
+    const given = arguments.length;
+    if (given > 2) throw new TypeError(`Expected 2 arguments but received ${given}`);
     const { context = getDefaultContext(), ...rest } = options as { context?: Context };
     // As zeromq.js: anything but a Context is an invalid argument.
     if (!(context instanceof Context)) throw new Error("Invalid argument");
-    const name = WIRE_NAMES[type];
-    if (name === undefined) throw new TypeError(`Unknown socket type ${type}`);
+    // A number libzmq has no socket type for is EINVAL (zmq_socket), the number taken as an int32.
+    const name = WIRE_NAMES[type | 0];
+    if (name === undefined) {
+      throw new ZmqError("EINVAL", undefined, undefined, {
+        cause: new Error(`no socket type has the number ${type}`),
+      });
+    }
     cores.set(this, new SocketCore(name, context, this));
     // A non-blocky context gives new sockets linger 0 (zeromq.js's `context.blocky`).
     if (context.blocky === false) coreOf(this).setPatternOption("linger", 0);
@@ -410,7 +420,8 @@ function bool(value: unknown): boolean {
 }
 
 function bytesOrNull(value: unknown): Uint8Array | undefined {
-  if (value === null || value === undefined) return undefined;
+  // null clears; undefined is no string or buffer (a TypeError, as zeromq.js).
+  if (value === null) return undefined;
   if (typeof value === "string") return utf8Encode(value);
   if (value instanceof Uint8Array) return value;
   throw new TypeError("Option value must be a string or buffer");
@@ -473,13 +484,19 @@ function defineOption(targets: Target[], name: OptionName, spec: OptionSpec): vo
   if (spec.layer === "pattern") {
     const key = spec.pattern!;
     const read = spec.kind === "bytes" ? readBytes : identity;
+    const set = function (this: Socket, value: unknown) {
+      coreOf(this).setPatternOption(key, convert(value) as never);
+    };
+    // A write-only option has no getter, as in zeromq.js (reading gives undefined).
+    if (spec.writeOnly) {
+      define(targets, name, { set });
+      return;
+    }
     define(targets, name, {
       get(this: Socket) {
         return read(coreOf(this).patternOption(key));
       },
-      set(this: Socket, value: unknown) {
-        coreOf(this).setPatternOption(key, convert(value) as never);
-      },
+      set,
     });
     return;
   }
@@ -499,13 +516,27 @@ function converter(spec: OptionSpec): (value: unknown) => unknown {
     case "int": {
       const min = spec.min ?? Number.MIN_SAFE_INTEGER;
       const wide = WIDE_OPTIONS.has(spec.id);
-      return (value) => int(value, min, wide);
+      const { max, unit } = spec;
+      if (max === undefined && unit === undefined) return (value) => int(value, min, wide);
+      return (value) => {
+        let n = int(value, Number.MIN_SAFE_INTEGER, wide);
+        // Truncated to whole units as libzmq stores it (5 ms of ZMQ_HEARTBEAT_TTL reads back 0).
+        if (unit !== undefined) n = Math.trunc(n / unit) * unit + 0;
+        if (n < min || (max !== undefined && n > max)) throw new ZmqError("EINVAL");
+        return n;
+      };
     }
     case "bool":
       return bool;
     case "string":
       return stringOrNull;
     default:
+      if (spec.nullable === false) {
+        return (value) => {
+          if (value === null) throw new ZmqError("EINVAL");
+          return bytesOrNull(value);
+        };
+      }
       return bytesOrNull;
   }
 }
@@ -561,15 +592,18 @@ function receive(this: Socket): Promise<Message[]> {
   return coreOf(this).receive();
 }
 
+/** The end of iteration as zeromq.js gives it: `{ done: true }`, with no `value` key. */
+const ITERATION_DONE = Object.freeze({ done: true }) as IteratorReturnResult<undefined>;
+
 function asyncIterator(this: Socket): AsyncIterator<Message[], undefined> {
   return {
     next: async (): Promise<IteratorResult<Message[], undefined>> => {
-      if (this.closed) return { done: true, value: undefined };
+      if (this.closed) return { ...ITERATION_DONE };
       try {
         return { done: false, value: await receive.call(this) };
       } catch (error) {
         if (this.closed && (error as { code?: string }).code === "EAGAIN") {
-          return { done: true, value: undefined };
+          return { ...ITERATION_DONE };
         }
         throw error;
       }
@@ -616,7 +650,9 @@ for (const name of [
     get() {
       throw new ZmqError("EINVAL");
     },
-    set() {
+    set(value: unknown) {
+      // The value's type is checked first, as zeromq.js does before calling libzmq.
+      if (typeof value !== "number") throw new TypeError("Option value must be a number");
       throw new ZmqError("EINVAL");
     },
   });

@@ -1,5 +1,7 @@
 /** §3 and §1.2/§1.8: behaviour spot checks, small-buffer copies, draft identity, events. */
 import * as net from "node:net";
+import * as v8 from "node:v8";
+import * as vm from "node:vm";
 import type { Case, Ctx } from "../harness";
 import { describeValue, settle, sleep, until } from "../harness";
 
@@ -97,6 +99,37 @@ for (const transport of ["inproc", "tcp"] as const) {
     });
   }
 }
+/** The runner's process has no `gc()` global: turn the flag on and take it from a new context. */
+function collectGarbage(): () => void {
+  v8.setFlagsFromString("--expose-gc");
+  return vm.runInNewContext("gc") as () => void;
+}
+for (const transport of ["inproc", "tcp"] as const) {
+  bufCases.push({
+    // A queued message holds the Buffer it was sent from when it is sent by reference (> 128
+    // bytes), and none when it was copied (≤ 128 bytes).
+    id: `buffer.retained-while-queued.${transport}`,
+    ref: "C5",
+    run: async (c) => {
+      const gc = collectGarbage();
+      const ep =
+        transport === "inproc" ? `inproc://${c.uniq()}` : `tcp://127.0.0.1:${await freeTcpPort()}`;
+      const push = T(c, "Push");
+      push.connect(ep);
+      const refs: Record<string, WeakRef<Buffer>> = {};
+      for (const size of [16, 1025]) {
+        const b = Buffer.alloc(size, 0x61);
+        refs[size] = new WeakRef(b);
+        await push.send(b);
+      }
+      for (let i = 0; i < 3; i++) {
+        gc();
+        await sleep(5);
+      }
+      return Object.fromEntries(Object.entries(refs).map(([k, r]) => [k, r.deref() !== undefined]));
+    },
+  });
+}
 for (const size of [16, 1000]) {
   bufCases.push({
     id: `buffer.inproc-identity.${size}`,
@@ -143,6 +176,19 @@ export const behaviourCases: Case[] = [
       },
     }),
   ),
+  {
+    id: "router.connect-routingId.send-at-once.inproc-unbound",
+    ref: "C2/S2",
+    run: async (c) => {
+      const r = T(c, "Router", { mandatory: true });
+      const ep = `inproc://${c.uniq()}`;
+      r.connect(ep, { routingId: "peer" });
+      const send = await settle(() => r.send(["peer", "hello"]), 1000);
+      const d = T(c, "Dealer");
+      await d.bind(ep);
+      return { send, received: await recvString(d) };
+    },
+  },
   {
     id: "stream.connect-routingId.send-at-once",
     ref: "C2/S3",
@@ -222,6 +268,22 @@ export const behaviourCases: Case[] = [
       return { closedAtOnce, bind, closedAfter: s.closed };
     },
   },
+  ...(["unknown", "bound"] as const).map(
+    (kind): Case => ({
+      id: `close.during-unbind.${kind}`,
+      ref: "C14/S9",
+      run: async (c) => {
+        const s = T(c, "Dealer");
+        const ep = `inproc://${c.uniq()}`;
+        if (kind === "bound") await s.bind(ep);
+        const p = s.unbind(ep);
+        s.close();
+        const closedAtOnce = s.closed;
+        const unbind = await settle(() => p, 2000);
+        return { closedAtOnce, unbind, closedAfter: s.closed };
+      },
+    }),
+  ),
   {
     id: "message.coercion",
     ref: "S14",

@@ -383,6 +383,19 @@ const rows: Row[] = [
   ["ctor.socket.type-string", "C24", (c) => settle(() => new c.zmq.Socket("foo").close())],
   ["ctor.socket.extra-arg", "C24", (c) => settle(() => new c.zmq.Socket(5, {}, 1).close())],
   ["ctor.socket.dealer", "§2.106", (c) => settle(() => new c.zmq.Socket(5).close())],
+  ["ctor.socket.no-new", "C24", (c) => settle(() => c.zmq.Socket(5))],
+  [
+    "ctor.socket.fraction",
+    "C24",
+    (c) =>
+      settle(() => {
+        const s = new c.zmq.Socket(5.7);
+        const type = s.type;
+        s.close();
+        return type;
+      }),
+  ],
+  ["ctor.socket.options-number", "C24", (c) => settle(() => new c.zmq.Socket(5, 7).close())],
   ["context.unknown-option", "§2.108", (c) => settle(() => void new c.zmq.Context({ foo: 1 }))],
   [
     "context.option-type",
@@ -419,6 +432,25 @@ const rows: Row[] = [
   // ---- Proxy
   ["proxy.non-sockets", "§2.115", (c) => settle(() => void new c.zmq.Proxy({}, {}))],
   ["proxy.one-arg", "C15", (c) => settle(() => void new c.zmq.Proxy(c.track(new c.zmq.Router())))],
+  ["proxy.no-args", "C15", (c) => settle(() => void new c.zmq.Proxy())],
+  [
+    "proxy.front-not-object",
+    "C15",
+    (c) => settle(() => void new c.zmq.Proxy(1, c.track(new c.zmq.Dealer()))),
+  ],
+  [
+    "proxy.extra-arg",
+    "C15",
+    (c) =>
+      settle(
+        () =>
+          void new c.zmq.Proxy(
+            c.track(new c.zmq.Router()),
+            c.track(new c.zmq.Dealer()),
+            c.track(new c.zmq.Dealer()),
+          ),
+      ),
+  ],
   [
     "proxy.no-new",
     "C24",
@@ -453,6 +485,22 @@ const rows: Row[] = [
     "proxy.run.closed-socket",
     "§2.121",
     (c) => settle(() => new c.zmq.Proxy(closed(c, "Router"), c.track(new c.zmq.Dealer())).run()),
+  ],
+  [
+    "proxy.terminate-twice",
+    "C15",
+    async (c) => {
+      const f = c.track(new c.zmq.Router());
+      const b = c.track(new c.zmq.Dealer());
+      await f.bind(`inproc://${c.uniq()}`);
+      await b.bind(`inproc://${c.uniq()}`);
+      const p = new c.zmq.Proxy(f, b);
+      const run = p.run();
+      await sleep(50);
+      const t1 = await settle(() => p.terminate());
+      const t2 = await settle(() => p.terminate());
+      return { t1, t2, r: await settle(() => run, 2000) };
+    },
   ],
   [
     "proxy.after-terminate",
@@ -547,6 +595,68 @@ const rows: Row[] = [
     async (c) => {
       const s = dealer(c);
       const p = s[Symbol.asyncIterator]().next();
+      await sleep(10);
+      s.close();
+      return settle(() => p, 1000);
+    },
+  ],
+  // A pending call that close() ends is tried once more: a state error shows as such.
+  [
+    "iterator.req.close",
+    "C7",
+    (c) => {
+      const s = c.track(new c.zmq.Request());
+      process.nextTick(() => s.close());
+      return settle(async () => {
+        for await (const _ of s) {
+          // nothing arrives
+        }
+        return "ended";
+      }, 1000);
+    },
+  ],
+  [
+    "req.receive-first.close",
+    "C7",
+    async (c) => {
+      const s = c.track(new c.zmq.Request());
+      s.connect(`inproc://${c.uniq()}`);
+      const p = s.receive();
+      await sleep(10);
+      s.close();
+      return settle(() => p, 1000);
+    },
+  ],
+  [
+    "rep.send-first.close",
+    "C7",
+    async (c) => {
+      const s = c.track(new c.zmq.Reply());
+      await s.bind(`inproc://${c.uniq()}`);
+      const p = s.send("x");
+      await sleep(10);
+      s.close();
+      return settle(() => p, 1000);
+    },
+  ],
+  [
+    "router.mandatory-unroutable.close",
+    "C7",
+    async (c) => {
+      const s = c.track(new c.zmq.Router({ mandatory: true }));
+      await s.bind(`inproc://${c.uniq()}`);
+      const p = s.send(["nobody", "x"]);
+      await sleep(10);
+      s.close();
+      return settle(() => p, 1000);
+    },
+  ],
+  [
+    "dealer.receive.close",
+    "§2.136",
+    async (c) => {
+      const s = dealer(c);
+      const p = s.receive();
       await sleep(10);
       s.close();
       return settle(() => p, 1000);
