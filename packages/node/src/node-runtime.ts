@@ -9,6 +9,7 @@ import { Buffer } from "node:buffer";
 import { channel } from "node:diagnostics_channel";
 import { debuglog } from "node:util";
 import type { Runtime } from "@zmq/socket";
+import { copySmallFrame } from "./frame-copy";
 import { connectionAllocator, tuneMallocForLargeFrames } from "./frame-memory";
 import { toBuffers } from "./message";
 
@@ -34,6 +35,7 @@ export const nodeRuntime: Runtime = {
   },
   toMessage: toBuffers,
   encodeString: (text) => Buffer.from(text, "utf8"),
+  copyFrame: copySmallFrame,
   frameAllocator: connectionAllocator,
   allocateSlab: Buffer.allocUnsafe, // outgoing bytes: never seen by the application
   streamSessionStarting: tuneMallocForLargeFrames,

@@ -529,7 +529,7 @@ export function installOptionAccessors(
 function send(this: Socket, ...args: (MessageLike | MessageLike[])[]): Promise<void> {
   if (args.length === 0) throw new TypeError("Message must be present");
   const core = coreOf(this);
-  return core.send(toFrames(args[0]!, core.runtime.encodeString));
+  return core.send(toFrames(args[0]!, core.runtime.encodeString, core.runtime.copyFrame));
 }
 
 function receive(this: Socket): Promise<Message[]> {
