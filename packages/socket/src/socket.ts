@@ -537,19 +537,29 @@ function receive(this: Socket): Promise<Message[]> {
 }
 
 function asyncIterator(this: Socket): AsyncIterator<Message[], undefined> {
+  const core = coreOf(this);
   return {
-    next: async (): Promise<IteratorResult<Message[], undefined>> => {
-      if (this.closed) return { done: true, value: undefined };
-      try {
-        return { done: false, value: await receive.call(this) };
-      } catch (error) {
-        if (this.closed && (error as { code?: string }).code === "EAGAIN") {
-          return { done: true, value: undefined };
-        }
-        throw error;
-      }
+    next: (): Promise<IteratorResult<Message[], undefined>> => {
+      if (this.closed) return Promise.resolve({ done: true, value: undefined });
+      // A message already queued resolves at once, without an async function and
+      // its await per message.
+      const ready = core.receiveNow();
+      if (ready !== undefined) return Promise.resolve({ done: false, value: ready });
+      return nextLater(this);
     },
   };
+}
+
+/** The iterator's `next()` that waits: the end (done) when the socket closes meanwhile. */
+async function nextLater(socket: Socket): Promise<IteratorResult<Message[], undefined>> {
+  try {
+    return { done: false, value: await receive.call(socket) };
+  } catch (error) {
+    if (socket.closed && (error as { code?: string }).code === "EAGAIN") {
+      return { done: true, value: undefined };
+    }
+    throw error;
+  }
 }
 
 /**
