@@ -22,9 +22,10 @@ export function toBuffers(frames: Uint8Array[]): Buffer[] {
   for (let i = 0; i < frames.length; i++) {
     const f = frames[i]!;
     if (Buffer.isBuffer(f)) continue;
-    // A small frame (copied at send, ≤ 128 B) may live on V8's heap: reading its
-    // `.buffer` would move it off-heap (~0.7 µs); copying 128 bytes into a pooled
-    // Buffer is cheaper. Larger frames are viewed in place.
+    // Small frames sent here are Buffers already (frame-copy.ts). One made
+    // elsewhere (a cross-thread message) may live on V8's heap: reading its
+    // `.buffer` would move it off-heap (~0.7 µs), so a copy of up to 128 bytes
+    // into a pooled Buffer is cheaper. Larger frames are viewed in place.
     frames[i] =
       f.byteLength <= 128 ? Buffer.from(f) : Buffer.from(f.buffer, f.byteOffset, f.byteLength);
   }

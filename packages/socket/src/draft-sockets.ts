@@ -28,6 +28,7 @@ import type {
   SendOptionProperties,
   ServerOptionProperties,
 } from "./option-properties";
+import type { Runtime } from "./runtime";
 import { coreOf, installOptionAccessors, options, Socket } from "./socket";
 import { withLibzmqText } from "./socket-core";
 import type { SocketOptions } from "./sockets";
@@ -80,10 +81,15 @@ export interface ServerRoutingOptions {
   routingId: number;
 }
 
+/** The runtime of `socket`'s core (frame conversions). */
+function runtimeOf(socket: Socket): Runtime {
+  return coreOf(socket).runtime;
+}
+
 /** The one frame of a single-part send (EINVAL for multipart, as libzmq). */
 function singleFrame(socket: Socket, message: MessageLike | MessageLike[] | undefined): Uint8Array {
   if (message === undefined) throw new TypeError("Message must be present");
-  const frames = toFrames(message, coreOf(socket).runtime.encodeString);
+  const frames = toFrames(message, runtimeOf(socket).encodeString, runtimeOf(socket).copyFrame);
   if (frames.length !== 1) {
     throw new ZmqError("EINVAL", undefined, undefined, {
       cause: new Error("draft sockets do not support multipart messages"),
@@ -479,7 +485,7 @@ export class Datagram extends Socket {
       if (!Array.isArray(message) || message.length !== 2) {
         throw new ZmqError("EINVAL", "Datagram messages are [address, body]");
       }
-      return toFrames(message, coreOf(this).runtime.encodeString);
+      return toFrames(message, runtimeOf(this).encodeString, runtimeOf(this).copyFrame);
     });
   }
 

@@ -45,35 +45,52 @@ export const COPY_AT_SEND_LIMIT = 128;
  */
 const SENT_FROM: unique symbol = Symbol("sentFrom");
 
-/**
- * Binary data as a frame of its own: a copy up to `COPY_AT_SEND_LIMIT` bytes,
- * otherwise a new view of the same memory (holding the sender's object), so a
- * receiver (inproc) never gets the very object the sender passed.
- */
-function binaryFrame(
-  buffer: ArrayBufferLike,
-  offset: number,
-  length: number,
-  owner: object,
-): Uint8Array {
-  const view = new Uint8Array(buffer, offset, length);
-  if (length <= COPY_AT_SEND_LIMIT) return view.slice();
+/** A large frame sent by reference: a view of the sender's memory that holds `owner`. */
+function byReference(view: Uint8Array, owner: object): Uint8Array {
   (view as Uint8Array & { [SENT_FROM]?: object })[SENT_FROM] = owner;
   return view;
 }
 
-/** Converts one `MessageLike` into a frame (binary data: see `binaryFrame`). */
-export function toFrame(value: MessageLike, encode: (text: string) => Uint8Array): Uint8Array {
+/** A copy of a small frame in a fresh `Uint8Array` (the default `copy`). */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  out.set(bytes);
+  return out;
+}
+
+/**
+ * Converts one `MessageLike` into a frame. Binary data up to `COPY_AT_SEND_LIMIT`
+ * bytes is copied by `copy` (a runtime can put the copy where its receivers use
+ * it as is: Node cuts it from a Buffer slab); larger data becomes a new view of
+ * the same memory, so a receiver (inproc) never gets the very object the sender
+ * passed. A `Uint8Array` (or `Buffer`) is copied from directly, without a view.
+ */
+export function toFrame(
+  value: MessageLike,
+  encode: (text: string) => Uint8Array,
+  copy: (bytes: Uint8Array) => Uint8Array = copyBytes,
+): Uint8Array {
   if (typeof value === "string") return encode(value);
-  if (ArrayBuffer.isView(value))
-    return binaryFrame(value.buffer, value.byteOffset, value.byteLength, value);
+  if (ArrayBuffer.isView(value)) {
+    const length = value.byteLength;
+    if (length > COPY_AT_SEND_LIMIT) {
+      return byReference(new Uint8Array(value.buffer, value.byteOffset, length), value);
+    }
+    // Reading `.buffer` of a small typed array on V8's heap moves it off the
+    // heap (~1 µs): a Uint8Array is copied without it.
+    return copy(
+      value instanceof Uint8Array ? value : new Uint8Array(value.buffer, value.byteOffset, length),
+    );
+  }
   if (value === null) return EMPTY;
   if (typeof value === "number") return encode(String(value));
   if (
     value instanceof ArrayBuffer ||
     (typeof SharedArrayBuffer === "function" && value instanceof SharedArrayBuffer)
-  )
-    return binaryFrame(value, 0, value.byteLength, value);
+  ) {
+    const view = new Uint8Array(value, 0, value.byteLength);
+    return view.length > COPY_AT_SEND_LIMIT ? byReference(view, value) : copy(view);
+  }
   // Anything else is sent as its string form, as zeromq.js does (a Symbol throws TypeError).
   return encode(`${value as { toString(): string }}`);
 }
@@ -82,12 +99,15 @@ export function toFrame(value: MessageLike, encode: (text: string) => Uint8Array
 export function toFrames(
   message: MessageLike | MessageLike[],
   encode: (text: string) => Uint8Array,
+  copy: (bytes: Uint8Array) => Uint8Array = copyBytes,
 ): Uint8Array[] {
   if (Array.isArray(message)) {
     const frames = new Array<Uint8Array>(message.length);
-    for (let i = 0; i < message.length; i++) frames[i] = toFrame(message[i] as MessageLike, encode);
+    for (let i = 0; i < message.length; i++) {
+      frames[i] = toFrame(message[i] as MessageLike, encode, copy);
+    }
     return frames;
   }
   if (message === undefined) throw new TypeError("Message must be present");
-  return [toFrame(message, encode)];
+  return [toFrame(message, encode, copy)];
 }

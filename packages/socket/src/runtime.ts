@@ -41,6 +41,13 @@ export interface Runtime extends Scheduler {
   toMessage(frames: Uint8Array[]): Uint8Array[];
   /** UTF-8 bytes of `text` for an outgoing frame. */
   encodeString(text: string): Uint8Array;
+  /**
+   * A copy of a small outgoing frame (the ones copied at `send()`, up to
+   * `COPY_AT_SEND_LIMIT` bytes), in memory `toMessage` hands to the application
+   * as is (Node: a `Buffer` cut from a slab, so an inproc receiver gets it
+   * without a second copy). Default: a fresh `Uint8Array`.
+   */
+  copyFrame?: ((bytes: Uint8Array) => Uint8Array) | undefined;
   /** Memory for the frames one stream connection receives (one allocator per connection). */
   frameAllocator?(): Allocate;
   /** Memory for outgoing bytes (never seen by the application). */

@@ -75,6 +75,56 @@ export interface ZmtpSessionOptions {
   engine?: EngineFactory | undefined;
 }
 
+/**
+ * The sessions of one runtime with output to move, pumped together in one
+ * deferred callback per event-loop turn: a ROUTER answering 100 peers, or a
+ * PUB writing to 100 subscribers, costs one `defer` per turn, not one per
+ * connection. A session that runs out of budget queues itself for the next turn.
+ */
+class PumpQueue {
+  readonly #runtime: Runtime;
+  #sessions: Session[] = [];
+  #scheduled = false;
+
+  constructor(runtime: Runtime) {
+    this.#runtime = runtime;
+  }
+
+  add(session: Session): void {
+    this.#sessions.push(session);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    this.#runtime.defer(this.#run);
+  }
+
+  readonly #run = (): void => {
+    const sessions = this.#sessions;
+    this.#sessions = [];
+    this.#scheduled = false;
+    let failure: { error: unknown } | undefined;
+    for (let i = 0; i < sessions.length; i++) {
+      try {
+        sessions[i]!.runScheduledPump();
+      } catch (error) {
+        // The other sessions still get their turn; the first error surfaces after.
+        failure ??= { error };
+      }
+    }
+    if (failure !== undefined) throw failure.error;
+  };
+}
+
+const pumpQueues = new WeakMap<Runtime, PumpQueue>();
+
+function pumpQueueOf(runtime: Runtime): PumpQueue {
+  let queue = pumpQueues.get(runtime);
+  if (queue === undefined) {
+    queue = new PumpQueue(runtime);
+    pumpQueues.set(runtime, queue);
+  }
+  return queue;
+}
+
 /** Common part of every session: the pipe end and its backpressure. */
 export abstract class Session implements PipeHandler {
   readonly owner: SessionOwner;
@@ -85,6 +135,7 @@ export abstract class Session implements PipeHandler {
   /** A message the pipe refused (full): delivered first once it has room. */
   protected stalled: Uint8Array[] | undefined;
   #pumpScheduled = false;
+  readonly #pumps: PumpQueue;
   #pumping = false;
   #lingering = false;
 
@@ -92,6 +143,7 @@ export abstract class Session implements PipeHandler {
     this.owner = owner;
     this.endpoint = endpoint;
     this.runtime = owner.runtime;
+    this.#pumps = pumpQueueOf(this.runtime);
   }
 
   /** True once the session ended (it reported `sessionEnded`, or is about to). */
@@ -153,13 +205,14 @@ export abstract class Session implements PipeHandler {
   protected schedulePump(): void {
     if (this.#pumpScheduled || this.ended) return;
     this.#pumpScheduled = true;
-    this.runtime.defer(this.#runPump);
+    this.#pumps.add(this);
   }
 
-  readonly #runPump = (): void => {
+  /** @internal The pump scheduled by `schedulePump` (from the runtime's pump queue). */
+  runScheduledPump(): void {
     this.#pumpScheduled = false;
     this.pumpNow();
-  };
+  }
 
   /** Runs `pump`, then ends the connection if the pipe terminated meanwhile. */
   protected pumpNow(): void {

@@ -551,6 +551,27 @@ export class SocketCore {
     });
   }
 
+  /**
+   * The next message when it can be taken now, with no wait, deferral or error
+   * (the async iterator's fast path: no promise chain per message); undefined
+   * means "call `receive()`", which then also reports any error.
+   */
+  receiveNow(): Message[] | undefined {
+    if (this.#closed || this.#pendingBinds > 0 || this.#receiveWaiter !== undefined)
+      return undefined;
+    if (this.#syncOps + 1 >= MAX_SYNC_OPERATIONS) return undefined;
+    let message: Uint8Array[] | undefined;
+    try {
+      message = this.ps.receive();
+    } catch {
+      return undefined; // receive() meets the same error and handles it
+    }
+    if (message === undefined) return undefined;
+    this.#syncOps++;
+    this.#afterReceive();
+    return this.runtime.toMessage(message) as Message[];
+  }
+
   get readable(): boolean {
     return !this.#closed && this.ps.canReceive;
   }

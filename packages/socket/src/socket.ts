@@ -585,7 +585,7 @@ export function installOptionAccessors(
 function send(this: Socket, ...args: (MessageLike | MessageLike[])[]): Promise<void> {
   if (args.length === 0) throw new TypeError("Message must be present");
   const core = coreOf(this);
-  return core.send(toFrames(args[0]!, core.runtime.encodeString));
+  return core.send(toFrames(args[0]!, core.runtime.encodeString, core.runtime.copyFrame));
 }
 
 function receive(this: Socket): Promise<Message[]> {
@@ -596,19 +596,29 @@ function receive(this: Socket): Promise<Message[]> {
 const ITERATION_DONE = Object.freeze({ done: true }) as IteratorReturnResult<undefined>;
 
 function asyncIterator(this: Socket): AsyncIterator<Message[], undefined> {
+  const core = coreOf(this);
   return {
-    next: async (): Promise<IteratorResult<Message[], undefined>> => {
-      if (this.closed) return { ...ITERATION_DONE };
-      try {
-        return { done: false, value: await receive.call(this) };
-      } catch (error) {
-        if (this.closed && (error as { code?: string }).code === "EAGAIN") {
-          return { ...ITERATION_DONE };
-        }
-        throw error;
-      }
+    next: (): Promise<IteratorResult<Message[], undefined>> => {
+      if (this.closed) return Promise.resolve({ ...ITERATION_DONE });
+      // A message already queued resolves at once, without an async function and
+      // its await per message.
+      const ready = core.receiveNow();
+      if (ready !== undefined) return Promise.resolve({ done: false, value: ready });
+      return nextLater(this);
     },
   };
+}
+
+/** The iterator's `next()` that waits: the end (done) when the socket closes meanwhile. */
+async function nextLater(socket: Socket): Promise<IteratorResult<Message[], undefined>> {
+  try {
+    return { done: false, value: await receive.call(socket) };
+  } catch (error) {
+    if (socket.closed && (error as { code?: string }).code === "EAGAIN") {
+      return { ...ITERATION_DONE };
+    }
+    throw error;
+  }
 }
 
 /**
