@@ -68,6 +68,7 @@ const TS_TYPE: Readonly<Record<OptionSpec["kind"], string>> = {
 /** The default as TSDoc text; a default taken from the context names the context's property. */
 function defaultText(spec: OptionSpec): string {
   if (typeof spec.default !== "function") return `\`${JSON.stringify(spec.default)}\``;
+  if (spec.defaultDoc !== undefined) return spec.defaultDoc;
   const from = new Proxy(
     {},
     { get: (_target, property) => ({ contextProperty: String(property) }) },

@@ -41,9 +41,9 @@ export interface SocketOptionProperties {
   /**
    * `ZMQ_MAXMSGSIZE` (22): Largest message accepted from a peer (bytes); -1 = no limit.
    *
-   * Takes effect for each connection made after the change. Less than -1 fails with EINVAL.
+   * Takes effect for each connection made after the change.
    *
-   * @defaultValue the context's `maxMessageSize`
+   * @defaultValue the context's `maxMessageSize` when it is below 2147483647, otherwise `-1`
    */
   maxMessageSize: number;
   /**
@@ -286,7 +286,7 @@ export interface SendOptionProperties {
   /**
    * `ZMQ_MULTICAST_HOPS` (25): TTL of udp multicast this socket sends (RADIO).
    *
-   * Takes effect at the next connection attempt. Less than -1 fails with EINVAL.
+   * Takes effect at the next connection attempt. Less than 1 fails with EINVAL.
    *
    * @defaultValue `1`
    */

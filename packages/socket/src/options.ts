@@ -79,6 +79,8 @@ export interface OptionSpec<T = unknown> {
   readonly kind: OptionKind;
   /** The default (a function of the context for `maxMessageSize` and `ipv6`). */
   readonly default: T | ((context: Context) => T);
+  /** The default in words, for a default computed from the context (the generated TSDoc). */
+  readonly defaultDoc?: string;
   /** Which socket classes have the accessor. */
   readonly on: OptionScope;
   /** When a changed value is used. */
@@ -351,6 +353,7 @@ const TABLE = {
       const limit = context.maxMessageSize;
       return limit >= 0 && limit < 0x7fffffff ? limit : -1;
     },
+    defaultDoc: "the context's `maxMessageSize` when it is below 2147483647, otherwise `-1`",
     // Any negative value means no limit (libzmq takes an int64 and checks only >= 0).
     on: "all",
     effect: "next-connection",
