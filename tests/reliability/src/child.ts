@@ -304,6 +304,49 @@ const roles: Record<string, () => Promise<void>> = {
   },
 };
 
+/**
+ * The same loop on bare `node:net` (no ZeroMQ at all): `sockets` loops of
+ * connect, ECONNREFUSED, wait 100 ms plus a random jitter below 100 ms (libzmq's
+ * reconnect delay), for `durationMs`. What Node itself costs per attempt: the
+ * floor under any Node implementation.
+ */
+roles["reconnect-net"] = async () => {
+  const { connect } = await import("node:net");
+  const url = new URL((params.endpoint as string).replace("tcp://", "http://"));
+  const idle = process.cpuUsage();
+  await sleep(params.durationMs as number);
+  const idleCpu = process.cpuUsage(idle);
+  let stop = false;
+  let attempts = 0;
+  const loop = () => {
+    if (stop) return;
+    attempts++;
+    const socket = connect({ host: url.hostname, port: Number(url.port), family: 4 });
+    socket.unref();
+    socket.once("connect", () => socket.destroy());
+    socket.once("error", () => {
+      setTimeout(loop, 100 + Math.floor(Math.random() * 100)).unref();
+    });
+  };
+  const start = process.cpuUsage();
+  for (let i = 0; i < (params.sockets as number); i++) loop();
+  await sleep((params.durationMs as number) / 3);
+  const fdsBefore = readdirSync("/proc/self/fd").length;
+  await sleep(((params.durationMs as number) * 2) / 3);
+  const cpu = process.cpuUsage(start);
+  const fds = readdirSync("/proc/self/fd").length;
+  stop = true;
+  report({
+    type: "done",
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    idleCpuMs: (idleCpu.user + idleCpu.system) / 1000,
+    fdsBefore,
+    fds,
+    attempts,
+  });
+  await command();
+};
+
 const run = roles[role!];
 if (!run) throw new Error(`unknown role ${role}`);
 await run();
