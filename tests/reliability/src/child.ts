@@ -278,17 +278,19 @@ const roles: Record<string, () => Promise<void>> = {
   /** `sockets` DEALERs retrying a closed port for `durationMs`: CPU time spent. */
   async "reconnect-cpu"() {
     const idle = process.cpuUsage();
-    await sleep(params.durationMs as number);
+    await sleep(((params.durationMs as number) * 2) / 3);
     const idleCpu = process.cpuUsage(idle);
     const sockets: Zmq.Dealer[] = [];
-    const start = process.cpuUsage();
     for (let i = 0; i < (params.sockets as number); i++) {
       const sock = new zmq.Dealer({ linger: 0 });
       sock.connect(params.endpoint as string);
       sockets.push(sock);
     }
+    // The steady state only: the CPU of the last two thirds (not socket set-up
+    // or the first attempts' compilation).
     await sleep((params.durationMs as number) / 3);
     const fdsBefore = readdirSync("/proc/self/fd").length;
+    const start = process.cpuUsage();
     await sleep(((params.durationMs as number) * 2) / 3);
     const cpu = process.cpuUsage(start);
     const fds = readdirSync("/proc/self/fd").length;
@@ -314,7 +316,7 @@ roles["reconnect-net"] = async () => {
   const { connect } = await import("node:net");
   const url = new URL((params.endpoint as string).replace("tcp://", "http://"));
   const idle = process.cpuUsage();
-  await sleep(params.durationMs as number);
+  await sleep(((params.durationMs as number) * 2) / 3);
   const idleCpu = process.cpuUsage(idle);
   let stop = false;
   let attempts = 0;
@@ -328,10 +330,10 @@ roles["reconnect-net"] = async () => {
       setTimeout(loop, 100 + Math.floor(Math.random() * 100)).unref();
     });
   };
-  const start = process.cpuUsage();
   for (let i = 0; i < (params.sockets as number); i++) loop();
   await sleep((params.durationMs as number) / 3);
   const fdsBefore = readdirSync("/proc/self/fd").length;
+  const start = process.cpuUsage();
   await sleep(((params.durationMs as number) * 2) / 3);
   const cpu = process.cpuUsage(start);
   const fds = readdirSync("/proc/self/fd").length;
