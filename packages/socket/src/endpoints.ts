@@ -6,7 +6,7 @@
  * the peer exists, or while it is away, flow once it is back.
  */
 import type { Pipe, PipeHandler } from "@zmq/patterns";
-import type { AnyConnection, Connection, Listener, Transport } from "@zmq/transport";
+import type { AnyConnection, Connecter, Connection, Listener, Transport } from "@zmq/transport";
 import type { WireError } from "@zmq/wire";
 import { AuthError, protocolErrorName, toZmqError, ZmqError } from "./errors";
 import {
@@ -222,7 +222,12 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   #pipe: Pipe | undefined;
   #session: Session | undefined;
   #ready = false;
+  /** The controller of the attempt in flight, if any. */
   #abort: AbortController | undefined;
+  /** The controller the next attempt reuses (replaced once aborted). */
+  #controller: AbortController | undefined;
+  /** The transport's connecter for this endpoint, made at the first attempt. */
+  #connecter: Connecter | undefined;
   #cancelTimer: (() => void) | undefined;
   #interval: number;
   #closed = false;
@@ -287,13 +292,28 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
 
   #attempt(): void {
     if (this.#closed) return;
-    const abort = new AbortController();
+    // One controller serves every attempt until one is aborted (connect timeout):
+    // a reconnect loop need not build an AbortSignal every ~150 ms.
+    let abort = this.#controller;
+    if (abort === undefined || abort.signal.aborted) {
+      abort = new AbortController();
+      this.#controller = abort;
+    }
     this.#abort = abort;
     this.#updateHold();
     this.core.emit({ type: "connect:delay", address: this.address });
     this.runtime.trace?.(`${this.socketType} connect ${this.address} attempt`);
     const cancelTimeout = this.#connectTimeout(abort);
-    this.transport.connect(this.address, this.core.connectOptions(abort.signal)).then(
+    const options = this.core.connectOptions(abort.signal);
+    let connecter = this.#connecter;
+    if (connecter === undefined && this.transport.connecter !== undefined) {
+      connecter = this.transport.connecter(this.address);
+      this.#connecter = connecter;
+    }
+    (connecter === undefined
+      ? this.transport.connect(this.address, options)
+      : connecter.connect(options)
+    ).then(
       (connection) => {
         cancelTimeout();
         if (this.#closed || abort.signal.aborted) {
@@ -446,6 +466,9 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     if (this.#closed) return;
     this.#closed = true;
     this.#abort?.abort();
+    this.#controller = undefined;
+    this.#connecter?.close();
+    this.#connecter = undefined;
     this.#cancelTimer?.();
     this.#cancelTimer = undefined;
     const session = this.#session;

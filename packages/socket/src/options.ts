@@ -688,15 +688,32 @@ export type CoreOptions = { [K in CoreOptionName]: ValueOf<(typeof TABLE)[K]> };
 
 /** The defaults of every non-pattern option, for a socket in `context`. */
 export function defaultCoreOptions(context: Context): CoreOptions {
-  const values: Record<string, unknown> = {};
+  coreDefaults ??= collectCoreDefaults();
+  // A copy of the fixed defaults, then the few that depend on the context: every
+  // socket (a DEALER per request, in connection churn) starts here.
+  const values: Record<string, unknown> = { ...coreDefaults.fixed };
+  for (const [name, compute] of coreDefaults.computed) values[name] = compute(context);
+  return values as CoreOptions;
+}
+
+/** The socket-layer options' defaults, split once into fixed values and context-dependent ones. */
+let coreDefaults:
+  | {
+      fixed: Record<string, unknown>;
+      computed: [string, (context: Context) => unknown][];
+    }
+  | undefined;
+
+function collectCoreDefaults(): NonNullable<typeof coreDefaults> {
+  const fixed: Record<string, unknown> = {};
+  const computed: [string, (context: Context) => unknown][] = [];
   for (const [name, spec] of Object.entries(OPTIONS) as [OptionName, OptionSpec][]) {
     if (spec.layer === "pattern") continue;
-    values[name] =
-      typeof spec.default === "function"
-        ? (spec.default as (context: Context) => unknown)(context)
-        : spec.default;
+    if (typeof spec.default === "function") {
+      computed.push([name, spec.default as (context: Context) => unknown]);
+    } else fixed[name] = spec.default;
   }
-  return values as CoreOptions;
+  return { fixed, computed };
 }
 
 /** True when a socket of `type` with `traits` has option `spec`. */

@@ -181,36 +181,40 @@ export class SocketCore {
 
   /** The options of one connect attempt, for whichever transport serves it. */
   connectOptions(signal: AbortSignal): TransportOptions {
-    const o = this.options;
-    return {
-      ...this.#commonTransportOptions(),
-      signal,
-      multicastHops: o.multicastHops,
-      multicastLoop: o.multicastLoop,
-    };
+    const options = this.#commonTransportOptions();
+    options.signal = signal;
+    options.multicastHops = this.options.multicastHops;
+    options.multicastLoop = this.options.multicastLoop;
+    return options;
   }
 
   /** The options of one bind. */
   bindOptions(): TransportOptions {
-    return { ...this.#commonTransportOptions(), backlog: this.options.backlog };
+    const options = this.#commonTransportOptions();
+    options.backlog = this.options.backlog;
+    return options;
   }
 
+  // Built field by field rather than with conditional spreads: a reconnect loop
+  // asks for these every attempt.
   #commonTransportOptions(): TransportOptions {
     const o = this.options;
-    return {
+    const options: TransportOptions = {
       // Idle sockets do not hold the process open; pending operations do (Context._hold).
       ref: false,
       ipv6: o.ipv6,
       noDelay: true,
-      ...(o.tcpKeepalive === 1 && { keepAlive: true }),
-      ...(o.tcpKeepalive === 1 &&
-        o.tcpKeepaliveIdle > 0 && { keepAliveIdle: o.tcpKeepaliveIdle * 1000 }),
-      ...(o.wssKeyPem !== null && { wssKeyPem: o.wssKeyPem }),
-      ...(o.wssCertPem !== null && { wssCertPem: o.wssCertPem }),
-      ...(o.wssTrustPem !== null && { wssTrustPem: o.wssTrustPem }),
-      ...(o.wssHostname !== null && { wssHostname: o.wssHostname }),
-      ...(o.wssTrustSystem >= 0 && { wssTrustSystem: o.wssTrustSystem === 1 }),
     };
+    if (o.tcpKeepalive === 1) {
+      options.keepAlive = true;
+      if (o.tcpKeepaliveIdle > 0) options.keepAliveIdle = o.tcpKeepaliveIdle * 1000;
+    }
+    if (o.wssKeyPem !== null) options.wssKeyPem = o.wssKeyPem;
+    if (o.wssCertPem !== null) options.wssCertPem = o.wssCertPem;
+    if (o.wssTrustPem !== null) options.wssTrustPem = o.wssTrustPem;
+    if (o.wssHostname !== null) options.wssHostname = o.wssHostname;
+    if (o.wssTrustSystem >= 0) options.wssTrustSystem = o.wssTrustSystem === 1;
+    return options;
   }
 
   // ---- pipes

@@ -1,6 +1,13 @@
-import { type AddressInfo, createServer, connect as netConnect, type Socket } from "node:net";
+import {
+  type AddressInfo,
+  createServer,
+  connect as netConnect,
+  type Socket,
+  type TcpNetConnectOpts,
+} from "node:net";
 import {
   type BindOptions,
+  type Connecter,
   type ConnectOptions,
   type Listener,
   parseEndpointFor,
@@ -14,7 +21,12 @@ import {
   NetStreamConnection,
   WRITE_HIGH_WATER_MARK,
 } from "@zmq/transport/node";
-import { formatTcpEndpoint, parseTcpAddress, resolveLocalHost } from "./tcp-address";
+import {
+  formatTcpEndpoint,
+  parseTcpAddress,
+  resolveLocalHost,
+  type TcpAddress,
+} from "./tcp-address";
 
 /** Socket options shared by bind and connect. */
 export interface TcpSocketOptions {
@@ -93,33 +105,127 @@ export class TcpTransport
     });
   }
 
-  async connect(endpoint: string, options: TcpConnectOptions = {}): Promise<StreamConnection> {
-    const { address } = parseEndpointFor("tcp", endpoint);
-    const parsed = parseTcpAddress(address, endpoint, "connect");
-    const ipv6 = options.ipv6 ?? false;
-    const { signal } = options;
-    let localAddress: string | undefined;
-    let localPort: number | undefined;
-    if (parsed.source !== undefined) {
-      localAddress = resolveLocalHost(parsed.source.host, ipv6, endpoint);
-      if (parsed.source.port !== 0) localPort = parsed.source.port;
+  connect(endpoint: string, options: TcpConnectOptions = {}): Promise<StreamConnection> {
+    // Not an async function: the attempt's promise is awaitNetConnect's own, with
+    // no second promise around it (synchronous failures still become rejections).
+    try {
+      throwIfAborted(options.signal, endpoint);
+      const socket = netConnect(netConnectOptions(endpoint, options));
+      return awaitNetConnect(socket, endpoint, options, wrap);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    throwIfAborted(signal, endpoint);
-    const socket = netConnect({
-      // Supported by net.Socket (a Duplex option), missing from the connect typings.
-      ...({ writableHighWaterMark: WRITE_HIGH_WATER_MARK } as object),
-      host: parsed.host,
-      port: parsed.port,
-      ...(ipv6 ? {} : { family: 4, autoSelectFamily: false }),
-      ...(localAddress === undefined ? {} : { localAddress }),
-      ...(localPort === undefined ? {} : { localPort }),
-      allowHalfOpen: true,
-      noDelay: options.noDelay ?? true,
-      keepAlive: options.keepAlive ?? false,
-      keepAliveInitialDelay: options.keepAliveIdle ?? 0,
-    });
-    return awaitNetConnect(socket, endpoint, options, wrap);
   }
+
+  /** Attempts at `endpoint` that reuse the `net.Socket` of a failed attempt. */
+  connecter(endpoint: string): Connecter<StreamConnection, TcpConnectOptions> {
+    return new TcpConnecter(endpoint);
+  }
+}
+
+/**
+ * A reconnect loop's attempts at one endpoint. A refused attempt leaves a
+ * destroyed `net.Socket` behind; once it has emitted `close`, Node lets the
+ * same object `connect()` again, which skips building a new stream (about half
+ * the cost of a refused attempt on loopback). A socket that connects is handed
+ * to its connection and never reused.
+ */
+class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
+  readonly #endpoint: string;
+  /** A socket whose attempt failed and which has closed: the next attempt's. */
+  #spare: Socket | undefined;
+  #closed = false;
+  /** `close` listener of every socket this connecter made (`this` is the socket). */
+  readonly #keep: (this: Socket) => void;
+  /** Wraps a connected socket, which stops being a candidate for reuse. */
+  readonly #wrap: (socket: Socket) => NetStreamConnection;
+
+  constructor(endpoint: string) {
+    this.#endpoint = endpoint;
+    const connecter = this;
+    this.#keep = function (this: Socket) {
+      if (!connecter.#closed) connecter.#spare = this;
+    };
+    const keep = this.#keep;
+    this.#wrap = (socket) => {
+      socket.removeListener("close", keep);
+      return wrap(socket);
+    };
+  }
+
+  connect(options: TcpConnectOptions = {}): Promise<StreamConnection> {
+    const endpoint = this.#endpoint;
+    try {
+      throwIfAborted(options.signal, endpoint);
+      const netOptions = netConnectOptions(endpoint, options);
+      let socket = this.#spare;
+      this.#spare = undefined;
+      if (socket === undefined) {
+        socket = netConnect(netOptions);
+        socket.on("close", this.#keep);
+      } else {
+        // What the constructor took from the options; connect() takes the rest.
+        socket.setNoDelay(netOptions.noDelay);
+        socket.setKeepAlive(netOptions.keepAlive, netOptions.keepAliveInitialDelay);
+        socket.connect(netOptions);
+      }
+      return awaitNetConnect(socket, endpoint, options, this.#wrap);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#spare = undefined;
+  }
+}
+
+/** `net.connect` options for one attempt; one object, no spreads (a reconnect loop builds it every ~150 ms). */
+function netConnectOptions(
+  endpoint: string,
+  options: TcpConnectOptions,
+): TcpNetConnectOpts & { writableHighWaterMark: number } {
+  const target = connectTarget(endpoint);
+  const ipv6 = options.ipv6 ?? false;
+  const netOptions: TcpNetConnectOpts & { writableHighWaterMark: number } = {
+    // Supported by net.Socket (a Duplex option), missing from the connect typings.
+    writableHighWaterMark: WRITE_HIGH_WATER_MARK,
+    host: target.host,
+    port: target.port,
+    allowHalfOpen: true,
+    noDelay: options.noDelay ?? true,
+    keepAlive: options.keepAlive ?? false,
+    keepAliveInitialDelay: options.keepAliveIdle ?? 0,
+  };
+  if (!ipv6) {
+    netOptions.family = 4;
+    netOptions.autoSelectFamily = false;
+  }
+  const source = target.source;
+  if (source !== undefined) {
+    netOptions.localAddress = resolveLocalHost(source.host, ipv6, endpoint);
+    if (source.port !== 0) netOptions.localPort = source.port;
+  }
+  return netOptions;
+}
+
+/**
+ * Parsed connect addresses by endpoint string. A connecter retrying a dead
+ * endpoint asks for the same one every attempt; parsing it once keeps the loop
+ * cheap. Bounded: cleared when full (endpoints are few in practice).
+ */
+const targets = new Map<string, TcpAddress>();
+const MAX_TARGETS = 256;
+
+function connectTarget(endpoint: string): TcpAddress {
+  let target = targets.get(endpoint);
+  if (target === undefined) {
+    target = parseTcpAddress(parseEndpointFor("tcp", endpoint).address, endpoint, "connect");
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    targets.set(endpoint, target);
+  }
+  return target;
 }
 
 /** A shared `TcpTransport` (it holds no state). */

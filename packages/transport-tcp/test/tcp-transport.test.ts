@@ -265,3 +265,58 @@ describe("tcp connect", () => {
     await expectTransportError(pending, ["ECANCELED", "EHOSTUNREACH", "ENETUNREACH"]);
   });
 });
+
+describe("tcp connecter (reconnect loops)", () => {
+  it("retries a closed port, then connects once a listener binds, and the connection carries data", async () => {
+    const probe = await tcp.bind("tcp://127.0.0.1:*");
+    const endpoint = probe.endpoint;
+    await probe.close();
+    const connecter = tcp.connecter(endpoint);
+    const errors: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      try {
+        await connecter.connect({ ref: false });
+        expect.unreachable("nothing listens yet");
+      } catch (error) {
+        errors.push((error as { code: string }).code);
+      }
+      // Let the refused socket emit 'close' so that the next attempt reuses it.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(errors).toEqual(Array(5).fill("ECONNREFUSED"));
+    const listener = await bind(endpoint);
+    const accepted = nextConnection(listener);
+    const client = track.connection(await connecter.connect({ ref: false }));
+    await roundtrip(client, await accepted);
+    // The socket of a refused attempt that connected was handed over: the next
+    // attempt makes a second, independent connection.
+    const accepted2 = nextConnection(listener);
+    const client2 = track.connection(await connecter.connect());
+    await roundtrip(client2, await accepted2);
+    connecter.close();
+  });
+
+  it("an attempt right after a refusal (before its socket closed) still works", async () => {
+    const probe = await tcp.bind("tcp://127.0.0.1:*");
+    const endpoint = probe.endpoint;
+    await probe.close();
+    const connecter = tcp.connecter(endpoint);
+    await expectTransportError(connecter.connect(), ["ECONNREFUSED"]);
+    await expectTransportError(connecter.connect(), ["ECONNREFUSED"]);
+    connecter.close();
+  });
+
+  it("aborting an attempt rejects with ECANCELED; an aborted signal fails at once", async () => {
+    const connecter = tcp.connecter("tcp://192.0.2.200:9");
+    const controller = new AbortController();
+    const pending = connecter.connect({ signal: controller.signal });
+    setTimeout(() => controller.abort(), 30);
+    await expectTransportError(pending, ["ECANCELED", "EHOSTUNREACH", "ENETUNREACH"]);
+    await expectTransportError(connecter.connect({ signal: controller.signal }), ["ECANCELED"]);
+    connecter.close();
+  });
+
+  it("a malformed endpoint rejects with EINVAL", async () => {
+    await expectTransportError(tcp.connecter("tcp://127.0.0.1").connect(), ["EINVAL"]);
+  });
+});

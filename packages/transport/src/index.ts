@@ -33,7 +33,7 @@ export type {
   StreamHandler,
 } from "./connection";
 export { type Endpoint, parseEndpoint, parseEndpointFor } from "./endpoint";
-export type { BindOptions, ConnectOptions, Listener, Transport } from "./transport";
+export type { BindOptions, Connecter, ConnectOptions, Listener, Transport } from "./transport";
 export {
   abortError,
   ERRNO,

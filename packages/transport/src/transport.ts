@@ -58,4 +58,26 @@ export interface Transport<
   bind(endpoint: string, options?: B): Promise<Listener<C>>;
   /** Connects to `endpoint`; rejects with a `TransportError` (ECONNREFUSED, ENOENT, …). */
   connect(endpoint: string, options?: O): Promise<C>;
+  /**
+   * Optional: a `Connecter` for repeated attempts at one endpoint (a reconnect
+   * loop), which may keep what a failed attempt leaves behind for the next one.
+   * Without it, each attempt is a plain `connect`.
+   */
+  connecter?(endpoint: string): Connecter<C, O>;
+}
+
+/**
+ * Repeated connection attempts to one endpoint, one at a time. A socket layer
+ * retrying a dead peer makes one every ~150 ms for as long as it lives, so a
+ * transport can make them cheaper than independent `connect` calls (the tcp
+ * transport reuses the platform socket object of a refused attempt).
+ */
+export interface Connecter<
+  C extends AnyConnection = Connection,
+  O extends ConnectOptions = ConnectOptions,
+> {
+  /** One attempt, as `Transport.connect(endpoint, options)`. Start the next only once it settled. */
+  connect(options?: O): Promise<C>;
+  /** Drops whatever is kept between attempts. Connections already made are not affected. */
+  close(): void;
 }

@@ -278,17 +278,19 @@ const roles: Record<string, () => Promise<void>> = {
   /** `sockets` DEALERs retrying a closed port for `durationMs`: CPU time spent. */
   async "reconnect-cpu"() {
     const idle = process.cpuUsage();
-    await sleep(params.durationMs as number);
+    await sleep(((params.durationMs as number) * 2) / 3);
     const idleCpu = process.cpuUsage(idle);
     const sockets: Zmq.Dealer[] = [];
-    const start = process.cpuUsage();
     for (let i = 0; i < (params.sockets as number); i++) {
       const sock = new zmq.Dealer({ linger: 0 });
       sock.connect(params.endpoint as string);
       sockets.push(sock);
     }
+    // The steady state only: the CPU of the last two thirds (not socket set-up
+    // or the first attempts' compilation).
     await sleep((params.durationMs as number) / 3);
     const fdsBefore = readdirSync("/proc/self/fd").length;
+    const start = process.cpuUsage();
     await sleep(((params.durationMs as number) * 2) / 3);
     const cpu = process.cpuUsage(start);
     const fds = readdirSync("/proc/self/fd").length;
@@ -302,6 +304,49 @@ const roles: Record<string, () => Promise<void>> = {
     });
     await command();
   },
+};
+
+/**
+ * The same loop on bare `node:net` (no ZeroMQ at all): `sockets` loops of
+ * connect, ECONNREFUSED, wait 100 ms plus a random jitter below 100 ms (libzmq's
+ * reconnect delay), for `durationMs`. What Node itself costs per attempt: the
+ * floor under any Node implementation.
+ */
+roles["reconnect-net"] = async () => {
+  const { connect } = await import("node:net");
+  const url = new URL((params.endpoint as string).replace("tcp://", "http://"));
+  const idle = process.cpuUsage();
+  await sleep(((params.durationMs as number) * 2) / 3);
+  const idleCpu = process.cpuUsage(idle);
+  let stop = false;
+  let attempts = 0;
+  const loop = () => {
+    if (stop) return;
+    attempts++;
+    const socket = connect({ host: url.hostname, port: Number(url.port), family: 4 });
+    socket.unref();
+    socket.once("connect", () => socket.destroy());
+    socket.once("error", () => {
+      setTimeout(loop, 100 + Math.floor(Math.random() * 100)).unref();
+    });
+  };
+  for (let i = 0; i < (params.sockets as number); i++) loop();
+  await sleep((params.durationMs as number) / 3);
+  const fdsBefore = readdirSync("/proc/self/fd").length;
+  const start = process.cpuUsage();
+  await sleep(((params.durationMs as number) * 2) / 3);
+  const cpu = process.cpuUsage(start);
+  const fds = readdirSync("/proc/self/fd").length;
+  stop = true;
+  report({
+    type: "done",
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    idleCpuMs: (idleCpu.user + idleCpu.system) / 1000,
+    fdsBefore,
+    fds,
+    attempts,
+  });
+  await command();
 };
 
 const run = roles[role!];

@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import { abortError, onAbort, type StreamConnection, toTransportError } from "../index";
+import { abortError, type StreamConnection, type TransportError, toTransportError } from "../index";
 
 /**
  * How much a connection buffers in user space before `write()` reports
@@ -25,26 +25,47 @@ export function awaitNetConnect<S extends Socket = Socket>(
   const { signal } = options;
   if (options.ref === false) socket.unref();
   return new Promise<StreamConnection>((resolve, reject) => {
-    const done = () => {
-      offAbort();
-      socket.off("error", onError);
-      socket.off(connectEvent, onConnect);
-    };
+    // Plain on/off rather than once(): no wrapper per listener per attempt.
     const onError = (error: Error) => {
       done();
       socket.destroy();
-      reject(toTransportError(error, endpoint));
+      reject(connectError(error, endpoint));
     };
     const onConnect = () => {
       done();
       resolve(wrap(socket));
     };
-    const offAbort = onAbort(signal, () => {
-      done();
-      socket.destroy();
-      reject(abortError(endpoint, signal?.reason));
-    });
-    socket.once("error", onError);
-    socket.once(connectEvent, onConnect);
+    const onAborted =
+      signal === undefined
+        ? undefined
+        : () => {
+            done();
+            socket.destroy();
+            reject(abortError(endpoint, signal.reason));
+          };
+    const done = () => {
+      if (onAborted !== undefined) signal!.removeEventListener("abort", onAborted);
+      socket.removeListener("error", onError);
+      socket.removeListener(connectEvent, onConnect);
+    };
+    if (onAborted !== undefined) signal!.addEventListener("abort", onAborted);
+    socket.on("error", onError);
+    socket.on(connectEvent, onConnect);
   });
+}
+
+/**
+ * The `TransportError` of a failed connect, without a stack trace of its own:
+ * it is raised from an I/O callback, so its frames would name only Node's
+ * internals (the platform error, kept as `cause`, has those), and a connecter
+ * retrying a dead endpoint makes one every attempt.
+ */
+function connectError(error: Error, endpoint: string): TransportError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return toTransportError(error, endpoint);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
