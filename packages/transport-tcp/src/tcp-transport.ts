@@ -9,7 +9,10 @@ import {
   throwIfAborted,
 } from "@zmq/transport";
 import {
+  adoptAccepted,
   awaitNetConnect,
+  DIRECT_READS_SUPPORTED,
+  DirectReads,
   NetListener,
   NetStreamConnection,
   WRITE_HIGH_WATER_MARK,
@@ -44,13 +47,21 @@ function endpointOf(address: string | undefined, port: number | undefined): stri
   return formatTcpEndpoint(address ?? "", port ?? 0);
 }
 
-function wrap(socket: Socket): NetStreamConnection {
+function wrap(socket: Socket, reads?: DirectReads): NetStreamConnection {
   return new NetStreamConnection(
     socket,
     endpointOf(socket.localAddress, socket.localPort),
     endpointOf(socket.remoteAddress, socket.remotePort),
     socket.remoteAddress ?? "",
+    reads,
   );
+}
+
+/** An accepted socket, moved to one that reads through `onread` where possible. */
+function wrapAccepted(socket: Socket): NetStreamConnection {
+  const reads = new DirectReads();
+  const adopted = adoptAccepted(socket, reads, { writableHighWaterMark: WRITE_HIGH_WATER_MARK });
+  return adopted === undefined ? wrap(socket) : wrap(adopted, reads);
 }
 
 /**
@@ -85,7 +96,7 @@ export class TcpTransport
       address: endpoint,
       ref: options.ref,
       signal: options.signal,
-      wrap,
+      wrap: wrapAccepted,
       resolveEndpoint: (bound) => {
         const info = bound.address() as AddressInfo;
         return formatTcpEndpoint(info.address, info.port);
@@ -105,7 +116,9 @@ export class TcpTransport
       if (parsed.source.port !== 0) localPort = parsed.source.port;
     }
     throwIfAborted(signal, endpoint);
+    const reads = DIRECT_READS_SUPPORTED ? new DirectReads() : undefined;
     const socket = netConnect({
+      ...(reads !== undefined && { onread: reads.onread }),
       // Supported by net.Socket (a Duplex option), missing from the connect typings.
       ...({ writableHighWaterMark: WRITE_HIGH_WATER_MARK } as object),
       host: parsed.host,
@@ -118,7 +131,7 @@ export class TcpTransport
       keepAlive: options.keepAlive ?? false,
       keepAliveInitialDelay: options.keepAliveIdle ?? 0,
     });
-    return awaitNetConnect(socket, endpoint, options, wrap);
+    return awaitNetConnect(socket, endpoint, options, (connected) => wrap(connected, reads));
   }
 }
 
