@@ -20,6 +20,13 @@ import { Socket, type SocketConstructorOpts } from "node:net";
 const SLAB_BYTES = 64 * 1024;
 /** A slab whose unused rest is smaller than this is replaced for the next read. */
 const MIN_READ_BYTES = 16 * 1024;
+/**
+ * The read after one that went into a handler's memory (large frames are
+ * flowing) is this small: it brings the next frame's header and only a little of
+ * its body, which is copied; the rest of that body then goes straight in. A full
+ * 64 KiB read there would carry almost all of a 64 KiB frame, to be copied.
+ */
+const HEADER_READ_BYTES = 8 * 1024;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -48,6 +55,8 @@ export class DirectReads {
   #current: Uint8Array = EMPTY;
   /** Chunks read before a sink was attached. */
   #early: Buffer[] = [];
+  /** The last read went into memory the sink named. */
+  #direct = false;
 
   /** The `onread` option for `net.connect` / `new net.Socket`. */
   readonly onread = {
@@ -74,14 +83,17 @@ export class DirectReads {
       this.#slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
       this.#used = 0;
     }
-    const rest = this.#slab.subarray(this.#used);
+    const rest = this.#direct
+      ? this.#slab.subarray(this.#used, this.#used + HEADER_READ_BYTES)
+      : this.#slab.subarray(this.#used);
     this.#current = rest;
     return rest;
   }
 
   #read(nread: number, buffer: Uint8Array): boolean {
     let chunk: Buffer;
-    if (buffer === this.#current && buffer.buffer === this.#slab.buffer) {
+    this.#direct = buffer.buffer !== this.#slab.buffer;
+    if (buffer === this.#current && !this.#direct) {
       chunk = this.#slab.subarray(this.#used, this.#used + nread);
       // 8-byte aligned, as Node's pool: the next read starts on a fresh word.
       this.#used = Math.min(this.#slab.length, (this.#used + nread + 7) & ~7);
