@@ -214,14 +214,17 @@ export function sealFrameInto(
 
 /**
  * Opens MAC ‖ ciphertext under a precomputed key. On success returns the inner
- * flags byte and the rest of the plaintext in memory from `allocate`; undefined
- * when the box does not authenticate or holds no flags byte.
+ * flags byte and the rest of the plaintext in memory from `allocate`, or, with
+ * `inPlace`, written over the end of `sealed` itself (its last `length - 17`
+ * bytes; the caller must own `sealed`): no fresh allocation for a large frame.
+ * Undefined when the box does not authenticate or holds no flags byte.
  */
 export function openFrame(
   sealed: Uint8Array,
   nonce: Uint8Array,
   key: Uint8Array,
   allocate: (size: number) => Uint8Array,
+  inPlace = false,
 ): { flags: number; body: Uint8Array } | undefined {
   const length = sealed.length;
   if (length < 17) return undefined;
@@ -243,7 +246,7 @@ export function openFrame(
   heap = wasm.HEAPU8;
   heap.fill(0, base + KEY_AT, base + KEY_AT + 32);
   if (failed !== 0) return undefined;
-  const body = allocate(length - 17);
+  const body = inPlace ? sealed.subarray(17) : allocate(length - 17);
   body.set(heap.subarray(output + 1, output + length - 16));
   return { flags: heap[output]!, body };
 }

@@ -32,6 +32,12 @@ export interface WireEngine {
   start(now: number): void;
   /** Bytes from the connection. */
   receive(chunk: Uint8Array, now: number): void;
+  /**
+   * Memory the next bytes from the connection may be read straight into (the
+   * rest of a large frame body), or `undefined`; `receive` then gets a view of
+   * what was written there and takes it without a copy.
+   */
+  readTarget?(): Uint8Array | undefined;
   /** Continues decoding after backpressure. */
   resume(): void;
   /** Encodes one message (after the handshake). */

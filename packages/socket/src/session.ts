@@ -307,6 +307,10 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     this.#afterEngine();
   }
 
+  readTarget(): Uint8Array | undefined {
+    return this.ended ? undefined : this.engine.readTarget?.();
+  }
+
   drain(): void {
     this.#writeBlocked = false;
     this.pumpNow();

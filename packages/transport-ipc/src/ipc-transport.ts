@@ -14,7 +14,10 @@ import {
   toTransportError,
 } from "@zmq/transport";
 import {
+  adoptAccepted,
   awaitNetConnect,
+  DIRECT_READS_SUPPORTED,
+  DirectReads,
   NetListener,
   NetStreamConnection,
   WRITE_HIGH_WATER_MARK,
@@ -85,8 +88,15 @@ async function clearPath(path: string, endpoint: string): Promise<void> {
   }
 }
 
+/** Accepted sockets move to one that reads through `onread` where possible. */
 function wrapAs(endpoint: string, display: string): (socket: Socket) => NetStreamConnection {
-  return (socket) => new NetStreamConnection(socket, endpoint, endpoint, display);
+  return (socket) => {
+    const reads = new DirectReads();
+    const adopted = adoptAccepted(socket, reads, { writableHighWaterMark: WRITE_HIGH_WATER_MARK });
+    return adopted === undefined
+      ? new NetStreamConnection(socket, endpoint, endpoint, display)
+      : new NetStreamConnection(adopted, endpoint, endpoint, display, reads);
+  };
 }
 
 /**
@@ -159,7 +169,9 @@ export class IpcTransport
     const { signal } = options;
     throwIfAborted(signal, endpoint);
     const resolved = `ipc://${parsed.display}`;
+    const reads = DIRECT_READS_SUPPORTED ? new DirectReads() : undefined;
     const socket = netConnect({
+      ...(reads !== undefined && { onread: reads.onread }),
       path: parsed.path,
       allowHalfOpen: true,
       // Supported by net.Socket (a Duplex option), missing from the connect typings.
@@ -169,7 +181,7 @@ export class IpcTransport
       socket,
       endpoint,
       options,
-      (connected) => new NetStreamConnection(connected, resolved, resolved, parsed.display),
+      (connected) => new NetStreamConnection(connected, resolved, resolved, parsed.display, reads),
     );
   }
 }

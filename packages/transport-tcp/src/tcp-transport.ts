@@ -16,7 +16,10 @@ import {
   throwIfAborted,
 } from "@zmq/transport";
 import {
+  adoptAccepted,
   awaitNetConnect,
+  DIRECT_READS_SUPPORTED,
+  DirectReads,
   NetListener,
   NetStreamConnection,
   WRITE_HIGH_WATER_MARK,
@@ -56,13 +59,21 @@ function endpointOf(address: string | undefined, port: number | undefined): stri
   return formatTcpEndpoint(address ?? "", port ?? 0);
 }
 
-function wrap(socket: Socket): NetStreamConnection {
+function wrap(socket: Socket, reads?: DirectReads): NetStreamConnection {
   return new NetStreamConnection(
     socket,
     endpointOf(socket.localAddress, socket.localPort),
     endpointOf(socket.remoteAddress, socket.remotePort),
     socket.remoteAddress ?? "",
+    reads,
   );
+}
+
+/** An accepted socket, moved to one that reads through `onread` where possible. */
+function wrapAccepted(socket: Socket): NetStreamConnection {
+  const reads = new DirectReads();
+  const adopted = adoptAccepted(socket, reads, { writableHighWaterMark: WRITE_HIGH_WATER_MARK });
+  return adopted === undefined ? wrap(socket) : wrap(adopted, reads);
 }
 
 /**
@@ -97,7 +108,7 @@ export class TcpTransport
       address: endpoint,
       ref: options.ref,
       signal: options.signal,
-      wrap,
+      wrap: wrapAccepted,
       resolveEndpoint: (bound) => {
         const info = bound.address() as AddressInfo;
         return formatTcpEndpoint(info.address, info.port);
@@ -110,8 +121,11 @@ export class TcpTransport
     // no second promise around it (synchronous failures still become rejections).
     try {
       throwIfAborted(options.signal, endpoint);
-      const socket = netConnect(netConnectOptions(endpoint, options));
-      return awaitNetConnect(socket, endpoint, options, wrap);
+      const reads = DIRECT_READS_SUPPORTED ? new DirectReads() : undefined;
+      const netOptions = netConnectOptions(endpoint, options);
+      if (reads !== undefined) netOptions.onread = reads.onread;
+      const socket = netConnect(netOptions);
+      return awaitNetConnect(socket, endpoint, options, (connected) => wrap(connected, reads));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -149,7 +163,7 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
     const keep = this.#keep;
     this.#wrap = (socket) => {
       socket.removeListener("close", keep);
-      return wrap(socket);
+      return wrap(socket, readsOf.get(socket));
     };
   }
 
@@ -161,7 +175,12 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
       let socket = this.#spare;
       this.#spare = undefined;
       if (socket === undefined) {
+        // The onread state stays with its socket: a reused socket reads through it
+        // again (Node re-applies `onread` to the handle each connect makes).
+        const reads = DIRECT_READS_SUPPORTED ? new DirectReads() : undefined;
+        if (reads !== undefined) netOptions.onread = reads.onread;
         socket = netConnect(netOptions);
+        if (reads !== undefined) readsOf.set(socket, reads);
         socket.on("close", this.#keep);
       } else {
         // What the constructor took from the options; connect() takes the rest.
@@ -180,6 +199,9 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
     this.#spare = undefined;
   }
 }
+
+/** The `onread` state of each socket a connecter made. */
+const readsOf = new WeakMap<Socket, DirectReads>();
 
 /** `net.connect` options for one attempt; one object, no spreads (a reconnect loop builds it every ~150 ms). */
 function netConnectOptions(

@@ -19,7 +19,10 @@ import {
   throwIfAborted,
 } from "@zmq/transport";
 import {
+  adoptAccepted,
   awaitNetConnect,
+  DIRECT_READS_SUPPORTED,
+  DirectReads,
   NetListener,
   NetStreamConnection,
   WRITE_HIGH_WATER_MARK,
@@ -53,8 +56,9 @@ export class WsStreamConnection extends NetStreamConnection {
     remoteEndpoint: string,
     remoteAddress: string,
     info: WsConnectionInfo,
+    reads?: DirectReads,
   ) {
-    super(socket, localEndpoint, remoteEndpoint, remoteAddress);
+    super(socket, localEndpoint, remoteEndpoint, remoteAddress, reads);
     this.webSocket = info;
   }
 }
@@ -164,21 +168,30 @@ export class WsTransport implements Transport<StreamConnection, WsBindOptions, W
       ref: options.ref,
       signal: options.signal,
       wrap: (raw) => {
+        // Plain ws:// reads through `onread` (into shared slabs) where possible.
+        const reads = context === undefined ? new DirectReads() : undefined;
+        const adopted =
+          reads === undefined
+            ? undefined
+            : adoptAccepted(raw, reads, { writableHighWaterMark: WRITE_HIGH_WATER_MARK });
+        // The adopted socket holds the handle now (the old one reads no addresses).
+        const tcpSocket = adopted ?? raw;
         const socket =
           context === undefined
-            ? raw
+            ? tcpSocket
             : new TLSSocket(raw, { isServer: true, secureContext: context });
         return new WsStreamConnection(
           socket,
-          endpointOf(scheme, raw.localAddress, raw.localPort),
-          endpointOf(scheme, raw.remoteAddress, raw.remotePort),
-          raw.remoteAddress ?? "",
+          endpointOf(scheme, tcpSocket.localAddress, tcpSocket.localPort),
+          endpointOf(scheme, tcpSocket.remoteAddress, tcpSocket.remotePort),
+          tcpSocket.remoteAddress ?? "",
           {
             role: "server",
             host: hostHeader(bound.host, bound.port),
             path: parsed.path,
             secure: scheme === "wss",
           },
+          adopted === undefined ? undefined : reads,
         );
       },
       resolveEndpoint: (listening) => {
@@ -201,6 +214,7 @@ export class WsTransport implements Transport<StreamConnection, WsBindOptions, W
       path: parsed.path,
       secure: scheme === "wss",
     };
+    const reads = scheme === "ws" && DIRECT_READS_SUPPORTED ? new DirectReads() : undefined;
     const wrap = (socket: Socket) =>
       new WsStreamConnection(
         socket,
@@ -213,6 +227,7 @@ export class WsTransport implements Transport<StreamConnection, WsBindOptions, W
         ),
         socket.remoteAddress ?? "",
         info,
+        reads,
       );
     const common = {
       host: parsed.host,
@@ -226,6 +241,7 @@ export class WsTransport implements Transport<StreamConnection, WsBindOptions, W
     if (scheme === "ws") {
       const socket = netConnect({
         ...({ writableHighWaterMark: WRITE_HIGH_WATER_MARK } as object),
+        ...(reads !== undefined && { onread: reads.onread }),
         ...common,
       });
       return awaitNetConnect(socket, endpoint, options, wrap);

@@ -11,6 +11,14 @@ export type ConnectionKind = "stream" | "datagram";
 export interface StreamHandler {
   /** Bytes arrived. The chunk is not copied (a Node `Buffer` is a `Uint8Array`); it is yours. */
   data(chunk: Uint8Array): void;
+  /**
+   * Optional: memory the handler wants the next bytes read straight into (the
+   * rest of a large frame body), or `undefined` for any. A connection that can
+   * read into given memory (Node's `onread`) asks before each read, writes into
+   * it from its start and passes `data` a view of the bytes written there; one
+   * that cannot ignores it. The handler must accept either.
+   */
+  readTarget?(): Uint8Array | undefined;
   /** Writes that returned `false` have been flushed to the OS; write again. */
   drain(): void;
   /** The peer half-closed (sent FIN). Writing still works until `end()` or `destroy()`. */

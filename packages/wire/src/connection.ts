@@ -252,6 +252,16 @@ export class ZmtpConnection {
     if (error && !this.#isClosed()) this.#fail(error);
   }
 
+  /**
+   * Memory the next received bytes may be read straight into (the rest of a
+   * large frame body being received), or `undefined`; see
+   * `FrameDecoder.readTarget`. Pass `receive` a view of what was written there.
+   */
+  readTarget(): Uint8Array | undefined {
+    if (this.#state !== "ready" && this.#state !== "handshake") return undefined;
+    return this.#decoder.readTarget();
+  }
+
   /** Continue delivering messages after a `message` handler returned false. */
   resume(): void {
     if (this.#state === "closed" || this.#waiting) return;

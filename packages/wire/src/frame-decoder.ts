@@ -7,10 +7,18 @@
  * 2^62 bytes costs nothing.
  *
  * A straddling body is received into its final buffer as it arrives, so a large
- * frame costs about its own size rather than its chunks plus a copy of them. The
- * buffer is allocated once 1/16 of the body has arrived (or all of it): until
- * then the chunks are held, so a peer can make this decoder allocate at most 16
- * times what it has actually sent.
+ * frame costs about its own size rather than its chunks plus a copy of them.
+ * With a `maxMessageSize`, a body within it is allocated as soon as its header
+ * is read (the limit is what the application agreed to hold). Without one, the
+ * buffer is allocated once 1/64 of the body has arrived (or all of it): until
+ * then the chunks are held, so a peer can make this decoder allocate at most 64
+ * times what it has actually sent. That memory is written only as bytes arrive
+ * (the allocators used never zero-fill by hand), so on Linux the claim costs
+ * address space, not resident memory.
+ *
+ * Once a body's buffer exists, `readTarget()` offers the rest of it to the
+ * transport, which can read the socket straight into it (Node's `onread`):
+ * `push` recognises a chunk that is that memory and records it without a copy.
  */
 
 import { type Allocate, allocateZeroed } from "./bytes";
@@ -45,11 +53,20 @@ const HIGH_LIMIT = 0x20_0000;
 const EMPTY = new Uint8Array(0);
 
 /**
- * A peer claiming an N-byte body must send N/16 of it before the body's buffer is
- * allocated; until then its chunks are held. So an allocation is at most 16 times
- * what arrived, and a large frame peaks at about 1 + 1/16 of its size.
+ * With no `maxMessageSize`, a peer claiming an N-byte body must send N/64 of it
+ * before the body's buffer is allocated; until then its chunks are held (and
+ * copied in once it is). So an allocation is at most 64 times what arrived, and
+ * a large frame peaks at about 1 + 1/64 of its size (1/16 left 12.5 MB of held
+ * chunks beside a 200 MB frame: 1.33x its size in the receiver, against a 1.3x
+ * bar with Node's own ~52 MB in it).
  */
-const BODY_CLAIM_RATIO = 16;
+const BODY_CLAIM_RATIO = 64;
+/**
+ * `readTarget()` offers a body's rest only from this size on: a smaller direct
+ * read would cost a read call of its own for a few bytes that the next ordinary
+ * read (header and start of the next frame included) brings anyway.
+ */
+const MIN_READ_TARGET = 8 * 1024;
 
 /** Decodes ZMTP frames from a byte stream; see the module doc. */
 export class FrameDecoder {
@@ -100,9 +117,37 @@ export class FrameDecoder {
   push(chunk: Uint8Array): WireError | undefined {
     if (this.#error !== undefined) return this.#error;
     if (chunk.length === 0) return undefined;
+    const body = this.#body;
+    if (
+      body !== undefined &&
+      this.#queue.buffered === 0 &&
+      chunk.buffer === body.buffer &&
+      chunk.byteOffset === body.byteOffset + this.#filled &&
+      chunk.length <= body.length - this.#filled
+    ) {
+      // Read straight into the body (see readTarget): already in place.
+      this.#filled += chunk.length;
+      if (this.#paused || this.#running) return undefined;
+      return this.#run();
+    }
     this.#queue.push(chunk);
     if (this.#paused || this.#running) return undefined;
     return this.#run();
+  }
+
+  /**
+   * The memory the next received bytes belong in, when that is the unfilled rest
+   * of a body being received (its buffer allocated, nothing else queued, at least
+   * 8 KiB to go); `undefined` otherwise. A transport may read into it and pass
+   * `push` a view of the bytes it wrote there (same memory, from its start):
+   * they are taken without a copy. Valid until the next `push`.
+   */
+  readTarget(): Uint8Array | undefined {
+    const body = this.#body;
+    if (body === undefined || this.#queue.buffered !== 0 || this.#error !== undefined)
+      return undefined;
+    if (body.length - this.#filled < MIN_READ_TARGET) return undefined;
+    return body.subarray(this.#filled);
   }
 
   /** Stops delivering frames (input is still queued) until `resume()`. */
@@ -143,8 +188,11 @@ export class FrameDecoder {
             this.#deliver(taken, this.#bodyFlags);
             continue;
           }
-          // Hold the chunks until the peer has sent enough to justify the claim.
-          if (queue.buffered * BODY_CLAIM_RATIO < size) return undefined;
+          // Within an explicit limit the body is allocated now; with none, the
+          // chunks are held until the peer has sent enough to justify the claim.
+          const max = this.maxMessageSize;
+          const limited = max !== undefined && max >= 0;
+          if (!limited && queue.buffered * BODY_CLAIM_RATIO < size) return undefined;
           body = tryAllocate(this.#allocate, size);
           if (body === undefined) return this.#fail(size);
           this.#body = body;

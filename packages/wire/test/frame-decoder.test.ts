@@ -418,7 +418,7 @@ function frameWire(body: Uint8Array, flags = 0): Uint8Array {
 }
 
 /** The decoder's bound: an allocation is at most this many times the bytes pushed so far. */
-const CLAIM_RATIO = 16;
+const CLAIM_RATIO = 64;
 
 describe("FrameDecoder big frames", () => {
   it("receives a straddling body into its final buffer as chunks arrive, keeping none of them", () => {
@@ -433,17 +433,17 @@ describe("FrameDecoder big frames", () => {
         return out;
       },
     });
-    // 9 + 4095 bytes: under 1/16 of the body, held as chunks.
-    expect(decoder.push(wire.subarray(0, 4104))).toBeUndefined();
+    // 9 + 1023 bytes: under 1/64 of the body, held as chunks.
+    expect(decoder.push(wire.subarray(0, 1032))).toBeUndefined();
     expect(given).toHaveLength(0);
-    expect(decoder.bufferedBytes).toBe(4095);
-    // One more byte reaches 1/16: the body's buffer is allocated and filled so far.
-    expect(decoder.push(wire.subarray(4104, 4105))).toBeUndefined();
+    expect(decoder.bufferedBytes).toBe(1023);
+    // One more byte reaches 1/64: the body's buffer is allocated and filled so far.
+    expect(decoder.push(wire.subarray(1032, 1033))).toBeUndefined();
     expect(given.map((g) => g.length)).toEqual([body.length]);
-    expect(toHex(given[0]!.subarray(0, 4096))).toBe(toHex(body.subarray(0, 4096)));
-    expect(decoder.bufferedBytes).toBe(4096);
+    expect(toHex(given[0]!.subarray(0, 1024))).toBe(toHex(body.subarray(0, 1024)));
+    expect(decoder.bufferedBytes).toBe(1024);
     // Later chunks are written straight into it.
-    expect(decoder.push(wire.subarray(4105, 40_000))).toBeUndefined();
+    expect(decoder.push(wire.subarray(1033, 40_000))).toBeUndefined();
     expect(toHex(given[0]!.subarray(0, 40_000 - 9))).toBe(toHex(body.subarray(0, 40_000 - 9)));
     expect(decoder.bufferedBytes).toBe(40_000 - 9);
     const tail = h("00 02 4142");
@@ -472,7 +472,7 @@ describe("FrameDecoder big frames", () => {
       header[0] = 2;
       new DataView(header.buffer).setBigUint64(1, BigInt(claim));
       expect(decoder.push(header)).toBeUndefined();
-      // Just under 1/16 of the claim, or 64 KiB at most, in 1000-byte chunks.
+      // Just under 1/64 of the claim, or 64 KiB at most, in 1000-byte chunks.
       const budget = Math.min(Math.ceil(claim / CLAIM_RATIO) - 1, 64 * 1024);
       for (let sent = 0; sent < budget; sent += 1000) {
         expect(decoder.push(new Uint8Array(Math.min(1000, budget - sent)))).toBeUndefined();
@@ -496,7 +496,7 @@ describe("FrameDecoder big frames", () => {
     expect(decoder.bufferedBytes).toBe(0);
   });
 
-  it("property: any chunking and pausing decodes big frames identically, allocating at most 16x what arrived, once per copied frame", () => {
+  it("property: any chunking and pausing decodes big frames identically, allocating at most 64x what arrived, once per copied frame", () => {
     const bigBody = fc
       .record({ length: fc.integer({ min: 0, max: 40_000 }), seed: fc.integer() })
       .map(({ length, seed }) => patterned(length, seed));
@@ -549,6 +549,155 @@ describe("FrameDecoder big frames", () => {
         },
       ),
       { numRuns: runs(200) },
+    );
+  });
+});
+
+describe("FrameDecoder direct reads (readTarget)", () => {
+  /** A long-frame header for `size` body bytes with `flags`. */
+  function longHeader(size: number, flags = 0): Uint8Array {
+    const header = new Uint8Array(9);
+    header[0] = 0x02 | flags;
+    new DataView(header.buffer).setBigUint64(1, BigInt(size));
+    return header;
+  }
+
+  /** Feeds `data` the way a transport with direct reads would: into readTarget() when offered. */
+  function feed(decoder: FrameDecoder, data: Uint8Array, readSize: number): number {
+    let direct = 0;
+    let at = 0;
+    while (at < data.length) {
+      const target = decoder.readTarget();
+      const n = Math.min(readSize, data.length - at, target?.length ?? readSize);
+      let chunk: Uint8Array;
+      if (target !== undefined) {
+        target.set(data.subarray(at, at + n));
+        chunk = target.subarray(0, n);
+        direct += n;
+      } else {
+        chunk = data.slice(at, at + n);
+      }
+      expect(decoder.push(chunk)).toBeUndefined();
+      at += n;
+    }
+    return direct;
+  }
+
+  it("offers the rest of a body once allocated and takes bytes written there without a copy", () => {
+    const frames: Uint8Array[] = [];
+    const decoder = new FrameDecoder((body) => {
+      frames.push(body);
+    });
+    const body = patterned(1 << 20, 7);
+    const wire = join([longHeader(body.length), body, h("00 01 41")]);
+    const direct = feed(decoder, wire, 65536);
+    expect(frames.map((f) => f.length)).toEqual([body.length, 1]);
+    expect(toHex(frames[0]!) === toHex(body)).toBe(true);
+    // Everything after the first 1/64 arrived (and the first read) went straight in.
+    expect(direct).toBeGreaterThan(body.length - 65536 - (body.length >> 6));
+    expect(decoder.readTarget()).toBeUndefined();
+  });
+
+  it("with a maxMessageSize, a body within it is allocated when its header is read", () => {
+    let allocated = 0;
+    const decoder = new FrameDecoder(() => {}, {
+      maxMessageSize: 1 << 20,
+      allocate: (size) => {
+        allocated += size;
+        return new Uint8Array(size);
+      },
+    });
+    expect(decoder.push(longHeader(1 << 20))).toBeUndefined();
+    expect(allocated).toBe(1 << 20);
+    expect(decoder.readTarget()?.length).toBe(1 << 20);
+  });
+
+  it("with no limit, holds a large claim's chunks until 1/64 of it has arrived", () => {
+    let allocated = 0;
+    const decoder = new FrameDecoder(() => {}, {
+      allocate: (size) => {
+        allocated += size;
+        return new Uint8Array(size);
+      },
+    });
+    const size = 64 * 100_000;
+    expect(decoder.push(longHeader(size))).toBeUndefined();
+    expect(decoder.readTarget()).toBeUndefined();
+    expect(decoder.push(new Uint8Array(99_999))).toBeUndefined();
+    expect(allocated).toBe(0);
+    expect(decoder.readTarget()).toBeUndefined();
+    expect(decoder.push(new Uint8Array(1))).toBeUndefined();
+    expect(allocated).toBe(size);
+    expect(decoder.readTarget()?.length).toBe(size - 100_000);
+    expect(decoder.bufferedBytes).toBe(100_000);
+  });
+
+  it("offers nothing for a small rest, while other input is queued, or after a failure", () => {
+    const decoder = new FrameDecoder(() => {}, { maxMessageSize: 100_000 });
+    expect(decoder.push(join([longHeader(10_000), new Uint8Array(5000)]))).toBeUndefined();
+    expect(decoder.readTarget()).toBeUndefined(); // 5000 bytes to go: under 8 KiB
+    const other = new FrameDecoder(() => {}, { maxMessageSize: 100_000 });
+    other.push(longHeader(50_000));
+    expect(other.readTarget()?.length).toBe(50_000);
+    expect(other.push(longHeader(200_000))).toBeUndefined(); // body bytes, by a copy
+    expect(other.readTarget()?.length).toBe(50_000 - 9);
+    const failed = new FrameDecoder(() => {}, { maxMessageSize: 10 });
+    expect(failed.push(longHeader(50_000))?.reason).toBe("frame-too-large");
+    expect(failed.readTarget()).toBeUndefined();
+  });
+
+  it("a chunk that is not the offered memory is copied as usual", () => {
+    const frames: Uint8Array[] = [];
+    const decoder = new FrameDecoder(
+      (body) => {
+        frames.push(body);
+      },
+      { maxMessageSize: 1 << 20 },
+    );
+    decoder.push(longHeader(20_000));
+    const target = decoder.readTarget()!;
+    // Same buffer, wrong offset: must not be taken as in place.
+    const wrong = target.subarray(1, 1 + 10_000);
+    wrong.fill(5);
+    decoder.push(wrong);
+    decoder.push(new Uint8Array(10_000).fill(6));
+    expect(frames.length).toBe(1);
+    expect(frames[0]![0]).toBe(5);
+    expect(frames[0]![9_999]).toBe(5);
+    expect(frames[0]![10_000]).toBe(6);
+  });
+
+  it("property: any mix of direct and copied reads gives the same frames as the reference", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 70_000 }), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 40_000 }),
+        fc.boolean(),
+        (sizes, readSize, limited) => {
+          const bodies = sizes.map((size, i) => patterned(size, i + 1));
+          const wire = join(
+            bodies.map((body, i) =>
+              join([
+                body.length <= 255
+                  ? Uint8Array.of(i < bodies.length - 1 ? 1 : 0, body.length)
+                  : longHeader(body.length, i < bodies.length - 1 ? 1 : 0),
+                body,
+              ]),
+            ),
+          );
+          const frames: string[] = [];
+          const decoder = new FrameDecoder(
+            (body) => {
+              frames.push(toHex(body));
+            },
+            limited ? { maxMessageSize: 70_000 } : {},
+          );
+          feed(decoder, wire, readSize);
+          expect(frames).toEqual(bodies.map((body) => toHex(body)));
+          expect(decoder.bufferedBytes).toBe(0);
+        },
+      ),
+      { numRuns: runs(60) },
     );
   });
 });

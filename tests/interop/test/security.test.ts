@@ -94,6 +94,31 @@ describe.each(kinds)("security against %s", (kind) => {
       await roundTrip(theirs, ours);
     });
 
+    it("CURVE with large frames (64 KiB, 1 MiB, 3 MiB) both ways: read straight into their buffers, opened in place", async () => {
+      const ours = later(
+        ourSocket("ROUTER", { curveServer: true, curveSecretKey: server.secretKey }),
+      );
+      const endpoint = await ours.bind(bindAddress(transport));
+      const theirs = later(await peer.socket("DEALER", theirCurveClient()));
+      await theirs.connect(endpoint);
+      const sizes = [65_536, 1 << 20, 3 << 20, 100_000];
+      const pattern = (size: number, seed: number) => {
+        const out = Buffer.allocUnsafe(size);
+        for (let i = 0; i < size; i++) out[i] = (i * 7 + seed + (i >> 10)) & 0xff;
+        return out;
+      };
+      for (const [i, size] of sizes.entries()) {
+        const up = pattern(size, i);
+        await theirs.send([up, "tail"], 20_000);
+        const [id, body, tail] = await ours.recv(20_000);
+        expect([body!.length, body!.equals(up), String(tail)]).toEqual([size, true, "tail"]);
+        const down = pattern(size, i + 100);
+        await ours.send([id!, down]);
+        const [back] = await theirs.recv(20_000);
+        expect([back!.length, back!.equals(down)]).toEqual([size, true]);
+      }
+    });
+
     it("PLAIN: our client → their server", async () => {
       const theirs = later(await peer.socket("ROUTER", { PLAIN_SERVER: true }));
       const endpoint = await theirs.bind(bindAddress(transport));

@@ -20,6 +20,8 @@
  *
  * @packageDocumentation
  */
+
+export { adoptAccepted, DIRECT_READS_SUPPORTED, DirectReads } from "./direct-reads";
 export { awaitNetConnect, WRITE_HIGH_WATER_MARK } from "./net-connect";
 export { NetListener, type NetListenOptions } from "./net-listener";
 export { NetStreamConnection } from "./net-stream-connection";
