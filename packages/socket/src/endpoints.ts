@@ -7,7 +7,15 @@
  */
 import type { Pipe, PipeHandler } from "@zmq/patterns";
 import type { AnyConnection, Connection, Listener, Transport } from "@zmq/transport";
-import type { WireError } from "@zmq/wire";
+import {
+  encodeFrame,
+  encodeGreeting,
+  encodeReady,
+  FrameFlags,
+  sendsIdentity,
+  type WireError,
+} from "@zmq/wire";
+import { zmtpEngine } from "./engine";
 import { AuthError, protocolErrorName, toZmqError, ZmqError } from "./errors";
 import {
   type PeerIdentity,
@@ -66,6 +74,9 @@ function startSession(
     session = core.traits.groups
       ? new GroupSession(owner, endpoint, connection, options)
       : new ZmtpSession(owner, endpoint, connection, options);
+  }
+  if (session instanceof ZmtpSession || session instanceof RawSession) {
+    core.context._trackForExit(session, core);
   }
   session.start();
   return session;
@@ -215,6 +226,37 @@ export class BindEndpoint implements SessionOwner {
   }
 }
 
+/**
+ * Messages a connect endpoint still held when the process ended, as the bytes of a
+ * whole ZMTP connection, for the runtime binding to deliver synchronously (a helper
+ * process on Node) before the process is gone.
+ */
+export interface ExitBacklog {
+  /** Where to connect (`tcp://host:port` or `ipc://path`). */
+  address: string;
+  /** The socket's linger (ms; -1 waits as long as it takes). */
+  linger: number;
+  /** How long to wait between connect attempts (the socket's reconnect interval). */
+  reconnectInterval: number;
+  /** Greeting, READY and the queued messages, encoded. */
+  bytes: Uint8Array[];
+  /**
+   * How many of those bytes are the greeting and READY: the messages follow only
+   * once the peer's greeting and READY have arrived (libzmq takes every frame
+   * before it sent its own READY as a handshake command).
+   */
+  handshakeLength: number;
+}
+
+/** Socket types whose queued messages go out unchanged, whatever the peer says first. */
+const BACKLOG_TYPES = new Set(["PUSH", "DEALER", "PAIR", "REQ", "ROUTER", "CLIENT", "SCATTER"]);
+
+function textBytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
 /** One `connect()`: a connection that comes back after it drops. */
 export class ConnectEndpoint implements SessionOwner, PipeHandler {
   readonly core: SocketCore;
@@ -268,6 +310,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
 
   start(): void {
     if (this.#eager) this.#createPipe(undefined);
+    this.core.context._trackEndpointForExit(this);
     this.#attempt();
   }
 
@@ -444,6 +487,48 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     else this.core.context._release();
   }
 
+  /**
+   * At process end, when this endpoint's queued messages found no connection that
+   * finished its handshake (the connect was still in progress): the bytes a fresh
+   * ZMTP connection would carry — greeting, READY, the messages — for the binding
+   * to deliver over a connection of its own (see `ExitBacklog`). Only for plain
+   * ZMTP over tcp/ipc with the NULL mechanism and socket types whose messages are
+   * sent as they are (the handshake is then the same whoever the peer is);
+   * undefined otherwise, or when nothing is queued. Takes the messages out of the pipe.
+   */
+  exitBacklog(): ExitBacklog | undefined {
+    const pipe = this.#pipe;
+    const core = this.core;
+    const linger = core.ps.options.linger;
+    if (this.#closed || pipe === undefined || linger === 0) return undefined;
+    if (this.#ready || !BACKLOG_TYPES.has(core.socketType)) return undefined;
+    const scheme = schemeOf(this.address);
+    if ((scheme !== "tcp" && scheme !== "ipc") || this.address.includes(";")) return undefined;
+    if (core.context._engine(scheme) !== zmtpEngine) return undefined;
+    const options = core.sessionOptions();
+    if (options.mechanism !== undefined && options.mechanism("") !== undefined) return undefined;
+    const frames: Uint8Array[] = [];
+    pipe.setHandler(undefined);
+    for (let msg = pipe.read(); msg !== undefined; msg = pipe.read()) {
+      for (let i = 0; i < msg.length; i++) {
+        frames.push(...encodeFrame(msg[i]!, i < msg.length - 1 ? FrameFlags.MORE : 0));
+      }
+    }
+    if (frames.length === 0) return undefined;
+    const props: [string, Uint8Array][] = [["Socket-Type", textBytes(core.socketType)]];
+    if (sendsIdentity(core.socketType)) {
+      props.push(["Identity", options.routingId ?? new Uint8Array(0)]);
+    }
+    const hello = [encodeGreeting(), ...encodeFrame(encodeReady(props), FrameFlags.COMMAND)];
+    return {
+      address: this.address,
+      linger,
+      reconnectInterval: Math.max(core.options.reconnectInterval, 10),
+      bytes: [...hello, ...frames],
+      handshakeLength: hello.reduce((sum, chunk) => sum + chunk.length, 0),
+    };
+  }
+
   /** Disconnect: stop reconnecting and close the current connection. */
   close(): void {
     if (this.#closed) return;
@@ -462,6 +547,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     }
     pipe?.terminate(UNTIL_READ);
     this.#updateHold();
+    this.core.context._forgetEndpointForExit(this);
     this.core.connectEndpointClosed(this);
   }
 }
