@@ -158,11 +158,6 @@ export const KNOWN_OPEN: Record<string, string> = {
   "events.handshake-mechanism-mismatch": "A15/C11",
   "typecheck.app.esm": "B5/B6",
   "typecheck.app.cjs": "B5/B6",
-  "exit.push-1000.close+exit.tcp": "C3/S22-S24",
-  "exit.push-1000.exit.tcp": "C3/S22-S24",
-  "exit.push-1000.close+exit.ipc": "C3/S22-S24",
-  "exit.push-1000.exit.ipc": "C3/S22-S24",
-  "exit.rep.reply-then-exit.tcp": "C3",
 };
 
 /**
@@ -170,13 +165,7 @@ export const KNOWN_OPEN: Record<string, string> = {
  * ending and our queues draining): one match proves nothing, so they are exempt from the
  * "now matches" check until fixed. Remove a case from here and from KNOWN_OPEN together.
  */
-export const RACY: ReadonlySet<string> = new Set([
-  "exit.push-1000.close+exit.tcp",
-  "exit.push-1000.exit.tcp",
-  "exit.push-1000.close+exit.ipc",
-  "exit.push-1000.exit.ipc",
-  "exit.rep.reply-then-exit.tcp",
-]);
+export const RACY: ReadonlySet<string> = new Set([]);
 
 /** DELIBERATE as a markdown table (case id, reason), grouped by reason. */
 export function renderDifferencesMarkdown(): string {
