@@ -127,8 +127,6 @@ export const KNOWN_OPEN: Record<string, string> = {
   "error.unbindSync.unknown": "B1",
   "error.server.send.no-options": "§2.59",
   "error.radio.send.no-group": "§2.61",
-  "error.radio.send.group-300": "§2.62",
-  "error.datagram.single-part": "§2.67",
   "error.sub.subscribe.number": "§2.72",
   "error.sub.subscribe.closed": "§2.73",
   "error.opt.curveSecretKey.short": "§2.84",
