@@ -47,29 +47,13 @@ export const DELIBERATE: Record<string, string> = {
   "error.sub.send": B7_REASON,
   "error.sub.send.no-args": B7_REASON,
   "error.pub.for-await": B7_REASON,
+  "error.unbindSync.unknown":
+    "zeromq.js 6 wires `unbindSync` to its `bindSync` (socket.cc), so `unbindSync(address)` binds the address (and throws EADDRINUSE for one that is bound); @zmq/node's `unbindSync` unbinds, and throws ENOENT for an address that is not bound, as `unbind` rejects.",
 };
 
 export const KNOWN_OPEN: Record<string, string> = {
   "api.context.options": "§1.6",
-  "api.methods.Pair": "§1.3",
-  "api.methods.Publisher": "§1.3",
-  "api.methods.Subscriber": "§1.3",
-  "api.methods.Request": "§1.3",
-  "api.methods.Reply": "§1.3",
-  "api.methods.Dealer": "§1.3",
-  "api.methods.Router": "§1.3",
-  "api.methods.Pull": "§1.3",
-  "api.methods.Push": "§1.3",
   "api.methods.XPublisher": "§1.3",
-  "api.methods.XSubscriber": "§1.3",
-  "api.methods.Stream": "§1.3",
-  "api.methods.Server": "§1.3",
-  "api.methods.Client": "§1.3",
-  "api.methods.Radio": "§1.3",
-  "api.methods.Dish": "§1.3",
-  "api.methods.Gather": "§1.3",
-  "api.methods.Scatter": "§1.3",
-  "api.methods.Datagram": "§1.3",
   "api.state.Subscriber": "§1.5",
   "api.state.Datagram": "§1.5",
   "options.default.conflate": "§1.5",
@@ -122,9 +106,6 @@ export const KNOWN_OPEN: Record<string, string> = {
   "options.set.vmciConnectTimeout": "§1.7",
   "options.set.welcomeMessage": "§1.7",
   "options.set.zapDomain": "§1.7",
-  "error.bindSync.protocol": "§2.14",
-  "error.bindSync.ok": "B1",
-  "error.unbindSync.unknown": "B1",
   "error.server.send.no-options": "§2.59",
   "error.radio.send.no-group": "§2.61",
   "error.sub.subscribe.number": "§2.72",
@@ -154,8 +135,6 @@ export const KNOWN_OPEN: Record<string, string> = {
   "events.bind-error": "C9/A16/§2.145",
   "events.connect-refused": "§2.144",
   "events.handshake-mechanism-mismatch": "A15/C11",
-  "typecheck.app.esm": "B5/B6",
-  "typecheck.app.cjs": "B5/B6",
 };
 
 /**
