@@ -47,6 +47,8 @@ export const DELIBERATE: Record<string, string> = {
   "error.sub.send": B7_REASON,
   "error.sub.send.no-args": B7_REASON,
   "error.pub.for-await": B7_REASON,
+  "events.sequence.inproc":
+    "libzmq's monitor reports nothing for `inproc://` endpoints; @zmq/node reports `bind`, `accept`, `connect`, `handshake` and `disconnect` for them as for every other transport, so a program that waits for a peer's `handshake` works on all of them, and the end of a peer in another thread (cross-thread inproc) shows as a `disconnect`.",
   "error.unbindSync.unknown":
     "zeromq.js 6 wires `unbindSync` to its `bindSync` (socket.cc), so `unbindSync(address)` binds the address (and throws EADDRINUSE for one that is bound); @zmq/node's `unbindSync` unbinds, and throws ENOENT for an address that is not bound, as `unbind` rejects.",
 };
@@ -131,18 +133,21 @@ export const KNOWN_OPEN: Record<string, string> = {
   "buffer.inproc-identity.1000": "C5/S13",
   "events.sequence.tcp": "§1.8",
   "events.sequence.ipc": "§1.8",
-  "events.sequence.inproc": "C10",
   "events.bind-error": "C9/A16/§2.145",
   "events.connect-refused": "§2.144",
-  "events.handshake-mechanism-mismatch": "A15/C11",
 };
 
 /**
- * KNOWN_OPEN cases whose outcome on our side varies from run to run (a race between the process
- * ending and our queues draining): one match proves nothing, so they are exempt from the
- * "now matches" check until fixed. Remove a case from here and from KNOWN_OPEN together.
+ * KNOWN_OPEN cases whose outcome varies from run to run (on our side, or on zeromq.js's): one
+ * match proves nothing, so they are exempt from the "now matches" check until fixed. Remove a
+ * case from here and from KNOWN_OPEN together.
  */
-export const RACY: ReadonlySet<string> = new Set([]);
+export const RACY: ReadonlySet<string> = new Set([
+  // The reference varies here: zeromq.js reports the server-side disconnect within 2 s in
+  // some runs and not in others (seen at load 15); ours always does.
+  "events.sequence.tcp",
+  "events.sequence.ipc",
+]);
 
 /** DELIBERATE as a markdown table (case id, reason), grouped by reason. */
 export function renderDifferencesMarkdown(): string {

@@ -82,11 +82,19 @@ function startSession(
   return session;
 }
 
-/** A failed handshake as zeromq.js reports it. */
+/**
+ * A failed handshake as zeromq.js reports it: the code names the ZMTP/ZAP failure,
+ * the message is libzmq's generic text ("ZMTP protocol error", "ZAP protocol error"),
+ * there is no errno (zeromq.js sets none); our explanation is the `cause`.
+ */
 function protocolEventError(end: Extract<SessionEnd, { kind: "protocol" }>): ZmqError {
-  return new ZmqError(protocolErrorName(end.error.protocolError), end.error.message, undefined, {
-    cause: end.error,
+  const code = protocolErrorName(end.error.protocolError);
+  const text = code.startsWith("ERR_ZAP") ? "ZAP protocol error" : "ZMTP protocol error";
+  const error = new ZmqError(code, text, undefined, {
+    cause: new ZmqError(code, end.error.message, undefined, { cause: end.error }),
   });
+  (error as { errno: number | undefined }).errno = undefined;
+  return error;
 }
 
 /** Reports how a session ended, as libzmq's monitor would. */
@@ -125,9 +133,25 @@ function reportEnd(
     } else {
       core.emit({ type: "handshake:error:protocol", address, error: protocolEventError(end) });
     }
+    // libzmq's engine reports the disconnect of every connection it drops, a failed
+    // handshake included (stream_engine_base_t::error).
+    if (end.error.code !== "EMSGSIZE" && !wasReady) core.emit({ type: "disconnect", address });
     return;
   }
-  if (end.kind === "closed" && session.endpoint !== "") core.emit({ type: "disconnect", address });
+  if (end.kind === "closed" && session.endpoint !== "") {
+    if (!wasReady && session instanceof ZmtpSession) {
+      // The connection went away during the handshake (the peer refused us and
+      // closed): libzmq's HANDSHAKE_FAILED_NO_DETAIL with the read's errno, then
+      // the disconnect.
+      const code = end.error?.code ?? "EPIPE";
+      core.emit({
+        type: "handshake:error:other",
+        address,
+        error: new ZmqError(code, undefined, undefined, end.error && { cause: end.error }),
+      });
+    }
+    core.emit({ type: "disconnect", address });
+  }
 }
 
 /** Why a session ended, as a trace line's tail (only called while tracing). */
@@ -336,7 +360,10 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     const abort = new AbortController();
     this.#abort = abort;
     this.#updateHold();
-    this.core.emit({ type: "connect:delay", address: this.address });
+    // libzmq connects ipc at once (a Unix socket connect does not wait): no connect:delay.
+    if (schemeOf(this.address) !== "ipc") {
+      this.core.emit({ type: "connect:delay", address: this.address });
+    }
     this.runtime.trace?.(`${this.socketType} connect ${this.address} attempt`);
     const cancelTimeout = this.#connectTimeout(abort);
     this.transport.connect(this.address, this.core.connectOptions(abort.signal)).then(
