@@ -89,10 +89,16 @@ export function deliverBacklog(
   warnAfter: number,
 ): { delivered: boolean; warned: boolean } {
   const target = targetOf(backlog.address);
-  if (target === undefined) return { delivered: false, warned: false };
+  // The helper is a Node script: under Bun or Deno `process.execPath` is another CLI.
+  const versions = process.versions as Record<string, string | undefined>;
+  if (target === undefined || versions.bun !== undefined || "Deno" in globalThis) {
+    return { delivered: false, warned: false };
+  }
   const result = spawnSync(process.execPath, ["-e", RELAY], {
     input: Buffer.concat(backlog.bytes),
     env: {
+      // Electron's binary runs as plain Node only when told so.
+      ...(versions.electron !== undefined && { ELECTRON_RUN_AS_NODE: "1" }),
       ZMQ_EXIT_RELAY: JSON.stringify({
         target,
         reconnect: backlog.reconnectInterval,
