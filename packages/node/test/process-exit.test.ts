@@ -226,7 +226,7 @@ describe("process lifetime", () => {
     `);
     expect(output).toContain("still running true");
     expect(code).toBe(0);
-  });
+  }, 60_000);
 
   it("an observer in emitter mode stops holding the process once closed", async () => {
     const { code, output } = await runScript(`
@@ -277,14 +277,17 @@ describe("process.exit() delivers queued messages", () => {
         );
         await pull.bind(transport === "tcp" ? "tcp://127.0.0.1:*" : `ipc://${path}`);
         const handshake = 'for await (const e of push.events) if (e.type === "handshake") break;';
-        const child = runScript(`
+        const child = runScript(
+          `
           const push = new zmq.Push();
           push.connect(${JSON.stringify(pull.lastEndpoint)});
           ${wait ? handshake : ""}
           // 10 kB each: far more than the socket buffers take at once.
           for (let i = 0; i < 1000; i++) await push.send([String(i), Buffer.alloc(10000)]);
           ${ending}
-        `);
+        `,
+          45_000,
+        );
         for (let i = 0; i < 1000; i++) {
           const [n] = await within(pull.receive(), 10000);
           expect(n!.toString()).toBe(String(i));
@@ -296,11 +299,12 @@ describe("process.exit() delivers queued messages", () => {
       } finally {
         pull.close();
       }
-    });
+    }, 60_000);
   }
 
   it("a peer in the same process, which can no longer read, does not hold the exit", async () => {
-    const { code, output } = await runScript(`
+    const { code, output } = await runScript(
+      `
       const pull = new zmq.Pull();
       await pull.bind("tcp://127.0.0.1:*");
       const push = new zmq.Push(); // linger -1
@@ -309,13 +313,16 @@ describe("process.exit() delivers queued messages", () => {
       for (let i = 0; i < 1000; i++) await push.send(Buffer.alloc(10000));
       console.log("ready");
       process.exit(0);
-    `);
+    `,
+      45_000,
+    );
     expect(output).toContain("ready");
     expect(code).toBe(0);
-  });
+  }, 60_000);
 
   it("an absent peer holds process.exit() for the linger, with zeromq.js's warning", async () => {
-    const { code, output } = await runScript(`
+    const { code, output } = await runScript(
+      `
       const probe = new zmq.Pull();
       await probe.bind("tcp://127.0.0.1:*");
       const endpoint = probe.lastEndpoint;
@@ -326,8 +333,10 @@ describe("process.exit() delivers queued messages", () => {
       const start = performance.now();
       process.on("exit", () => console.log("exit " + Math.round(performance.now() - start)));
       process.exit(0);
-    `);
+    `,
+      45_000,
+    );
     expect(code).toBe(0);
     expect(output).toMatch(/WARNING: Waiting for queued ZeroMQ messages to be delivered/);
-  });
+  }, 60_000);
 });
