@@ -77,49 +77,23 @@ export const DELIBERATE: Record<string, string> = {
   "error.opt.verbosity.bogus": VERBOSITY_REASON,
   "error.proxy.extra-arg":
     "`new Proxy(frontEnd, backEnd, capture)`: @zmq/node takes libzmq's capture socket (`zmq_proxy`'s third argument, a copy of every message) as an optional third argument; zeromq.js has no capture and throws TypeError \"Expected 2 arguments but received 3\".",
+  "events.sequence.inproc":
+    "libzmq's monitor reports nothing for `inproc://` endpoints; @zmq/node reports `bind`, `accept`, `connect`, `handshake` and `disconnect` for them as for every other transport, so a program that waits for a peer's `handshake` works on all of them, and the end of a peer in another thread (cross-thread inproc) shows as a `disconnect`.",
+  "error.unbindSync.unknown":
+    "zeromq.js 6 wires `unbindSync` to its `bindSync` (socket.cc), so `unbindSync(address)` binds the address (and throws EADDRINUSE for one that is bound); @zmq/node's `unbindSync` unbinds, and throws ENOENT for an address that is not bound, as `unbind` rejects.",
 };
 
 export const KNOWN_OPEN: Record<string, string> = {
-  "api.methods.Pair": "§1.3",
-  "api.methods.Publisher": "§1.3",
-  "api.methods.Subscriber": "§1.3",
-  "api.methods.Request": "§1.3",
-  "api.methods.Reply": "§1.3",
-  "api.methods.Dealer": "§1.3",
-  "api.methods.Router": "§1.3",
-  "api.methods.Pull": "§1.3",
-  "api.methods.Push": "§1.3",
-  "api.methods.XSubscriber": "§1.3",
-  "api.methods.Stream": "§1.3",
-  "api.methods.Server": "§1.3",
-  "api.methods.Client": "§1.3",
-  "api.methods.Radio": "§1.3",
-  "api.methods.Dish": "§1.3",
-  "api.methods.Gather": "§1.3",
-  "api.methods.Scatter": "§1.3",
-  "api.methods.Datagram": "§1.3",
   "options.set.affinity": "§1.7",
   "options.set.tcpAcceptFilter": "§1.7",
-  "error.bindSync.protocol": "§2.14",
-  "error.bindSync.ok": "B1",
-  "error.unbindSync.unknown": "B1",
   "error.server.send.no-options": "§2.59",
   "error.radio.send.no-group": "§2.61",
-  "error.radio.send.group-300": "§2.62",
-  "error.datagram.single-part": "§2.67",
   "events.sequence.tcp": "§1.8",
   "events.sequence.ipc": "§1.8",
-  "events.sequence.inproc": "C10",
   "events.bind-error": "C9/A16/§2.145",
   "events.connect-refused": "§2.144",
-  "events.handshake-mechanism-mismatch": "A15/C11",
   "typecheck.sync.esm": "B1",
   "typecheck.sync.cjs": "B1",
-  "exit.push-1000.close+exit.tcp": "C3/S22-S24",
-  "exit.push-1000.exit.tcp": "C3/S22-S24",
-  "exit.push-1000.close+exit.ipc": "C3/S22-S24",
-  "exit.push-1000.exit.ipc": "C3/S22-S24",
-  "exit.rep.reply-then-exit.tcp": "C3",
 };
 
 /**
@@ -128,11 +102,10 @@ export const KNOWN_OPEN: Record<string, string> = {
  * "now matches" check until fixed. Remove a case from here and from KNOWN_OPEN together.
  */
 export const RACY: ReadonlySet<string> = new Set([
-  "exit.push-1000.close+exit.tcp",
-  "exit.push-1000.exit.tcp",
-  "exit.push-1000.close+exit.ipc",
-  "exit.push-1000.exit.ipc",
-  "exit.rep.reply-then-exit.tcp",
+  // The reference varies here: zeromq.js reports the server-side disconnect within 2 s in
+  // some runs and not in others (seen at load 15); ours always does.
+  "events.sequence.tcp",
+  "events.sequence.ipc",
 ]);
 
 /** DELIBERATE as a markdown table (case id, reason), grouped by reason. */

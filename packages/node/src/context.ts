@@ -10,13 +10,21 @@
  * reaches workers through worker_threads environment data, set at load).
  * Contexts made with `new Context()` stay private to their thread.
  */
-import { type ContextOptions, Context as SocketContext, setDefaultContext } from "@zmq/socket";
+
+import { writeSync } from "node:fs";
+import {
+  type ContextOptions,
+  flushForExit,
+  Context as SocketContext,
+  setDefaultContext,
+} from "@zmq/socket";
 import type { ThreadRegistry } from "@zmq/threads";
 import { processRegistry } from "@zmq/threads/node";
 import { IpcTransport } from "@zmq/transport-ipc";
 import { TcpTransport } from "@zmq/transport-tcp";
 import { UdpTransport } from "@zmq/transport-udp";
 import { WsTransport } from "@zmq/transport-ws";
+import { deliverBacklog } from "./exit-relay";
 import { nodeRuntime } from "./node-runtime";
 import { zwsEngine } from "./ws-engine";
 
@@ -63,9 +71,17 @@ export class Context extends SocketContext {
 // ---- process end ------------------------------------------------------------------
 // zeromq.js terminates its contexts as the process ends: every socket is closed and
 // libzmq waits (up to each socket's linger) for queued messages to be delivered,
-// printing a warning when that takes longer than half a second. Here: when the event
-// loop runs out of work ('beforeExit'), every open socket is closed, so queued output
-// holds the process until it is written or its linger expires.
+// printing a warning when that takes longer than half a second. Here:
+// - when the event loop runs out of work ('beforeExit'), every open socket is
+//   closed, so queued output holds the process until it is written or its linger
+//   expires;
+// - when the process ends anyway ('exit': process.exit(), or the end after
+//   'beforeExit'), only synchronous work is possible: every connection that has
+//   finished its handshake gets what its pipe holds, encoded, and whatever Node or
+//   libuv had not yet written, by synchronous writes to its file descriptor, within
+//   the linger (flushForExit in @zmq/socket). Messages of a connect whose
+//   connection was not ready yet (connect or handshake in progress) go over a
+//   connection of their own, made by a helper process (exit-relay.ts).
 
 const contexts = new Set<WeakRef<Context>>();
 let hooked = false;
@@ -78,17 +94,23 @@ function lingerAtExit(context: Context): void {
   if (hooked) return;
   hooked = true;
   process.on("beforeExit", closeAllForExit);
+  process.on("exit", flushAllAtExit);
+}
+
+function liveContexts(): Context[] {
+  const live: Context[] = [];
+  for (const ref of contexts) {
+    const context = ref.deref();
+    if (context === undefined) contexts.delete(ref);
+    else live.push(context);
+  }
+  return live;
 }
 
 function closeAllForExit(): void {
   let closed = 0;
   let blocky = false;
-  for (const ref of contexts) {
-    const context = ref.deref();
-    if (context === undefined) {
-      contexts.delete(ref);
-      continue;
-    }
+  for (const context of liveContexts()) {
     const count = context._closeForExit();
     closed += count;
     if (count > 0 && context.blocky) blocky = true;
@@ -99,13 +121,45 @@ function closeAllForExit(): void {
   const timer = setTimeout(() => {
     if (warned) return;
     warned = true;
-    process.stderr.write(
-      `(node:${process.pid}) WARNING: Waiting for queued ZeroMQ messages to be delivered.${
-        blocky ? " Set 'context.blocky = false' to change this behaviour." : ""
-      }\n`,
-    );
+    process.stderr.write(exitWarning(blocky));
   }, EXIT_WARNING_MS);
   timer.unref();
+}
+
+function exitWarning(blocky: boolean): string {
+  return `(node:${process.pid}) WARNING: Waiting for queued ZeroMQ messages to be delivered.${
+    blocky ? " Set 'context.blocky = false' to change this behaviour." : ""
+  }\n`;
+}
+
+/** A 4-byte cell to sleep on with Atomics.wait (the only synchronous sleep). */
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+function flushAllAtExit(): void {
+  const live = liveContexts();
+  const blocky = live.some((context) => context.blocky);
+  const start = performance.now();
+  const { backlogs } = flushForExit(live, (linger) => {
+    const deadline = linger < 0 ? Number.POSITIVE_INFINITY : performance.now() + linger;
+    return () => {
+      const now = performance.now();
+      if (now >= deadline) return false;
+      if (!warned && now - start >= EXIT_WARNING_MS) {
+        warned = true;
+        // process.stderr may be asynchronous (a pipe): write to the descriptor.
+        try {
+          writeSync(2, exitWarning(blocky));
+        } catch {}
+      }
+      Atomics.wait(sleepCell, 0, 0, Math.min(2, deadline - now));
+      return true;
+    };
+  });
+  for (const backlog of backlogs) {
+    const elapsed = performance.now() - start;
+    const warnAfter = warned ? -1 : Math.max(0, EXIT_WARNING_MS - elapsed);
+    if (deliverBacklog(backlog, exitWarning(blocky), warnAfter).warned) warned = true;
+  }
 }
 
 function makeDefault(): Context {

@@ -162,8 +162,28 @@ describe("RADIO/DISH", () => {
     await expectCode(() => dish.leave("TV"), "EINVAL");
     const radio = track(new Radio());
     await expectCode(radio.send(["a", "b"], { group: "g" }), "EINVAL");
-    await expectCode(radio.send("a", { group: "g".repeat(256) }), "EINVAL");
     expect(radio.threadSafe).toBe(true);
+  });
+
+  it("a RADIO group longer than 255 bytes is cut to its first 255 (libzmq's zmq_msg_set_group)", async () => {
+    const port = await udpPort();
+    const dish = track(new Dish());
+    dish.join("g".repeat(255));
+    await dish.bind(`udp://127.0.0.1:${port}`);
+    const radio = track(new Radio());
+    radio.connect(`udp://127.0.0.1:${port}`);
+    await settle();
+    await radio.send("long", { group: "g".repeat(300) });
+    const [body, { group }] = await dish.receive();
+    expect([group.length, body.toString()]).toEqual([255, "long"]);
+  });
+
+  it("a Datagram send that is not [address, body] fails with EINVAL, libzmq's text", async () => {
+    const datagram = track(new Datagram());
+    await datagram.bind(`udp://127.0.0.1:${await udpPort()}`);
+    const error = await (datagram.send as (m: unknown) => Promise<void>)("x").catch((e) => e);
+    expect([error.code, error.message]).toEqual(["EINVAL", "Invalid argument"]);
+    expect(error.cause.message).toBe("Datagram messages are [address, body]");
   });
 });
 

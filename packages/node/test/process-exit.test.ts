@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -211,6 +212,35 @@ describe("process lifetime", () => {
     }
   });
 
+  it("socket.events.on() keeps the process alive until the socket closes (as zeromq.js)", async () => {
+    const { code, output } = await runScript(`
+      const push = new zmq.Push();
+      await push.bind("tcp://127.0.0.1:*");
+      push.events.on("accept", () => {});
+      const started = Date.now();
+      // An unref'd timer alone would not keep the process; the listener does.
+      setTimeout(() => {
+        console.log("still running " + (Date.now() - started >= 250));
+        push.close();
+      }, 300).unref();
+    `);
+    expect(output).toContain("still running true");
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it("an observer in emitter mode stops holding the process once closed", async () => {
+    const { code, output } = await runScript(`
+      const push = new zmq.Push();
+      await push.bind("tcp://127.0.0.1:*");
+      const events = push.events;
+      events.on("accept", () => {});
+      events.close();
+      console.log("ready");
+    `);
+    expect(output).toContain("ready");
+    expect(code).toBe(0);
+  });
+
   it("a pending receive keeps the process alive until it settles", async () => {
     const { code, output } = await runScript(`
       const a = new zmq.Pull({ receiveTimeout: 300 });
@@ -221,4 +251,92 @@ describe("process lifetime", () => {
     expect(output).toContain("settled EAGAIN true");
     expect(code).toBe(0);
   });
+});
+
+/**
+ * process.exit() runs only synchronous 'exit' listeners: what the sockets hold is written
+ * synchronously to connected sockets' descriptors, and what waits for a connection that was
+ * not ready goes through a helper process (exit-relay.ts). Received by a PULL in this process.
+ */
+describe("process.exit() delivers queued messages", () => {
+  const cases: Array<[transport: "tcp" | "ipc", wait: boolean, ending: string]> = [];
+  for (const transport of ["tcp", "ipc"] as const) {
+    for (const wait of [true, false]) {
+      for (const ending of ["process.exit(0);", "push.close(); process.exit(0);"]) {
+        cases.push([transport, wait, ending]);
+      }
+    }
+  }
+  for (const [transport, wait, ending] of cases) {
+    it(`${transport}, ${wait ? "connected" : "connect not done"}, ${ending}`, async () => {
+      const pull = new zmq.Pull();
+      try {
+        const path = join(
+          tmpdir(),
+          `zmq-node-exit-${process.pid}-${Math.random().toString(36).slice(2)}`,
+        );
+        await pull.bind(transport === "tcp" ? "tcp://127.0.0.1:*" : `ipc://${path}`);
+        const handshake = 'for await (const e of push.events) if (e.type === "handshake") break;';
+        const child = runScript(
+          `
+          const push = new zmq.Push();
+          push.connect(${JSON.stringify(pull.lastEndpoint)});
+          ${wait ? handshake : ""}
+          // 10 kB each: far more than the socket buffers take at once.
+          for (let i = 0; i < 1000; i++) await push.send([String(i), Buffer.alloc(10000)]);
+          ${ending}
+        `,
+          45_000,
+        );
+        for (let i = 0; i < 1000; i++) {
+          const [n] = await within(pull.receive(), 10000);
+          expect(n!.toString()).toBe(String(i));
+        }
+        const { code, output } = await child;
+        // Nothing but, on a slow machine, the warning that the exit waits for delivery.
+        expect(output.replace(/\(node:\d+\) WARNING: Waiting for queued ZeroMQ .*\n/, "")).toBe("");
+        expect(code).toBe(0);
+      } finally {
+        pull.close();
+      }
+    }, 60_000);
+  }
+
+  it("a peer in the same process, which can no longer read, does not hold the exit", async () => {
+    const { code, output } = await runScript(
+      `
+      const pull = new zmq.Pull();
+      await pull.bind("tcp://127.0.0.1:*");
+      const push = new zmq.Push(); // linger -1
+      push.connect(pull.lastEndpoint);
+      for await (const e of push.events) if (e.type === "handshake") break;
+      for (let i = 0; i < 1000; i++) await push.send(Buffer.alloc(10000));
+      console.log("ready");
+      process.exit(0);
+    `,
+      45_000,
+    );
+    expect(output).toContain("ready");
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it("an absent peer holds process.exit() for the linger, with zeromq.js's warning", async () => {
+    const { code, output } = await runScript(
+      `
+      const probe = new zmq.Pull();
+      await probe.bind("tcp://127.0.0.1:*");
+      const endpoint = probe.lastEndpoint;
+      probe.close();
+      const push = new zmq.Push({ linger: 1500 });
+      push.connect(endpoint);
+      await push.send("never delivered");
+      const start = performance.now();
+      process.on("exit", () => console.log("exit " + Math.round(performance.now() - start)));
+      process.exit(0);
+    `,
+      45_000,
+    );
+    expect(code).toBe(0);
+    expect(output).toMatch(/WARNING: Waiting for queued ZeroMQ messages to be delivered/);
+  }, 60_000);
 });

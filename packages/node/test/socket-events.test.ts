@@ -125,6 +125,42 @@ async function freeTcpEndpoint(): Promise<string> {
   return endpoint;
 }
 
+testProtos("tcp", "ipc")("events as libzmq reports them", (proto) => {
+  it("a failed handshake: handshake:error:protocol with libzmq's text and no errno, then disconnect, on both sides", async () => {
+    // Two PUSH sockets cannot talk: each side refuses the other's socket type.
+    const [server, client] = track(new zmq.Push(), new zmq.Push({ reconnectInterval: 10_000 }));
+    const serverEvents = record(server);
+    const clientEvents = record(client);
+    const endpoint = await bindAny(server, proto);
+    client.connect(endpoint);
+    for (const events of [serverEvents, clientEvents]) {
+      await until(() => events.some((e) => e.type === "disconnect"), 5000, "disconnect");
+      const types = events.map((e) => e.type);
+      const failed = types.indexOf("handshake:error:protocol");
+      expect(failed).toBeGreaterThanOrEqual(0);
+      expect(types.indexOf("disconnect")).toBeGreaterThan(failed);
+      const error = (events[failed] as zmq.EventOfType<"handshake:error:protocol">).error;
+      expect(error.message).toBe("ZMTP protocol error");
+      expect(error.code).toMatch(/^ERR_ZMTP_/);
+      expect((error as { errno?: number }).errno).toBeUndefined();
+      expect((error.cause as Error).message).not.toBe("ZMTP protocol error");
+      expect(types).not.toContain("handshake");
+    }
+  });
+
+  it(`connect:delay ${proto === "ipc" ? "is not" : "is"} reported (libzmq connects ipc at once)`, async () => {
+    const [server, client] = track(new zmq.Dealer(), new zmq.Dealer());
+    const endpoint = await bindAny(server, proto);
+    const clientEvents = record(client);
+    const shook = nextEvent(client, "handshake");
+    client.connect(endpoint);
+    await within(shook);
+    expect(clientEvents.map((e) => e.type)).toEqual(
+      proto === "ipc" ? ["connect", "handshake"] : ["connect:delay", "connect", "handshake"],
+    );
+  });
+});
+
 describe("observer", () => {
   it("receive() yields events in order and ends with 'end' after close", async () => {
     const socket = new zmq.Dealer();

@@ -7,10 +7,12 @@
  */
 import type { ThreadRegistry } from "@zmq/threads";
 import { TransportRegistry } from "@zmq/transport";
+import type { ConnectEndpoint, ExitBacklog } from "./endpoints";
 import { type EngineFactory, zmtpEngine } from "./engine";
 import { ZmqError } from "./errors";
 import { InprocNames } from "./inproc";
 import type { Runtime } from "./runtime";
+import type { Session } from "./session";
 import type { SocketCore } from "./socket-core";
 
 /**
@@ -86,6 +88,10 @@ export class Context {
   readonly #engines: Readonly<Record<string, EngineFactory>>;
   #holds = 0;
   #release: (() => void) | undefined;
+  /** Stream sessions whose connection is open, with their socket (see `flushForExit`). */
+  readonly #exitSessions = new Map<Session, SocketCore>();
+  /** Connect endpoints (open, or lingering after close) whose pipe may hold messages. */
+  readonly #exitEndpoints = new Set<ConnectEndpoint>();
 
   /**
    * A context bound to a runtime; bindings call this from their own `Context`.
@@ -232,6 +238,45 @@ export class Context {
     return closed;
   }
 
+  /**
+   * @internal A stream session started: until its connection closes, the process
+   * end writes what it still holds (`flushForExit`).
+   */
+  _trackForExit(session: Session, socket: SocketCore): void {
+    this.#exitSessions.set(session, socket);
+    session.forget = () => {
+      this.#exitSessions.delete(session);
+    };
+  }
+
+  /** @internal */
+  _trackEndpointForExit(endpoint: ConnectEndpoint): void {
+    this.#exitEndpoints.add(endpoint);
+  }
+
+  /** @internal */
+  _forgetEndpointForExit(endpoint: ConnectEndpoint): void {
+    this.#exitEndpoints.delete(endpoint);
+  }
+
+  /** @internal What connect endpoints without a ready connection still hold (process end). */
+  _backlogsForExit(): ExitBacklog[] {
+    const out: ExitBacklog[] = [];
+    for (const endpoint of [...this.#exitEndpoints]) {
+      const backlog = endpoint.exitBacklog();
+      if (backlog !== undefined) out.push(backlog);
+    }
+    return out;
+  }
+
+  /** @internal Each tracked stream session with its socket's linger (ms, -1 = forever). */
+  _sessionsForExit(): Array<{ session: Session; linger: number }> {
+    return [...this.#exitSessions].map(([session, socket]) => ({
+      session,
+      linger: socket.ps.options.linger,
+    }));
+  }
+
   /** @internal Whether lingering output or a pending operation holds the process. */
   get _holding(): boolean {
     return this.#holds > 0;
@@ -340,4 +385,47 @@ export function getDefaultContext(): Context {
     throw new TypeError("No default context: pass { context } or load a runtime binding");
   }
   return defaultContext();
+}
+
+/**
+ * The process is ending and no event loop will run again (Node's 'exit' event):
+ * what the stream sessions of `contexts` still hold — messages in their pipes,
+ * bytes earlier writes left in the runtime's buffers — is written synchronously,
+ * as libzmq's context termination delivers queued messages within each socket's
+ * linger. First every session writes what the OS takes at once; the descriptors
+ * of those that are done are closed (so a peer in this same process, which can no
+ * longer read, resets its connection instead of blocking the writer); then the
+ * rest are written, sleeping through `waitFor(linger)` while the OS buffer is
+ * full. Sockets with linger 0 send nothing more. Returns how many sessions wrote
+ * all they held, and how many could not (no handshake yet, no synchronous
+ * write, or the linger ran out), and the `backlogs` of connect endpoints whose
+ * messages found no connection ready (`ConnectEndpoint.exitBacklog`), for the
+ * binding to deliver if it can.
+ */
+export function flushForExit(
+  contexts: Iterable<Context>,
+  waitFor: (linger: number) => () => boolean,
+): { flushed: number; unflushed: number; backlogs: ExitBacklog[] } {
+  const all = [...contexts];
+  const sessions: Array<{ session: Session; linger: number }> = [];
+  for (const context of all) sessions.push(...context._sessionsForExit());
+  const never = () => false;
+  const left: Array<{ session: Session; linger: number }> = [];
+  let flushed = 0;
+  for (const entry of sessions) {
+    if (entry.linger !== 0 && !entry.session.flushForExit(never)) left.push(entry);
+    else {
+      if (entry.linger !== 0) flushed++;
+      entry.session.closeForExit();
+    }
+  }
+  let unflushed = 0;
+  for (const { session, linger } of left) {
+    if (session.flushForExit(waitFor(linger))) flushed++;
+    else unflushed++;
+    session.closeForExit();
+  }
+  const backlogs: ExitBacklog[] = [];
+  for (const context of all) backlogs.push(...context._backlogsForExit());
+  return { flushed, unflushed, backlogs };
 }

@@ -325,7 +325,10 @@ export class Radio extends Socket {
       if (options === null || typeof options !== "object") {
         throw new TypeError("Options must be an object with a group");
       }
-      return [groupBytes(options.group), singleFrame(this, message)];
+      // libzmq's zmq_msg_set_group reads at most 255 bytes of the group (strnlen):
+      // a longer one is cut there, not refused (zeromq.js resolves).
+      const group = groupBytes(options.group);
+      return [group.length > 255 ? group.subarray(0, 255) : group, singleFrame(this, message)];
     });
   }
 }
@@ -483,7 +486,10 @@ export class Datagram extends Socket {
   send(message: [MessageLike, MessageLike]): Promise<void> {
     return sendFrames(this, () => {
       if (!Array.isArray(message) || message.length !== 2) {
-        throw new ZmqError("EINVAL", "Datagram messages are [address, body]");
+        // libzmq's text, as zeromq.js reports it; ours explains it in `cause`.
+        throw new ZmqError("EINVAL", undefined, undefined, {
+          cause: new ZmqError("EINVAL", "Datagram messages are [address, body]"),
+        });
       }
       return toFrames(message, runtimeOf(this).encodeString, runtimeOf(this).copyFrame);
     });

@@ -7,7 +7,15 @@
  */
 import type { Pipe, PipeHandler } from "@zmq/patterns";
 import type { AnyConnection, Connecter, Connection, Listener, Transport } from "@zmq/transport";
-import type { WireError } from "@zmq/wire";
+import {
+  encodeFrame,
+  encodeGreeting,
+  encodeReady,
+  FrameFlags,
+  sendsIdentity,
+  type WireError,
+} from "@zmq/wire";
+import { zmtpEngine } from "./engine";
 import { AuthError, protocolErrorName, toZmqError, ZmqError } from "./errors";
 import {
   type PeerIdentity,
@@ -64,15 +72,26 @@ function startSession(
       ? new GroupSession(owner, endpoint, connection, options)
       : new ZmtpSession(owner, endpoint, connection, options);
   }
+  if (session instanceof ZmtpSession || session instanceof RawSession) {
+    core.context._trackForExit(session, core);
+  }
   session.start();
   return session;
 }
 
-/** A failed handshake as zeromq.js reports it. */
+/**
+ * A failed handshake as zeromq.js reports it: the code names the ZMTP/ZAP failure,
+ * the message is libzmq's generic text ("ZMTP protocol error", "ZAP protocol error"),
+ * there is no errno (zeromq.js sets none); our explanation is the `cause`.
+ */
 function protocolEventError(end: Extract<SessionEnd, { kind: "protocol" }>): ZmqError {
-  return new ZmqError(protocolErrorName(end.error.protocolError), end.error.message, undefined, {
-    cause: end.error,
+  const code = protocolErrorName(end.error.protocolError);
+  const text = code.startsWith("ERR_ZAP") ? "ZAP protocol error" : "ZMTP protocol error";
+  const error = new ZmqError(code, text, undefined, {
+    cause: new ZmqError(code, end.error.message, undefined, { cause: end.error }),
   });
+  (error as { errno: number | undefined }).errno = undefined;
+  return error;
 }
 
 /** Reports how a session ended, as libzmq's monitor would. */
@@ -111,9 +130,25 @@ function reportEnd(
     } else {
       core.emit({ type: "handshake:error:protocol", address, error: protocolEventError(end) });
     }
+    // libzmq's engine reports the disconnect of every connection it drops, a failed
+    // handshake included (stream_engine_base_t::error).
+    if (end.error.code !== "EMSGSIZE" && !wasReady) core.emit({ type: "disconnect", address });
     return;
   }
-  if (end.kind === "closed" && session.endpoint !== "") core.emit({ type: "disconnect", address });
+  if (end.kind === "closed" && session.endpoint !== "") {
+    if (!wasReady && session instanceof ZmtpSession) {
+      // The connection went away during the handshake (the peer refused us and
+      // closed): libzmq's HANDSHAKE_FAILED_NO_DETAIL with the read's errno, then
+      // the disconnect.
+      const code = end.error?.code ?? "EPIPE";
+      core.emit({
+        type: "handshake:error:other",
+        address,
+        error: new ZmqError(code, undefined, undefined, end.error && { cause: end.error }),
+      });
+    }
+    core.emit({ type: "disconnect", address });
+  }
 }
 
 /** Why a session ended, as a trace line's tail (only called while tracing). */
@@ -212,6 +247,37 @@ export class BindEndpoint implements SessionOwner {
   }
 }
 
+/**
+ * Messages a connect endpoint still held when the process ended, as the bytes of a
+ * whole ZMTP connection, for the runtime binding to deliver synchronously (a helper
+ * process on Node) before the process is gone.
+ */
+export interface ExitBacklog {
+  /** Where to connect (`tcp://host:port` or `ipc://path`). */
+  address: string;
+  /** The socket's linger (ms; -1 waits as long as it takes). */
+  linger: number;
+  /** How long to wait between connect attempts (the socket's reconnect interval). */
+  reconnectInterval: number;
+  /** Greeting, READY and the queued messages, encoded. */
+  bytes: Uint8Array[];
+  /**
+   * How many of those bytes are the greeting and READY: the messages follow only
+   * once the peer's greeting and READY have arrived (libzmq takes every frame
+   * before it sent its own READY as a handshake command).
+   */
+  handshakeLength: number;
+}
+
+/** Socket types whose queued messages go out unchanged, whatever the peer says first. */
+const BACKLOG_TYPES = new Set(["PUSH", "DEALER", "PAIR", "REQ", "ROUTER", "CLIENT", "SCATTER"]);
+
+function textBytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
 /** One `connect()`: a connection that comes back after it drops. */
 export class ConnectEndpoint implements SessionOwner, PipeHandler {
   readonly core: SocketCore;
@@ -270,6 +336,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
 
   start(): void {
     if (this.#eager) this.#createPipe(undefined);
+    this.core.context._trackEndpointForExit(this);
     this.#attempt();
   }
 
@@ -301,7 +368,10 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     }
     this.#abort = abort;
     this.#updateHold();
-    this.core.emit({ type: "connect:delay", address: this.address });
+    // libzmq connects ipc at once (a Unix socket connect does not wait): no connect:delay.
+    if (schemeOf(this.address) !== "ipc") {
+      this.core.emit({ type: "connect:delay", address: this.address });
+    }
     this.runtime.trace?.(`${this.socketType} connect ${this.address} attempt`);
     const cancelTimeout = this.#connectTimeout(abort);
     const options = this.core.connectOptions(abort.signal);
@@ -461,6 +531,48 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     else this.core.context._release();
   }
 
+  /**
+   * At process end, when this endpoint's queued messages found no connection that
+   * finished its handshake (the connect was still in progress): the bytes a fresh
+   * ZMTP connection would carry — greeting, READY, the messages — for the binding
+   * to deliver over a connection of its own (see `ExitBacklog`). Only for plain
+   * ZMTP over tcp/ipc with the NULL mechanism and socket types whose messages are
+   * sent as they are (the handshake is then the same whoever the peer is);
+   * undefined otherwise, or when nothing is queued. Takes the messages out of the pipe.
+   */
+  exitBacklog(): ExitBacklog | undefined {
+    const pipe = this.#pipe;
+    const core = this.core;
+    const linger = core.ps.options.linger;
+    if (this.#closed || pipe === undefined || linger === 0) return undefined;
+    if (this.#ready || !BACKLOG_TYPES.has(core.socketType)) return undefined;
+    const scheme = schemeOf(this.address);
+    if ((scheme !== "tcp" && scheme !== "ipc") || this.address.includes(";")) return undefined;
+    if (core.context._engine(scheme) !== zmtpEngine) return undefined;
+    const options = core.sessionOptions();
+    if (options.mechanism !== undefined && options.mechanism("") !== undefined) return undefined;
+    const frames: Uint8Array[] = [];
+    pipe.setHandler(undefined);
+    for (let msg = pipe.read(); msg !== undefined; msg = pipe.read()) {
+      for (let i = 0; i < msg.length; i++) {
+        frames.push(...encodeFrame(msg[i]!, i < msg.length - 1 ? FrameFlags.MORE : 0));
+      }
+    }
+    if (frames.length === 0) return undefined;
+    const props: [string, Uint8Array][] = [["Socket-Type", textBytes(core.socketType)]];
+    if (sendsIdentity(core.socketType)) {
+      props.push(["Identity", options.routingId ?? new Uint8Array(0)]);
+    }
+    const hello = [encodeGreeting(), ...encodeFrame(encodeReady(props), FrameFlags.COMMAND)];
+    return {
+      address: this.address,
+      linger,
+      reconnectInterval: Math.max(core.options.reconnectInterval, 10),
+      bytes: [...hello, ...frames],
+      handshakeLength: hello.reduce((sum, chunk) => sum + chunk.length, 0),
+    };
+  }
+
   /** Disconnect: stop reconnecting and close the current connection. */
   close(): void {
     if (this.#closed) return;
@@ -482,6 +594,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     }
     pipe?.terminate(UNTIL_READ);
     this.#updateHold();
+    this.core.context._forgetEndpointForExit(this);
     this.core.connectEndpointClosed(this);
   }
 }

@@ -31,6 +31,8 @@ const messages: Partial<Record<ErrnoCode, string>> = {
   ETERM: "Context was terminated",
   ENAMETOOLONG: "File name too long",
   EMFILE: "Too many open file descriptors",
+  EPIPE: "Broken pipe",
+  ECONNRESET: "Connection reset by peer",
 };
 
 /** The error type every socket operation rejects or throws with. */

@@ -39,6 +39,7 @@ export {
   Context,
   type ContextBinding,
   type ContextOptions,
+  flushForExit,
   getDefaultContext,
   setDefaultContext,
 } from "./context";
@@ -59,6 +60,7 @@ export {
   Server,
   type ServerRoutingOptions,
 } from "./draft-sockets";
+export type { ExitBacklog } from "./endpoints";
 export { type EngineFactory, type WireEngine, zmtpEngine } from "./engine";
 export { AuthError, type ErrnoCode, errnoOf, toZmqError, ZmqError } from "./errors";
 export { ManualRuntime } from "./manual-runtime";

@@ -185,6 +185,8 @@ export class Observer {
   #waiter: Waiter | undefined;
   #closed = false;
   #emitter: Listeners | undefined;
+  /** Emitter mode holds the process until the observer closes (zeromq.js keeps a read pending). */
+  #emitterHold = false;
 
   /** Observes the connection events of `socket`. */
   constructor(socket: Observable) {
@@ -216,6 +218,7 @@ export class Observer {
     const waiter = this.#waiter;
     this.#waiter = undefined;
     if (waiter) this.#hub.keepalive?._release();
+    this.#releaseEmitterHold();
     // As zeromq.js: the pending read fails as on a socket that is gone.
     waiter?.reject(new ZmqError("ENOTSOCK"));
   }
@@ -289,16 +292,32 @@ export class Observer {
       const emitter = new Listeners();
       this.#emitter = emitter;
       const pump = () => {
+        let ended = false;
         while (this.#head < this.#queue.length) {
           const event = this.#queue[this.#head++]!;
+          if (event.type === "end") ended = true;
           emitter.emit(event);
         }
         this.#queue = [];
         this.#head = 0;
+        if (ended) this.#closeAfterEnd();
       };
       queueMicrotask(pump);
+      // As in zeromq.js, whose emitter keeps a receive pending on the observer: the
+      // process stays alive while listeners may still be called, until the observer
+      // (or its socket) closes.
+      if (!this.#closed && this.#hub.keepalive !== undefined) {
+        this.#emitterHold = true;
+        this.#hub.keepalive._hold();
+      }
     }
     return this.#emitter;
+  }
+
+  #releaseEmitterHold(): void {
+    if (!this.#emitterHold) return;
+    this.#emitterHold = false;
+    this.#hub.keepalive?._release();
   }
 
   /** @internal An event from the socket. */
@@ -330,5 +349,6 @@ export class Observer {
     if (this.#head < this.#queue.length) return;
     this.#closed = true;
     this.#hub.remove(this);
+    this.#releaseEmitterHold();
   }
 }

@@ -230,6 +230,40 @@ export abstract class Session implements PipeHandler {
     return this.#lingering;
   }
 
+  /**
+   * Set by the socket layer on a stream session: drops it from the context's list of
+   * sessions that may still hold output when the process ends. Called once its
+   * connection is closed (or destroyed).
+   */
+  forget: (() => void) | undefined;
+
+  /**
+   * The process is ending and no event loop will run again: encodes what the pipe
+   * still holds and writes it, after what earlier writes left unwritten, synchronously
+   * (`StreamConnection.writeSync`). `wait()` sleeps while the OS buffer is full and
+   * returns false to give up. Returns true once nothing is left to write; false when
+   * something is (the handshake is not done, the connection cannot be written
+   * synchronously, or `wait()` gave up: a later call continues).
+   */
+  flushForExit(_wait: () => boolean): boolean {
+    return false;
+  }
+
+  /** At process end, after flushForExit: closes the connection's descriptor now. */
+  closeForExit(): void {}
+
+  /** Reads every message the pipe holds (process end; no budget, no yielding). */
+  protected drainPipeForExit(each: (msg: Uint8Array[]) => void): void {
+    const pipe = this.pipe;
+    if (pipe === undefined || this.ended) return;
+    this.#pumping = true;
+    try {
+      for (let msg = pipe.read(); msg !== undefined; msg = pipe.read()) each(msg);
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
   /** Move what the pipe holds onto the connection. */
   protected abstract pump(): void;
   /** The pipe has room again: resume reading from the connection. */
@@ -325,6 +359,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
   }
 
   close(error?: TransportError): void {
+    this.forget?.();
     if (error === undefined && !this.ended) {
       // Our own close(), or a clean close by the peer.
       this.#finish({ kind: "closed" });
@@ -434,6 +469,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
 
   override shutdown(): void {
     if (this.ended) return;
+    this.forget?.();
     this.markEnded();
     this.#clearTimer();
     this.engine.close();
@@ -441,8 +477,22 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
     this.owner.sessionEnded(this, { kind: "local" });
   }
 
+  override flushForExit(wait: () => boolean): boolean {
+    // Before the handshake the pipe is not attached: its messages wait in the endpoint.
+    if (!this.#ready) return false;
+    this.drainPipeForExit((msg) => this.sendMessage(msg));
+    const out = this.engine.hasOutput ? this.engine.takeOutput() : [];
+    return this.connection.writeSync?.(out, wait) ?? false;
+  }
+
+  override closeForExit(): void {
+    this.forget?.();
+    this.connection.destroy();
+  }
+
   #finish(end: SessionEnd): void {
     if (this.ended) return;
+    this.forget?.();
     // What the engine produced before it failed still goes out: libzmq writes its
     // READY as soon as it has read the peer's greeting, before reading further, so
     // a peer of the wrong type always learns of the mismatch itself (and stops
@@ -530,7 +580,31 @@ export class RawSession extends Session implements StreamHandler {
   }
 
   close(error?: TransportError): void {
+    this.forget?.();
     this.#finish(error === undefined ? { kind: "closed" } : { kind: "closed", error });
+  }
+
+  override flushForExit(wait: () => boolean): boolean {
+    const out: Uint8Array[] = [];
+    let last = false;
+    this.drainPipeForExit((msg) => {
+      if (last) return;
+      let empty = true;
+      for (const frame of msg) {
+        if (frame.length > 0) {
+          out.push(frame);
+          empty = false;
+        }
+      }
+      // An empty message closes the connection: nothing after it goes out.
+      if (empty) last = true;
+    });
+    return this.connection.writeSync?.(out, wait) ?? false;
+  }
+
+  override closeForExit(): void {
+    this.forget?.();
+    this.connection.destroy();
   }
 
   protected override pump(): void {
@@ -575,6 +649,7 @@ export class RawSession extends Session implements StreamHandler {
 
   #finish(end: SessionEnd, graceful = false): void {
     if (this.ended) return;
+    if (!graceful) this.forget?.();
     this.markEnded();
     if (graceful) this.connection.end();
     else this.connection.destroy();

@@ -290,6 +290,50 @@ export class SocketCore {
     }
   }
 
+  /**
+   * zeromq.js's `bindSync`: bound (and `lastEndpoint` set) when it returns; throws
+   * what `bind` rejects with. tcp and ipc bind synchronously on Node; a transport
+   * that can only bind asynchronously (ws, udp) throws ENOTSUP.
+   */
+  bindSync(address: string): void {
+    this.#checkOpen();
+    this.#checkNotBlocked();
+    if (typeof address !== "string") throw new TypeError("Address must be a string");
+    let transport: Transport | undefined;
+    try {
+      if (parseEndpoint(address).scheme !== "inproc") {
+        transport = this.#transport(address);
+        checkTransportRole(this.socketType, transport.scheme, "bind", address);
+        if (transport.bindSync === undefined) {
+          throw new ZmqError(
+            "ENOTSUP",
+            `${transport.scheme}:// binds asynchronously only: use bind()`,
+            address,
+          );
+        }
+      }
+    } catch (error) {
+      throw convert(error, address);
+    }
+    if (transport === undefined) {
+      this.#bindInproc(address);
+      return;
+    }
+    let listener: Awaited<ReturnType<Transport["bind"]>>;
+    try {
+      listener = transport.bindSync!(address, this.bindOptions());
+    } catch (error) {
+      const zerr = convert(error, address);
+      this.runtime.trace?.(`${this.socketType} bind-error ${address} ${zerr.code} ${zerr.message}`);
+      this.emit({ type: "bind:error", address, error: zerr });
+      throw zerr;
+    }
+    const endpoint = new BindEndpoint(this, address, listener);
+    this.#binds.push(endpoint);
+    this.lastEndpoint = endpoint.endpoint;
+    this.emit({ type: "bind", address: endpoint.endpoint });
+  }
+
   #bindInproc(address: string): void {
     const names = this.context._inproc;
     const bind = new InprocBind(this, address);
@@ -338,7 +382,23 @@ export class SocketCore {
     }
   }
 
-  async #unbind(address: string): Promise<void> {
+  /**
+   * Unbinds before returning: the address is free when it returns (the listener
+   * closes at once; its cleanup, e.g. removing an `ipc://*` directory, follows).
+   * zeromq.js 6 binds instead (its `unbindSync` is wired to `bindSync`); this does
+   * what the name says.
+   */
+  unbindSync(address: string): void {
+    this.#checkOpen();
+    this.#checkNotBlocked();
+    if (typeof address !== "string") throw new TypeError("Address must be a string");
+    const endpoint = this.#takeBind(address);
+    void endpoint.close();
+    this.emit({ type: "close", address: endpoint.endpoint });
+  }
+
+  /** Removes and returns the bound endpoint `address` names, or throws ENOENT. */
+  #takeBind(address: string): BindEndpoint | InprocBind {
     // libzmq looks the endpoint up by its resolved form: a wildcard port or ipc path
     // ("tcp://127.0.0.1:*", "ipc://*") names no endpoint (ENOENT).
     const wildcard = /:(\*|0)$/.test(address) || address === "ipc://*";
@@ -346,7 +406,11 @@ export class SocketCore {
       (b) => b.endpoint === address || (!wildcard && b.address === address),
     );
     if (index < 0) throw this.#unknownEndpoint(address);
-    const [endpoint] = this.#binds.splice(index, 1);
+    return this.#binds.splice(index, 1)[0]!;
+  }
+
+  async #unbind(address: string): Promise<void> {
+    const endpoint = this.#takeBind(address);
     this.#pendingBinds++;
     try {
       await endpoint!.close();

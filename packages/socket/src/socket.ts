@@ -149,6 +149,20 @@ export abstract class Socket implements Observable {
     return coreOf(this).unbind(address);
   }
 
+  /**
+   * Binds before returning (zeromq.js's `bindSync`): `lastEndpoint` is set, and a
+   * failure throws (EADDRINUSE, EPROTONOSUPPORT …). tcp, ipc and inproc; `ws://`
+   * and `udp://` bind asynchronously only (ENOTSUP: use `bind`).
+   */
+  bindSync(address: string): void {
+    coreOf(this).bindSync(address);
+  }
+
+  /** Stops listening on an endpoint before returning; throws ENOENT for an unknown one. */
+  unbindSync(address: string): void {
+    coreOf(this).unbindSync(address);
+  }
+
   /** Connects to an endpoint; the connection is made (and remade) in the background. */
   connect(address: string): void {
     coreOf(this).connect(address);

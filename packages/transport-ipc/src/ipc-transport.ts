@@ -1,3 +1,4 @@
+import { existsSync, lstatSync, mkdtempSync, rmSync, unlinkSync } from "node:fs";
 import { access, lstat, mkdtemp, rm, unlink } from "node:fs/promises";
 import { createServer, connect as netConnect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -88,6 +89,34 @@ async function clearPath(path: string, endpoint: string): Promise<void> {
   }
 }
 
+/** `clearPath`, with synchronous calls (bindSync). */
+function clearPathSync(path: string, endpoint: string): void {
+  let stats: ReturnType<typeof lstatSync>;
+  try {
+    stats = lstatSync(path);
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return;
+    throw toTransportError(error, endpoint);
+  }
+  if (!stats?.isSocket()) {
+    throw new TransportError("EADDRINUSE", `${path} exists and is not a socket`, endpoint);
+  }
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ENOENT") throw toTransportError(error, endpoint);
+  }
+}
+
+function socketInodeSync(path: string): bigint | undefined {
+  try {
+    const stats = lstatSync(path, { bigint: true });
+    return stats.isSocket() ? stats.ino : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Accepted sockets move to one that reads through `onread` where possible. */
 function wrapAs(endpoint: string, display: string): (socket: Socket) => NetStreamConnection {
   return (socket) => {
@@ -156,6 +185,56 @@ export class IpcTransport
       const mapped = toTransportError(error, endpoint);
       // libuv reports a missing directory as EACCES; libzmq (and the OS) say ENOENT.
       if (mapped.code === "EACCES" && !abstract && !(await exists(dirname(path)))) {
+        throw new TransportError("ENOENT", `no such directory: ${dirname(path)}`, endpoint, {
+          cause: error,
+        });
+      }
+      throw mapped;
+    }
+  }
+
+  /**
+   * Binds before returning (zeromq.js's `bindSync`): the same steps as `bind`
+   * (temporary directory for `ipc://*`, a stale socket file taken over), done
+   * with synchronous calls. Throws what `bind` rejects with.
+   */
+  bindSync(endpoint: string, options: IpcBindOptions = {}): Listener<StreamConnection> {
+    const parsed = parse(endpoint, "bind");
+    throwIfAborted(options.signal, endpoint);
+    let path = parsed.path;
+    let display = parsed.display;
+    let tempDir: string | undefined;
+    if (parsed.wildcard) {
+      tempDir = mkdtempSync(join(options.tmpdir ?? tmpdir(), "zmq-"));
+      path = join(tempDir, "socket");
+      display = path;
+    }
+    const abstract = path.startsWith("\0");
+    const resolved = `ipc://${display}`;
+    try {
+      if (!abstract) clearPathSync(path, endpoint);
+      const server = createServer({ allowHalfOpen: true, highWaterMark: WRITE_HIGH_WATER_MARK });
+      let inode: bigint | undefined;
+      const listener = NetListener.listenSync(server, {
+        listen: { path, backlog: options.backlog ?? 100 },
+        address: endpoint,
+        ref: options.ref,
+        wrap: wrapAs(resolved, display),
+        resolveEndpoint: () => resolved,
+        cleanup: async () => {
+          if (tempDir !== undefined) {
+            await rm(tempDir, { recursive: true, force: true });
+          } else if (!abstract && inode !== undefined && (await socketInode(path)) === inode) {
+            await unlink(path).catch(() => {});
+          }
+        },
+      });
+      if (!abstract) inode = socketInodeSync(path);
+      return listener;
+    } catch (error) {
+      if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
+      const mapped = toTransportError(error, endpoint);
+      if (mapped.code === "EACCES" && !abstract && !existsSync(dirname(path))) {
         throw new TransportError("ENOENT", `no such directory: ${dirname(path)}`, endpoint, {
           cause: error,
         });

@@ -2,6 +2,7 @@ import {
   type AddressInfo,
   createServer,
   connect as netConnect,
+  type Server,
   type Socket,
   type TcpNetConnectOpts,
 } from "node:net";
@@ -21,6 +22,7 @@ import {
   DIRECT_READS_SUPPORTED,
   DirectReads,
   NetListener,
+  type NetListenOptions,
   NetStreamConnection,
   WRITE_HIGH_WATER_MARK,
 } from "@zmq/transport/node";
@@ -91,6 +93,17 @@ export class TcpTransport
   }
 
   async bind(endpoint: string, options: TcpBindOptions = {}): Promise<Listener<StreamConnection>> {
+    const { server, listenOptions } = this.#prepareBind(endpoint, options);
+    return NetListener.listen(server, listenOptions);
+  }
+
+  /** Binds before returning (zeromq.js's `bindSync`); throws what `bind` rejects with. */
+  bindSync(endpoint: string, options: TcpBindOptions = {}): Listener<StreamConnection> {
+    const { server, listenOptions } = this.#prepareBind(endpoint, options);
+    return NetListener.listenSync(server, listenOptions);
+  }
+
+  #prepareBind(endpoint: string, options: TcpBindOptions) {
     const { address } = parseEndpointFor("tcp", endpoint);
     const parsed = parseTcpAddress(address, endpoint, "bind");
     const ipv6 = options.ipv6 ?? false;
@@ -103,17 +116,20 @@ export class TcpTransport
       keepAlive: options.keepAlive ?? false,
       keepAliveInitialDelay: options.keepAliveIdle ?? 0,
     });
-    return NetListener.listen(server, {
-      listen: { host, port: parsed.port, backlog: options.backlog ?? 100, ipv6Only: false },
-      address: endpoint,
-      ref: options.ref,
-      signal: options.signal,
-      wrap: wrapAccepted,
-      resolveEndpoint: (bound) => {
-        const info = bound.address() as AddressInfo;
-        return formatTcpEndpoint(info.address, info.port);
-      },
-    });
+    return {
+      server,
+      listenOptions: {
+        listen: { host, port: parsed.port, backlog: options.backlog ?? 100, ipv6Only: false },
+        address: endpoint,
+        ref: options.ref,
+        signal: options.signal,
+        wrap: wrapAccepted,
+        resolveEndpoint: (bound: Server) => {
+          const info = bound.address() as AddressInfo;
+          return formatTcpEndpoint(info.address, info.port);
+        },
+      } satisfies NetListenOptions,
+    };
   }
 
   connect(endpoint: string, options: TcpConnectOptions = {}): Promise<StreamConnection> {

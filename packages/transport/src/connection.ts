@@ -53,6 +53,15 @@ export interface StreamConnection {
   end(): void;
   /** Closes now, dropping pending writes. `handler.close(error)` follows. */
   destroy(error?: TransportError): void;
+  /**
+   * For the moment the process ends, when no event loop will run again: writes what
+   * earlier `write()` calls left unwritten, then `chunks`, synchronously and in
+   * that order. Whenever the OS buffer is full it calls `wait()`, which sleeps a
+   * little and returns false to give up. Returns whether everything was written.
+   * Absent where the runtime has no synchronous I/O (browsers), or returns false
+   * where the bytes cannot be reached (TLS).
+   */
+  writeSync?(chunks: readonly Uint8Array[], wait: () => boolean): boolean;
 }
 
 /** Callbacks for a datagram connection. */

@@ -56,6 +56,12 @@ export interface Transport<
   checkEndpoint?(endpoint: string, role: "bind" | "connect"): void;
   /** Binds `endpoint`; rejects with a `TransportError` (EINVAL, EADDRINUSE, EADDRNOTAVAIL, …). */
   bind(endpoint: string, options?: B): Promise<Listener<C>>;
+  /**
+   * Binds `endpoint` before returning, where the runtime can (zeromq.js's
+   * `bindSync`); throws the `TransportError` `bind` would reject with. Absent
+   * where binding is asynchronous only.
+   */
+  bindSync?(endpoint: string, options?: B): Listener<C>;
   /** Connects to `endpoint`; rejects with a `TransportError` (ECONNREFUSED, ENOENT, …). */
   connect(endpoint: string, options?: O): Promise<C>;
   /**

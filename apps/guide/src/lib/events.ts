@@ -8,8 +8,8 @@ import { Observer, type Socket } from "@zmq/node";
  * exchange messages). Call it before `bind`/`connect` so no event is missed.
  *
  * It reads a dedicated Observer with `receive()`, whose pending read keeps the
- * process alive while it waits. (`socket.events.on(...)` would too with
- * zeromq.js, but not with @zmq/node today: see test/parity.test.ts.)
+ * process alive while it waits (as `socket.events.on(...)` listeners do, in
+ * zeromq.js and @zmq/node alike: see test/parity.test.ts).
  */
 export async function handshakes(socket: Socket, count: number): Promise<void> {
   if (count <= 0) return;

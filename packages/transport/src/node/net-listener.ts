@@ -1,13 +1,30 @@
-import type { ListenOptions, Server, Socket } from "node:net";
+import { channel } from "node:diagnostics_channel";
+import { isIP, type ListenOptions, type Server, type Socket } from "node:net";
 import {
   abortError,
   type Listener,
   onAbort,
   type StreamConnection,
-  type TransportError,
+  TransportError,
   throwIfAborted,
   toTransportError,
 } from "../index";
+
+/**
+ * Node publishes a failed listen here synchronously (the `net.server.listen`
+ * tracing channel), before its asynchronous 'error' event: what listenSync reads.
+ */
+const listenErrors = channel("tracing:net.server.listen:error");
+
+/** The legacy alias of Node's synchronous bind-and-listen step (`setupListenHandle`). */
+type Listen2 = (
+  address: string | null,
+  port: number,
+  addressType: number,
+  backlog: number,
+  fd?: number,
+  flags?: number,
+) => void;
 
 /** Options for `NetListener.listen`. */
 export interface NetListenOptions {
@@ -83,6 +100,58 @@ export class NetListener implements Listener<StreamConnection> {
       server.once("listening", onListening);
       server.listen(options.listen);
     });
+  }
+
+  /**
+   * Starts `server` listening synchronously (zeromq.js's `bindSync`): a Unix path
+   * through `server.listen`, which binds at once, an IP address through Node's
+   * synchronous listen step (`server.listen` would first look the host up, which
+   * always completes later). Throws a `TransportError` (EADDRINUSE, EACCES, …), read
+   * from Node's `net.server.listen` diagnostics channel (EINVAL where this Node
+   * version has neither that channel nor the synchronous step).
+   */
+  static listenSync(server: Server, options: NetListenOptions): NetListener {
+    const { address } = options;
+    const listen = options.listen;
+    let failure: unknown;
+    const onFailure = (message: unknown) => {
+      const m = message as { server?: unknown; error?: unknown };
+      if (m.server === server) failure ??= m.error;
+    };
+    // The 'error' event that follows a failure (a tick later) is already reported here.
+    server.once("error", () => {});
+    listenErrors.subscribe(onFailure);
+    try {
+      if (listen.path !== undefined) {
+        server.listen(listen);
+      } else {
+        const listen2 = (server as unknown as { _listen2?: Listen2 })._listen2;
+        const host = listen.host ?? "0.0.0.0";
+        if (typeof listen2 !== "function" || isIP(host) === 0) {
+          throw new TransportError("EINVAL", "a synchronous bind needs an IP address", address);
+        }
+        listen2.call(
+          server,
+          host,
+          listen.port ?? 0,
+          isIP(host),
+          listen.backlog ?? 511,
+          undefined,
+          0,
+        );
+      }
+    } finally {
+      listenErrors.unsubscribe(onFailure);
+    }
+    if (!server.listening) {
+      if (failure !== undefined) throw toTransportError(failure, address);
+      throw new TransportError(
+        "EINVAL",
+        "this Node.js version reports listen errors only asynchronously: use bind()",
+        address,
+      );
+    }
+    return new NetListener(server, options.resolveEndpoint(server), options);
   }
 
   onConnection(callback: (connection: StreamConnection) => void): void {

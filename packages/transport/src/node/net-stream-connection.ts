@@ -1,3 +1,4 @@
+import { readSync, writeSync } from "node:fs";
 import type { Socket } from "node:net";
 import {
   type StreamConnection,
@@ -33,6 +34,17 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
   #paused = false;
   /** Chunks read through `onread` while paused. */
   readonly #held: Buffer[] = [];
+  // What writeSync() needs at process end: the bytes written (and the chunks
+  // that may not all have reached the OS yet), counted from `#sentBase`, what the
+  // socket had taken before this connection wrapped it (a ws upgrade request).
+  readonly #sentBase: number;
+  #sent = 0;
+  #history: Uint8Array[] = [];
+  #historyStart = 0;
+  #historyBytes = 0;
+  /** writeSync() state: what is left to write, and whether the connection failed. */
+  #exitOut: Uint8Array[] | undefined;
+  #exitFailed = false;
 
   constructor(
     socket: Socket,
@@ -48,6 +60,7 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
     this.localEndpoint = localEndpoint;
     this.remoteEndpoint = remoteEndpoint;
     this.remoteAddress = remoteAddress;
+    this.#sentBase = socket.bytesWritten ?? 0;
     socket.on("error", (error) => {
       this.#error ??= toTransportError(error, remoteEndpoint);
     });
@@ -108,16 +121,112 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
     const socket = this.#socket;
     if (!socket.writable) return false;
     const n = chunks.length;
-    if (n === 1) return socket.write(chunks[0]!);
     let ok = true;
-    socket.cork();
-    for (let i = 0; i < n; i++) {
-      const chunk = chunks[i]!;
-      if (chunk.length > 0) ok = socket.write(chunk);
+    if (n === 1) {
+      ok = socket.write(chunks[0]!);
+    } else {
+      socket.cork();
+      for (let i = 0; i < n; i++) {
+        const chunk = chunks[i]!;
+        if (chunk.length > 0) ok = socket.write(chunk);
+      }
+      // uncork hands every corked chunk to one writev.
+      socket.uncork();
     }
-    // uncork hands every corked chunk to one writev.
-    socket.uncork();
+    this.#remember(chunks);
     return ok;
+  }
+
+  /**
+   * Keeps the chunks the OS may not have taken yet, for writeSync(): none once
+   * Node has completed every write (the common case on a fast link), else the
+   * shortest tail of the history that covers what is still unwritten.
+   */
+  #remember(chunks: readonly Uint8Array[]): void {
+    let bytes = 0;
+    for (let i = 0; i < chunks.length; i++) bytes += chunks[i]!.length;
+    this.#sent += bytes;
+    if (this.#socket.writableLength === 0) {
+      if (this.#historyBytes > 0) this.#clearHistory();
+      return;
+    }
+    for (let i = 0; i < chunks.length; i++) {
+      if (chunks[i]!.length > 0) this.#history.push(chunks[i]!);
+    }
+    this.#historyBytes += bytes;
+    const unwritten = this.#unwrittenBytes();
+    const history = this.#history;
+    let start = this.#historyStart;
+    while (start < history.length && this.#historyBytes - history[start]!.length >= unwritten) {
+      this.#historyBytes -= history[start]!.length;
+      history[start++] = EMPTY;
+    }
+    if (start > 1024 && start * 2 > history.length) {
+      this.#history = history.slice(start);
+      start = 0;
+    }
+    this.#historyStart = start;
+  }
+
+  #clearHistory(): void {
+    this.#history = [];
+    this.#historyStart = 0;
+    this.#historyBytes = 0;
+  }
+
+  /** Bytes given to write() that the OS has not taken: in Node's buffer or libuv's queue. */
+  #unwrittenBytes(): number {
+    const handle = handleOf(this.#socket);
+    if (handle === undefined || typeof handle.bytesWritten !== "number") return this.#historyBytes;
+    // The handle counts bytes dispatched to libuv; writeQueueSize of them are still queued there.
+    const taken = handle.bytesWritten - (handle.writeQueueSize ?? 0);
+    const unwritten = this.#sentBase + this.#sent - taken;
+    return Math.min(Math.max(unwritten, 0), this.#historyBytes);
+  }
+
+  writeSync(chunks: readonly Uint8Array[], wait: () => boolean): boolean {
+    if (this.#exitFailed) return false;
+    const socket = this.#socket;
+    const handle = handleOf(socket);
+    const fd = handle?.fd;
+    // TLS: the fd carries records, not these bytes; a closed socket has no fd.
+    if ((socket as { encrypted?: boolean }).encrypted || typeof fd !== "number" || fd < 0) {
+      this.#exitFailed = true;
+      return false;
+    }
+    let out = this.#exitOut;
+    if (out === undefined) {
+      // First call: the unwritten tail of the history, oldest first.
+      out = [];
+      let missing = this.#unwrittenBytes();
+      for (let i = this.#history.length - 1; missing > 0 && i >= this.#historyStart; i--) {
+        const chunk = this.#history[i]!;
+        out.push(chunk.length > missing ? chunk.subarray(chunk.length - missing) : chunk);
+        missing -= Math.min(chunk.length, missing);
+      }
+      out.reverse();
+      this.#clearHistory();
+      this.#exitOut = out;
+    }
+    for (const chunk of chunks) if (chunk.length > 0) out.push(chunk);
+    // One write call for all of it, not one per (small) chunk.
+    if (out.length > 1) out.splice(0, out.length, Buffer.concat(out));
+    while (out.length > 0) {
+      const chunk = out[0]!;
+      let written: number;
+      try {
+        written = writeSync(fd, chunk, 0, chunk.length);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if ((code === "EAGAIN" || code === "EWOULDBLOCK") && wait()) continue;
+        if (code !== "EAGAIN" && code !== "EWOULDBLOCK") this.#exitFailed = true;
+        return false;
+      }
+      if (written >= chunk.length) out.shift();
+      else out[0] = chunk.subarray(written);
+    }
+    discardInput(fd);
+    return true;
   }
 
   pause(): void {
@@ -143,5 +252,29 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
   destroy(error?: TransportError): void {
     if (error !== undefined) this.#error ??= error;
     this.#socket.destroy();
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** The libuv handle behind a net.Socket (TCP or pipe wrap; a TLS wrap for TLS sockets). */
+function handleOf(
+  socket: Socket,
+): { fd?: number; bytesWritten?: number; writeQueueSize?: number } | undefined {
+  return (socket as unknown as { _handle?: { fd?: number } | null })._handle ?? undefined;
+}
+
+/**
+ * Reads and drops what the peer sent and nobody read: Linux answers a close()
+ * with unread input by a reset, which throws away output the kernel still holds.
+ */
+function discardInput(fd: number): void {
+  const scratch = Buffer.allocUnsafe(64 * 1024);
+  for (let i = 0; i < 1024; i++) {
+    try {
+      if (readSync(fd, scratch, 0, scratch.length, null) <= 0) return;
+    } catch {
+      return;
+    }
   }
 }
