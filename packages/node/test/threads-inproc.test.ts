@@ -30,7 +30,7 @@ const unique = (base: string) => `inproc://${base}-${process.pid}-${++counter}`;
 const workers: Worker[] = [];
 
 interface PeerData {
-  role: "echo" | "send" | "collect" | "publish" | "exit" | "idle";
+  role: "echo" | "send" | "send-close" | "collect" | "publish" | "exit" | "idle";
   type: string;
   address: string;
   bind?: boolean;
@@ -65,6 +65,12 @@ async function stop(worker: Worker): Promise<void> {
   const exited = once(worker, "exit");
   worker.postMessage({ stop: true });
   await exited;
+}
+
+/** Polls `condition` (every 10 ms, up to 10 s). */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(condition()).toBe(true);
 }
 
 /** The first event of `type` on `socket`'s observer. */
@@ -321,6 +327,73 @@ describe("high-water marks and linger across threads", () => {
       expect(message!.toString()).toBe(`m${i}`);
     }
     pull.close();
+  });
+
+  it("a connect closed here before any bind delivers its messages to a worker that binds later (linger)", async () => {
+    const address = unique("linger-pending");
+    const push = new Push({ linger: -1 });
+    push.connect(address);
+    for (let i = 0; i < 3; i++) await push.send(`p${i}`);
+    push.close();
+    // The pending connection outlives the socket, as libzmq's in its context.
+    expect(processRegistry().links).toBe(1);
+    const worker = await peer({ role: "collect", type: "Pull", address, bind: true, count: 3 });
+    const got = await nextMessage<string[][]>(worker, "got");
+    expect(got).toEqual([["p0"], ["p1"], ["p2"]]);
+    await waitUntil(() => processRegistry().links === 0);
+  });
+
+  it("a worker's connect closed before this thread binds still delivers (linger, other direction)", async () => {
+    const address = unique("linger-pending-back");
+    const worker = await peer({
+      role: "send-close",
+      type: "Push",
+      address,
+      count: 4,
+      options: { linger: 5000 },
+    });
+    await nextMessage(worker, "sent");
+    const pull = new Pull();
+    await pull.bind(address);
+    for (let i = 0; i < 4; i++) expect((await pull.receive())[0]!.toString()).toBe(`m${i}`);
+    pull.close();
+  });
+
+  it("with linger 0 a connect closed before any bind is withdrawn, its messages dropped", async () => {
+    const address = unique("linger-zero");
+    const push = new Push({ linger: 0 });
+    push.connect(address);
+    await push.send("lost");
+    push.close();
+    await waitUntil(() => processRegistry().links === 0);
+    const worker = await peer({
+      role: "collect",
+      type: "Pull",
+      address,
+      bind: true,
+      count: 1,
+      options: { receiveTimeout: 300 },
+    });
+    expect(await nextMessage<string[][]>(worker, "got")).toEqual([]);
+  });
+
+  it("a lingering pending connect gives up when its linger expires", async () => {
+    const address = unique("linger-expires");
+    const push = new Push({ linger: 100 });
+    push.connect(address);
+    await push.send("late");
+    push.close();
+    expect(processRegistry().links).toBe(1);
+    await waitUntil(() => processRegistry().links === 0);
+    const worker = await peer({
+      role: "collect",
+      type: "Pull",
+      address,
+      bind: true,
+      count: 1,
+      options: { receiveTimeout: 300 },
+    });
+    expect(await nextMessage<string[][]>(worker, "got")).toEqual([]);
   });
 
   it("closing the socket here ends the worker's connection (its disconnect)", async () => {

@@ -370,8 +370,27 @@ export class InprocConnect {
     this.#finish();
   }
 
-  /** The socket closed: its pipes end with the linger; stop waiting for a bind. */
+  /**
+   * The socket closed: its pipes end with the linger; stop waiting for a bind
+   * here. A connect sent to the other threads that holds unsent messages stays
+   * pending there (libzmq keeps a closed socket's pending inproc connection in
+   * the context): the queued messages move into the link, which delivers them
+   * to a bind made later in any thread, within the linger.
+   */
   socketClosed(): void {
+    const link = this.#link;
+    const peerEnd = this.#peerEnd;
+    if (
+      link !== undefined &&
+      !this.#joined &&
+      peerEnd !== undefined &&
+      this.core.ps.options.linger !== 0 &&
+      peerEnd.checkRead()
+    ) {
+      this.#link = undefined;
+      const core = this.core;
+      bridgePipe(peerEnd, link, { lingerMs: () => core.ps.options.linger });
+    }
     this.#finish();
   }
 

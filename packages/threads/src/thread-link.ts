@@ -1,4 +1,4 @@
-import { distance, H, RingCorruptError, RingReader, RingWriter } from "./ring";
+import { distance, H, type RingAllocate, RingCorruptError, RingReader, RingWriter } from "./ring";
 import { ThreadsError } from "./threads-error";
 
 /** Why a link ended. */
@@ -37,6 +37,8 @@ export interface ThreadLinkInit {
   name: string;
   /** Set for a bound end (the peer is known from the start). */
   peer?: { thread: number; chain: readonly number[]; meta: unknown };
+  /** Memory for received messages, 8-byte aligned (default: `new Uint8Array`). */
+  allocate?: RingAllocate;
   /** @internal Called once when the link is closed, so the registry forgets it. */
   onFinish?: (link: ThreadLink) => void;
 }
@@ -125,9 +127,10 @@ export class ThreadLink {
   constructor(init: ThreadLinkInit) {
     this.name = init.name;
     this.#writer = new RingWriter(init.outbound);
-    this.#reader = new RingReader(init.inbound);
+    this.#reader = new RingReader(init.inbound, init.allocate);
     this.#out = this.#writer.header;
     this.#in = this.#reader.header;
+    this.#reader.onPiece = () => this.#afterRead();
     this.#accepted = Atomics.load(this.#out, H.R_MSGS);
     this.#onFinish = init.onFinish;
     if (init.peer !== undefined) {

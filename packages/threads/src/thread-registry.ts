@@ -1,5 +1,5 @@
 import { CHAIN_DEPTH, NameTable } from "./name-table";
-import { createRing, H, MAX_RING_BYTES, MIN_RING_BYTES } from "./ring";
+import { createRing, H, MAX_RING_BYTES, MIN_RING_BYTES, type RingAllocate } from "./ring";
 import { checkHighWaterMark, ThreadLink } from "./thread-link";
 import { ThreadsError } from "./threads-error";
 
@@ -27,6 +27,11 @@ export interface ThreadRegistryOptions {
   thread: number;
   /** This thread's ancestors, parent first (a worker ends with its parent). Default none. */
   chain?: readonly number[];
+  /**
+   * Makes, per link, the function that allocates the memory received messages
+   * are copied into (8-byte aligned; need not be zeroed). Default: `new Uint8Array`.
+   */
+  allocator?: () => RingAllocate;
 }
 
 /** A name bound in the registry; `unbind()` frees it (links already made stay). */
@@ -112,8 +117,10 @@ export class ThreadRegistry {
   readonly #links = new Set<ThreadLink>();
   #options: { version: number; options: Record<string, unknown> } | undefined;
   #closed = false;
+  readonly #allocator: (() => RingAllocate) | undefined;
 
   constructor(options: ThreadRegistryOptions) {
+    this.#allocator = options.allocator;
     this.thread = options.thread;
     this.chain = (options.chain ?? []).slice(0, CHAIN_DEPTH);
     this.#table = new NameTable(options.root, options.thread);
@@ -197,6 +204,7 @@ export class ThreadRegistry {
       outbound: out,
       inbound,
       name,
+      ...(this.#allocator !== undefined && { allocate: this.#allocator() }),
       onFinish: (finished) => {
         this.#links.delete(finished);
         this.#withdraw(id);
@@ -389,6 +397,7 @@ export class ThreadRegistry {
       outbound: message.in,
       inbound: message.out,
       name: binding.name,
+      ...(this.#allocator !== undefined && { allocate: this.#allocator() }),
       peer: { thread: message.from, chain: message.chain, meta: message.meta },
       onFinish: (finished) => this.#links.delete(finished),
     });

@@ -4,11 +4,21 @@ import { createRing, RingReader, RingWriter } from "../src/ring";
 
 const runs = Number(process.env.FUZZ_RUNS ?? 100);
 
-const frame = fc.oneof(
-  fc.uint8Array({ maxLength: 40 }),
-  fc.uint8Array({ minLength: 500, maxLength: 3000 }),
-  fc.uint8Array({ minLength: 5000, maxLength: 20000 }),
-);
+/** A frame at any alignment: a view starting 0-7 bytes into its buffer. */
+const frame = fc
+  .tuple(
+    fc.oneof(
+      fc.uint8Array({ maxLength: 40 }),
+      fc.uint8Array({ minLength: 500, maxLength: 3000 }),
+      fc.uint8Array({ minLength: 5000, maxLength: 20000 }),
+    ),
+    fc.integer({ min: 0, max: 7 }),
+  )
+  .map(([bytes, skew]) => {
+    const out = new Uint8Array(bytes.byteLength + skew).subarray(skew);
+    out.set(bytes);
+    return out;
+  });
 const message = fc.array(frame, { minLength: 0, maxLength: 5 });
 
 describe("ring (property)", () => {
@@ -41,6 +51,8 @@ describe("ring (property)", () => {
             expect(m.length).toBe(sent.length);
             m.forEach((f, j) => {
               expect(Buffer.from(f.buffer, f.byteOffset, f.byteLength).equals(sent[j]!)).toBe(true);
+              // Copied out at the source's alignment (word-wise copies both ways).
+              expect(f.byteOffset & 7).toBe(sent[j]!.byteOffset & 7);
             });
           });
           expect(reader.read()).toBeUndefined();
