@@ -14,6 +14,7 @@ import {
   context,
   Dealer,
   type Event,
+  messageProperty,
   Observer,
   Pair,
   Publisher,
@@ -444,6 +445,34 @@ describe("a thread that ends costs only its own connections", () => {
       req2.close();
     });
   }
+});
+
+describe("ZAP across threads", () => {
+  it("a ZAP handler bound in a worker authenticates a PLAIN server in this thread", async () => {
+    const worker = spawn("zap-worker");
+    workers.push(worker);
+    const requests: string[] = [];
+    worker.on("message", (m: { request?: string }) => {
+      if (m.request !== undefined) requests.push(m.request);
+    });
+    await nextMessage(worker, "ready");
+    const router = new Router({ plainServer: true });
+    await router.bind("tcp://127.0.0.1:*");
+    const address = router.lastEndpoint!;
+    const good = new Dealer({ plainUsername: "admin", plainPassword: "secret" });
+    const bad = new Dealer({ plainUsername: "admin", plainPassword: "wrong" });
+    const denied = event(new Observer(bad), "handshake:error:auth");
+    good.connect(address);
+    bad.connect(address);
+    await good.send("hi");
+    await bad.send("sneaky");
+    const [, body] = await router.receive();
+    expect(String(body)).toBe("hi");
+    expect(messageProperty(body!, "User-Id")).toBe("worker-approved");
+    expect(((await denied) as { error: { status: number } }).error.status).toBe(400);
+    expect(requests.sort()).toEqual(["PLAIN:admin/secret", "PLAIN:admin/wrong"]);
+    for (const socket of [router, good, bad]) socket.close();
+  });
 });
 
 describe("the default context is process-wide", () => {
