@@ -307,6 +307,47 @@ describe("high-water marks and linger across threads", () => {
     push.close();
   });
 
+  it("high-water marks changed after connect apply to the connection, as within one thread", async () => {
+    const fill = async (push: Push): Promise<number> => {
+      let sent = 0;
+      try {
+        for (; sent < 500; sent++) await push.send(`m${sent}`);
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe("EAGAIN");
+      }
+      return sent;
+    };
+    // Same thread first: the reference (libzmq and zeromq.js give the same count).
+    const local = unique("hwm-local");
+    const localPull = new Pull({ receiveHighWaterMark: 3 });
+    await localPull.bind(local);
+    const localPush = new Push({ sendHighWaterMark: 5, sendTimeout: 200 });
+    localPush.connect(local);
+    localPush.sendHighWaterMark = 50;
+    const expected = await fill(localPush);
+    expect(expected).toBe(53);
+    localPush.close();
+    localPull.close();
+
+    const address = unique("hwm-after");
+    await peer({
+      role: "idle",
+      type: "Pull",
+      address,
+      bind: true,
+      options: { receiveHighWaterMark: 3 },
+    });
+    const push = new Push({ sendHighWaterMark: 5, sendTimeout: 200 });
+    push.connect(address);
+    await event(new Observer(push), "connect");
+    push.sendHighWaterMark = 50;
+    expect(await fill(push)).toBe(expected);
+    // Lowered below what is queued: nothing more fits.
+    push.sendHighWaterMark = 2;
+    expect(await fill(push)).toBe(0);
+    push.close();
+  });
+
   it("what a worker sent on a connection, then closed and ended, is still read here", async () => {
     const address = unique("linger");
     const pull = new Pull();

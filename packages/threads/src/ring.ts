@@ -26,14 +26,16 @@ export const H = {
   W_POS: 0,
   /** Writer's end: 0 open, 1 ended after its last message, 2 aborted (drop what is unread). */
   W_END: 2,
-  /** Messages allowed in flight in this direction (writer's SNDHWM + reader's RCVHWM); 0 = no limit. */
-  LIMIT: 3,
+  /** The writer's SNDHWM (its part of the limit; 0 = no limit). */
+  SND_PART: 3,
   /** Bytes consumed by the reader. */
   R_POS: 16,
   /** Messages consumed by the reader. */
   R_MSGS: 17,
   /** Reader's end: 0 reading, 1 gone (the writer drops everything). */
   R_END: 18,
+  /** The reader's RCVHWM (its part of the limit; 0 = no limit, -1 = no reader yet). */
+  RCV_PART: 19,
   /** 1 while the reader waits on W_BELL. */
   R_SLEEP: 32,
   /** Rung by the writer when it publishes to a sleeping reader. */
@@ -65,11 +67,31 @@ export const MIN_RING_BYTES = 4096;
 /** Largest ring (keeps every position distance well inside 31 bits). */
 export const MAX_RING_BYTES = 1 << 28;
 
-/** Allocates one direction's ring: `capacity` data bytes (a power of two) after the header. */
-export function createRing(capacity: number, limit: number): SharedArrayBuffer {
+/**
+ * Allocates one direction's ring: `capacity` data bytes (a power of two) after
+ * the header, with the writer's SNDHWM and the reader's RCVHWM (-1: that end is not
+ * there yet, the limit is the other's part alone).
+ */
+export function createRing(capacity: number, send: number, receive = -1): SharedArrayBuffer {
   const sab = new SharedArrayBuffer(HEADER_BYTES + capacity);
-  Atomics.store(new Int32Array(sab, 0, HEADER_BYTES / 4), H.LIMIT, limit);
+  const header = new Int32Array(sab, 0, HEADER_BYTES / 4);
+  Atomics.store(header, H.SND_PART, send);
+  Atomics.store(header, H.RCV_PART, receive);
   return sab;
+}
+
+/**
+ * Messages allowed in flight in a direction (0 = no limit): the writer's
+ * SNDHWM plus the reader's RCVHWM, libzmq's inproc sum. Each end sets its own
+ * part (at any time: high-water marks changed after connect apply), so the sum
+ * is made on every read.
+ */
+export function ringLimit(header: Int32Array): number {
+  const send = Atomics.load(header, H.SND_PART);
+  const receive = Atomics.load(header, H.RCV_PART);
+  if (receive < 0) return send;
+  if (send < 0) return receive;
+  return send === 0 || receive === 0 ? 0 : send + receive;
 }
 
 /** Data bytes of a ring made by `createRing`. */

@@ -1,4 +1,12 @@
-import { distance, H, type RingAllocate, RingCorruptError, RingReader, RingWriter } from "./ring";
+import {
+  distance,
+  H,
+  type RingAllocate,
+  RingCorruptError,
+  RingReader,
+  RingWriter,
+  ringLimit,
+} from "./ring";
 import { ThreadsError } from "./threads-error";
 
 /** Why a link ended. */
@@ -77,7 +85,7 @@ function ring(header: Int32Array, bell: number): void {
  * queued), `read` returns the next whole message or undefined, and the handler
  * hears `readable`/`writable` after a miss, as libzmq's pipe activation.
  *
- * Flow control: a direction holds at most `LIMIT` messages counted from `write()`
+ * Flow control: a direction holds at most `ringLimit` messages counted from `write()`
  * on one side to `read()` on the other — the writer's SNDHWM plus the reader's
  * RCVHWM, libzmq's inproc sum. Messages that do not fit the ring's bytes wait in
  * this end's memory, inside that count. Wake-ups are batched: written messages
@@ -179,12 +187,12 @@ export class ThreadLink {
 
   /** Messages allowed in flight towards the peer (0 = no limit). */
   get outboundLimit(): number {
-    return Atomics.load(this.#out, H.LIMIT);
+    return ringLimit(this.#out);
   }
 
   /** Messages allowed in flight towards this end (0 = no limit). */
   get inboundLimit(): number {
-    return Atomics.load(this.#in, H.LIMIT);
+    return ringLimit(this.#in);
   }
 
   setHandler(handler: ThreadLinkHandler | undefined): void {
@@ -229,8 +237,8 @@ export class ThreadLink {
     }
     if (this.#writerBlocked) return false;
     if (this.#credit > 0) return true;
-    // Limits only ever grow (a pending connect's is raised on attach), so credit can be cached.
-    const limit = Atomics.load(this.#out, H.LIMIT);
+    // Credit is cached: a limit lowered meanwhile (setHighWaterMarks) is met once it is spent.
+    const limit = ringLimit(this.#out);
     if (limit === 0) {
       this.#credit = UNLIMITED_CREDIT;
       return true;
@@ -310,6 +318,31 @@ export class ThreadLink {
   }
 
   /**
+   * Changes this end's parts of the limits: its SNDHWM for the messages it
+   * writes, its RCVHWM for those it reads (0 = no limit). As libzmq's
+   * high-water marks changed on a connected socket, they apply to this link at
+   * once; a writer blocked by the old limit, here or in the peer's thread, goes
+   * on if there is room now.
+   */
+  setHighWaterMarks(send: number, receive: number): void {
+    const sendPart = checkHighWaterMark(send, "sendHighWaterMark");
+    const receivePart = checkHighWaterMark(receive, "receiveHighWaterMark");
+    if (this.#state === "closed") return;
+    Atomics.store(this.#out, H.SND_PART, sendPart);
+    Atomics.store(this.#in, H.RCV_PART, receivePart);
+    this.#credit = 0;
+    // The peer's writer re-checks its room.
+    if (Atomics.exchange(this.#in, H.W_SLEEP, 0) === 1) ring(this.#in, H.R_BELL);
+    if (this.#writerBlocked && this.#state === "open") {
+      const limit = ringLimit(this.#out);
+      if (limit === 0 || distance(this.#accepted, Atomics.load(this.#out, H.R_MSGS)) < limit) {
+        this.#writerBlocked = false;
+        this.#handler?.writable?.(this);
+      }
+    }
+  }
+
+  /**
    * From now on, a message read counts against the peer's limit until it is
    * given back with `release()`, not just until `read()`: for a reader that
    * hands messages on to a queue of its own (a socket's pipe), so the sum holds
@@ -335,7 +368,7 @@ export class ThreadLink {
     if (this.#state === "pending") this.#state = "open";
     // The binder raised our limit: a blocked writer may go on.
     if (this.#writerBlocked && this.#state === "open") {
-      const limit = Atomics.load(this.#out, H.LIMIT);
+      const limit = ringLimit(this.#out);
       if (limit === 0 || distance(this.#accepted, Atomics.load(this.#out, H.R_MSGS)) < limit) {
         this.#writerBlocked = false;
         this.#handler?.writable?.(this);
@@ -395,7 +428,7 @@ export class ThreadLink {
       return;
     }
     const consumed = Atomics.load(out, H.R_MSGS);
-    const limit = Atomics.load(out, H.LIMIT);
+    const limit = ringLimit(out);
     let wantMessages = consumed + FAR;
     if (this.#lingering) wantMessages = this.#accepted;
     else if (this.#writerBlocked && limit !== 0)
@@ -444,7 +477,7 @@ export class ThreadLink {
       return;
     }
     if (this.#writerBlocked) {
-      const limit = Atomics.load(this.#out, H.LIMIT);
+      const limit = ringLimit(this.#out);
       const inFlight = distance(this.#accepted, Atomics.load(this.#out, H.R_MSGS));
       if (limit === 0 || inFlight <= lowWaterMark(limit)) {
         this.#writerBlocked = false;

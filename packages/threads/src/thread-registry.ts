@@ -87,10 +87,6 @@ interface PendingConnect {
   target: { thread: number; chain: number[] } | undefined;
 }
 
-function combine(send: number, receive: number): number {
-  return send === 0 || receive === 0 ? 0 : send + receive;
-}
-
 /**
  * One thread's view of the process-wide inproc registry. Names bound in any
  * thread are found from every thread; a connect before the bind waits for it;
@@ -198,7 +194,7 @@ export class ThreadRegistry {
     }
     const encoded = this.#table.encodeName(name);
     const out = createRing(ringBytes, snd);
-    const inbound = createRing(ringBytes, 0);
+    const inbound = createRing(ringBytes, -1, rcv);
     const id = this.#table.nextId();
     const link = new ThreadLink({
       outbound: out,
@@ -387,8 +383,8 @@ export class ThreadRegistry {
     // Each direction holds its writer's SNDHWM plus its reader's RCVHWM.
     const toUs = new Int32Array(message.out, 0, 128);
     const toThem = new Int32Array(message.in, 0, 128);
-    Atomics.store(toUs, H.LIMIT, combine(message.snd, binding.rcv));
-    Atomics.store(toThem, H.LIMIT, combine(binding.snd, message.rcv));
+    Atomics.store(toUs, H.RCV_PART, binding.rcv);
+    Atomics.store(toThem, H.SND_PART, binding.snd);
     // Wake the connecting writer if it waits on its pending limit.
     Atomics.store(toUs, H.W_SLEEP, 0);
     Atomics.add(toUs, H.R_BELL, 1);
