@@ -275,6 +275,11 @@ for (let round = 0; round < rounds; round++) {
     } else if (design === "zeromq.js") ms = await zeromqSameThread(size, count);
     else ms = await oursSameThread(size, count);
     row.msgsPerSec.push(Math.round(count / (ms / 1000)));
+    if (args.includes("--verbose")) {
+      console.log(
+        `round ${round + 1}: ${row.size} B, ${row.threads} thread(s), ${row.design}: ${row.msgsPerSec.at(-1)} msg/s (load ${loadavg()[0]!.toFixed(1)})`,
+      );
+    }
   }
 }
 

@@ -110,6 +110,8 @@ export class ThreadLink {
   #overflow: Uint8Array[][] = [];
   #overflowHead = 0;
   #writerBlocked = false;
+  /** The limit the writer found full when it blocked. */
+  #blockedAt = 0;
   #publishScheduled = false;
   /** Writes allowed before the consumed count must be read again. */
   #credit = 0;
@@ -246,6 +248,7 @@ export class ThreadLink {
     const credit = limit - distance(this.#accepted, Atomics.load(this.#out, H.R_MSGS));
     if (credit <= 0) {
       this.#writerBlocked = true;
+      this.#blockedAt = limit;
       this.#waitWriter();
       return false;
     }
@@ -479,7 +482,12 @@ export class ThreadLink {
     if (this.#writerBlocked) {
       const limit = ringLimit(this.#out);
       const inFlight = distance(this.#accepted, Atomics.load(this.#out, H.R_MSGS));
-      if (limit === 0 || inFlight <= lowWaterMark(limit)) {
+      // Down to the low-water mark, or the limit was raised above what is in flight.
+      if (
+        limit === 0 ||
+        inFlight <= lowWaterMark(limit) ||
+        (limit > this.#blockedAt && inFlight < limit)
+      ) {
         this.#writerBlocked = false;
         this.#handler?.writable?.(this);
       } else {
