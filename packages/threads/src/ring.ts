@@ -135,9 +135,9 @@ export class RingWriter {
     this.#view = new DataView(sab, HEADER_BYTES, this.#capacity);
     this.#mask = this.#capacity - 1;
     this.#maxPiece = this.#capacity / 4 - 16;
-    this.#pos = Atomics.load(this.header, H.W_POS);
+    this.#pos = Atomics.load(this.header, H.W_POS) >>> 0;
     this.#published = this.#pos;
-    this.#readCache = Atomics.load(this.header, H.R_POS);
+    this.#readCache = Atomics.load(this.header, H.R_POS) >>> 0;
   }
 
   get capacity(): number {
@@ -211,7 +211,7 @@ export class RingWriter {
     const toEnd = capacity - offset;
     const need = record <= toEnd ? record : toEnd + record;
     if (capacity - ((this.#pos - this.#readCache) >>> 0) < need) {
-      this.#readCache = Atomics.load(this.header, H.R_POS);
+      this.#readCache = Atomics.load(this.header, H.R_POS) >>> 0;
       if (capacity - ((this.#pos - this.#readCache) >>> 0) < need) return -1;
     }
     if (record > toEnd) {
@@ -334,7 +334,7 @@ export class RingReader {
     this.#view = new DataView(sab, HEADER_BYTES, this.#capacity);
     this.#mask = this.#capacity - 1;
     // A reader may take over a ring another thread read before (it died): go on from there.
-    this.#pos = Atomics.load(this.header, H.R_POS);
+    this.#pos = Atomics.load(this.header, H.R_POS) >>> 0;
     this.#messages = Atomics.load(this.header, H.R_MSGS);
     this.#writeCache = this.#pos;
     this.#committedPos = this.#pos;
@@ -376,7 +376,7 @@ export class RingReader {
   /** True when every published byte has been consumed. */
   get empty(): boolean {
     if (this.#pos !== this.#writeCache) return false;
-    this.#writeCache = Atomics.load(this.header, H.W_POS);
+    this.#writeCache = Atomics.load(this.header, H.W_POS) >>> 0;
     return this.#pos === this.#writeCache;
   }
 
@@ -386,7 +386,7 @@ export class RingReader {
     const capacity = this.#capacity;
     for (;;) {
       if (this.#pos === this.#writeCache) {
-        this.#writeCache = Atomics.load(this.header, H.W_POS);
+        this.#writeCache = Atomics.load(this.header, H.W_POS) >>> 0;
         if (this.#pos === this.#writeCache) {
           this.commit();
           return undefined;

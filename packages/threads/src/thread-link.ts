@@ -64,12 +64,20 @@ function lowWaterMark(hwm: number): number {
 
 type Waiter = { async: false; value: string } | { async: true; value: Promise<string> };
 
+/**
+ * A wait that gives up after this long and lets the caller check again: under
+ * heavy use, V8 (Node 20) was seen to leave a waitAsync unresolved after the
+ * notify that should have woken it; with the bound a lost wake-up costs a
+ * moment instead of a hang. (The timer does not keep a thread alive.)
+ */
+const WAIT_BOUND_MS = 200;
+
 function waitAsync(array: Int32Array, index: number, value: number): Waiter {
   return (
     Atomics as unknown as {
-      waitAsync(a: Int32Array, i: number, v: number): Waiter;
+      waitAsync(a: Int32Array, i: number, v: number, timeout: number): Waiter;
     }
-  ).waitAsync(array, index, value);
+  ).waitAsync(array, index, value, WAIT_BOUND_MS);
 }
 
 /** Rings a bell: bump the word, wake every waiter. */
@@ -110,6 +118,8 @@ export class ThreadLink {
   #overflow: Uint8Array[][] = [];
   #overflowHead = 0;
   #writerBlocked = false;
+  /** The pending waits, held here until they settle (nothing else references them). */
+  readonly #waits = new Set<Promise<string>>();
   /** The limit the writer found full when it blocked. */
   #blockedAt = 0;
   #publishScheduled = false;
@@ -463,8 +473,9 @@ export class ThreadLink {
       this.#writerWaiting = false;
       this.#onWriterWake();
     };
-    if (result.async) void result.value.then(wake);
-    else queueMicrotask(wake);
+    if (result.async) {
+      void this.#hold(result.value).then(wake);
+    } else queueMicrotask(wake);
   }
 
   #onWriterWake(): void {
@@ -558,8 +569,9 @@ export class ThreadLink {
       return;
     }
     const result = waitAsync(inbound, H.W_BELL, bell);
-    if (result.async) void result.value.then(this.#onReaderWake);
-    else queueMicrotask(this.#onReaderWake);
+    if (result.async) {
+      void this.#hold(result.value).then(this.#onReaderWake);
+    } else queueMicrotask(this.#onReaderWake);
   }
 
   readonly #onReaderWake = (): void => {
@@ -588,8 +600,17 @@ export class ThreadLink {
       this.#stateWaiting = false;
       this.#watchState();
     };
-    if (result.async) void result.value.then(wake);
-    else queueMicrotask(wake);
+    if (result.async) {
+      void this.#hold(result.value).then(wake);
+    } else queueMicrotask(wake);
+  }
+
+  #hold(wait: Promise<string>): Promise<string> {
+    this.#waits.add(wait);
+    return wait.then((value) => {
+      this.#waits.delete(wait);
+      return value;
+    });
   }
 
   /** Acts on the peer's end flags; returns true when the link is closed now. */
