@@ -35,8 +35,17 @@ const ONLY = flag("designs")?.split(",");
 const RING = flag("ring-bytes");
 const ringBytesFor = (size: number) =>
   RING !== undefined ? Number(RING) : size > 1024 ? 1 << 20 : 1 << 18;
+const LARGE_COUNT = flag("large-count");
 const countFor = (size: number) =>
-  size <= 1024 ? (quick ? 50_000 : 200_000) : quick ? 3_000 : 10_000;
+  size <= 1024
+    ? quick
+      ? 50_000
+      : 200_000
+    : LARGE_COUNT !== undefined
+      ? Number(LARGE_COUNT)
+      : quick
+        ? 3_000
+        : 10_000;
 
 type Design = "ring" | "port-copy" | "port-transfer" | "zeromq.js" | "@zmq/node";
 let seq = 0;
