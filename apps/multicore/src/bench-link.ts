@@ -35,8 +35,17 @@ const ONLY = flag("designs")?.split(",");
 const RING = flag("ring-bytes");
 const ringBytesFor = (size: number) =>
   RING !== undefined ? Number(RING) : size > 1024 ? 1 << 20 : 1 << 18;
+const LARGE_COUNT = flag("large-count");
 const countFor = (size: number) =>
-  size <= 1024 ? (quick ? 50_000 : 200_000) : quick ? 3_000 : 10_000;
+  size <= 1024
+    ? quick
+      ? 50_000
+      : 200_000
+    : LARGE_COUNT !== undefined
+      ? Number(LARGE_COUNT)
+      : quick
+        ? 3_000
+        : 10_000;
 
 type Design = "ring" | "port-copy" | "port-transfer" | "zeromq.js" | "@zmq/node";
 let seq = 0;
@@ -275,6 +284,11 @@ for (let round = 0; round < rounds; round++) {
     } else if (design === "zeromq.js") ms = await zeromqSameThread(size, count);
     else ms = await oursSameThread(size, count);
     row.msgsPerSec.push(Math.round(count / (ms / 1000)));
+    if (args.includes("--verbose")) {
+      console.log(
+        `round ${round + 1}: ${row.size} B, ${row.threads} thread(s), ${row.design}: ${row.msgsPerSec.at(-1)} msg/s (load ${loadavg()[0]!.toFixed(1)})`,
+      );
+    }
   }
 }
 

@@ -34,7 +34,7 @@ let port = 20000 + (process.pid % 20000);
 async function startServer(
   impl: ImplName,
   workers: number,
-): Promise<{ endpoint: string; child: ChildProcess }> {
+): Promise<{ endpoint: string; child: ChildProcess; busy: () => number | undefined }> {
   const script = fileURLToPath(new URL("./server.ts", import.meta.url));
   const myPort = port++;
   const child = spawn(
@@ -55,8 +55,8 @@ async function startServer(
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
+  let out = "";
   const endpoint = await new Promise<string>((resolve, reject) => {
-    let out = "";
     child.stdout!.on("data", (chunk) => {
       out += chunk;
       const match = /ready (\S+)/.exec(out);
@@ -64,12 +64,17 @@ async function startServer(
     });
     child.once("exit", (code) => reject(new Error(`server exited (${code}) before ready`)));
   });
-  return { endpoint, child };
+  const busy = () => {
+    const match = /main-thread-busy (\S+)/.exec(out);
+    return match ? Number(match[1]) : undefined;
+  };
+  return { endpoint, child, busy };
 }
 
 async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // "close": the exit and the end of its output (the main thread's busy share).
+  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
   child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
   await exited;
@@ -80,16 +85,18 @@ interface Cell {
   impl: ImplName;
   workers: number;
   rates: number[];
+  /** Share of wall time the server's main thread was busy, per round. */
+  busy: number[];
   answered: boolean;
 }
 const cells: Cell[] = [];
 for (const workers of WORKERS) {
-  for (const impl of IMPLS) cells.push({ impl, workers, rates: [], answered: true });
+  for (const impl of IMPLS) cells.push({ impl, workers, rates: [], busy: [], answered: true });
 }
 for (let round = 0; round < ROUNDS; round++) {
   for (const cell of cells) {
     if (!cell.answered) continue;
-    const { endpoint, child } = await startServer(cell.impl, cell.workers);
+    const { endpoint, child, busy } = await startServer(cell.impl, cell.workers);
     const result = await runLoad({
       impl: "zeromq.js",
       endpoint,
@@ -103,8 +110,10 @@ for (let round = 0; round < ROUNDS; round++) {
       continue;
     }
     cell.rates.push(result.rate);
+    const mainBusy = busy();
+    if (mainBusy !== undefined) cell.busy.push(mainBusy);
     console.error(
-      `round ${round + 1}: ${cell.impl} ${cell.workers} workers ${result.rate.toFixed(0)} req/s`,
+      `round ${round + 1}: ${cell.impl} ${cell.workers} workers ${result.rate.toFixed(0)} req/s, main thread busy ${mainBusy === undefined ? "?" : `${(mainBusy * 100).toFixed(0)}%`} (load ${loadavg()[0]!.toFixed(1)})`,
     );
   }
 }
@@ -113,7 +122,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 console.log(
   `multithreaded server, ${ROUNDS} round(s) of ${SECONDS} s, work ${WORK} rounds/request; ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`,
 );
-console.log("impl         workers   req/s (median)   scaling vs 1 worker   all rounds");
+console.log("impl         workers   req/s (median)   scaling vs 1 worker   main busy   all rounds");
 for (const cell of cells) {
   if (!cell.answered) {
     console.log(`${cell.impl.padEnd(13)}${String(cell.workers).padEnd(10)}no reply in 5 s`);
@@ -123,7 +132,7 @@ for (const cell of cells) {
   const rate = median(cell.rates);
   const scaling = one?.answered ? rate / median(one.rates) : Number.NaN;
   console.log(
-    `${cell.impl.padEnd(13)}${String(cell.workers).padEnd(10)}${rate.toFixed(0).padStart(14)}   ${scaling.toFixed(2).padStart(19)}x   ${cell.rates.map((r) => r.toFixed(0)).join(" ")}`,
+    `${cell.impl.padEnd(13)}${String(cell.workers).padEnd(10)}${rate.toFixed(0).padStart(14)}   ${scaling.toFixed(2).padStart(19)}x   ${cell.busy.length > 0 ? `${(median(cell.busy) * 100).toFixed(0)}%`.padStart(9) : "        ?"}   ${cell.rates.map((r) => r.toFixed(0)).join(" ")}`,
   );
 }
 writeFileSync(

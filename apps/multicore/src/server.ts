@@ -84,7 +84,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   };
   const server = await startServer(options);
   console.log(`ready ${server.endpoint} (${options.impl}, ${options.workers} workers)`);
-  const stop = () => void server.stop().then(() => process.exit(0));
+  // How busy the main thread (ROUTER, Proxy, DEALER) was while serving: the share
+  // of wall time its event loop spent running, printed as the server stops.
+  const { performance } = await import("node:perf_hooks");
+  const since = performance.eventLoopUtilization();
+  const stop = () => {
+    const busy = performance.eventLoopUtilization(since).utilization;
+    console.log(`main-thread-busy ${busy.toFixed(3)}`);
+    void server.stop().then(() => process.exit(0));
+  };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 }

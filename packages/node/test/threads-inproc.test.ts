@@ -14,6 +14,7 @@ import {
   context,
   Dealer,
   type Event,
+  messageProperty,
   Observer,
   Pair,
   Publisher,
@@ -30,7 +31,7 @@ const unique = (base: string) => `inproc://${base}-${process.pid}-${++counter}`;
 const workers: Worker[] = [];
 
 interface PeerData {
-  role: "echo" | "send" | "collect" | "publish" | "exit" | "idle";
+  role: "echo" | "send" | "send-close" | "collect" | "publish" | "exit" | "idle";
   type: string;
   address: string;
   bind?: boolean;
@@ -65,6 +66,12 @@ async function stop(worker: Worker): Promise<void> {
   const exited = once(worker, "exit");
   worker.postMessage({ stop: true });
   await exited;
+}
+
+/** Polls `condition` (every 10 ms, up to 10 s). */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(condition()).toBe(true);
 }
 
 /** The first event of `type` on `socket`'s observer. */
@@ -300,6 +307,47 @@ describe("high-water marks and linger across threads", () => {
     push.close();
   });
 
+  it("high-water marks changed after connect apply to the connection, as within one thread", async () => {
+    const fill = async (push: Push): Promise<number> => {
+      let sent = 0;
+      try {
+        for (; sent < 500; sent++) await push.send(`m${sent}`);
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe("EAGAIN");
+      }
+      return sent;
+    };
+    // Same thread first: the reference (libzmq and zeromq.js give the same count).
+    const local = unique("hwm-local");
+    const localPull = new Pull({ receiveHighWaterMark: 3 });
+    await localPull.bind(local);
+    const localPush = new Push({ sendHighWaterMark: 5, sendTimeout: 200 });
+    localPush.connect(local);
+    localPush.sendHighWaterMark = 50;
+    const expected = await fill(localPush);
+    expect(expected).toBe(53);
+    localPush.close();
+    localPull.close();
+
+    const address = unique("hwm-after");
+    await peer({
+      role: "idle",
+      type: "Pull",
+      address,
+      bind: true,
+      options: { receiveHighWaterMark: 3 },
+    });
+    const push = new Push({ sendHighWaterMark: 5, sendTimeout: 200 });
+    push.connect(address);
+    await event(new Observer(push), "connect");
+    push.sendHighWaterMark = 50;
+    expect(await fill(push)).toBe(expected);
+    // Lowered below what is queued: nothing more fits.
+    push.sendHighWaterMark = 2;
+    expect(await fill(push)).toBe(0);
+    push.close();
+  });
+
   it("what a worker sent on a connection, then closed and ended, is still read here", async () => {
     const address = unique("linger");
     const pull = new Pull();
@@ -321,6 +369,73 @@ describe("high-water marks and linger across threads", () => {
       expect(message!.toString()).toBe(`m${i}`);
     }
     pull.close();
+  });
+
+  it("a connect closed here before any bind delivers its messages to a worker that binds later (linger)", async () => {
+    const address = unique("linger-pending");
+    const push = new Push({ linger: -1 });
+    push.connect(address);
+    for (let i = 0; i < 3; i++) await push.send(`p${i}`);
+    push.close();
+    // The pending connection outlives the socket, as libzmq's in its context.
+    expect(processRegistry().links).toBe(1);
+    const worker = await peer({ role: "collect", type: "Pull", address, bind: true, count: 3 });
+    const got = await nextMessage<string[][]>(worker, "got");
+    expect(got).toEqual([["p0"], ["p1"], ["p2"]]);
+    await waitUntil(() => processRegistry().links === 0);
+  });
+
+  it("a worker's connect closed before this thread binds still delivers (linger, other direction)", async () => {
+    const address = unique("linger-pending-back");
+    const worker = await peer({
+      role: "send-close",
+      type: "Push",
+      address,
+      count: 4,
+      options: { linger: 5000 },
+    });
+    await nextMessage(worker, "sent");
+    const pull = new Pull();
+    await pull.bind(address);
+    for (let i = 0; i < 4; i++) expect((await pull.receive())[0]!.toString()).toBe(`m${i}`);
+    pull.close();
+  });
+
+  it("with linger 0 a connect closed before any bind is withdrawn, its messages dropped", async () => {
+    const address = unique("linger-zero");
+    const push = new Push({ linger: 0 });
+    push.connect(address);
+    await push.send("lost");
+    push.close();
+    await waitUntil(() => processRegistry().links === 0);
+    const worker = await peer({
+      role: "collect",
+      type: "Pull",
+      address,
+      bind: true,
+      count: 1,
+      options: { receiveTimeout: 300 },
+    });
+    expect(await nextMessage<string[][]>(worker, "got")).toEqual([]);
+  });
+
+  it("a lingering pending connect gives up when its linger expires", async () => {
+    const address = unique("linger-expires");
+    const push = new Push({ linger: 100 });
+    push.connect(address);
+    await push.send("late");
+    push.close();
+    expect(processRegistry().links).toBe(1);
+    await waitUntil(() => processRegistry().links === 0);
+    const worker = await peer({
+      role: "collect",
+      type: "Pull",
+      address,
+      bind: true,
+      count: 1,
+      options: { receiveTimeout: 300 },
+    });
+    expect(await nextMessage<string[][]>(worker, "got")).toEqual([]);
   });
 
   it("closing the socket here ends the worker's connection (its disconnect)", async () => {
@@ -371,6 +486,34 @@ describe("a thread that ends costs only its own connections", () => {
       req2.close();
     });
   }
+});
+
+describe("ZAP across threads", () => {
+  it("a ZAP handler bound in a worker authenticates a PLAIN server in this thread", async () => {
+    const worker = spawn("zap-worker");
+    workers.push(worker);
+    const requests: string[] = [];
+    worker.on("message", (m: { request?: string }) => {
+      if (m.request !== undefined) requests.push(m.request);
+    });
+    await nextMessage(worker, "ready");
+    const router = new Router({ plainServer: true });
+    await router.bind("tcp://127.0.0.1:*");
+    const address = router.lastEndpoint!;
+    const good = new Dealer({ plainUsername: "admin", plainPassword: "secret" });
+    const bad = new Dealer({ plainUsername: "admin", plainPassword: "wrong" });
+    const denied = event(new Observer(bad), "handshake:error:auth");
+    good.connect(address);
+    bad.connect(address);
+    await good.send("hi");
+    await bad.send("sneaky");
+    const [, body] = await router.receive();
+    expect(String(body)).toBe("hi");
+    expect(messageProperty(body!, "User-Id")).toBe("worker-approved");
+    expect(((await denied) as { error: { status: number } }).error.status).toBe(400);
+    expect(requests.sort()).toEqual(["PLAIN:admin/secret", "PLAIN:admin/wrong"]);
+    for (const socket of [router, good, bad]) socket.close();
+  });
 });
 
 describe("the default context is process-wide", () => {

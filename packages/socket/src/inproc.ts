@@ -163,6 +163,7 @@ export class InprocBind {
     this.#pairs.add(bridgeEnd);
     bridgeEnd.onTerminated(() => this.#pairs.delete(bridgeEnd));
     bridgePipe(bridgeEnd, link, { lingerMs: () => core.ps.options.linger });
+    routeMarks(core, socketEnd, link);
     core.emit({ type: "accept", address: this.address });
     core.ps.attachPipe(socketEnd, { routingId: peer.routingId ?? EMPTY });
     core.emit({ type: "handshake", address: this.address });
@@ -215,6 +216,23 @@ function linkPair(core: SocketCore): [Pipe, Pipe] {
     sendHighWaterMark: 1,
     receiveHighWaterMark: 1,
   });
+}
+
+/**
+ * The socket's end of a pair bridged to a thread link keeps limits of 1: the
+ * socket's high-water marks, changed after connect, go to the link (libzmq
+ * applies new marks to existing pipes). Applies the current ones now.
+ */
+function routeMarks(core: SocketCore, socketEnd: Pipe, link: ThreadLink): void {
+  const apply = (send: number | undefined, receive: number | undefined): void => {
+    const marks = linkHighWaterMarks(
+      send ?? core.ps.options.sendHighWaterMark,
+      receive ?? core.ps.options.receiveHighWaterMark,
+    );
+    link.setHighWaterMarks(marks.sendHighWaterMark, marks.receiveHighWaterMark);
+  };
+  socketEnd.setHighWaterMarks = apply;
+  apply(core.ps.options.sendHighWaterMark, core.ps.options.receiveHighWaterMark);
 }
 
 function linkOptions(core: SocketCore) {
@@ -308,6 +326,7 @@ export class InprocConnect {
       socketEnd.setHighWaterMarks(1, 1);
     }
     bridgePipe(peerEnd, link, { lingerMs: () => core.ps.options.linger });
+    routeMarks(core, socketEnd, link);
     core.emit({ type: "connect", address: this.address });
     core.emit({ type: "handshake", address: this.address });
   }
@@ -376,8 +395,27 @@ export class InprocConnect {
     this.#finish();
   }
 
-  /** The socket closed: its pipes end with the linger; stop waiting for a bind. */
+  /**
+   * The socket closed: its pipes end with the linger; stop waiting for a bind
+   * here. A connect sent to the other threads that holds unsent messages stays
+   * pending there (libzmq keeps a closed socket's pending inproc connection in
+   * the context): the queued messages move into the link, which delivers them
+   * to a bind made later in any thread, within the linger.
+   */
   socketClosed(): void {
+    const link = this.#link;
+    const peerEnd = this.#peerEnd;
+    if (
+      link !== undefined &&
+      !this.#joined &&
+      peerEnd !== undefined &&
+      this.core.ps.options.linger !== 0 &&
+      peerEnd.checkRead()
+    ) {
+      this.#link = undefined;
+      const core = this.core;
+      bridgePipe(peerEnd, link, { lingerMs: () => core.ps.options.linger });
+    }
     this.#finish();
   }
 

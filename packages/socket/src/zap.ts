@@ -15,6 +15,7 @@ import {
   ZAP_ENDPOINT,
   type ZapClient,
 } from "@zmq/wire";
+import { threadsFor } from "./inproc";
 import { SocketCore } from "./socket-core";
 
 const ZAP_NAME = ZAP_ENDPOINT.slice("inproc://".length);
@@ -22,7 +23,14 @@ const ZAP_NAME = ZAP_ENDPOINT.slice("inproc://".length);
 /** A ZAP client for the sockets of `core`'s context. */
 export function zapClientFor(core: SocketCore): ZapClient {
   return async (request) => {
-    if (!core.context._inproc.has(ZAP_NAME)) return undefined;
+    // The handler may be bound in this thread or, in a context shared across
+    // threads, in another one (libzmq: any thread of the context).
+    if (
+      !core.context._inproc.has(ZAP_NAME) &&
+      threadsFor(core, ZAP_NAME)?.lookup(ZAP_NAME) === undefined
+    ) {
+      return undefined;
+    }
     // (socket-core imports this module too; the cycle is harmless: both only
     // use each other when a handshake runs, long after loading.)
     const zap = new SocketCore("DEALER", core.context, {});

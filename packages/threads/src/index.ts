@@ -35,6 +35,7 @@ export {
   type PipeBridgeOptions,
   type PipeLike,
 } from "./pipe-bridge";
+export type { RingAllocate } from "./ring";
 export {
   type LinkCloseReason,
   ThreadLink,

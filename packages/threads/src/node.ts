@@ -18,6 +18,7 @@
  *
  * @packageDocumentation
  */
+import { Buffer } from "node:buffer";
 import process from "node:process";
 import {
   getEnvironmentData,
@@ -27,7 +28,54 @@ import {
   type Worker,
 } from "node:worker_threads";
 import { createRegistryRoot } from "./name-table";
+import type { RingAllocate } from "./ring";
 import { ThreadRegistry } from "./thread-registry";
+
+/** glibc's initial mmap threshold: a block from this size up is its own mapping. */
+const LARGE = 128 * 1024;
+let mallocTuned = false;
+
+/**
+ * Large messages received are fresh allocations the GC frees in bulk. With
+ * glibc's defaults each block from 128 KiB up is an mmap of its own, and freed
+ * memory goes back to the OS at once, so every large message lands on new pages
+ * and pays a page fault per 4 KiB (very costly in a VM). Freeing one untouched
+ * 16 MiB block makes glibc raise its mmap threshold to 16 MiB and its trim
+ * threshold to 32 MiB, so freed blocks are reused; other allocators just free it.
+ * (@zmq/node does the same before its first stream connection receives.)
+ */
+function tuneMalloc(): void {
+  mallocTuned = true;
+  try {
+    Buffer.allocUnsafeSlow(16 * 1024 * 1024);
+  } catch {
+    // No room for it: only speed is lost.
+  }
+}
+
+/**
+ * Per link: received messages go into Node Buffers (so @zmq/node hands them on
+ * without converting), small ones cut from an 8 KiB slab of the link's own, the
+ * rest each its own allocation; nothing is zero-filled (the ring overwrites it all).
+ */
+function linkAllocator(): RingAllocate {
+  const SLAB = 8 * 1024;
+  let slab: Buffer | undefined;
+  let used = SLAB;
+  return (size) => {
+    if (size >= SLAB / 2) {
+      if (size >= LARGE && !mallocTuned) tuneMalloc();
+      return Buffer.allocUnsafeSlow(size);
+    }
+    if (slab === undefined || used + size > SLAB) {
+      slab = Buffer.allocUnsafeSlow(SLAB);
+      used = 0;
+    }
+    const out = slab.subarray(used, used + size);
+    used = (used + size + 7) & ~7;
+    return out;
+  };
+}
 
 const ROOT_KEY = "@zmq/threads:root";
 const CHAIN_KEY = "@zmq/threads:chain";
@@ -53,7 +101,7 @@ export function processRegistry(): ThreadRegistry {
   const chain = isMainThread ? [] : (inherited<number[]>(CHAIN_KEY) ?? []);
   setEnvironmentData(ROOT_KEY, root);
   setEnvironmentData(CHAIN_KEY, [threadId, ...chain]);
-  const created = new ThreadRegistry({ root, thread: threadId, chain });
+  const created = new ThreadRegistry({ root, thread: threadId, chain, allocator: linkAllocator });
   registry = created;
   // Every worker this thread starts: report its end to all threads.
   process.on("worker", (worker: Worker) => {

@@ -74,11 +74,24 @@ export function bridgePipe(
       released = consumed;
     }
   };
+  /** Inside `toLink`: the pipe may end on the read of its last message, before that is written. */
+  let moving = false;
+  let closeAfterMove = false;
+  const closeLink = (): void => link.close(options.lingerMs?.() ?? 0);
   const toLink = (): void => {
-    while (link.checkWrite()) {
-      const message = pipe.read();
-      if (message === undefined) return;
-      link.write(message);
+    moving = true;
+    try {
+      while (link.checkWrite()) {
+        const message = pipe.read();
+        if (message === undefined) return;
+        link.write(message);
+      }
+    } finally {
+      moving = false;
+      if (closeAfterMove) {
+        closeAfterMove = false;
+        closeLink();
+      }
     }
   };
   const toPipe = (): void => {
@@ -97,7 +110,8 @@ export function bridgePipe(
     terminated: () => {
       if (ended) return;
       ended = true;
-      link.close(options.lingerMs?.() ?? 0);
+      if (moving) closeAfterMove = true;
+      else closeLink();
     },
   });
   link.setHandler({

@@ -4,12 +4,20 @@
  * the message limit and the "bells" (Int32 words the two threads wait on with
  * `Atomics.waitAsync` and ring with `Atomics.notify`).
  *
- * Records are 8-byte aligned: `[u32 length][u32 kind] body`, length counting the
- * body only. A message is one or more records: the first (`START`) begins with the
- * u32 length of the whole encoded message, the last carries `END`. The encoded
- * message is `[u32 frame count][u32 length of each frame] frame bytes…`. A record
- * never wraps: a `PAD` record fills the tail of the ring instead. Positions are
- * 32-bit counters that wrap; the capacity is a power of two far below 2^31.
+ * Records are 8-byte aligned: `[u32 length][u32 kind] body`, length counting
+ * what follows the 8-byte record head. A message is one or more records: the
+ * first (`START`) begins with `[u32 length of the encoded message][u32 0]`, the
+ * last carries `END`; every piece but the last holds a multiple of 8 bytes, so
+ * byte k of the encoded message always sits at a ring offset ≡ k (mod 8). The
+ * encoded message is `[u32 frame count][u32 0]`, then per frame `[u32 length][u32
+ * gap]`, then the frames, each after `gap` filler bytes that put it at the
+ * same alignment (mod 8) as its source. V8 copies between a SharedArrayBuffer
+ * and an ordinary one word by word only when both sides share that alignment,
+ * and byte by byte (several times slower) otherwise; so each frame is copied
+ * in word by word, and copied out into memory of the same alignment.
+ * A record never wraps: a `PAD` record fills the tail of the ring instead.
+ * Positions are 32-bit counters that wrap; the capacity is a power of two far
+ * below 2^31.
  */
 
 /** Int32 indexes into the header. Words written by different threads sit on different cache lines. */
@@ -18,14 +26,16 @@ export const H = {
   W_POS: 0,
   /** Writer's end: 0 open, 1 ended after its last message, 2 aborted (drop what is unread). */
   W_END: 2,
-  /** Messages allowed in flight in this direction (writer's SNDHWM + reader's RCVHWM); 0 = no limit. */
-  LIMIT: 3,
+  /** The writer's SNDHWM (its part of the limit; 0 = no limit). */
+  SND_PART: 3,
   /** Bytes consumed by the reader. */
   R_POS: 16,
   /** Messages consumed by the reader. */
   R_MSGS: 17,
   /** Reader's end: 0 reading, 1 gone (the writer drops everything). */
   R_END: 18,
+  /** The reader's RCVHWM (its part of the limit; 0 = no limit, -1 = no reader yet). */
+  RCV_PART: 19,
   /** 1 while the reader waits on W_BELL. */
   R_SLEEP: 32,
   /** Rung by the writer when it publishes to a sleeping reader. */
@@ -57,11 +67,31 @@ export const MIN_RING_BYTES = 4096;
 /** Largest ring (keeps every position distance well inside 31 bits). */
 export const MAX_RING_BYTES = 1 << 28;
 
-/** Allocates one direction's ring: `capacity` data bytes (a power of two) after the header. */
-export function createRing(capacity: number, limit: number): SharedArrayBuffer {
+/**
+ * Allocates one direction's ring: `capacity` data bytes (a power of two) after
+ * the header, with the writer's SNDHWM and the reader's RCVHWM (-1: that end is not
+ * there yet, the limit is the other's part alone).
+ */
+export function createRing(capacity: number, send: number, receive = -1): SharedArrayBuffer {
   const sab = new SharedArrayBuffer(HEADER_BYTES + capacity);
-  Atomics.store(new Int32Array(sab, 0, HEADER_BYTES / 4), H.LIMIT, limit);
+  const header = new Int32Array(sab, 0, HEADER_BYTES / 4);
+  Atomics.store(header, H.SND_PART, send);
+  Atomics.store(header, H.RCV_PART, receive);
   return sab;
+}
+
+/**
+ * Messages allowed in flight in a direction (0 = no limit): the writer's
+ * SNDHWM plus the reader's RCVHWM, libzmq's inproc sum. Each end sets its own
+ * part (at any time: high-water marks changed after connect apply), so the sum
+ * is made on every read.
+ */
+export function ringLimit(header: Int32Array): number {
+  const send = Atomics.load(header, H.SND_PART);
+  const receive = Atomics.load(header, H.RCV_PART);
+  if (receive < 0) return send;
+  if (send < 0) return receive;
+  return send === 0 || receive === 0 ? 0 : send + receive;
 }
 
 /** Data bytes of a ring made by `createRing`. */
@@ -71,6 +101,14 @@ export function ringCapacity(sab: SharedArrayBuffer): number {
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
+/** Filler bytes before a frame at offset `at` of the encoded message, to match its source's alignment. */
+const gapBefore = (at: number, frame: Uint8Array): number => (frame.byteOffset - at) & 7;
+const FILLER = new Uint8Array(8);
+
+/** Memory for received messages: `size` bytes, 8-byte aligned, contents to be overwritten. */
+export type RingAllocate = (size: number) => Uint8Array;
+const defaultAllocate: RingAllocate = (size) => new Uint8Array(size);
+
 /** The writing half. Writes records into the ring; `publish()` makes them visible. */
 export class RingWriter {
   readonly header: Int32Array;
@@ -78,7 +116,7 @@ export class RingWriter {
   readonly #view: DataView;
   readonly #capacity: number;
   readonly #mask: number;
-  /** Largest record body written at once: a quarter of the ring, so pieces pipeline. */
+  /** Largest piece of a message written at once (a multiple of 8): under a quarter of the ring, so pieces pipeline. */
   readonly #maxPiece: number;
   #pos = 0;
   #published = 0;
@@ -96,10 +134,10 @@ export class RingWriter {
     this.#bytes = new Uint8Array(sab, HEADER_BYTES, this.#capacity);
     this.#view = new DataView(sab, HEADER_BYTES, this.#capacity);
     this.#mask = this.#capacity - 1;
-    this.#maxPiece = this.#capacity / 4 - 8;
-    this.#pos = Atomics.load(this.header, H.W_POS);
+    this.#maxPiece = this.#capacity / 4 - 16;
+    this.#pos = Atomics.load(this.header, H.W_POS) >>> 0;
     this.#published = this.#pos;
-    this.#readCache = Atomics.load(this.header, H.R_POS);
+    this.#readCache = Atomics.load(this.header, H.R_POS) >>> 0;
   }
 
   get capacity(): number {
@@ -137,14 +175,27 @@ export class RingWriter {
   write(frames: Uint8Array[]): boolean {
     if (this.#segments === undefined) {
       const n = frames.length;
-      let body = 4 + 4 * n;
-      for (let i = 0; i < n; i++) body += frames[i]!.byteLength;
-      if (body + 4 <= this.#maxPiece) return this.#writeWhole(frames, body);
-      const prefix = new Uint8Array(4 + 4 * n);
-      const view = new DataView(prefix.buffer);
+      let body = 8 + 8 * n;
+      for (let i = 0; i < n; i++) {
+        const frame = frames[i]!;
+        body += gapBefore(body, frame) + frame.byteLength;
+      }
+      if (body + 8 <= this.#maxPiece) return this.#writeWhole(frames, body);
+      const table = new Uint8Array(8 + 8 * n);
+      const view = new DataView(table.buffer);
       view.setUint32(0, n, true);
-      for (let i = 0; i < n; i++) view.setUint32(4 + 4 * i, frames[i]!.byteLength, true);
-      this.#segments = [prefix, ...frames];
+      const segments: Uint8Array[] = [table];
+      let at = table.byteLength;
+      for (let i = 0; i < n; i++) {
+        const frame = frames[i]!;
+        const gap = gapBefore(at, frame);
+        view.setUint32(8 + 8 * i, frame.byteLength, true);
+        view.setUint32(12 + 8 * i, gap, true);
+        if (gap > 0) segments.push(FILLER.subarray(0, gap));
+        segments.push(frame);
+        at += gap + frame.byteLength;
+      }
+      this.#segments = segments;
       this.#segIndex = 0;
       this.#segOffset = 0;
       this.#left = body;
@@ -160,7 +211,7 @@ export class RingWriter {
     const toEnd = capacity - offset;
     const need = record <= toEnd ? record : toEnd + record;
     if (capacity - ((this.#pos - this.#readCache) >>> 0) < need) {
-      this.#readCache = Atomics.load(this.header, H.R_POS);
+      this.#readCache = Atomics.load(this.header, H.R_POS) >>> 0;
       if (capacity - ((this.#pos - this.#readCache) >>> 0) < need) return -1;
     }
     if (record > toEnd) {
@@ -173,7 +224,7 @@ export class RingWriter {
   }
 
   #writeWhole(frames: Uint8Array[], body: number): boolean {
-    const length = body + 4;
+    const length = body + 8;
     const record = align8(8 + length);
     const offset = this.#reserve(record);
     if (offset < 0) return false;
@@ -182,13 +233,17 @@ export class RingWriter {
     view.setUint32(offset, length, true);
     view.setUint32(offset + 4, KIND_START | KIND_END, true);
     view.setUint32(offset + 8, body, true);
-    view.setUint32(offset + 12, n, true);
-    let at = offset + 16 + 4 * n;
+    view.setUint32(offset + 16, n, true);
+    const start = offset + 16;
+    let at = start + 8 + 8 * n;
     const bytes = this.#bytes;
     for (let i = 0; i < n; i++) {
       const frame = frames[i]!;
       const size = frame.byteLength;
-      view.setUint32(offset + 16 + 4 * i, size, true);
+      const gap = gapBefore(at - start, frame);
+      view.setUint32(start + 8 + 8 * i, size, true);
+      view.setUint32(start + 12 + 8 * i, gap, true);
+      at += gap;
       if (size <= 32) {
         for (let j = 0; j < size; j++) bytes[at + j] = frame[j]!;
       } else {
@@ -202,21 +257,23 @@ export class RingWriter {
 
   #writePieces(): boolean {
     const segments = this.#segments!;
-    const view = this.#view;
     const bytes = this.#bytes;
     while (this.#left > 0) {
-      const head = this.#started ? 0 : 4;
-      const piece = Math.min(this.#left, this.#maxPiece - head);
+      const head = this.#started ? 0 : 8;
+      // Every piece but the last a multiple of 8 (maxPiece is), to keep the alignment.
+      const piece = Math.min(this.#left, this.#maxPiece);
       const record = align8(8 + head + piece);
       const offset = this.#reserve(record);
       if (offset < 0) return false;
+      const view = this.#view;
       const last = piece === this.#left;
       view.setUint32(offset, head + piece, true);
       view.setUint32(offset + 4, (this.#started ? 0 : KIND_START) | (last ? KIND_END : 0), true);
       let at = offset + 8;
       if (!this.#started) {
         view.setUint32(at, this.#left, true);
-        at += 4;
+        view.setUint32(at + 4, 0, true);
+        at += 8;
         this.#started = true;
       }
       let todo = piece;
@@ -264,15 +321,20 @@ export class RingReader {
   #committedPos: number;
   #manual = false;
   #released = 0;
+  readonly #allocate: RingAllocate;
+  /** Called after each piece of a large message is consumed (the link wakes a waiting writer). */
+  onPiece: (() => void) | undefined;
 
-  constructor(sab: SharedArrayBuffer) {
+  /** `allocate` gives the memory received messages are copied into (default: `new Uint8Array`). */
+  constructor(sab: SharedArrayBuffer, allocate: RingAllocate = defaultAllocate) {
+    this.#allocate = allocate;
     this.header = new Int32Array(sab, 0, HEADER_BYTES / 4);
     this.#capacity = ringCapacity(sab);
     this.#bytes = new Uint8Array(sab, HEADER_BYTES, this.#capacity);
     this.#view = new DataView(sab, HEADER_BYTES, this.#capacity);
     this.#mask = this.#capacity - 1;
     // A reader may take over a ring another thread read before (it died): go on from there.
-    this.#pos = Atomics.load(this.header, H.R_POS);
+    this.#pos = Atomics.load(this.header, H.R_POS) >>> 0;
     this.#messages = Atomics.load(this.header, H.R_MSGS);
     this.#writeCache = this.#pos;
     this.#committedPos = this.#pos;
@@ -314,7 +376,7 @@ export class RingReader {
   /** True when every published byte has been consumed. */
   get empty(): boolean {
     if (this.#pos !== this.#writeCache) return false;
-    this.#writeCache = Atomics.load(this.header, H.W_POS);
+    this.#writeCache = Atomics.load(this.header, H.W_POS) >>> 0;
     return this.#pos === this.#writeCache;
   }
 
@@ -324,7 +386,7 @@ export class RingReader {
     const capacity = this.#capacity;
     for (;;) {
       if (this.#pos === this.#writeCache) {
-        this.#writeCache = Atomics.load(this.header, H.W_POS);
+        this.#writeCache = Atomics.load(this.header, H.W_POS) >>> 0;
         if (this.#pos === this.#writeCache) {
           this.commit();
           return undefined;
@@ -342,8 +404,8 @@ export class RingReader {
       let size = length;
       if ((kind & KIND_START) !== 0) {
         const total = view.getUint32(at, true);
-        at += 4;
-        size -= 4;
+        at += 8;
+        size -= 8;
         if ((kind & KIND_END) !== 0) {
           if (size !== total) throw new RingCorruptError("single record length");
           const frames = this.#decodeInRing(at, size);
@@ -351,7 +413,7 @@ export class RingReader {
           this.#counted();
           return frames;
         }
-        this.#assembly = new Uint8Array(total);
+        this.#assembly = this.#allocate(total);
         this.#assembled = 0;
       } else if (this.#assembly === undefined) {
         // The rest of a message whose start an earlier reader took: skip it.
@@ -371,8 +433,10 @@ export class RingReader {
         this.commit();
         return this.#decodeAssembled(assembly);
       }
-      // Free the piece's room at once: the writer may be waiting for it.
+      // Free the piece's room at once, and wake the writer if it waits for it:
+      // it writes the next pieces while this thread copies these out.
       this.commit();
+      this.onPiece?.();
     }
   }
 
@@ -394,33 +458,54 @@ export class RingReader {
     if (++this.#uncommitted >= COMMIT_EVERY) this.commit();
   }
 
-  /** Copies a message out of the ring: the frames share one fresh buffer. */
+  /**
+   * Copies a message out of the ring: the frames share one fresh buffer, each at
+   * its source's alignment (a frame that started a buffer is a whole buffer).
+   */
   #decodeInRing(at: number, size: number): Uint8Array[] {
     const view = this.#view;
     const n = view.getUint32(at, true);
-    const head = 4 + 4 * n;
+    const head = 8 + 8 * n;
     if (head > size) throw new RingCorruptError("frame count");
-    const body = this.#bytes.slice(at + head, at + size);
+    if (n === 0) return [];
+    // The frames lie between the first one's start and the end, gaps included.
+    const first = head + view.getUint32(at + 12, true);
+    const lead = first & 7;
+    const span = size - first;
+    if (span < 0) throw new RingCorruptError("frame gap");
+    const body = this.#allocate(lead + span);
+    if (span <= 32) {
+      const bytes = this.#bytes;
+      for (let j = 0; j < span; j++) body[lead + j] = bytes[at + first + j]!;
+    } else {
+      body.set(this.#bytes.subarray(at + first, at + size), lead);
+    }
+    if (n === 1) {
+      if (view.getUint32(at + 8, true) !== span) throw new RingCorruptError("frame length");
+      return [lead === 0 && body.byteLength === span ? body : body.subarray(lead, lead + span)];
+    }
     const frames: Uint8Array[] = new Array(n);
-    let from = 0;
+    let from = lead;
     for (let i = 0; i < n; i++) {
-      const length = view.getUint32(at + 4 + 4 * i, true);
-      if (from + length > body.byteLength) throw new RingCorruptError("frame length");
-      frames[i] = n === 1 ? body : body.subarray(from, from + length);
+      const length = view.getUint32(at + 8 + 8 * i, true);
+      if (i > 0) from += view.getUint32(at + 12 + 8 * i, true);
+      if (from + length > lead + span) throw new RingCorruptError("frame length");
+      frames[i] = body.subarray(from, from + length);
       from += length;
     }
-    if (from !== body.byteLength) throw new RingCorruptError("trailing bytes");
+    if (from !== lead + span) throw new RingCorruptError("trailing bytes");
     return frames;
   }
 
   #decodeAssembled(body: Uint8Array): Uint8Array[] {
     const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
     const n = view.getUint32(0, true);
-    if (4 + 4 * n > body.byteLength) throw new RingCorruptError("frame count");
+    if (8 + 8 * n > body.byteLength) throw new RingCorruptError("frame count");
     const frames: Uint8Array[] = new Array(n);
-    let at = 4 + 4 * n;
+    let at = 8 + 8 * n;
     for (let i = 0; i < n; i++) {
-      const size = view.getUint32(4 + 4 * i, true);
+      const size = view.getUint32(8 + 8 * i, true);
+      at += view.getUint32(12 + 8 * i, true);
       if (at + size > body.byteLength) throw new RingCorruptError("frame length");
       frames[i] = body.subarray(at, at + size);
       at += size;

@@ -1,4 +1,12 @@
-import { distance, H, RingCorruptError, RingReader, RingWriter } from "./ring";
+import {
+  distance,
+  H,
+  type RingAllocate,
+  RingCorruptError,
+  RingReader,
+  RingWriter,
+  ringLimit,
+} from "./ring";
 import { ThreadsError } from "./threads-error";
 
 /** Why a link ended. */
@@ -37,6 +45,8 @@ export interface ThreadLinkInit {
   name: string;
   /** Set for a bound end (the peer is known from the start). */
   peer?: { thread: number; chain: readonly number[]; meta: unknown };
+  /** Memory for received messages, 8-byte aligned (default: `new Uint8Array`). */
+  allocate?: RingAllocate;
   /** @internal Called once when the link is closed, so the registry forgets it. */
   onFinish?: (link: ThreadLink) => void;
 }
@@ -54,12 +64,20 @@ function lowWaterMark(hwm: number): number {
 
 type Waiter = { async: false; value: string } | { async: true; value: Promise<string> };
 
+/**
+ * A wait that gives up after this long and lets the caller check again: under
+ * heavy use, V8 (Node 20) was seen to leave a waitAsync unresolved after the
+ * notify that should have woken it; with the bound a lost wake-up costs a
+ * moment instead of a hang. (The timer does not keep a thread alive.)
+ */
+const WAIT_BOUND_MS = 200;
+
 function waitAsync(array: Int32Array, index: number, value: number): Waiter {
   return (
     Atomics as unknown as {
-      waitAsync(a: Int32Array, i: number, v: number): Waiter;
+      waitAsync(a: Int32Array, i: number, v: number, timeout: number): Waiter;
     }
-  ).waitAsync(array, index, value);
+  ).waitAsync(array, index, value, WAIT_BOUND_MS);
 }
 
 /** Rings a bell: bump the word, wake every waiter. */
@@ -75,7 +93,7 @@ function ring(header: Int32Array, bell: number): void {
  * queued), `read` returns the next whole message or undefined, and the handler
  * hears `readable`/`writable` after a miss, as libzmq's pipe activation.
  *
- * Flow control: a direction holds at most `LIMIT` messages counted from `write()`
+ * Flow control: a direction holds at most `ringLimit` messages counted from `write()`
  * on one side to `read()` on the other — the writer's SNDHWM plus the reader's
  * RCVHWM, libzmq's inproc sum. Messages that do not fit the ring's bytes wait in
  * this end's memory, inside that count. Wake-ups are batched: written messages
@@ -100,6 +118,10 @@ export class ThreadLink {
   #overflow: Uint8Array[][] = [];
   #overflowHead = 0;
   #writerBlocked = false;
+  /** The pending waits, held here until they settle (nothing else references them). */
+  readonly #waits = new Set<Promise<string>>();
+  /** The limit the writer found full when it blocked. */
+  #blockedAt = 0;
   #publishScheduled = false;
   /** Writes allowed before the consumed count must be read again. */
   #credit = 0;
@@ -125,9 +147,10 @@ export class ThreadLink {
   constructor(init: ThreadLinkInit) {
     this.name = init.name;
     this.#writer = new RingWriter(init.outbound);
-    this.#reader = new RingReader(init.inbound);
+    this.#reader = new RingReader(init.inbound, init.allocate);
     this.#out = this.#writer.header;
     this.#in = this.#reader.header;
+    this.#reader.onPiece = () => this.#afterRead();
     this.#accepted = Atomics.load(this.#out, H.R_MSGS);
     this.#onFinish = init.onFinish;
     if (init.peer !== undefined) {
@@ -176,12 +199,12 @@ export class ThreadLink {
 
   /** Messages allowed in flight towards the peer (0 = no limit). */
   get outboundLimit(): number {
-    return Atomics.load(this.#out, H.LIMIT);
+    return ringLimit(this.#out);
   }
 
   /** Messages allowed in flight towards this end (0 = no limit). */
   get inboundLimit(): number {
-    return Atomics.load(this.#in, H.LIMIT);
+    return ringLimit(this.#in);
   }
 
   setHandler(handler: ThreadLinkHandler | undefined): void {
@@ -226,8 +249,8 @@ export class ThreadLink {
     }
     if (this.#writerBlocked) return false;
     if (this.#credit > 0) return true;
-    // Limits only ever grow (a pending connect's is raised on attach), so credit can be cached.
-    const limit = Atomics.load(this.#out, H.LIMIT);
+    // Credit is cached: a limit lowered meanwhile (setHighWaterMarks) is met once it is spent.
+    const limit = ringLimit(this.#out);
     if (limit === 0) {
       this.#credit = UNLIMITED_CREDIT;
       return true;
@@ -235,6 +258,7 @@ export class ThreadLink {
     const credit = limit - distance(this.#accepted, Atomics.load(this.#out, H.R_MSGS));
     if (credit <= 0) {
       this.#writerBlocked = true;
+      this.#blockedAt = limit;
       this.#waitWriter();
       return false;
     }
@@ -307,6 +331,31 @@ export class ThreadLink {
   }
 
   /**
+   * Changes this end's parts of the limits: its SNDHWM for the messages it
+   * writes, its RCVHWM for those it reads (0 = no limit). As libzmq's
+   * high-water marks changed on a connected socket, they apply to this link at
+   * once; a writer blocked by the old limit, here or in the peer's thread, goes
+   * on if there is room now.
+   */
+  setHighWaterMarks(send: number, receive: number): void {
+    const sendPart = checkHighWaterMark(send, "sendHighWaterMark");
+    const receivePart = checkHighWaterMark(receive, "receiveHighWaterMark");
+    if (this.#state === "closed") return;
+    Atomics.store(this.#out, H.SND_PART, sendPart);
+    Atomics.store(this.#in, H.RCV_PART, receivePart);
+    this.#credit = 0;
+    // The peer's writer re-checks its room.
+    if (Atomics.exchange(this.#in, H.W_SLEEP, 0) === 1) ring(this.#in, H.R_BELL);
+    if (this.#writerBlocked && this.#state === "open") {
+      const limit = ringLimit(this.#out);
+      if (limit === 0 || distance(this.#accepted, Atomics.load(this.#out, H.R_MSGS)) < limit) {
+        this.#writerBlocked = false;
+        this.#handler?.writable?.(this);
+      }
+    }
+  }
+
+  /**
    * From now on, a message read counts against the peer's limit until it is
    * given back with `release()`, not just until `read()`: for a reader that
    * hands messages on to a queue of its own (a socket's pipe), so the sum holds
@@ -332,7 +381,7 @@ export class ThreadLink {
     if (this.#state === "pending") this.#state = "open";
     // The binder raised our limit: a blocked writer may go on.
     if (this.#writerBlocked && this.#state === "open") {
-      const limit = Atomics.load(this.#out, H.LIMIT);
+      const limit = ringLimit(this.#out);
       if (limit === 0 || distance(this.#accepted, Atomics.load(this.#out, H.R_MSGS)) < limit) {
         this.#writerBlocked = false;
         this.#handler?.writable?.(this);
@@ -392,7 +441,7 @@ export class ThreadLink {
       return;
     }
     const consumed = Atomics.load(out, H.R_MSGS);
-    const limit = Atomics.load(out, H.LIMIT);
+    const limit = ringLimit(out);
     let wantMessages = consumed + FAR;
     if (this.#lingering) wantMessages = this.#accepted;
     else if (this.#writerBlocked && limit !== 0)
@@ -424,8 +473,9 @@ export class ThreadLink {
       this.#writerWaiting = false;
       this.#onWriterWake();
     };
-    if (result.async) void result.value.then(wake);
-    else queueMicrotask(wake);
+    if (result.async) {
+      void this.#hold(result.value).then(wake);
+    } else queueMicrotask(wake);
   }
 
   #onWriterWake(): void {
@@ -441,9 +491,14 @@ export class ThreadLink {
       return;
     }
     if (this.#writerBlocked) {
-      const limit = Atomics.load(this.#out, H.LIMIT);
+      const limit = ringLimit(this.#out);
       const inFlight = distance(this.#accepted, Atomics.load(this.#out, H.R_MSGS));
-      if (limit === 0 || inFlight <= lowWaterMark(limit)) {
+      // Down to the low-water mark, or the limit was raised above what is in flight.
+      if (
+        limit === 0 ||
+        inFlight <= lowWaterMark(limit) ||
+        (limit > this.#blockedAt && inFlight < limit)
+      ) {
         this.#writerBlocked = false;
         this.#handler?.writable?.(this);
       } else {
@@ -514,8 +569,9 @@ export class ThreadLink {
       return;
     }
     const result = waitAsync(inbound, H.W_BELL, bell);
-    if (result.async) void result.value.then(this.#onReaderWake);
-    else queueMicrotask(this.#onReaderWake);
+    if (result.async) {
+      void this.#hold(result.value).then(this.#onReaderWake);
+    } else queueMicrotask(this.#onReaderWake);
   }
 
   readonly #onReaderWake = (): void => {
@@ -544,8 +600,17 @@ export class ThreadLink {
       this.#stateWaiting = false;
       this.#watchState();
     };
-    if (result.async) void result.value.then(wake);
-    else queueMicrotask(wake);
+    if (result.async) {
+      void this.#hold(result.value).then(wake);
+    } else queueMicrotask(wake);
+  }
+
+  #hold(wait: Promise<string>): Promise<string> {
+    this.#waits.add(wait);
+    return wait.then((value) => {
+      this.#waits.delete(wait);
+      return value;
+    });
   }
 
   /** Acts on the peer's end flags; returns true when the link is closed now. */

@@ -1,5 +1,5 @@
 import { CHAIN_DEPTH, NameTable } from "./name-table";
-import { createRing, H, MAX_RING_BYTES, MIN_RING_BYTES } from "./ring";
+import { createRing, H, MAX_RING_BYTES, MIN_RING_BYTES, type RingAllocate } from "./ring";
 import { checkHighWaterMark, ThreadLink } from "./thread-link";
 import { ThreadsError } from "./threads-error";
 
@@ -27,6 +27,11 @@ export interface ThreadRegistryOptions {
   thread: number;
   /** This thread's ancestors, parent first (a worker ends with its parent). Default none. */
   chain?: readonly number[];
+  /**
+   * Makes, per link, the function that allocates the memory received messages
+   * are copied into (8-byte aligned; need not be zeroed). Default: `new Uint8Array`.
+   */
+  allocator?: () => RingAllocate;
 }
 
 /** A name bound in the registry; `unbind()` frees it (links already made stay). */
@@ -82,10 +87,6 @@ interface PendingConnect {
   target: { thread: number; chain: number[] } | undefined;
 }
 
-function combine(send: number, receive: number): number {
-  return send === 0 || receive === 0 ? 0 : send + receive;
-}
-
 /**
  * One thread's view of the process-wide inproc registry. Names bound in any
  * thread are found from every thread; a connect before the bind waits for it;
@@ -112,8 +113,10 @@ export class ThreadRegistry {
   readonly #links = new Set<ThreadLink>();
   #options: { version: number; options: Record<string, unknown> } | undefined;
   #closed = false;
+  readonly #allocator: (() => RingAllocate) | undefined;
 
   constructor(options: ThreadRegistryOptions) {
+    this.#allocator = options.allocator;
     this.thread = options.thread;
     this.chain = (options.chain ?? []).slice(0, CHAIN_DEPTH);
     this.#table = new NameTable(options.root, options.thread);
@@ -191,12 +194,13 @@ export class ThreadRegistry {
     }
     const encoded = this.#table.encodeName(name);
     const out = createRing(ringBytes, snd);
-    const inbound = createRing(ringBytes, 0);
+    const inbound = createRing(ringBytes, -1, rcv);
     const id = this.#table.nextId();
     const link = new ThreadLink({
       outbound: out,
       inbound,
       name,
+      ...(this.#allocator !== undefined && { allocate: this.#allocator() }),
       onFinish: (finished) => {
         this.#links.delete(finished);
         this.#withdraw(id);
@@ -379,8 +383,8 @@ export class ThreadRegistry {
     // Each direction holds its writer's SNDHWM plus its reader's RCVHWM.
     const toUs = new Int32Array(message.out, 0, 128);
     const toThem = new Int32Array(message.in, 0, 128);
-    Atomics.store(toUs, H.LIMIT, combine(message.snd, binding.rcv));
-    Atomics.store(toThem, H.LIMIT, combine(binding.snd, message.rcv));
+    Atomics.store(toUs, H.RCV_PART, binding.rcv);
+    Atomics.store(toThem, H.SND_PART, binding.snd);
     // Wake the connecting writer if it waits on its pending limit.
     Atomics.store(toUs, H.W_SLEEP, 0);
     Atomics.add(toUs, H.R_BELL, 1);
@@ -389,6 +393,7 @@ export class ThreadRegistry {
       outbound: message.in,
       inbound: message.out,
       name: binding.name,
+      ...(this.#allocator !== undefined && { allocate: this.#allocator() }),
       peer: { thread: message.from, chain: message.chain, meta: message.meta },
       onFinish: (finished) => this.#links.delete(finished),
     });

@@ -67,6 +67,35 @@ describe("ThreadLink", () => {
     expect(client.write([bytes("more")])).toBe(true);
   });
 
+  it("setHighWaterMarks changes this end's parts of both limits at once", async () => {
+    const { client, server } = await pair({ receiveHighWaterMark: 3 }, { sendHighWaterMark: 5 });
+    expect(client.outboundLimit).toBe(8);
+    let accepted = 0;
+    while (client.write([bytes(String(accepted))])) accepted++;
+    expect(accepted).toBe(8);
+    // Raised on the writing end: the blocked writer hears `writable` and goes on.
+    let writable = false;
+    client.setHandler({ writable: () => (writable = true) });
+    client.setHighWaterMarks(50, 7);
+    expect(writable).toBe(true);
+    expect(client.outboundLimit).toBe(53);
+    expect(server.inboundLimit).toBe(53);
+    expect(server.outboundLimit).toBe(1000 + 7);
+    while (client.write([bytes(String(accepted))])) accepted++;
+    expect(accepted).toBe(53);
+    // Raised on the reading end (its RCVHWM): the other thread's writer sees the room.
+    const woken = new Promise<void>((resolve) => client.setHandler({ writable: () => resolve() }));
+    server.setHighWaterMarks(1000, 10);
+    expect(client.outboundLimit).toBe(60);
+    await woken;
+    while (client.write([bytes(String(accepted))])) accepted++;
+    expect(accepted).toBe(60);
+    // Lowered: nothing more fits until the reader drains below the new limit.
+    client.setHighWaterMarks(1, 7);
+    expect(client.write([bytes("x")])).toBe(false);
+    expect(() => client.setHighWaterMarks(-1, 0)).toThrow(/sendHighWaterMark/);
+  });
+
   it("0 means no limit", async () => {
     const { client } = await pair({ receiveHighWaterMark: 0 }, { sendHighWaterMark: 5 });
     for (let i = 0; i < 5000; i++) expect(client.write([bytes("x")])).toBe(true);
