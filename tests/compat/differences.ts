@@ -92,8 +92,6 @@ export const KNOWN_OPEN: Record<string, string> = {
   "events.sequence.ipc": "§1.8",
   "events.bind-error": "C9/A16/§2.145",
   "events.connect-refused": "§2.144",
-  "typecheck.sync.esm": "B1",
-  "typecheck.sync.cjs": "B1",
 };
 
 /**
