@@ -63,7 +63,7 @@ function nextMessage<T>(worker: Worker, key: string): Promise<T> {
 }
 
 async function stop(worker: Worker): Promise<void> {
-  const exited = once(worker, "exit");
+  const exited = new Promise((resolve) => worker.once("exit", resolve));
   worker.postMessage({ stop: true });
   await exited;
 }
@@ -83,7 +83,9 @@ afterEach(async () => {
   await Promise.all(
     workers.splice(0).map(async (worker) => {
       if (worker.threadId < 0) return;
-      const exited = once(worker, "exit");
+      // Not events.once: it rejects on an 'error' event, which a crash test's
+      // worker may emit after its test saw the disconnect.
+      const exited = new Promise((resolve) => worker.once("exit", resolve));
       worker.postMessage({ stop: true });
       const timer = setTimeout(() => void worker.terminate(), 3000);
       await exited;
