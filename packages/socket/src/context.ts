@@ -387,6 +387,16 @@ export function getDefaultContext(): Context {
   return defaultContext();
 }
 
+/** What `flushForExit` did. */
+export interface ExitFlushResult {
+  /** Sessions that wrote everything they held. */
+  flushed: number;
+  /** Sessions that could not (no handshake yet, no synchronous write, or the linger ran out). */
+  unflushed: number;
+  /** Connect endpoints whose messages found no ready connection, for the binding to deliver if it can. */
+  backlogs: ExitBacklog[];
+}
+
 /**
  * The process is ending and no event loop will run again (Node's 'exit' event):
  * what the stream sessions of `contexts` still hold — messages in their pipes,
@@ -405,7 +415,7 @@ export function getDefaultContext(): Context {
 export function flushForExit(
   contexts: Iterable<Context>,
   waitFor: (linger: number) => () => boolean,
-): { flushed: number; unflushed: number; backlogs: ExitBacklog[] } {
+): ExitFlushResult {
   const all = [...contexts];
   const sessions: Array<{ session: Session; linger: number }> = [];
   for (const context of all) sessions.push(...context._sessionsForExit());

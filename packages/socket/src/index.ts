@@ -39,6 +39,7 @@ export {
   Context,
   type ContextBinding,
   type ContextOptions,
+  type ExitFlushResult,
   flushForExit,
   getDefaultContext,
   setDefaultContext,
