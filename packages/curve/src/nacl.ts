@@ -10,21 +10,33 @@
  * (64 KiB tcp PUSH/PULL fell to about a third), so a process that never uses
  * CURVE should never load it.
  * Chosen by measurement; see bench/crypto.ts and the README.
+ *
+ * MESSAGE boxes (the data phase, `sealFrameInto` / `openFrame`) go through an
+ * own XSalsa20-Poly1305 compiled to WebAssembly with SIMD
+ * (assembly/xsalsa20poly1305.ts): about 1.7x libsodium's build at 64 KiB. Where
+ * the runtime has no WebAssembly SIMD they fall back to libsodium's heap.
  */
 import type Sodium from "libsodium-wrappers";
+import { XSALSA20POLY1305_WASM } from "./xsalsa20poly1305-wasm";
 
 let sodium: typeof Sodium;
 let wasm: SodiumModule;
 let loaded = false;
 let loading: Promise<void> | undefined;
 
-/** Loads libsodium's WebAssembly module (once); resolves when it is usable. */
+/** Loads libsodium's WebAssembly module and the SIMD MESSAGE cipher (once); resolves when usable. */
 export function ready(): Promise<void> {
-  loading ??= import("libsodium-wrappers").then(async (module) => {
-    const lib = ((module as { default?: typeof Sodium }).default ?? module) as typeof Sodium;
-    await lib.ready;
+  loading ??= Promise.all([
+    import("libsodium-wrappers").then(async (module) => {
+      const lib = ((module as { default?: typeof Sodium }).default ?? module) as typeof Sodium;
+      await lib.ready;
+      return lib;
+    }),
+    loadSimd(),
+  ]).then(([lib, box]) => {
     sodium = lib;
     wasm = (lib as unknown as { libsodium: SodiumModule }).libsodium;
+    simd = box;
     loaded = true;
   });
   return loading;
@@ -125,16 +137,79 @@ export function wipe(bytes: Uint8Array): void {
   bytes.fill(0);
 }
 
-// ---- the MESSAGE hot path, straight on libsodium's WebAssembly memory ----------
+// ---- the MESSAGE hot path ----------------------------------------------------
 //
 // The wrappers above copy every argument into the WebAssembly heap (malloc), copy
 // the result out into a new array and free: for a 64 KiB frame that is four
-// copies and three 64 KiB allocations around the crypto. The two calls below keep
-// one scratch area in the heap for the whole process (JavaScript is single
-// threaded and the calls are synchronous) and copy once in and once out, straight
-// into memory the caller allocated.
+// copies and three 64 KiB allocations around the crypto. The two calls below copy
+// once in and once out, straight into memory the caller allocated, through one
+// module whose memory holds a single message at a time (JavaScript is single
+// threaded and the calls are synchronous).
 
-/** The parts of libsodium's Emscripten module the hot path uses. */
+/** The part of the WebAssembly JS API used here (the lib this package compiles against has none). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+declare const WebAssembly: {
+  validate(bytes: Uint8Array): boolean;
+  instantiate(
+    bytes: Uint8Array,
+    imports: object,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
+};
+
+/** The exports of assembly/xsalsa20poly1305.ts. */
+interface SimdExports {
+  memory: WasmMemory;
+  dataOffset(): number;
+  seal(length: number): void;
+  open(length: number): number;
+}
+
+/** The SIMD cipher once loaded; undefined before, or where WebAssembly SIMD is missing. */
+let simd: SimdExports | undefined;
+let simdHeap = new Uint8Array(0);
+let simdData = 0;
+/** Force libsodium for MESSAGE boxes even where SIMD is there (tests compare both paths). */
+let simdDisabled = false;
+
+async function loadSimd(): Promise<SimdExports | undefined> {
+  if (typeof WebAssembly !== "object") return undefined;
+  const binary = atob(XSALSA20POLY1305_WASM);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  if (!WebAssembly.validate(bytes)) return undefined; // no SIMD here: libsodium does it
+  const { instance } = await WebAssembly.instantiate(bytes, {});
+  const exports = instance.exports as unknown as SimdExports;
+  simdHeap = new Uint8Array(exports.memory.buffer);
+  simdData = exports.dataOffset();
+  return exports;
+}
+
+/**
+ * Which implementation seals and opens MESSAGE boxes: "wasm-simd" (the own
+ * SIMD module) or "libsodium". Passing one selects it (tests check that both
+ * agree); "wasm-simd" only where it loaded.
+ * @internal
+ */
+export function messageCipher(use?: "wasm-simd" | "libsodium"): "wasm-simd" | "libsodium" {
+  if (use !== undefined) simdDisabled = use === "libsodium";
+  return simd !== undefined && !simdDisabled ? "wasm-simd" : "libsodium";
+}
+
+/** The SIMD module's memory with room for `length` bytes of message at data + 16. */
+function simdRoom(module: SimdExports, length: number): Uint8Array {
+  const need = simdData + 16 + length;
+  if (need > simdHeap.length) {
+    // Memory.grow throws a RangeError when it cannot: the caller fails that connection.
+    module.memory.grow(Math.ceil((need - module.memory.buffer.byteLength) / 65536));
+    simdHeap = new Uint8Array(module.memory.buffer);
+  }
+  return simdHeap;
+}
+
+/** The parts of libsodium's Emscripten module the fallback path uses. */
 interface SodiumModule {
   HEAPU8: Uint8Array;
   _malloc(size: number): number;
@@ -161,11 +236,11 @@ interface SodiumModule {
 const KEY_AT = 0;
 const NONCE_AT = 32;
 const DATA_AT = 64;
-/** Scratch: key(32) nonce(24, padded to 32) input(capacity) output(capacity + 16). */
+/** libsodium scratch: key(32) nonce(24, padded to 32) input(capacity) output(capacity + 16). */
 let scratch = 0;
 let capacity = 0;
 
-/** Makes room for `length` input bytes; returns the scratch base. */
+/** Makes room for `length` input bytes in libsodium's heap; returns the scratch base. */
 function reserve(length: number): number {
   if (length > capacity) {
     if (scratch !== 0) {
@@ -198,6 +273,18 @@ export function sealFrameInto(
   at: number,
 ): void {
   const length = body.length + 1;
+  const module = simd;
+  if (module !== undefined && !simdDisabled) {
+    const heap = simdRoom(module, length);
+    const data = simdData;
+    heap.set(key, 0);
+    heap.set(nonce, 32);
+    heap[data + 16] = flags;
+    heap.set(body, data + 17);
+    module.seal(length);
+    out.set(heap.subarray(data, data + length + 16), at);
+    return;
+  }
   const base = reserve(length);
   const input = base + DATA_AT;
   const output = input + capacity;
@@ -228,6 +315,18 @@ export function openFrame(
 ): { flags: number; body: Uint8Array } | undefined {
   const length = sealed.length;
   if (length < 17) return undefined;
+  const module = simd;
+  if (module !== undefined && !simdDisabled) {
+    const heap = simdRoom(module, length);
+    const data = simdData;
+    heap.set(key, 0);
+    heap.set(nonce, 32);
+    heap.set(sealed, data);
+    if (module.open(length - 16) !== 0) return undefined;
+    const body = inPlace ? sealed.subarray(17) : allocate(length - 17);
+    body.set(heap.subarray(data + 17, data + length));
+    return { flags: heap[data + 16]!, body };
+  }
   const base = reserve(length);
   const input = base + DATA_AT;
   const output = input + capacity;
