@@ -676,7 +676,7 @@ function allCases(): Case[] {
     }
   }
   // CURVE on (tcp, PUSH → PULL): what MESSAGE boxes cost against libzmq's libsodium.
-  for (const size of [16, 65536]) {
+  for (const size of config.quick ? [16, 65536] : [16, 1024, 65536, 1 << 20]) {
     cases.push(throughputCase({ ...base, transport: "tcp", size, curve: true }));
   }
   for (const transport of ["tcp", "ipc", "inproc"] as const) {
