@@ -13,11 +13,10 @@
  *
  * MESSAGE boxes (the data phase, `sealFrameInto` / `openFrame`) go through an
  * own XSalsa20-Poly1305 compiled to WebAssembly with SIMD
- * (assembly/xsalsa20poly1305.ts): about 1.7x libsodium's build at 64 KiB. Where
+ * (assembly/xsalsa20poly1305.ts): about 1.6x libsodium's build at 64 KiB. Where
  * the runtime has no WebAssembly SIMD they fall back to libsodium's heap.
  */
 import type Sodium from "libsodium-wrappers";
-import { XSALSA20POLY1305_WASM } from "./xsalsa20poly1305-wasm";
 
 let sodium: typeof Sodium;
 let wasm: SodiumModule;
@@ -176,6 +175,8 @@ let simdDisabled = false;
 
 async function loadSimd(): Promise<SimdExports | undefined> {
   if (typeof WebAssembly !== "object") return undefined;
+  // Imported here, not at the top: a bundle keeps the module's bytes in the lazy CURVE chunk.
+  const { XSALSA20POLY1305_WASM } = await import("./xsalsa20poly1305-wasm");
   const binary = atob(XSALSA20POLY1305_WASM);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
