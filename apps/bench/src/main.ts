@@ -71,7 +71,7 @@ function parseArgs(argv: string[]): Config {
         `  --only a,b            groups or case-id substrings: ${GROUPS.join(", ")}`,
         "  --rounds N            rounds per case (default 3; memory cases run once)",
         "  --duration MS         length of one throughput/latency measurement (default 1000)",
-        "  --warmup MS           round trips before a latency measurement (default: --duration)",
+        "  --warmup MS           traffic before a warm latency/router/fan-out measurement (default: --duration)",
         "  --impl ours|zeromq    run one implementation only",
         "  --messages N          sends in the pub-memory case (default 10,000,000)",
         "  --connections N       connections in the idle-connections case (default 10,000)",
@@ -516,13 +516,19 @@ function roundTripCpuUs(raw: Raw): number {
   return num(raw, "cpuUs") + server;
 }
 
-function routerCase(dealers: number): Case {
+/**
+ * ROUTER echoing to `dealers` DEALERs: measured right after each DEALER's first
+ * round trip (cold: the JIT is still warming up, as in a process's first second),
+ * or, `warm`, after `--warmup` ms of round trips (a long-running server).
+ */
+function routerCase(dealers: number, warm: boolean): Case {
   const params: Params = { size: 16, durationMs: config.durationMs, dealers };
+  if (warm) params.warmupMs = config.warmupMs;
   return {
-    id: `tcp-router 16 B echo to ${dealers} DEALER`,
+    id: `tcp-router 16 B echo to ${dealers} DEALER ${warm ? "warm" : "cold"}`,
     group: "router",
     rounds: config.rounds,
-    timeoutMs: config.durationMs + 30_000,
+    timeoutMs: config.durationMs + (warm ? config.warmupMs : 0) + 30_000,
     metrics: [
       {
         name: "round trips (sum over DEALERs)",
@@ -539,7 +545,7 @@ function routerCase(dealers: number): Case {
       },
     ],
     run: (impl) =>
-      measure(config.durationMs + 30_000, async (spawnChild) => {
+      measure(config.durationMs + (warm ? config.warmupMs : 0) + 30_000, async (spawnChild) => {
         const router = spawnChild("router-echo", impl, { endpoint: "tcp://127.0.0.1:*" });
         const ready = await router.wait("ready");
         const client = spawnChild("dealers", impl, { ...params, endpoint: ready.endpoint! });
@@ -553,13 +559,15 @@ function routerCase(dealers: number): Case {
   };
 }
 
-function fanoutCase(subscribers: number): Case {
+/** PUB to `subscribers` SUBs: cold (right after all subscribed) or `warm` (after `--warmup` ms at full rate). */
+function fanoutCase(subscribers: number, warm: boolean): Case {
   const params: Params = { size: 16, durationMs: config.durationMs, subscribers };
+  if (warm) params.warmupMs = config.warmupMs;
   return {
-    id: `tcp-fanout 16 B to ${subscribers} SUB`,
+    id: `tcp-fanout 16 B to ${subscribers} SUB ${warm ? "warm" : "cold"}`,
     group: "fanout",
     rounds: config.rounds,
-    timeoutMs: config.durationMs + 30_000,
+    timeoutMs: config.durationMs + (warm ? config.warmupMs : 0) + 30_000,
     metrics: [
       {
         name: "delivered (sum over SUBs)",
@@ -584,7 +592,7 @@ function fanoutCase(subscribers: number): Case {
       },
     ],
     run: (impl) =>
-      measure(config.durationMs + 30_000, async (spawnChild) => {
+      measure(config.durationMs + (warm ? config.warmupMs : 0) + 30_000, async (spawnChild) => {
         const pub = spawnChild("fanout-pub", impl, { ...params, endpoint: "tcp://127.0.0.1:*" });
         const ready = await pub.wait("ready");
         const subs = spawnChild("fanout-subs", impl, { ...params, endpoint: ready.endpoint! });
@@ -745,7 +753,9 @@ function allCases(): Case[] {
     for (const count of config.coldCounts) cases.push(latencyCase(transport, count));
     cases.push(latencyCase(transport));
   }
-  cases.push(routerCase(config.dealers), fanoutCase(config.subscribers));
+  for (const warm of [false, true]) {
+    cases.push(routerCase(config.dealers, warm), fanoutCase(config.subscribers, warm));
+  }
   cases.push(pubMemoryCase(), idleConnectionsCase());
   if (config.only.length === 0) return cases;
   return cases.filter((c) => config.only.some((f) => c.group === f || c.id.includes(f)));
