@@ -521,15 +521,6 @@ async function run(role: Role, implName: ImplName, params: Params): Promise<void
       await pub.bind(params.endpoint!);
       report({ type: "ready", endpoint: pub.lastEndpoint! });
       await warmUntilGo(pub);
-      // The warm variant: warm-up messages at full rate for warmupMs first (both
-      // processes' JIT warms up; the SUBs count only `size`-byte messages).
-      if (params.warmupMs !== undefined && params.warmupMs > 0) {
-        const until = performance.now() + params.warmupMs;
-        for (let i = 1; ; i++) {
-          await pub.send(WARMUP);
-          if ((i & 63) === 0 && performance.now() >= until) break;
-        }
-      }
       const payload = Buffer.alloc(size, 0x61);
       let sent = 0;
       const start = performance.now();
