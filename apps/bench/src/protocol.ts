@@ -22,7 +22,7 @@ export interface Params {
   endpoint?: string;
   size?: number;
   durationMs?: number;
-  /** Latency cases: round trips before measuring (default: durationMs). */
+  /** Warm latency and ROUTER cases: ms of round trips before measuring (latency default: durationMs). */
   warmupMs?: number;
   /** SNDHWM and RCVHWM on both sides (0 = unlimited); default: the library's (1000). */
   highWaterMark?: number;

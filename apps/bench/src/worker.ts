@@ -155,6 +155,20 @@ function applyHwm(socket: object, params: Params) {
 
 // ---- latency ---------------------------------------------------------------------
 
+/**
+ * The serving side of a round-trip case (REP, the echoing ROUTER) runs until it is
+ * killed; the harness asks it for its CPU time before and after the measurement
+ * ({ cmd: "measure" }), so a case can report the CPU both processes spent.
+ */
+function answerCpuQueries(): void {
+  void (async () => {
+    for (;;) {
+      await nextCommand();
+      report({ type: "result", cpuUs: cpuMicros() });
+    }
+  })();
+}
+
 async function echo(rep: InstanceType<Impl["Reply"]>) {
   for (;;) {
     const message = await rep.receive();
@@ -195,13 +209,18 @@ async function roundTrips(
     // Cold start: the first `count` round trips of a fresh process, no warm-up.
     const samples = new Float64Array(count);
     const start = performance.now();
+    const cpuStart = cpuMicros();
     for (let i = 0; i < count; i++) {
       const t0 = performance.now();
       await req.send(payload);
       await req.receive();
       samples[i] = (performance.now() - t0) * 1000;
     }
-    return { ...summarize(samples, count), seconds: (performance.now() - start) / 1000 };
+    return {
+      ...summarize(samples, count),
+      seconds: (performance.now() - start) / 1000,
+      cpuUs: cpuMicros() - cpuStart,
+    };
   }
   // Warm: round trips for `warmupMs` first (at least 500), then measure.
   const warmUntil = performance.now() + warmupMs;
@@ -212,6 +231,7 @@ async function roundTrips(
   let samples = new Float64Array(1 << 16);
   let n = 0;
   const start = performance.now();
+  const cpuStart = cpuMicros();
   const deadline = start + durationMs;
   for (;;) {
     const t0 = performance.now();
@@ -226,7 +246,11 @@ async function roundTrips(
     samples[n++] = (t1 - t0) * 1000;
     if (t1 >= deadline) break;
   }
-  return { ...summarize(samples, n), seconds: (performance.now() - start) / 1000 };
+  return {
+    ...summarize(samples, n),
+    seconds: (performance.now() - start) / 1000,
+    cpuUs: cpuMicros() - cpuStart,
+  };
 }
 
 // ---- ROUTER with many DEALERs ------------------------------------------------------
@@ -242,6 +266,7 @@ async function routerEcho(router: InstanceType<Impl["Router"]>) {
 async function dealerLoops(dealers: InstanceType<Impl["Dealer"]>[], size: number, ms: number) {
   const payload = Buffer.alloc(size, 0x61);
   const start = performance.now();
+  const cpuStart = cpuMicros();
   const deadline = start + ms;
   const counts = await Promise.all(
     dealers.map(async (dealer) => {
@@ -255,13 +280,14 @@ async function dealerLoops(dealers: InstanceType<Impl["Dealer"]>[], size: number
     }),
   );
   const seconds = (performance.now() - start) / 1000;
+  const cpuUs = cpuMicros() - cpuStart;
   let total = 0;
   let min = Number.POSITIVE_INFINITY;
   for (const c of counts) {
     total += c;
     if (c < min) min = c;
   }
-  return { total, seconds, rate: total / seconds, minPerDealer: min };
+  return { total, seconds, rate: total / seconds, minPerDealer: min, cpuUs };
 }
 
 // ---- fan-out -----------------------------------------------------------------------
@@ -283,6 +309,7 @@ async function fanoutSubscriber(
   sub: InstanceType<Impl["Subscriber"]>,
   size: number,
   onFirst: () => void,
+  onFirstData: () => void,
 ) {
   let count = 0;
   let first = 0;
@@ -296,7 +323,10 @@ async function fanoutSubscriber(
       onFirst();
     }
     if (n === size) {
-      if (count === 0) first = performance.now();
+      if (count === 0) {
+        first = performance.now();
+        onFirstData();
+      }
       count++;
       last = performance.now();
     } else if (n === 1) break;
@@ -426,6 +456,7 @@ async function run(role: Role, implName: ImplName, params: Params): Promise<void
       const rep = new zmq.Reply();
       await rep.bind(params.endpoint!);
       report({ type: "ready", endpoint: rep.lastEndpoint! });
+      answerCpuQueries();
       await echo(rep);
       break;
     }
@@ -458,6 +489,7 @@ async function run(role: Role, implName: ImplName, params: Params): Promise<void
       const router = new zmq.Router();
       await router.bind(params.endpoint!);
       report({ type: "ready", endpoint: router.lastEndpoint! });
+      answerCpuQueries();
       await routerEcho(router);
       break;
     }
@@ -475,6 +507,10 @@ async function run(role: Role, implName: ImplName, params: Params): Promise<void
           await d.receive();
         }),
       );
+      // The warm variant: round trips for warmupMs first (both processes' JIT warms up).
+      if (params.warmupMs !== undefined && params.warmupMs > 0) {
+        await dealerLoops(dealers, size, params.warmupMs);
+      }
       report({ type: "ready" });
       await nextCommand();
       report({ type: "result", ...(await dealerLoops(dealers, size, durationMs)) });
@@ -488,6 +524,7 @@ async function run(role: Role, implName: ImplName, params: Params): Promise<void
       const payload = Buffer.alloc(size, 0x61);
       let sent = 0;
       const start = performance.now();
+      const cpuStart = cpuMicros();
       const deadline = start + durationMs;
       for (;;) {
         await pub.send(payload);
@@ -495,7 +532,13 @@ async function run(role: Role, implName: ImplName, params: Params): Promise<void
         if ((sent & 63) === 0 && performance.now() >= deadline) break;
       }
       const seconds = (performance.now() - start) / 1000;
-      report({ type: "result", sent, seconds, rate: sent / seconds });
+      report({
+        type: "result",
+        sent,
+        seconds,
+        rate: sent / seconds,
+        cpuUs: cpuMicros() - cpuStart,
+      });
       // Keep sending end markers: a PUB drops what a full subscriber can't take.
       for (;;) {
         await pub.send(END);
@@ -505,13 +548,21 @@ async function run(role: Role, implName: ImplName, params: Params): Promise<void
     case "fanout-subs": {
       const n = params.subscribers ?? 10;
       let ready = 0;
+      let cpuStart = 0;
       const runs = Array.from({ length: n }, () => {
         const sub = new zmq.Subscriber();
         sub.subscribe();
         sub.connect(params.endpoint!);
-        return fanoutSubscriber(sub, size, () => {
-          if (++ready === n) report({ type: "ready" });
-        });
+        return fanoutSubscriber(
+          sub,
+          size,
+          () => {
+            if (++ready === n) report({ type: "ready" });
+          },
+          () => {
+            cpuStart ||= cpuMicros();
+          },
+        );
       });
       const results = await Promise.all(runs);
       const counted = results.filter((r) => r.count > 0);
@@ -529,6 +580,8 @@ async function run(role: Role, implName: ImplName, params: Params): Promise<void
         total,
         seconds,
         rate: total / seconds,
+        // From the first timed message (at any SUB) to the end marker.
+        cpuUs: cpuMicros() - cpuStart,
       });
       break;
     }
