@@ -6,12 +6,17 @@ import { Socket, type SocketConstructorOpts } from "node:net";
  *
  * Ordinary reads go into a 64 KiB slab, each read taking the slab's unused
  * rest, so small reads share one allocation (the chunks handed on are disjoint
- * views: nothing handed on is ever written again). When the handler asks for
- * the next bytes in memory of its own (`StreamHandler.readTarget`: the rest of
- * a large frame body), the read goes straight there: no per-read buffer that
- * waits for the garbage collector and no copy into the body. A 200 MB frame
- * then costs the receiver about its own size, and a 64 KiB one no copy for most
- * of its bytes.
+ * views: nothing handed on is ever written again). While the peer keeps the
+ * socket full (a read filled all the room it was given), slabs are 256 KiB:
+ * one read then brings about four 64 KiB frames, handed on as views of the
+ * slab, where 64 KiB reads took two read calls and a partly copied frame each.
+ * A slab holds its memory while any view of it is kept (as Node's pool does).
+ *
+ * When the handler asks for the next bytes in memory of its own
+ * (`StreamHandler.readTarget`: the rest of a large frame body), the read goes
+ * straight there: no per-read buffer that waits for the garbage collector and
+ * no copy into the body. A 200 MB frame then costs the receiver about its own
+ * size.
  *
  * Only on Node itself (other runtimes' `node:net` may not honour `onread`).
  */
@@ -21,10 +26,20 @@ const SLAB_BYTES = 64 * 1024;
 /** A slab whose unused rest is smaller than this is replaced for the next read. */
 const MIN_READ_BYTES = 16 * 1024;
 /**
- * The read after one that went into a handler's memory (large frames are
- * flowing) is this small: it brings the next frame's header and only a little of
- * its body, which is copied; the rest of that body then goes straight in. A full
- * 64 KiB read there would carry almost all of a 64 KiB frame, to be copied.
+ * Slabs after a read that filled its room (more was waiting in the kernel):
+ * a bulk transfer. Frames up to about a quarter of this arrive mostly whole in
+ * one slab; one per slab straddles its end and is copied (in part).
+ */
+const BULK_SLAB_BYTES = 256 * 1024;
+/** In bulk, a slab rest below this is replaced (a smaller read would split the next frame). */
+const BULK_MIN_READ_BYTES = 64 * 1024;
+/**
+ * The read after one that went into a handler's memory for a frame larger than
+ * a bulk slab is this small: it brings the next frame's header and only a
+ * little of its body, which is copied; the rest of that body then goes straight
+ * in. A full slab read there would carry a large part of the frame, to be copied.
+ * (Smaller frames read straight into their memory are followed by an ordinary
+ * read: it carries whole frames, delivered as views.)
  */
 const HEADER_READ_BYTES = 8 * 1024;
 
@@ -55,8 +70,12 @@ export class DirectReads {
   #current: Uint8Array = EMPTY;
   /** Chunks read before a sink was attached. */
   #early: Buffer[] = [];
-  /** The last read went into memory the sink named. */
-  #direct = false;
+  /** The last read went into memory the sink named, more than a bulk slab of it. */
+  #largeDirect = false;
+  /** The last slab read filled all the room it had: more was waiting. */
+  #bulk = false;
+  /** The pending read is a short header read (see HEADER_READ_BYTES). */
+  #headerRead = false;
 
   /** The `onread` option for `net.connect` / `new net.Socket`. */
   readonly onread = {
@@ -76,27 +95,38 @@ export class DirectReads {
   #next(): Uint8Array {
     const target = this.#sink?.target();
     if (target !== undefined && target.length > 0) {
+      this.#headerRead = false;
       this.#current = target;
       return target;
     }
-    if (this.#slab.length - this.#used < MIN_READ_BYTES) {
-      this.#slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    // Right after a header read, the frame's body has not found its memory yet:
+    // read no more than an ordinary slab's worth of it, to be copied.
+    const bulk = this.#bulk && !this.#headerRead;
+    if (this.#slab.length - this.#used < (bulk ? BULK_MIN_READ_BYTES : MIN_READ_BYTES)) {
+      this.#slab = Buffer.allocUnsafeSlow(bulk ? BULK_SLAB_BYTES : SLAB_BYTES);
       this.#used = 0;
     }
-    const rest = this.#direct
-      ? this.#slab.subarray(this.#used, this.#used + HEADER_READ_BYTES)
-      : this.#slab.subarray(this.#used);
+    const header = this.#largeDirect;
+    this.#headerRead = header;
+    const used = this.#used;
+    const rest = this.#slab.subarray(
+      used,
+      header ? used + HEADER_READ_BYTES : bulk ? this.#slab.length : used + SLAB_BYTES,
+    );
     this.#current = rest;
     return rest;
   }
 
   #read(nread: number, buffer: Uint8Array): boolean {
     let chunk: Buffer;
-    this.#direct = buffer.buffer !== this.#slab.buffer;
-    if (buffer === this.#current && !this.#direct) {
+    const direct = buffer.buffer !== this.#slab.buffer;
+    this.#largeDirect = direct && buffer.length > BULK_SLAB_BYTES;
+    if (buffer === this.#current && !direct) {
       chunk = this.#slab.subarray(this.#used, this.#used + nread);
       // 8-byte aligned, as Node's pool: the next read starts on a fresh word.
       this.#used = Math.min(this.#slab.length, (this.#used + nread + 7) & ~7);
+      // A short header read says nothing about the backlog.
+      if (!this.#headerRead) this.#bulk = nread === buffer.length;
     } else {
       chunk = Buffer.from(buffer.buffer, buffer.byteOffset, nread);
     }
