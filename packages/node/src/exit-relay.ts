@@ -110,14 +110,29 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** The replaying worker's module, next to this one in whichever form runs (ESM, CommonJS, TypeScript sources). */
-function workerUrl(): URL {
+/**
+ * The replaying worker's module, next to this one: the CommonJS build (quicker to
+ * load than the ESM graph; dist/ has both), or, when this runs from the TypeScript
+ * sources (the repository's tests), exit-worker.ts with tsx registered first.
+ */
+function replayEntry(): { entry: string; tsx?: string } {
   // The CommonJS build gets import.meta.url from tsup's shim (tsup.config.ts).
   const here = new URL(import.meta.url);
-  const path = fileURLToPath(here);
-  const ext = path.endsWith(".cjs") ? ".cjs" : path.endsWith(".ts") ? ".ts" : ".js";
-  return new URL(`./exit-worker${ext}`, here);
+  if (fileURLToPath(here).endsWith(".ts")) {
+    return {
+      entry: new URL("./exit-worker.ts", here).href,
+      tsx: import.meta.resolve("tsx/esm/api"),
+    };
+  }
+  return { entry: fileURLToPath(new URL("./exit-worker.cjs", here)) };
 }
+
+/** Loads the replaying worker's module (a worker's entry cannot be TypeScript, even under tsx). */
+const REPLAY = `"use strict";
+const { workerData } = require("node:worker_threads");
+if (workerData.tsx === undefined) require(workerData.entry);
+else import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.entry); });
+`;
 
 /** Flags taking a value in the next argument that the worker must not repeat. */
 const WITH_VALUE = new Set(["-e", "--eval", "-p", "--print", "-r", "--require"]);
@@ -150,12 +165,12 @@ function workerExecArgv(): string[] {
   return out;
 }
 
-function startWorker(script: URL | string, workerData: object): boolean {
-  const eval_ = typeof script === "string";
-  for (const execArgv of eval_ ? [[]] : [workerExecArgv(), []]) {
+/** Starts `script` (CommonJS source) in a worker; `flags` first, then none if Node refuses them. */
+function startWorker(script: string, workerData: object, flags: string[]): boolean {
+  for (const execArgv of flags.length > 0 ? [flags, []] : [[]]) {
     try {
       const worker = new Worker(script, {
-        eval: eval_,
+        eval: true,
         workerData,
         execArgv,
         stdout: true,
@@ -201,12 +216,16 @@ export function relayBacklogs(
   }
   if (relays.length > 0) {
     const done = new Int32Array(new SharedArrayBuffer(8));
-    if (startWorker(RELAY, { relays, done })) waiting.push(done);
+    if (startWorker(RELAY, { relays, done }, [])) waiting.push(done);
   }
   if (replays.length > 0) {
     const done = new Int32Array(new SharedArrayBuffer(8));
-    const data: ExitRelayData = { backlogs: replays, done };
-    if (startWorker(workerUrl(), data)) waiting.push(done);
+    const data: ExitRelayData & { entry: string; tsx?: string } = {
+      backlogs: replays,
+      done,
+      ...replayEntry(),
+    };
+    if (startWorker(REPLAY, data, workerExecArgv())) waiting.push(done);
   }
   for (const done of waiting) {
     for (;;) {

@@ -302,6 +302,40 @@ describe("process.exit() delivers queued messages", () => {
     }, 60_000);
   }
 
+  // A connect secured with CURVE that cannot have finished (no yield between connect and
+  // exit): a worker thread replays its messages in a socket with the same keys. Here the
+  // worker runs the TypeScript sources (this test's loader), as it runs dist/ when built.
+  it("a CURVE connect that has not finished, process.exit(0)", async () => {
+    const server = zmq.curveKeyPair();
+    const client = zmq.curveKeyPair();
+    const pull = new zmq.Pull({ curveServer: true, curveSecretKey: server.secretKey });
+    try {
+      await pull.bind("tcp://127.0.0.1:*");
+      const child = runScript(
+        `
+        const push = new zmq.Push(${JSON.stringify({
+          curveServerKey: server.publicKey,
+          curvePublicKey: client.publicKey,
+          curveSecretKey: client.secretKey,
+        })});
+        push.connect(${JSON.stringify(pull.lastEndpoint)});
+        for (let i = 0; i < 200; i++) await push.send([String(i), Buffer.alloc(1000)]);
+        process.exit(0);
+      `,
+        45_000,
+      );
+      for (let i = 0; i < 200; i++) {
+        const [n] = await within(pull.receive(), 30_000);
+        expect(n!.toString()).toBe(String(i));
+      }
+      const { code, output } = await child;
+      expect(output.replace(/\(node:\d+\) WARNING: Waiting for queued ZeroMQ .*\n/, "")).toBe("");
+      expect(code).toBe(0);
+    } finally {
+      pull.close();
+    }
+  }, 60_000);
+
   it("a peer in the same process, which can no longer read, does not hold the exit", async () => {
     const { code, output } = await runScript(
       `

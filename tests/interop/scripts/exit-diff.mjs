@@ -69,8 +69,10 @@ async function zapHandler() {
   zap = new zmq.Router();
   await zap.bind("inproc://zeromq.zap.01");
   (async () => {
-    for await (const [id, delim, version, requestId] of zap) {
-      await zap.send([id, delim, version, requestId, "200", "OK", "user", ""]);
+    for await (const [id, delim, version, requestId, , , , mechanism, ...credentials] of zap) {
+      // Everyone but PLAIN with the password "wrong".
+      const ok = !(String(mechanism) === "PLAIN" && String(credentials[1]) === "wrong");
+      await zap.send([id, delim, version, requestId, ok ? "200" : "400", "", "user", ""]);
     }
   })();
 }
@@ -114,6 +116,17 @@ const CASES = {
     await r.bind("tcp://127.0.0.1:*");
     return {
       body: `const sock = new zmq.Push({ plainUsername: "user", plainPassword: "pw" });
+        sock.connect(${JSON.stringify(r.lastEndpoint)});
+        for (let i = 0; i < N; i++) await sock.send(["m" + i, PAD]);`,
+      receiver: r,
+    };
+  },
+  "push-plain-refused-notready": async () => {
+    await zapHandler();
+    const r = new zmq.Pull({ plainServer: true });
+    await r.bind("tcp://127.0.0.1:*");
+    return {
+      body: `const sock = new zmq.Push({ plainUsername: "user", plainPassword: "wrong" });
         sock.connect(${JSON.stringify(r.lastEndpoint)});
         for (let i = 0; i < N; i++) await sock.send(["m" + i, PAD]);`,
       receiver: r,
