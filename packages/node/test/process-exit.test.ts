@@ -4,6 +4,7 @@
  * threads are not libuv handles). A pending receive does (as with zeromq.js).
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -320,6 +321,37 @@ describe("process.exit() delivers queued messages", () => {
         })});
         push.connect(${JSON.stringify(pull.lastEndpoint)});
         for (let i = 0; i < 200; i++) await push.send([String(i), Buffer.alloc(1000)]);
+        process.exit(0);
+      `,
+        45_000,
+      );
+      for (let i = 0; i < 200; i++) {
+        const [n] = await within(pull.receive(), 30_000);
+        expect(n!.toString()).toBe(String(i));
+      }
+      const { code, output } = await child;
+      expect(output.replace(/\(node:\d+\) WARNING: Waiting for queued ZeroMQ .*\n/, "")).toBe("");
+      expect(code).toBe(0);
+    } finally {
+      pull.close();
+    }
+  }, 60_000);
+
+  it("a wss:// connect that has not finished, push.close(); process.exit(0)", async () => {
+    const pem = (kind: string) =>
+      readFileSync(
+        new URL(`../../transport-ws/test/fixtures/localhost.${kind}.pem`, import.meta.url),
+        "utf8",
+      );
+    const pull = new zmq.Pull({ wssKeyPem: pem("key"), wssCertPem: pem("cert") });
+    try {
+      await pull.bind("wss://127.0.0.1:*/zmq");
+      const child = runScript(
+        `
+        const push = new zmq.Push({ wssTrustPem: ${JSON.stringify(pem("cert"))} });
+        push.connect(${JSON.stringify(pull.lastEndpoint)});
+        for (let i = 0; i < 200; i++) await push.send([String(i), Buffer.alloc(1000)]);
+        push.close();
         process.exit(0);
       `,
         45_000,
