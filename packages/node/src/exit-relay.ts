@@ -115,14 +115,11 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
  * load than the ESM graph; dist/ has both), or, when this runs from the TypeScript
  * sources (the repository's tests), exit-worker.ts with tsx registered first.
  */
-function replayEntry(): { entry: string; tsx?: string } {
+function replayEntry(): { entry: string; tsx?: true } {
   // The CommonJS build gets import.meta.url from tsup's shim (tsup.config.ts).
   const here = new URL(import.meta.url);
   if (fileURLToPath(here).endsWith(".ts")) {
-    return {
-      entry: new URL("./exit-worker.ts", here).href,
-      tsx: import.meta.resolve("tsx/esm/api"),
-    };
+    return { entry: new URL("./exit-worker.ts", here).href, tsx: true };
   }
   return { entry: fileURLToPath(new URL("./exit-worker.cjs", here)) };
 }
@@ -131,7 +128,13 @@ function replayEntry(): { entry: string; tsx?: string } {
 const REPLAY = `"use strict";
 const { workerData } = require("node:worker_threads");
 if (workerData.tsx === undefined) require(workerData.entry);
-else import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.entry); });
+else {
+  // tsx's ESM API (its CommonJS twin registers nothing usable here).
+  const { createRequire } = require("node:module");
+  const { pathToFileURL } = require("node:url");
+  const api = createRequire(workerData.entry).resolve("tsx/esm/api").replace(/\\.cjs$/, ".mjs");
+  import(pathToFileURL(api).href).then((tsx) => { tsx.register(); return import(workerData.entry); });
+}
 `;
 
 /** Flags taking a value in the next argument that the worker must not repeat. */
@@ -220,7 +223,7 @@ export function relayBacklogs(
   }
   if (replays.length > 0) {
     const done = new Int32Array(new SharedArrayBuffer(8));
-    const data: ExitRelayData & { entry: string; tsx?: string } = {
+    const data: ExitRelayData & { entry: string; tsx?: true } = {
       backlogs: replays,
       done,
       ...replayEntry(),

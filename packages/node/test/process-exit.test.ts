@@ -257,7 +257,7 @@ describe("process lifetime", () => {
 /**
  * process.exit() runs only synchronous 'exit' listeners: what the sockets hold is written
  * synchronously to connected sockets' descriptors, and what waits for a connection that was
- * not ready goes through a helper process (exit-relay.ts). Received by a PULL in this process.
+ * not ready goes through a worker thread (exit-relay.ts). Received by a PULL in this process.
  */
 describe("process.exit() delivers queued messages", () => {
   const cases: Array<[transport: "tcp" | "ipc", wait: boolean, ending: string]> = [];
