@@ -169,12 +169,18 @@ function workerExecArgv(): string[] {
 }
 
 /** Starts `script` (CommonJS source) in a worker; `flags` first, then none if Node refuses them. */
-function startWorker(script: string, workerData: object, flags: string[]): boolean {
+function startWorker(
+  script: string,
+  workerData: object,
+  flags: string[],
+  transferList: ArrayBuffer[] = [],
+): boolean {
   for (const execArgv of flags.length > 0 ? [flags, []] : [[]]) {
     try {
       const worker = new Worker(script, {
         eval: true,
         workerData,
+        transferList,
         execArgv,
         stdout: true,
         stderr: true,
@@ -219,7 +225,9 @@ export function relayBacklogs(
   }
   if (relays.length > 0) {
     const done = new Int32Array(new SharedArrayBuffer(8));
-    if (startWorker(RELAY, { relays, done }, [])) waiting.push(done);
+    // The concatenated bytes move to the worker rather than being copied.
+    const moved = relays.map((relay) => relay.bytes.buffer as ArrayBuffer);
+    if (startWorker(RELAY, { relays, done }, [], moved)) waiting.push(done);
   }
   if (replays.length > 0) {
     const done = new Int32Array(new SharedArrayBuffer(8));
