@@ -24,7 +24,7 @@ import { IpcTransport } from "@zmq/transport-ipc";
 import { TcpTransport } from "@zmq/transport-tcp";
 import { UdpTransport } from "@zmq/transport-udp";
 import { WsTransport } from "@zmq/transport-ws";
-import { deliverBacklog } from "./exit-relay";
+import { relayBacklogs } from "./exit-relay";
 import { nodeRuntime } from "./node-runtime";
 import { zwsEngine } from "./ws-engine";
 
@@ -81,11 +81,19 @@ export class Context extends SocketContext {
 //   libuv had not yet written, by synchronous writes to its file descriptor, within
 //   the linger (flushForExit in @zmq/socket). Messages of a connect whose
 //   connection was not ready yet (connect or handshake in progress) go over a
-//   connection of their own, made by a helper process (exit-relay.ts).
+//   connection of their own, made by a socket of the same type and options in a
+//   worker thread (exit-relay.ts).
 
 const contexts = new Set<WeakRef<Context>>();
 let hooked = false;
 let warned = false;
+/** This thread replays another's backlogs (exit-worker.ts): its own end flushes nothing more. */
+let exitWorker = false;
+
+/** @internal Marks this thread as the exit relay's worker. */
+export function markExitWorker(): void {
+  exitWorker = true;
+}
 
 const EXIT_WARNING_MS = 500;
 
@@ -136,30 +144,33 @@ function exitWarning(blocky: boolean): string {
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
 function flushAllAtExit(): void {
+  if (exitWorker) return;
   const live = liveContexts();
   const blocky = live.some((context) => context.blocky);
   const start = performance.now();
+  const warnIfLate = (now: number) => {
+    if (warned || now - start < EXIT_WARNING_MS) return;
+    warned = true;
+    // process.stderr may be asynchronous (a pipe): write to the descriptor.
+    try {
+      writeSync(2, exitWarning(blocky));
+    } catch {}
+  };
   const { backlogs } = flushForExit(live, (linger) => {
     const deadline = linger < 0 ? Number.POSITIVE_INFINITY : performance.now() + linger;
     return () => {
       const now = performance.now();
       if (now >= deadline) return false;
-      if (!warned && now - start >= EXIT_WARNING_MS) {
-        warned = true;
-        // process.stderr may be asynchronous (a pipe): write to the descriptor.
-        try {
-          writeSync(2, exitWarning(blocky));
-        } catch {}
-      }
+      warnIfLate(now);
       Atomics.wait(sleepCell, 0, 0, Math.min(2, deadline - now));
       return true;
     };
   });
-  for (const backlog of backlogs) {
-    const elapsed = performance.now() - start;
-    const warnAfter = warned ? -1 : Math.max(0, EXIT_WARNING_MS - elapsed);
-    if (deliverBacklog(backlog, exitWarning(blocky), warnAfter).warned) warned = true;
-  }
+  if (backlogs.length === 0) return;
+  const linger = backlogs.some((backlog) => backlog.linger < 0)
+    ? Number.POSITIVE_INFINITY
+    : Math.max(...backlogs.map((backlog) => backlog.linger));
+  relayBacklogs(backlogs, performance.now() + linger, warnIfLate);
 }
 
 function makeDefault(): Context {

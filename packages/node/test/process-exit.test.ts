@@ -4,6 +4,7 @@
  * threads are not libuv handles). A pending receive does (as with zeromq.js).
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -256,7 +257,7 @@ describe("process lifetime", () => {
 /**
  * process.exit() runs only synchronous 'exit' listeners: what the sockets hold is written
  * synchronously to connected sockets' descriptors, and what waits for a connection that was
- * not ready goes through a helper process (exit-relay.ts). Received by a PULL in this process.
+ * not ready goes through a worker thread (exit-relay.ts). Received by a PULL in this process.
  */
 describe("process.exit() delivers queued messages", () => {
   const cases: Array<[transport: "tcp" | "ipc", wait: boolean, ending: string]> = [];
@@ -301,6 +302,71 @@ describe("process.exit() delivers queued messages", () => {
       }
     }, 60_000);
   }
+
+  // A connect secured with CURVE that cannot have finished (no yield between connect and
+  // exit): a worker thread replays its messages in a socket with the same keys. Here the
+  // worker runs the TypeScript sources (this test's loader), as it runs dist/ when built.
+  it("a CURVE connect that has not finished, process.exit(0)", async () => {
+    const server = zmq.curveKeyPair();
+    const client = zmq.curveKeyPair();
+    const pull = new zmq.Pull({ curveServer: true, curveSecretKey: server.secretKey });
+    try {
+      await pull.bind("tcp://127.0.0.1:*");
+      const child = runScript(
+        `
+        const push = new zmq.Push(${JSON.stringify({
+          curveServerKey: server.publicKey,
+          curvePublicKey: client.publicKey,
+          curveSecretKey: client.secretKey,
+        })});
+        push.connect(${JSON.stringify(pull.lastEndpoint)});
+        for (let i = 0; i < 200; i++) await push.send([String(i), Buffer.alloc(1000)]);
+        process.exit(0);
+      `,
+        45_000,
+      );
+      for (let i = 0; i < 200; i++) {
+        const [n] = await within(pull.receive(), 30_000);
+        expect(n!.toString()).toBe(String(i));
+      }
+      const { code, output } = await child;
+      expect(output.replace(/\(node:\d+\) WARNING: Waiting for queued ZeroMQ .*\n/, "")).toBe("");
+      expect(code).toBe(0);
+    } finally {
+      pull.close();
+    }
+  }, 60_000);
+
+  it("a wss:// connect that has not finished, push.close(); process.exit(0)", async () => {
+    const pem = (kind: string) =>
+      readFileSync(
+        new URL(`../../transport-ws/test/fixtures/localhost.${kind}.pem`, import.meta.url),
+        "utf8",
+      );
+    const pull = new zmq.Pull({ wssKeyPem: pem("key"), wssCertPem: pem("cert") });
+    try {
+      await pull.bind("wss://127.0.0.1:*/zmq");
+      const child = runScript(
+        `
+        const push = new zmq.Push({ wssTrustPem: ${JSON.stringify(pem("cert"))} });
+        push.connect(${JSON.stringify(pull.lastEndpoint)});
+        for (let i = 0; i < 200; i++) await push.send([String(i), Buffer.alloc(1000)]);
+        push.close();
+        process.exit(0);
+      `,
+        45_000,
+      );
+      for (let i = 0; i < 200; i++) {
+        const [n] = await within(pull.receive(), 30_000);
+        expect(n!.toString()).toBe(String(i));
+      }
+      const { code, output } = await child;
+      expect(output.replace(/\(node:\d+\) WARNING: Waiting for queued ZeroMQ .*\n/, "")).toBe("");
+      expect(code).toBe(0);
+    } finally {
+      pull.close();
+    }
+  }, 60_000);
 
   it("a peer in the same process, which can no longer read, does not hold the exit", async () => {
     const { code, output } = await runScript(

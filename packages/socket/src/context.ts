@@ -410,7 +410,7 @@ export interface ExitFlushResult {
  * all they held, and how many could not (no handshake yet, no synchronous
  * write, or the linger ran out), and the `backlogs` of connect endpoints whose
  * messages found no connection ready (`ConnectEndpoint.exitBacklog`), for the
- * binding to deliver if it can.
+ * binding to deliver if it can (`replayExitBacklog`, or their `wire` bytes).
  */
 export function flushForExit(
   contexts: Iterable<Context>,

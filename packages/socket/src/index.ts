@@ -61,9 +61,10 @@ export {
   Server,
   type ServerRoutingOptions,
 } from "./draft-sockets";
-export type { ExitBacklog } from "./endpoints";
+export type { ExitBacklog, ExitWire } from "./endpoints";
 export { type EngineFactory, type WireEngine, zmtpEngine } from "./engine";
 export { AuthError, type ErrnoCode, errnoOf, toZmqError, ZmqError } from "./errors";
+export { replayExitBacklog } from "./exit-replay";
 export { ManualRuntime } from "./manual-runtime";
 export { type FrameTypes, type Message, type MessageLike, toFrame, toFrames } from "./message";
 export {

@@ -421,7 +421,11 @@ export class SocketCore {
     this.emit({ type: "close", address: endpoint!.endpoint });
   }
 
-  connect(address: string, connectRoutingId?: Uint8Array): void {
+  /** Connects; returns the new endpoint (undefined when a repeated connect is a no-op). */
+  connect(
+    address: string,
+    connectRoutingId?: Uint8Array,
+  ): ConnectEndpoint | InprocConnect | undefined {
     this.#checkOpen();
     this.#checkNotBlocked();
     if (typeof address !== "string") throw new TypeError("Address must be a string");
@@ -439,7 +443,7 @@ export class SocketCore {
     const existing = this.#connects.get(address);
     if (existing !== undefined && transport !== undefined && this.traits.singleConnect) {
       // libzmq: "no valid use for multiple connects" for these types; a repeat is a no-op.
-      return;
+      return undefined;
     }
     const routingId = connectRoutingId ?? this.ps.takeConnectRoutingId();
     const endpoint =
@@ -449,6 +453,7 @@ export class SocketCore {
     if (existing === undefined) this.#connects.set(address, [endpoint]);
     else existing.push(endpoint);
     endpoint.start();
+    return endpoint;
   }
 
   disconnect(address: string): void {
