@@ -65,6 +65,7 @@ export const DELIBERATE: Record<string, string> = {
   "error.opt.get.mandatory": UNREADABLE_REASON,
   "error.opt.get.curvePublicKey": UNREADABLE_REASON,
   "options.set.mandatory": UNREADABLE_REASON,
+  "options.set.tcpAcceptFilter": UNREADABLE_REASON,
   "options.default-draft.noDrop":
     "`Radio.noDrop` is an extra option of @zmq/node (`send()` waits at the high-water mark instead of dropping, as `XPublisher.noDrop`); zeromq.js has no such accessor on Radio.",
   "options.set.multicastLoop":
@@ -84,10 +85,6 @@ export const DELIBERATE: Record<string, string> = {
 };
 
 export const KNOWN_OPEN: Record<string, string> = {
-  "options.set.affinity": "§1.7",
-  "options.set.tcpAcceptFilter": "§1.7",
-  "error.server.send.no-options": "§2.59",
-  "error.radio.send.no-group": "§2.61",
   "events.sequence.tcp": "§1.8",
   "events.sequence.ipc": "§1.8",
   "events.bind-error": "C9/A16/§2.145",

@@ -15,6 +15,7 @@ import {
   sendsIdentity,
   type WireError,
 } from "@zmq/wire";
+import { type AcceptFilter, acceptFiltersAdmit } from "./accept-filter";
 import { zmtpEngine } from "./engine";
 import { AuthError, protocolErrorName, toZmqError, ZmqError } from "./errors";
 import {
@@ -178,12 +179,15 @@ export class BindEndpoint implements SessionOwner {
   readonly address: string;
   readonly listener: Listener;
   readonly #sessions = new Map<Session, boolean>();
+  /** ZMQ_TCP_ACCEPT_FILTER as it was at bind (libzmq copies the options into the listener). */
+  readonly #acceptFilters: readonly AcceptFilter[];
   #closed = false;
 
   constructor(core: SocketCore, address: string, listener: Listener) {
     this.core = core;
     this.address = address;
     this.listener = listener;
+    this.#acceptFilters = address.startsWith("tcp://") ? core.acceptFilters : [];
     listener.onConnection((connection) => this.#accept(connection));
     listener.onError((error) => {
       core.runtime.trace?.(`${core.socketType} accept-error ${listener.endpoint} ${error}`);
@@ -207,6 +211,18 @@ export class BindEndpoint implements SessionOwner {
   #accept(connection: Connection): void {
     if (this.#closed || this.core.closed) {
       dropConnection(connection);
+      return;
+    }
+    if (!acceptFiltersAdmit(this.#acceptFilters, connection.remoteAddress)) {
+      // libzmq's tcp_listener closes the connection at once and reports accept:error
+      // (with EAGAIN, the errno its accept loop leaves behind).
+      this.runtime.trace?.(`${this.socketType} accept-filtered ${this.endpoint}`);
+      dropConnection(connection);
+      this.core.emit({
+        type: "accept:error",
+        address: this.endpoint,
+        error: new ZmqError("EAGAIN"),
+      });
       return;
     }
     this.core.emit({ type: "accept", address: this.endpoint });

@@ -16,6 +16,7 @@ import {
 } from "@zmq/patterns";
 import { parseEndpoint, type Transport } from "@zmq/transport";
 import type { SocketTypeName } from "@zmq/wire";
+import { type AcceptFilter, parseAcceptFilter } from "./accept-filter";
 import type { Context } from "./context";
 import { BindEndpoint, ConnectEndpoint } from "./endpoints";
 import { toZmqError, ZmqError } from "./errors";
@@ -151,6 +152,33 @@ export class SocketCore {
   setOption<K extends CoreOptionName>(name: K, value: unknown): void {
     if (this.#closed) throw new ZmqError("EBADF");
     (this.options as Record<K, unknown>)[name] = value;
+  }
+
+  /** ZMQ_TCP_ACCEPT_FILTER's list: each set adds one; null or "" clears it (libzmq). */
+  acceptFilters: readonly AcceptFilter[] = [];
+
+  /**
+   * Sets ZMQ_TCP_ACCEPT_FILTER as libzmq does: `null` or `""` removes every filter,
+   * anything else is parsed as a numeric address with an optional mask (by the
+   * socket's current `ipv6`) and added; unparsable text is EINVAL. Binds made later
+   * apply the list.
+   */
+  addAcceptFilter(text: string | null): void {
+    if (this.#closed) throw new ZmqError("EBADF");
+    if (text === null || text === "") {
+      this.acceptFilters = [];
+    } else {
+      const filter = parseAcceptFilter(text, this.options.ipv6, utf8Length(text));
+      if (filter === undefined) {
+        throw new ZmqError("EINVAL", undefined, undefined, {
+          cause: new Error(
+            `tcpAcceptFilter ${JSON.stringify(text)} is not a numeric ${this.options.ipv6 ? "IPv4 or IPv6" : "IPv4"} address with an optional /mask`,
+          ),
+        });
+      }
+      this.acceptFilters = [...this.acceptFilters, filter];
+    }
+    this.options.tcpAcceptFilter = text;
   }
 
   patternOption<K extends keyof PatternOptions>(name: K): PatternOptions[K] {
@@ -498,7 +526,13 @@ export class SocketCore {
 
   // ---- send and receive
 
-  send(frames: Uint8Array[]): Promise<void> {
+  /**
+   * The checks `send` makes before it looks at the message, thrown synchronously
+   * (zeromq.js): closed (EBADF), a bind or unbind in flight or a send waiting (EBUSY).
+   * The draft sockets call it before they convert their routing id or group, as
+   * zeromq.js's validation runs in that order.
+   */
+  checkSend(): void {
     this.#checkOpen();
     this.#checkNotBlocked();
     if (this.#sendWaiter) {
@@ -507,6 +541,10 @@ export class SocketCore {
         "Socket is busy writing; only one send operation may be in progress at any time",
       );
     }
+  }
+
+  send(frames: Uint8Array[]): Promise<void> {
+    this.checkSend();
     // An empty array is a message of no frames: nothing to send (as with zeromq.js).
     if (frames.length === 0) return RESOLVED;
     const timeout = this.options.sendTimeout;
@@ -856,4 +894,19 @@ export function withLibzmqText(error: ZmqError): ZmqError {
   const text = new ZmqError(error.code).message;
   if (text === error.code || text === error.message) return error;
   return new ZmqError(error.code, text, error.address, { cause: error });
+}
+
+/** The length of `text` in UTF-8 bytes. */
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
