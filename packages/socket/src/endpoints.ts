@@ -31,6 +31,15 @@ import { tracePipe } from "./trace";
 import { GroupSession, UdpSession } from "./udp-session";
 
 /** Closes a connection that no session took (any kind). */
+/** Node's name-resolution error codes (the transport reports them as EHOSTUNREACH). */
+const RESOLVE_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "ENODATA"]);
+
+/** Whether a failed connect attempt failed at name resolution, before a socket existed. */
+function isResolveFailure(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return typeof cause?.code === "string" && RESOLVE_CODES.has(cause.code);
+}
+
 function dropConnection(connection: AnyConnection): void {
   if (connection.kind === "stream") connection.destroy();
   else connection.close();
@@ -426,6 +435,9 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
           this.close();
           return;
         }
+        // libzmq closes the socket of the failed attempt and says so (`close`) before it
+        // schedules the next one; a host name that did not resolve had no socket yet.
+        if (!isResolveFailure(error)) this.core.emit({ type: "close", address: this.address });
         this.#scheduleReconnect();
       },
     );
@@ -447,6 +459,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
         this.#abort = undefined;
         this.#updateHold();
         this.runtime.trace?.(`${this.socketType} connect ${this.address} timeout ${timeout}ms`);
+        this.core.emit({ type: "close", address: this.address });
         this.#scheduleReconnect();
       },
       { ref: false },

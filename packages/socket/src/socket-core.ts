@@ -310,7 +310,7 @@ export class SocketCore {
     } catch (error) {
       const zerr = convert(error, address);
       this.runtime.trace?.(`${this.socketType} bind-error ${address} ${zerr.code} ${zerr.message}`);
-      this.emit({ type: "bind:error", address, error: zerr });
+      this.#emitBindError(address, zerr);
       throw zerr;
     } finally {
       this.#pendingBinds--;
@@ -353,13 +353,39 @@ export class SocketCore {
     } catch (error) {
       const zerr = convert(error, address);
       this.runtime.trace?.(`${this.socketType} bind-error ${address} ${zerr.code} ${zerr.message}`);
-      this.emit({ type: "bind:error", address, error: zerr });
+      this.#emitBindError(address, zerr);
       throw zerr;
     }
     const endpoint = new BindEndpoint(this, address, listener);
     this.#binds.push(endpoint);
     this.lastEndpoint = endpoint.endpoint;
     this.emit({ type: "bind", address: endpoint.endpoint });
+  }
+
+  /**
+   * The events of a failed bind, as libzmq's monitor gives them: when the listening
+   * socket existed (the OS refused bind/listen: EADDRINUSE, EACCES …) first its
+   * `close` — with no address for tcp, whose listener has no endpoint yet, with the
+   * endpoint for ipc — then `bind:error` with the address without its scheme
+   * (`127.0.0.1:5555`, `/tmp/sock`: libzmq's raw endpoint) and the error without
+   * `address`. An address that did not resolve (EINVAL, ENODEV, ENAMETOOLONG) had no
+   * socket, so no `close`.
+   */
+  #emitBindError(address: string, zerr: ZmqError): void {
+    const scheme = address.indexOf("://");
+    if (!ADDRESS_ERRORS.has(zerr.code)) {
+      this.emit(
+        address.startsWith("ipc://")
+          ? { type: "close", address }
+          : ({ type: "close" } as unknown as Event),
+      );
+    }
+    const error = new ZmqError(zerr.code, zerr.message, undefined, { cause: zerr.cause ?? zerr });
+    this.emit({
+      type: "bind:error",
+      address: scheme < 0 ? address : address.slice(scheme + 3),
+      error,
+    });
   }
 
   #bindInproc(address: string): void {
@@ -895,6 +921,15 @@ export function withLibzmqText(error: ZmqError): ZmqError {
   if (text === error.code || text === error.message) return error;
   return new ZmqError(error.code, text, error.address, { cause: error });
 }
+
+/** Bind errors of an address that never got a listening socket (no `close` event). */
+const ADDRESS_ERRORS = new Set([
+  "EINVAL",
+  "ENODEV",
+  "ENAMETOOLONG",
+  "EPROTONOSUPPORT",
+  "ENOCOMPATPROTO",
+]);
 
 /** The length of `text` in UTF-8 bytes. */
 function utf8Length(text: string): number {
