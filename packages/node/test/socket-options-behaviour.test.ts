@@ -47,6 +47,27 @@ describe("STREAM (tcp)", () => {
     await until(() => closed, 2000, "connection closed");
   });
 
+  it("a reply sent and then close() with linger 0 still reaches the client (as zeromq.js)", async () => {
+    const [stream] = track(new zmq.Stream({ linger: 0 }));
+    const endpoint = await bindAny(stream, "tcp");
+    const client = connect(port(endpoint), "127.0.0.1");
+    raw.push(client);
+    const received: Buffer[] = [];
+    let ended = false;
+    client.on("data", (chunk) => received.push(chunk));
+    client.on("end", () => {
+      ended = true;
+    });
+    client.on("error", () => {});
+    const [id] = await within(stream.receive()); // the connect notification
+    client.write("request");
+    await within(stream.receive());
+    await stream.send([id!, "reply"]);
+    stream.close();
+    await until(() => ended, 2000, "connection ended");
+    expect(Buffer.concat(received).toString()).toBe("reply");
+  });
+
   it("reports a peer disconnect as [id, '']", async () => {
     const [stream] = track(new zmq.Stream());
     const endpoint = await bindAny(stream, "tcp");

@@ -257,6 +257,11 @@ export class BindEndpoint implements SessionOwner {
     if (end.kind !== "local") reportEnd(this.core, this.endpoint, session, end, wasReady);
   }
 
+  /** Socket close is next: each session takes what its pipe already holds. */
+  pumpBeforeClose(): void {
+    for (const session of this.#sessions.keys()) session.pumpBeforeClose();
+  }
+
   /** Socket close: stop listening; accepted connections end with the linger. */
   stopListening(): void {
     void this.listener.close();
@@ -533,6 +538,11 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     }
     if (this.#eager && this.#pipe === undefined && !this.#closed) this.#createPipe(undefined);
     this.#scheduleReconnect();
+  }
+
+  /** Socket close is next: the session takes what the pipe already holds. */
+  pumpBeforeClose(): void {
+    this.#session?.pumpBeforeClose();
   }
 
   /** The socket closed: stop unless queued output still waits for a peer (linger). */

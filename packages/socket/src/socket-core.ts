@@ -885,6 +885,11 @@ export class SocketCore {
       else
         receive.reject(failure ?? new ZmqError("EAGAIN", undefined, undefined, { cause: CLOSED }));
     }
+    // What sends already handed over is taken first (see Session.pumpBeforeClose).
+    for (const bind of this.#binds) if (bind instanceof BindEndpoint) bind.pumpBeforeClose();
+    for (const endpoint of [...this.#connects.values()].flat()) {
+      if (endpoint instanceof ConnectEndpoint) endpoint.pumpBeforeClose();
+    }
     // Pipes terminate with the linger option: queued output keeps flowing for that long.
     this.ps.close();
     for (const bind of this.#binds.splice(0)) {
