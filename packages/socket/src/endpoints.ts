@@ -104,6 +104,14 @@ function protocolEventError(end: Extract<SessionEnd, { kind: "protocol" }>): Zmq
   return error;
 }
 
+/** zeromq.js's message for a ZAP status in `handshake:error:auth` (observer.cc). */
+function authText(status: number): string {
+  if (status === 300) return "Temporary error";
+  if (status === 400) return "Authentication failure";
+  if (status === 500) return "Internal error";
+  return "Unknown error";
+}
+
 /** Reports how a session ended, as libzmq's monitor would. */
 function reportEnd(
   core: SocketCore,
@@ -120,7 +128,8 @@ function reportEnd(
       core.emit({
         type: "handshake:error:auth",
         address,
-        error: new AuthError(end.error.zapStatus, end.error.message, address, {
+        // zeromq.js's text for the status; ours ("ZAP refused: 400") is the cause.
+        error: new AuthError(end.error.zapStatus, authText(end.error.zapStatus), address, {
           cause: end.error,
         }),
       });
