@@ -65,6 +65,7 @@ export const DELIBERATE: Record<string, string> = {
   "error.opt.get.mandatory": UNREADABLE_REASON,
   "error.opt.get.curvePublicKey": UNREADABLE_REASON,
   "options.set.mandatory": UNREADABLE_REASON,
+  "options.set.tcpAcceptFilter": UNREADABLE_REASON,
   "options.default-draft.noDrop":
     "`Radio.noDrop` is an extra option of @zmq/node (`send()` waits at the high-water mark instead of dropping, as `XPublisher.noDrop`); zeromq.js has no such accessor on Radio.",
   "options.set.multicastLoop":
@@ -83,29 +84,14 @@ export const DELIBERATE: Record<string, string> = {
     "zeromq.js 6 wires `unbindSync` to its `bindSync` (socket.cc), so `unbindSync(address)` binds the address (and throws EADDRINUSE for one that is bound); @zmq/node's `unbindSync` unbinds, and throws ENOENT for an address that is not bound, as `unbind` rejects.",
 };
 
-export const KNOWN_OPEN: Record<string, string> = {
-  "options.set.affinity": "§1.7",
-  "options.set.tcpAcceptFilter": "§1.7",
-  "error.server.send.no-options": "§2.59",
-  "error.radio.send.no-group": "§2.61",
-  "events.sequence.tcp": "§1.8",
-  "events.sequence.ipc": "§1.8",
-  "events.bind-error": "C9/A16/§2.145",
-  "events.connect-refused": "§2.144",
-};
+export const KNOWN_OPEN: Record<string, string> = {};
 
 /**
  * KNOWN_OPEN cases whose outcome on our side varies from run to run (a race between the process
  * ending and our queues draining): one match proves nothing, so they are exempt from the
  * "now matches" check until fixed. Remove a case from here and from KNOWN_OPEN together.
  */
-export const RACY: ReadonlySet<string> = new Set([
-  // The reference varies here: zeromq.js reports the server-side disconnect within 2 s in
-  // some runs and not in others (seen at load 15); ours always does.
-  "events.sequence.tcp",
-  "events.sequence.ipc",
-]);
-
+export const RACY: ReadonlySet<string> = new Set<string>([]);
 /** DELIBERATE as a markdown table (case id, reason), grouped by reason. */
 export function renderDifferencesMarkdown(): string {
   const byReason = new Map<string, string[]>();

@@ -205,6 +205,85 @@ describe("CLIENT/SERVER", () => {
   }
 });
 
+describe("send argument checks, in zeromq.js's order and manner", () => {
+  /** How a call surfaced: a synchronous throw or a rejection, with the error's kind. */
+  async function surfaced(call: () => unknown): Promise<string> {
+    const describe = (e: Error & { code?: string }) =>
+      `${e instanceof TypeError ? "TypeError" : (e.code ?? "?")} ${e.message}`;
+    let result: unknown;
+    try {
+      result = call();
+    } catch (e) {
+      return `throws ${describe(e as Error)}`;
+    }
+    try {
+      await result;
+      return "resolves";
+    } catch (e) {
+      return `rejects ${describe(e as Error)}`;
+    }
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: the calls a JavaScript caller can make
+  type Loose = (...args: any[]) => Promise<void>;
+
+  it("SERVER: missing message or options throw TypeError; the routing id is a uint32", async () => {
+    const send = (...args: unknown[]) => {
+      const server = track(new Server());
+      return surfaced(() => (server.send as Loose)(...args));
+    };
+    expect(await send()).toBe("throws TypeError Message must be present");
+    expect(await send("x")).toBe("throws TypeError Options must be an object");
+    expect(await send("x", null)).toBe("throws TypeError Options must be an object");
+    expect(await send("x", {})).toBe("throws EINVAL Invalid argument");
+    expect(await send("x", { routingId: "7" })).toBe("throws TypeError A number was expected");
+    expect(await send("x", { routingId: 0 })).toBe("throws EINVAL Invalid argument");
+    expect(await send("x", { routingId: 2 ** 32 })).toBe("throws EINVAL Invalid argument");
+    expect(await send("x", { routingId: 1.5 })).toBe("rejects EHOSTUNREACH Host unreachable");
+    expect(await send("x", { routingId: -1 })).toBe("rejects EHOSTUNREACH Host unreachable");
+    expect(await send(["a", "b"], { routingId: 1 })).toBe("rejects EINVAL Invalid argument");
+    const closed = track(new Server());
+    closed.close();
+    expect(await surfaced(() => closed.send("x", { routingId: 1 }))).toBe(
+      "throws EBADF Socket is closed",
+    );
+  });
+
+  it("SERVER: 1.5 is routing id 1 (ToUint32), as zeromq.js converts it", async () => {
+    const server = track(new Server());
+    const client = track(new Client());
+    client.connect(await bindAny(server, "inproc"));
+    await client.send("hi");
+    const [, { routingId }] = await server.receive();
+    await server.send("back", { routingId: routingId + 0.5 });
+    expect((await client.receive())[0].toString()).toBe("back");
+  });
+
+  it("RADIO: missing group throws EINVAL, a group of another type TypeError", async () => {
+    const send = (...args: unknown[]) => {
+      const radio = track(new Radio());
+      return surfaced(() => (radio.send as Loose)(...args));
+    };
+    expect(await send()).toBe("throws TypeError Message must be present");
+    expect(await send("x")).toBe("throws TypeError Options must be an object");
+    expect(await send("x", {})).toBe("throws EINVAL Invalid argument");
+    expect(await send("x", { group: 5 })).toBe("throws TypeError Value must be a string or buffer");
+    expect(await send(["a", "b"], { group: "g" })).toBe("rejects EINVAL Invalid argument");
+    expect(await send("x", { group: "g" })).toBe("resolves");
+  });
+
+  it("CLIENT, SCATTER, DGRAM: a missing message throws; closed throws EBADF", async () => {
+    for (const socket of [track(new Client()), track(new Scatter()), track(new Datagram())]) {
+      expect(await surfaced(() => (socket.send as Loose)())).toBe(
+        "throws TypeError Message must be present",
+      );
+      socket.close();
+      expect(await surfaced(() => (socket.send as Loose)("x"))).toBe(
+        "throws EBADF Socket is closed",
+      );
+    }
+  });
+});
+
 describe("SCATTER/GATHER, CHANNEL, PEER", () => {
   it("scatter round-robins to gathers", async () => {
     const scatter = track(new Scatter());

@@ -69,6 +69,20 @@ testProtos("tcp", "ipc")("events", (proto) => {
     expect(event.interval).toBeLessThan(40);
   });
 
+  it("a refused attempt: (connect:delay over tcp), close, connect:retry — libzmq's order", async () => {
+    const [client] = track(new zmq.Dealer({ reconnectInterval: 20 }));
+    const seen = record(client);
+    const address = proto === "tcp" ? await freeTcpEndpoint() : uniqueAddress("ipc");
+    client.connect(address);
+    await until(() => seen.filter((e) => e.type === "connect:retry").length >= 2);
+    const expected = [...(proto === "tcp" ? ["connect:delay"] : []), "close", "connect:retry"];
+    expect(seen.slice(0, 2 * expected.length).map((e) => e.type)).toEqual([
+      ...expected,
+      ...expected,
+    ]);
+    for (const event of seen) expect(event).toMatchObject({ address });
+  });
+
   it("exponential backoff up to reconnectMaxInterval", async () => {
     const [client] = track(new zmq.Dealer({ reconnectInterval: 10, reconnectMaxInterval: 40 }));
     const address = proto === "tcp" ? await freeTcpEndpoint() : uniqueAddress("ipc");
@@ -175,12 +189,36 @@ describe("observer", () => {
     expect(events.closed).toBe(true);
   });
 
-  it("bind failures emit bind:error", async () => {
+  it("bind failures emit close (no address), then bind:error with libzmq's raw address", async () => {
     const [a, b] = track(new zmq.Dealer(), new zmq.Dealer());
     const endpoint = await bindAny(a, "tcp");
-    const error = nextEvent(b, "bind:error");
-    await expect(b.bind(endpoint)).rejects.toMatchObject({ code: "EADDRINUSE" });
-    expect(await error).toMatchObject({ address: endpoint, error: { code: "EADDRINUSE" } });
+    const seen: zmq.Event[] = [];
+    b.events.on("close", (e) => seen.push(e));
+    b.events.on("bind:error", (e) => seen.push(e));
+    await expect(b.bind(endpoint)).rejects.toMatchObject({ code: "EADDRINUSE", address: endpoint });
+    await until(() => seen.length >= 2);
+    expect(seen[0]).toEqual({ type: "close" });
+    const failed = seen[1] as zmq.EventOfType<"bind:error">;
+    // As zeromq.js: the address without "tcp://", and an error without `address`.
+    expect(failed.address).toBe(endpoint.slice("tcp://".length));
+    expect(failed.error).toMatchObject({ code: "EADDRINUSE", message: "Address already in use" });
+    expect(failed.error.address).toBeUndefined();
+  });
+
+  it("a bind to an address that cannot exist: bind:error only, bare ipc path", async () => {
+    const [socket] = track(new zmq.Dealer());
+    const seen: zmq.Event[] = [];
+    socket.events.on("close", (e) => seen.push(e));
+    socket.events.on("bind:error", (e) => seen.push(e));
+    await expect(socket.bind("tcp://nonexistent0:5555")).rejects.toMatchObject({ code: "ENODEV" });
+    const missing = `ipc:///nonexistent-dir-${process.pid}/socket`;
+    await expect(socket.bind(missing)).rejects.toMatchObject({ code: "ENOENT" });
+    await until(() => seen.length >= 3);
+    expect(seen.map((e) => [e.type, "address" in e ? e.address : undefined])).toEqual([
+      ["bind:error", "nonexistent0:5555"],
+      ["close", missing],
+      ["bind:error", missing.slice("ipc://".length)],
+    ]);
   });
 
   it("a second concurrent receive on an observer throws EBUSY; close fails the first with ENOTSOCK (as zeromq.js)", async () => {
@@ -217,5 +255,26 @@ describe("observer", () => {
     } finally {
       unsubscribe("zmq:socket:event", listener);
     }
+  });
+});
+
+describe("inproc events", () => {
+  it("the bound side reports a peer that closes as disconnect; its own unbind does not", async () => {
+    const [server] = track(new zmq.Dealer());
+    const client = new zmq.Dealer();
+    const endpoint = await bindAny(server, "inproc");
+    const seen = record(server);
+    client.connect(endpoint);
+    await until(() => seen.some((e) => e.type === "handshake"));
+    client.close();
+    await until(() => seen.some((e) => e.type === "disconnect"));
+    expect(seen.find((e) => e.type === "disconnect")).toMatchObject({ address: endpoint });
+
+    const [other] = track(new zmq.Dealer());
+    other.connect(endpoint);
+    await until(() => seen.filter((e) => e.type === "handshake").length >= 2);
+    await server.unbind(endpoint);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen.filter((e) => e.type === "disconnect")).toHaveLength(1);
   });
 });

@@ -47,6 +47,27 @@ describe("STREAM (tcp)", () => {
     await until(() => closed, 2000, "connection closed");
   });
 
+  it("a reply sent and then close() with linger 0 still reaches the client (as zeromq.js)", async () => {
+    const [stream] = track(new zmq.Stream({ linger: 0 }));
+    const endpoint = await bindAny(stream, "tcp");
+    const client = connect(port(endpoint), "127.0.0.1");
+    raw.push(client);
+    const received: Buffer[] = [];
+    let ended = false;
+    client.on("data", (chunk) => received.push(chunk));
+    client.on("end", () => {
+      ended = true;
+    });
+    client.on("error", () => {});
+    const [id] = await within(stream.receive()); // the connect notification
+    client.write("request");
+    await within(stream.receive());
+    await stream.send([id!, "reply"]);
+    stream.close();
+    await until(() => ended, 2000, "connection ended");
+    expect(Buffer.concat(received).toString()).toBe("reply");
+  });
+
   it("reports a peer disconnect as [id, '']", async () => {
     const [stream] = track(new zmq.Stream());
     const endpoint = await bindAny(stream, "tcp");
@@ -312,4 +333,41 @@ describe("inproc high-water marks (libzmq test_hwm)", () => {
       expect(received).toBe(Math.min(expected, 2000));
     });
   }
+});
+
+describe("tcpAcceptFilter (ZMQ_TCP_ACCEPT_FILTER)", () => {
+  it("a bind accepts only peers inside a filter and reports the others as accept:error", async () => {
+    const [server, client] = track(new zmq.Dealer(), new zmq.Dealer({ reconnectInterval: 50 }));
+    server.tcpAcceptFilter = "127.0.0.2";
+    const errors: string[] = [];
+    server.events.on("accept:error", (e) => errors.push(e.error.code));
+    client.connect(await bindAny(server, "tcp"));
+    await client.send("refused");
+    await until(() => errors.length >= 2, 5000, "two refused attempts");
+    expect(errors.slice(0, 2)).toEqual(["EAGAIN", "EAGAIN"]);
+    server.receiveTimeout = 100;
+    await expect(server.receive()).rejects.toMatchObject({ code: "EAGAIN" });
+
+    // Filters are taken at bind: a second bind with a matching filter added admits the peer.
+    server.tcpAcceptFilter = "127.0.0.0/8";
+    const [other] = track(new zmq.Dealer());
+    other.connect(await bindAny(server, "tcp"));
+    await other.send("admitted");
+    expect(strings(await within(server.receive()))).toEqual(["admitted"]);
+  });
+
+  it("refuses what is not a numeric address with an optional mask (EINVAL); null clears", () => {
+    const [socket] = track(new zmq.Dealer());
+    for (const bad of ["localhost", "1.2.3.4/33", "::1", "1.2.3.4/"]) {
+      expect(() => {
+        socket.tcpAcceptFilter = bad;
+      }).toThrow(expect.objectContaining({ code: "EINVAL" }));
+    }
+    socket.tcpAcceptFilter = "10.0.0.0/8";
+    socket.tcpAcceptFilter = null;
+    expect(socket.tcpAcceptFilter).toBe(null);
+    socket.ipv6 = true;
+    socket.tcpAcceptFilter = "::1";
+    expect(socket.tcpAcceptFilter).toBe("::1");
+  });
 });

@@ -28,7 +28,6 @@ import type {
   SendOptionProperties,
   ServerOptionProperties,
 } from "./option-properties";
-import type { Runtime } from "./runtime";
 import { coreOf, installOptionAccessors, options, Socket } from "./socket";
 import { withLibzmqText } from "./socket-core";
 import type { SocketOptions } from "./sockets";
@@ -81,21 +80,39 @@ export interface ServerRoutingOptions {
   routingId: number;
 }
 
-/** The runtime of `socket`'s core (frame conversions). */
-function runtimeOf(socket: Socket): Runtime {
-  return coreOf(socket).runtime;
+/**
+ * A single-part send as zeromq.js makes it. What zeromq.js checks synchronously
+ * throws: a missing message, then (`options !== false`: SERVER, RADIO) options that
+ * are not an object, then closed / busy (`checkSend`), then whatever `prefix`
+ * throws while it converts the routing id or group. A multipart message fails only
+ * when libzmq takes it (`zmq_msg_send`), so it rejects.
+ */
+function sendSingle(
+  socket: Socket,
+  message: MessageLike | MessageLike[] | undefined,
+  prefix?: () => Uint8Array,
+): Promise<void> {
+  if (message === undefined) throw new TypeError("Message must be present");
+  const core = coreOf(socket);
+  core.checkSend();
+  const frames = toFrames(message, core.runtime.encodeString, core.runtime.copyFrame);
+  const first = prefix?.();
+  if (frames.length !== 1) {
+    return Promise.reject(
+      new ZmqError("EINVAL", undefined, undefined, {
+        cause: new Error("draft sockets do not support multipart messages"),
+      }),
+    );
+  }
+  return core.send(first === undefined ? frames : [first, frames[0]!]);
 }
 
-/** The one frame of a single-part send (EINVAL for multipart, as libzmq). */
-function singleFrame(socket: Socket, message: MessageLike | MessageLike[] | undefined): Uint8Array {
+/** zeromq.js's check of SERVER/RADIO send options: an object (a function or array passes). */
+function checkSendOptions(message: unknown, options: unknown): void {
   if (message === undefined) throw new TypeError("Message must be present");
-  const frames = toFrames(message, runtimeOf(socket).encodeString, runtimeOf(socket).copyFrame);
-  if (frames.length !== 1) {
-    throw new ZmqError("EINVAL", undefined, undefined, {
-      cause: new Error("draft sockets do not support multipart messages"),
-    });
+  if (options === null || (typeof options !== "object" && typeof options !== "function")) {
+    throw new TypeError("Options must be an object");
   }
-  return frames[0]!;
 }
 
 /**
@@ -111,16 +128,26 @@ function groupBytes(group: unknown): Uint8Array {
   return nul < 0 ? bytes : bytes.subarray(0, nul);
 }
 
+/**
+ * A SERVER/PEER routing id as zeromq.js converts it: missing is EINVAL, a
+ * non-number a TypeError, a number is taken as a uint32 (JavaScript's ToUint32:
+ * 1.5 is 1, -1 is 2^32-1, 2^33 is 0), and 0 is EINVAL (`zmq_msg_set_routing_id`).
+ * An id no peer has fails later, at the send, with EHOSTUNREACH.
+ */
 function routingIdFrame(routingId: unknown): Uint8Array {
-  if (typeof routingId !== "number" || !Number.isInteger(routingId)) {
-    throw new TypeError("Routing id must be an integer");
+  if (routingId === undefined) {
+    throw new ZmqError("EINVAL", undefined, undefined, {
+      cause: new Error("the send options have no routingId"),
+    });
   }
-  if (routingId <= 0 || routingId > 0xffffffff) throw new ZmqError("EHOSTUNREACH");
-  return encodeServerRoutingId(routingId);
-}
-
-async function sendFrames(socket: Socket, frames: () => Uint8Array[]): Promise<void> {
-  return coreOf(socket).send(frames());
+  if (typeof routingId !== "number") throw new TypeError("A number was expected");
+  const id = routingId >>> 0;
+  if (id === 0) {
+    throw new ZmqError("EINVAL", undefined, undefined, {
+      cause: new Error(`routing id ${routingId} is 0 as a uint32; peers have 1 to 2^32-1`),
+    });
+  }
+  return encodeServerRoutingId(id);
 }
 
 function iterate<T>(socket: Socket, receive: () => Promise<T>): AsyncIterator<T, undefined> {
@@ -149,7 +176,7 @@ abstract class SinglePartDuplex extends Socket {
    * message fails with EINVAL; a second concurrent send with EBUSY.
    */
   send(message: MessageLike | MessageLike[]): Promise<void> {
-    return sendFrames(this, () => [singleFrame(this, message)]);
+    return sendSingle(this, message);
   }
 
   /**
@@ -188,12 +215,8 @@ function sendRouted(
   message: MessageLike | MessageLike[],
   options: ServerRoutingOptions,
 ): Promise<void> {
-  return sendFrames(socket, () => {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError("Options must be an object with a routingId");
-    }
-    return [routingIdFrame(options.routingId), singleFrame(socket, message)];
-  });
+  checkSendOptions(message, options);
+  return sendSingle(socket, message, () => routingIdFrame(options.routingId));
 }
 
 /** A SERVER/PEER receive: the frame and the routing id of the peer it came from. */
@@ -218,9 +241,11 @@ export class Server extends Socket {
 
   /**
    * Queue one single-frame message for the peer `options.routingId` and resolve
-   * once the socket took it. A routing id that names no connected peer (or is 0
-   * or above 2^32-1) fails with EHOSTUNREACH; a non-integer one with TypeError;
-   * a multipart message with EINVAL; a second concurrent send with EBUSY.
+   * once the socket took it. As zeromq.js: a missing message or options that are
+   * not an object throw TypeError, a missing routing id throws EINVAL, one that is
+   * not a number TypeError; a number is taken as a uint32 (1.5 is 1), and 0 that
+   * way throws EINVAL. A routing id that names no connected peer rejects with
+   * EHOSTUNREACH, a multipart message with EINVAL; a second concurrent send throws EBUSY.
    */
   send(message: MessageLike | MessageLike[], options: ServerRoutingOptions): Promise<void> {
     return sendRouted(this, message, options);
@@ -274,9 +299,11 @@ export class Peer extends Socket {
 
   /**
    * Queue one single-frame message for the peer `options.routingId` and resolve
-   * once the socket took it. A routing id that names no connected peer (or is 0
-   * or above 2^32-1) fails with EHOSTUNREACH; a non-integer one with TypeError;
-   * a multipart message with EINVAL; a second concurrent send with EBUSY.
+   * once the socket took it. As zeromq.js: a missing message or options that are
+   * not an object throw TypeError, a missing routing id throws EINVAL, one that is
+   * not a number TypeError; a number is taken as a uint32 (1.5 is 1), and 0 that
+   * way throws EINVAL. A routing id that names no connected peer rejects with
+   * EHOSTUNREACH, a multipart message with EINVAL; a second concurrent send throws EBUSY.
    */
   send(message: MessageLike | MessageLike[], options: ServerRoutingOptions): Promise<void> {
     return sendRouted(this, message, options);
@@ -317,18 +344,23 @@ export class Radio extends Socket {
   /**
    * Queue one single-frame message for the DISHes that joined `options.group`
    * and resolve once the socket took it (a DISH at its HWM misses it, unless
-   * `noDrop`). A multipart message fails with EINVAL; a group over 255 bytes
-   * with EINVAL; a second concurrent send with EBUSY.
+   * `noDrop`). As zeromq.js: a missing message or options that are not an object
+   * throw TypeError, a missing group throws EINVAL, one that is neither a string nor
+   * bytes TypeError; a group is cut at its first NUL byte and after 255 bytes. A
+   * multipart message rejects with EINVAL; a second concurrent send throws EBUSY.
    */
   send(message: MessageLike | MessageLike[], options: RadioGroupOptions): Promise<void> {
-    return sendFrames(this, () => {
-      if (options === null || typeof options !== "object") {
-        throw new TypeError("Options must be an object with a group");
+    checkSendOptions(message, options);
+    return sendSingle(this, message, () => {
+      if (options.group === undefined) {
+        throw new ZmqError("EINVAL", undefined, undefined, {
+          cause: new Error("the send options have no group"),
+        });
       }
       // libzmq's zmq_msg_set_group reads at most 255 bytes of the group (strnlen):
       // a longer one is cut there, not refused (zeromq.js resolves).
       const group = groupBytes(options.group);
-      return [group.length > 255 ? group.subarray(0, 255) : group, singleFrame(this, message)];
+      return group.length > 255 ? group.subarray(0, 255) : group;
     });
   }
 }
@@ -411,7 +443,7 @@ export class Scatter extends Socket {
    * message fails with EINVAL; a second concurrent send with EBUSY.
    */
   send(message: MessageLike | MessageLike[]): Promise<void> {
-    return sendFrames(this, () => [singleFrame(this, message)]);
+    return sendSingle(this, message);
   }
 }
 export interface Scatter extends DraftWritable, ScatterOptionProperties {}
@@ -484,15 +516,19 @@ export class Datagram extends Socket {
    * a second concurrent send with EBUSY.
    */
   send(message: [MessageLike, MessageLike]): Promise<void> {
-    return sendFrames(this, () => {
-      if (!Array.isArray(message) || message.length !== 2) {
-        // libzmq's text, as zeromq.js reports it; ours explains it in `cause`.
-        throw new ZmqError("EINVAL", undefined, undefined, {
+    if (message === undefined) throw new TypeError("Message must be present");
+    const core = coreOf(this);
+    core.checkSend();
+    if (!Array.isArray(message) || message.length !== 2) {
+      // libzmq's text, as zeromq.js reports it (when libzmq takes the message: a
+      // rejection); ours explains it in `cause`.
+      return Promise.reject(
+        new ZmqError("EINVAL", undefined, undefined, {
           cause: new ZmqError("EINVAL", "Datagram messages are [address, body]"),
-        });
-      }
-      return toFrames(message, runtimeOf(this).encodeString, runtimeOf(this).copyFrame);
-    });
+        }),
+      );
+    }
+    return core.send(toFrames(message, core.runtime.encodeString, core.runtime.copyFrame));
   }
 
   /**

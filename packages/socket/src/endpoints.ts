@@ -15,6 +15,7 @@ import {
   sendsIdentity,
   type WireError,
 } from "@zmq/wire";
+import { type AcceptFilter, acceptFiltersAdmit } from "./accept-filter";
 import { zmtpEngine } from "./engine";
 import { AuthError, protocolErrorName, toZmqError, ZmqError } from "./errors";
 import { securityOf } from "./security";
@@ -31,6 +32,15 @@ import { tracePipe } from "./trace";
 import { GroupSession, UdpSession } from "./udp-session";
 
 /** Closes a connection that no session took (any kind). */
+/** Node's name-resolution error codes (the transport reports them as EHOSTUNREACH). */
+const RESOLVE_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "ENODATA"]);
+
+/** Whether a failed connect attempt failed at name resolution, before a socket existed. */
+function isResolveFailure(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return typeof cause?.code === "string" && RESOLVE_CODES.has(cause.code);
+}
+
 function dropConnection(connection: AnyConnection): void {
   if (connection.kind === "stream") connection.destroy();
   else connection.close();
@@ -95,6 +105,14 @@ function protocolEventError(end: Extract<SessionEnd, { kind: "protocol" }>): Zmq
   return error;
 }
 
+/** zeromq.js's message for a ZAP status in `handshake:error:auth` (observer.cc). */
+function authText(status: number): string {
+  if (status === 300) return "Temporary error";
+  if (status === 400) return "Authentication failure";
+  if (status === 500) return "Internal error";
+  return "Unknown error";
+}
+
 /** Reports how a session ended, as libzmq's monitor would. */
 function reportEnd(
   core: SocketCore,
@@ -111,7 +129,8 @@ function reportEnd(
       core.emit({
         type: "handshake:error:auth",
         address,
-        error: new AuthError(end.error.zapStatus, end.error.message, address, {
+        // zeromq.js's text for the status; ours ("ZAP refused: 400") is the cause.
+        error: new AuthError(end.error.zapStatus, authText(end.error.zapStatus), address, {
           cause: end.error,
         }),
       });
@@ -179,12 +198,15 @@ export class BindEndpoint implements SessionOwner {
   readonly address: string;
   readonly listener: Listener;
   readonly #sessions = new Map<Session, boolean>();
+  /** ZMQ_TCP_ACCEPT_FILTER as it was at bind (libzmq copies the options into the listener). */
+  readonly #acceptFilters: readonly AcceptFilter[];
   #closed = false;
 
   constructor(core: SocketCore, address: string, listener: Listener) {
     this.core = core;
     this.address = address;
     this.listener = listener;
+    this.#acceptFilters = address.startsWith("tcp://") ? core.acceptFilters : [];
     listener.onConnection((connection) => this.#accept(connection));
     listener.onError((error) => {
       core.runtime.trace?.(`${core.socketType} accept-error ${listener.endpoint} ${error}`);
@@ -210,6 +232,18 @@ export class BindEndpoint implements SessionOwner {
       dropConnection(connection);
       return;
     }
+    if (!acceptFiltersAdmit(this.#acceptFilters, connection.remoteAddress)) {
+      // libzmq's tcp_listener closes the connection at once and reports accept:error
+      // (with EAGAIN, the errno its accept loop leaves behind).
+      this.runtime.trace?.(`${this.socketType} accept-filtered ${this.endpoint}`);
+      dropConnection(connection);
+      this.core.emit({
+        type: "accept:error",
+        address: this.endpoint,
+        error: new ZmqError("EAGAIN"),
+      });
+      return;
+    }
     this.core.emit({ type: "accept", address: this.endpoint });
     this.runtime.trace?.(`${this.socketType} accept ${this.endpoint}`);
     const session = startSession(this.core, this, this.endpoint, connection);
@@ -231,6 +265,11 @@ export class BindEndpoint implements SessionOwner {
     session.releasePipe()?.terminate(UNTIL_READ);
     this.runtime.trace?.(`${this.socketType} ${endReason(end, wasReady, this.endpoint)}`);
     if (end.kind !== "local") reportEnd(this.core, this.endpoint, session, end, wasReady);
+  }
+
+  /** Socket close is next: each session takes what its pipe already holds. */
+  pumpBeforeClose(): void {
+    for (const session of this.#sessions.keys()) session.pumpBeforeClose();
   }
 
   /** Socket close: stop listening; accepted connections end with the linger. */
@@ -467,6 +506,9 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
           this.close();
           return;
         }
+        // libzmq closes the socket of the failed attempt and says so (`close`) before it
+        // schedules the next one; a host name that did not resolve had no socket yet.
+        if (!isResolveFailure(error)) this.core.emit({ type: "close", address: this.address });
         this.#scheduleReconnect();
       },
     );
@@ -488,6 +530,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
         this.#abort = undefined;
         this.#updateHold();
         this.runtime.trace?.(`${this.socketType} connect ${this.address} timeout ${timeout}ms`);
+        this.core.emit({ type: "close", address: this.address });
         this.#scheduleReconnect();
       },
       { ref: false },
@@ -561,6 +604,11 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     }
     if (this.#eager && this.#pipe === undefined && !this.#closed) this.#createPipe(undefined);
     this.#scheduleReconnect();
+  }
+
+  /** Socket close is next: the session takes what the pipe already holds. */
+  pumpBeforeClose(): void {
+    this.#session?.pumpBeforeClose();
   }
 
   /** The socket closed: stop unless queued output still waits for a peer (linger). */

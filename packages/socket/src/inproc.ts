@@ -125,7 +125,7 @@ export class InprocBind {
   /** @internal A connecter joined: attach `bindEnd`; `connectEnd` is ended by unbind. */
   accept(bindEnd: Pipe, connectEnd: Pipe, peerRoutingId: Uint8Array | undefined): void {
     this.#pairs.add(connectEnd);
-    connectEnd.onTerminated(() => this.#pairs.delete(connectEnd));
+    connectEnd.onTerminated(() => this.#pairEnded(connectEnd));
     this.core.emit({ type: "accept", address: this.address });
     this.core.ps.attachPipe(bindEnd, { routingId: peerRoutingId ?? EMPTY });
     this.core.emit({ type: "handshake", address: this.address });
@@ -161,12 +161,21 @@ export class InprocBind {
     }
     const [socketEnd, bridgeEnd] = linkPair(core);
     this.#pairs.add(bridgeEnd);
-    bridgeEnd.onTerminated(() => this.#pairs.delete(bridgeEnd));
+    bridgeEnd.onTerminated(() => this.#pairEnded(bridgeEnd));
     bridgePipe(bridgeEnd, link, { lingerMs: () => core.ps.options.linger });
     routeMarks(core, socketEnd, link);
     core.emit({ type: "accept", address: this.address });
     core.ps.attachPipe(socketEnd, { routingId: peer.routingId ?? EMPTY });
     core.emit({ type: "handshake", address: this.address });
+  }
+
+  /**
+   * A connection made here ended. When the peer ended it (it closed or disconnected),
+   * report `disconnect`, as for a tcp or ipc peer; not when this side unbinds or closes.
+   */
+  #pairEnded(end: Pipe): void {
+    if (!this.#pairs.delete(end) || this.#closed || this.core.closed) return;
+    this.core.emit({ type: "disconnect", address: this.address });
   }
 
   /** Frees the name; connections made stay (socket close: they end with the linger). */

@@ -15,7 +15,11 @@ export interface EventTag<T extends string> {
 }
 /** The endpoint field of events about one endpoint or connection. */
 export interface EventAddress {
-  /** The endpoint, e.g. `"tcp://127.0.0.1:5555"`. */
+  /**
+   * The endpoint, e.g. `"tcp://127.0.0.1:5555"`. As libzmq reports them (and so
+   * zeromq.js): `bind:error` gives it without the scheme (`"127.0.0.1:5555"`, the
+   * bare ipc path), and the `close` that precedes a failed tcp bind has none.
+   */
   address: string;
 }
 /** The delay field of `connect:retry`. */

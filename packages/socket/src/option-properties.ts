@@ -208,9 +208,12 @@ export interface SocketOptionProperties {
    */
   recoveryInterval: number;
   /**
-   * `ZMQ_TCP_ACCEPT_FILTER` (38): Deprecated in libzmq; not applied.
+   * `ZMQ_TCP_ACCEPT_FILTER` (38): Each assignment adds a filter (a numeric address with an
+   * optional `/mask`; anything else is EINVAL), `null` or `""` removes them all; a tcp bind made
+   * afterwards accepts only peers inside one of them and reports the others as `accept:error`.
+   * Reading gives the last value assigned (zeromq.js cannot read it: EINVAL).
    *
-   * Accepted and stored for compatibility; nothing reads it.
+   * Takes effect at the next `bind()`.
    *
    * @defaultValue `null`
    */

@@ -598,9 +598,9 @@ const TABLE = {
     id: 38,
     default: null,
     on: "all",
-    effect: "never",
-    layer: "inert",
-    doc: "Deprecated in libzmq; not applied.",
+    effect: "next-bind",
+    layer: "socket",
+    doc: 'Each assignment adds a filter (a numeric address with an optional `/mask`; anything else is EINVAL), `null` or `""` removes them all; a tcp bind made afterwards accepts only peers inside one of them and reports the others as `accept:error`. Reading gives the last value assigned (zeromq.js cannot read it: EINVAL).',
   }),
   typeOfService: int({
     zmq: "ZMQ_TOS",

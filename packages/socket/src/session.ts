@@ -226,6 +226,16 @@ export abstract class Session implements PipeHandler {
     if (this.#lingering && !this.ended) this.flushAndEnd();
   }
 
+  /**
+   * The socket is closing: run a pump still scheduled now, so that what its sends
+   * already handed over is taken before the pipe ends (libzmq's I/O thread has
+   * usually taken it by then; a `close()` with linger 0 right after `await send()`
+   * still delivers, as with zeromq.js).
+   */
+  pumpBeforeClose(): void {
+    if (this.#pumpScheduled) this.pumpNow();
+  }
+
   get lingering(): boolean {
     return this.#lingering;
   }

@@ -16,6 +16,7 @@ import {
 } from "@zmq/patterns";
 import { parseEndpoint, type Transport } from "@zmq/transport";
 import type { SocketTypeName } from "@zmq/wire";
+import { type AcceptFilter, parseAcceptFilter } from "./accept-filter";
 import type { Context } from "./context";
 import { BindEndpoint, ConnectEndpoint } from "./endpoints";
 import { toZmqError, ZmqError } from "./errors";
@@ -153,6 +154,33 @@ export class SocketCore {
     (this.options as Record<K, unknown>)[name] = value;
   }
 
+  /** ZMQ_TCP_ACCEPT_FILTER's list: each set adds one; null or "" clears it (libzmq). */
+  acceptFilters: readonly AcceptFilter[] = [];
+
+  /**
+   * Sets ZMQ_TCP_ACCEPT_FILTER as libzmq does: `null` or `""` removes every filter,
+   * anything else is parsed as a numeric address with an optional mask (by the
+   * socket's current `ipv6`) and added; unparsable text is EINVAL. Binds made later
+   * apply the list.
+   */
+  addAcceptFilter(text: string | null): void {
+    if (this.#closed) throw new ZmqError("EBADF");
+    if (text === null || text === "") {
+      this.acceptFilters = [];
+    } else {
+      const filter = parseAcceptFilter(text, this.options.ipv6, utf8Length(text));
+      if (filter === undefined) {
+        throw new ZmqError("EINVAL", undefined, undefined, {
+          cause: new Error(
+            `tcpAcceptFilter ${JSON.stringify(text)} is not a numeric ${this.options.ipv6 ? "IPv4 or IPv6" : "IPv4"} address with an optional /mask`,
+          ),
+        });
+      }
+      this.acceptFilters = [...this.acceptFilters, filter];
+    }
+    this.options.tcpAcceptFilter = text;
+  }
+
   patternOption<K extends keyof PatternOptions>(name: K): PatternOptions[K] {
     return this.ps.getOption(name);
   }
@@ -282,7 +310,7 @@ export class SocketCore {
     } catch (error) {
       const zerr = convert(error, address);
       this.runtime.trace?.(`${this.socketType} bind-error ${address} ${zerr.code} ${zerr.message}`);
-      this.emit({ type: "bind:error", address, error: zerr });
+      this.#emitBindError(address, zerr);
       throw zerr;
     } finally {
       this.#pendingBinds--;
@@ -325,13 +353,39 @@ export class SocketCore {
     } catch (error) {
       const zerr = convert(error, address);
       this.runtime.trace?.(`${this.socketType} bind-error ${address} ${zerr.code} ${zerr.message}`);
-      this.emit({ type: "bind:error", address, error: zerr });
+      this.#emitBindError(address, zerr);
       throw zerr;
     }
     const endpoint = new BindEndpoint(this, address, listener);
     this.#binds.push(endpoint);
     this.lastEndpoint = endpoint.endpoint;
     this.emit({ type: "bind", address: endpoint.endpoint });
+  }
+
+  /**
+   * The events of a failed bind, as libzmq's monitor gives them: when the listening
+   * socket existed (the OS refused bind/listen: EADDRINUSE, EACCES …) first its
+   * `close` — with no address for tcp, whose listener has no endpoint yet, with the
+   * endpoint for ipc — then `bind:error` with the address without its scheme
+   * (`127.0.0.1:5555`, `/tmp/sock`: libzmq's raw endpoint) and the error without
+   * `address`. An address that did not resolve (EINVAL, ENODEV, ENAMETOOLONG) had no
+   * socket, so no `close`.
+   */
+  #emitBindError(address: string, zerr: ZmqError): void {
+    const scheme = address.indexOf("://");
+    if (!ADDRESS_ERRORS.has(zerr.code)) {
+      this.emit(
+        address.startsWith("ipc://")
+          ? { type: "close", address }
+          : ({ type: "close" } as unknown as Event),
+      );
+    }
+    const error = new ZmqError(zerr.code, zerr.message, undefined, { cause: zerr.cause ?? zerr });
+    this.emit({
+      type: "bind:error",
+      address: scheme < 0 ? address : address.slice(scheme + 3),
+      error,
+    });
   }
 
   #bindInproc(address: string): void {
@@ -503,7 +557,13 @@ export class SocketCore {
 
   // ---- send and receive
 
-  send(frames: Uint8Array[]): Promise<void> {
+  /**
+   * The checks `send` makes before it looks at the message, thrown synchronously
+   * (zeromq.js): closed (EBADF), a bind or unbind in flight or a send waiting (EBUSY).
+   * The draft sockets call it before they convert their routing id or group, as
+   * zeromq.js's validation runs in that order.
+   */
+  checkSend(): void {
     this.#checkOpen();
     this.#checkNotBlocked();
     if (this.#sendWaiter) {
@@ -512,6 +572,10 @@ export class SocketCore {
         "Socket is busy writing; only one send operation may be in progress at any time",
       );
     }
+  }
+
+  send(frames: Uint8Array[]): Promise<void> {
+    this.checkSend();
     // An empty array is a message of no frames: nothing to send (as with zeromq.js).
     if (frames.length === 0) return RESOLVED;
     const timeout = this.options.sendTimeout;
@@ -826,6 +890,11 @@ export class SocketCore {
       else
         receive.reject(failure ?? new ZmqError("EAGAIN", undefined, undefined, { cause: CLOSED }));
     }
+    // What sends already handed over is taken first (see Session.pumpBeforeClose).
+    for (const bind of this.#binds) if (bind instanceof BindEndpoint) bind.pumpBeforeClose();
+    for (const endpoint of [...this.#connects.values()].flat()) {
+      if (endpoint instanceof ConnectEndpoint) endpoint.pumpBeforeClose();
+    }
     // Pipes terminate with the linger option: queued output keeps flowing for that long.
     this.ps.close();
     for (const bind of this.#binds.splice(0)) {
@@ -861,4 +930,28 @@ export function withLibzmqText(error: ZmqError): ZmqError {
   const text = new ZmqError(error.code).message;
   if (text === error.code || text === error.message) return error;
   return new ZmqError(error.code, text, error.address, { cause: error });
+}
+
+/** Bind errors of an address that never got a listening socket (no `close` event). */
+const ADDRESS_ERRORS = new Set([
+  "EINVAL",
+  "ENODEV",
+  "ENAMETOOLONG",
+  "EPROTONOSUPPORT",
+  "ENOCOMPATPROTO",
+]);
+
+/** The length of `text` in UTF-8 bytes. */
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }

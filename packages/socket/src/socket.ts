@@ -428,6 +428,20 @@ function int(value: unknown, min: number, wide = false): number {
 /** libzmq's 64-bit integer options (ZMQ_AFFINITY, ZMQ_MAXMSGSIZE). */
 const WIDE_OPTIONS = new Set([4, 22]);
 
+/** libzmq's unsigned 64-bit option, ZMQ_AFFINITY. */
+const UINT64_OPTION = 4;
+
+/**
+ * An unsigned 64-bit option as zeromq.js converts it: truncated toward zero, a
+ * negative number (or NaN) is 0 and one past 2^64-1 is 2^64-1 (2**64 as a number);
+ * nothing is refused.
+ */
+function uint64(value: unknown): number {
+  if (typeof value !== "number") throw new TypeError("Option value must be a number");
+  if (!(value > 0)) return 0;
+  return Math.min(Math.trunc(value), 2 ** 64);
+}
+
 function bool(value: unknown): boolean {
   if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
   return value;
@@ -515,6 +529,18 @@ function defineOption(targets: Target[], name: OptionName, spec: OptionSpec): vo
     return;
   }
   const key = name as CoreOptionName;
+  if (name === "tcpAcceptFilter") {
+    // Each assignment adds a filter (libzmq); the getter gives the last value assigned.
+    define(targets, name, {
+      get(this: Socket) {
+        return coreOf(this).options[key];
+      },
+      set(this: Socket, value: unknown) {
+        coreOf(this).addAcceptFilter(convert(value) as string | null);
+      },
+    });
+    return;
+  }
   define(targets, name, {
     get(this: Socket) {
       return coreOf(this).options[key];
@@ -528,6 +554,7 @@ function defineOption(targets: Target[], name: OptionName, spec: OptionSpec): vo
 function converter(spec: OptionSpec): (value: unknown) => unknown {
   switch (spec.kind) {
     case "int": {
+      if (spec.id === UINT64_OPTION) return uint64;
       const min = spec.min ?? Number.MIN_SAFE_INTEGER;
       const wide = WIDE_OPTIONS.has(spec.id);
       const { max, unit } = spec;

@@ -56,6 +56,13 @@ describe("the options table", () => {
     expect(dealer.sendTimeout).toBe(0);
     dealer.maxMessageSize = 2 ** 40;
     expect(dealer.maxMessageSize).toBe(2 ** 40);
+    // ZMQ_AFFINITY is a uint64: a negative number is 0, a too large one 2^64-1 (2 ** 64 as a number)
+    dealer.affinity = -2;
+    expect(dealer.affinity).toBe(0);
+    dealer.affinity = 3.7;
+    expect(dealer.affinity).toBe(3);
+    dealer.affinity = 2 ** 70;
+    expect(dealer.affinity).toBe(2 ** 64);
     expect(() => {
       dealer.reconnectInterval = -2;
     }).toThrow(expect.objectContaining({ code: "EINVAL" }));
