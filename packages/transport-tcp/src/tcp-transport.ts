@@ -1,12 +1,14 @@
 import {
   type AddressInfo,
   createServer,
+  isIP,
   connect as netConnect,
   type Server,
   type Socket,
   type TcpNetConnectOpts,
 } from "node:net";
 import {
+  abortError,
   type BindOptions,
   type Connecter,
   type ConnectOptions,
@@ -19,11 +21,14 @@ import {
 import {
   adoptAccepted,
   awaitNetConnect,
+  connectError,
   DIRECT_READS_SUPPORTED,
   DirectReads,
   NetListener,
   type NetListenOptions,
   NetStreamConnection,
+  RAW_CONNECT_SUPPORTED,
+  RawTcpAttempt,
   WRITE_HIGH_WATER_MARK,
 } from "@zmq/transport/node";
 import {
@@ -154,11 +159,15 @@ export class TcpTransport
 }
 
 /**
- * A reconnect loop's attempts at one endpoint. A refused attempt leaves a
- * destroyed `net.Socket` behind; once it has emitted `close`, Node lets the
- * same object `connect()` again, which skips building a new stream (about half
- * the cost of a refused attempt on loopback). A socket that connects is handed
- * to its connection and never reused.
+ * A reconnect loop's attempts at one endpoint. Where Node's TCP handle is
+ * reachable (`RAW_CONNECT_SUPPORTED`) and the target is a numeric address, an
+ * attempt is made on a bare handle, and only a connection that succeeds gets a
+ * `net.Socket` (see `RawTcpAttempt`): a refused attempt then costs about what
+ * libzmq's does. Otherwise a refused attempt leaves a destroyed `net.Socket`
+ * behind; once it has emitted `close`, Node lets the same object `connect()`
+ * again, which skips building a new stream (about half the cost of a refused
+ * attempt on loopback). A socket that connects is handed to its connection and
+ * never reused.
  */
 class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
   readonly #endpoint: string;
@@ -188,6 +197,13 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
     try {
       throwIfAborted(options.signal, endpoint);
       const netOptions = netConnectOptions(endpoint, options);
+      if (
+        RAW_CONNECT_SUPPORTED &&
+        isIP(netOptions.host!) !== 0 &&
+        (netOptions.localAddress === undefined || isIP(netOptions.localAddress) !== 0)
+      ) {
+        return rawConnect(endpoint, netOptions, options);
+      }
       let socket = this.#spare;
       this.#spare = undefined;
       if (socket === undefined) {
@@ -214,6 +230,46 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
     this.#closed = true;
     this.#spare = undefined;
   }
+}
+
+/** One attempt on a bare TCP handle (see `RawTcpAttempt`). */
+function rawConnect(
+  endpoint: string,
+  netOptions: TcpNetConnectOpts & { writableHighWaterMark: number },
+  options: TcpConnectOptions,
+): Promise<StreamConnection> {
+  const reads = DIRECT_READS_SUPPORTED ? new DirectReads() : undefined;
+  const attempt = new RawTcpAttempt(
+    {
+      host: netOptions.host!,
+      port: netOptions.port,
+      localAddress: netOptions.localAddress,
+      localPort: netOptions.localPort,
+    },
+    {
+      allowHalfOpen: true,
+      writableHighWaterMark: netOptions.writableHighWaterMark,
+      onread: reads?.onread,
+      noDelay: netOptions.noDelay ?? true,
+      keepAlive: netOptions.keepAlive ?? false,
+      keepAliveInitialDelay: netOptions.keepAliveInitialDelay ?? 0,
+      ref: options.ref !== false,
+    },
+  );
+  const signal = options.signal;
+  const onAbort =
+    signal === undefined ? undefined : () => attempt.abort(abortError(endpoint, signal.reason));
+  if (onAbort !== undefined) signal!.addEventListener("abort", onAbort);
+  return attempt.promise.then(
+    (socket) => {
+      if (onAbort !== undefined) signal!.removeEventListener("abort", onAbort);
+      return wrap(socket, reads);
+    },
+    (error: Error) => {
+      if (onAbort !== undefined) signal!.removeEventListener("abort", onAbort);
+      throw connectError(error, endpoint);
+    },
+  );
 }
 
 /** The `onread` state of each socket a connecter made. */

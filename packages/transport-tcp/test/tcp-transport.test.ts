@@ -1,6 +1,7 @@
 import { networkInterfaces } from "node:os";
 import { expectTransportError, ResourceTracker, StreamRecorder } from "@zmq/compliance";
 import type { Listener, StreamConnection } from "@zmq/transport";
+import { RAW_CONNECT_SUPPORTED } from "@zmq/transport/node";
 import { afterEach, describe, expect, it } from "vitest";
 import { formatTcpEndpoint, parseTcpAddress, resolveLocalHost, tcp } from "../src/index";
 
@@ -318,6 +319,88 @@ describe("tcp connecter (reconnect loops)", () => {
 
   it("a malformed endpoint rejects with EINVAL", async () => {
     await expectTransportError(tcp.connecter("tcp://127.0.0.1").connect(), ["EINVAL"]);
+  });
+});
+
+describe("tcp connecter on a bare TCP handle (RAW_CONNECT_SUPPORTED)", () => {
+  async function viaConnecter(endpoint: string, options = {}): Promise<StreamConnection> {
+    const connecter = tcp.connecter(endpoint);
+    try {
+      return track.connection(await connecter.connect(options));
+    } finally {
+      connecter.close();
+    }
+  }
+
+  it("is the path taken on Node", () => {
+    expect(RAW_CONNECT_SUPPORTED).toBe(process.env.ZMQ_NO_RAW_CONNECT === undefined);
+  });
+
+  it("a connection it makes reports its endpoints and carries 4 MiB each way, then half-closes", async () => {
+    const listener = await bind("tcp://127.0.0.1:*");
+    const accepted = nextConnection(listener);
+    const client = await viaConnecter(listener.endpoint);
+    const server = await accepted;
+    expect(client.remoteEndpoint).toBe(listener.endpoint);
+    expect(client.localEndpoint).toBe(server.remoteEndpoint);
+    expect(client.remoteAddress).toBe("127.0.0.1");
+    const data = new Uint8Array(4 * 1024 * 1024);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 131 + (i >> 10)) & 0xff;
+    const atServer = new StreamRecorder();
+    const atClient = new StreamRecorder();
+    server.setHandler(atServer);
+    client.setHandler(atClient);
+    client.write([data]);
+    server.write([data.subarray(1)]);
+    await atServer.untilBytes(data.length);
+    await atClient.untilBytes(data.length - 1);
+    expect(Buffer.compare(Buffer.from(atServer.bytes()), Buffer.from(data))).toBe(0);
+    expect(Buffer.compare(Buffer.from(atClient.bytes()), Buffer.from(data.subarray(1)))).toBe(0);
+    client.end();
+    await atServer.untilEnd();
+  });
+
+  it("connects from a source address and port (src;dst)", async () => {
+    const spare = await bind("tcp://127.0.0.2:*");
+    const sourcePort = port(spare.endpoint);
+    await spare.close();
+    const listener = await bind("tcp://127.0.0.1:*");
+    const accepted = nextConnection(listener);
+    const client = await viaConnecter(
+      `tcp://127.0.0.2:${sourcePort};${listener.endpoint.slice(6)}`,
+    );
+    const server = await accepted;
+    expect(server.remoteEndpoint).toBe(`tcp://127.0.0.2:${sourcePort}`);
+    expect(client.localEndpoint).toBe(`tcp://127.0.0.2:${sourcePort}`);
+    await roundtrip(client, server);
+  });
+
+  it("a source port in use is EADDRINUSE; a refusal is ECONNREFUSED naming the endpoint", async () => {
+    const listener = await bind("tcp://127.0.0.1:*");
+    const busy = listener.endpoint.slice(6);
+    await expectTransportError(viaConnecter(`tcp://${busy};127.0.0.1:9`), ["EADDRINUSE"]);
+    const probe = await tcp.bind("tcp://127.0.0.1:*");
+    const closed = probe.endpoint;
+    await probe.close();
+    const error = await viaConnecter(closed).catch((e: unknown) => e as Error & { code: string });
+    expect(error).toMatchObject({ code: "ECONNREFUSED" });
+    expect((error as Error).message).toContain(closed);
+    expect(((error as Error).cause as { code?: string }).code).toBe("ECONNREFUSED");
+  });
+
+  it.skipIf(!hasIpv6Loopback)("connects over [::1]", async () => {
+    const listener = await bind("tcp://[::1]:*");
+    const accepted = nextConnection(listener);
+    const client = await viaConnecter(listener.endpoint);
+    expect(client.localEndpoint).toMatch(/^tcp:\/\/\[::1\]:\d+$/);
+    await roundtrip(client, await accepted);
+  });
+
+  it("a host name takes the net.connect path and still connects", async () => {
+    const listener = await bind("tcp://127.0.0.1:*");
+    const accepted = nextConnection(listener);
+    const client = await viaConnecter(`tcp://localhost:${port(listener.endpoint)}`);
+    await roundtrip(client, await accepted);
   });
 });
 

@@ -136,11 +136,26 @@ export function maskRange(
 }
 
 /**
+ * With no `maxMessageSize`, a data frame's payload buffer is allocated once
+ * 1/64 of the payload has arrived (until then its chunks are held), so a peer
+ * can make the decoder allocate at most 64 times what it has sent; a large
+ * payload then peaks at about 1 + 1/64 of its size (as `FrameDecoder`).
+ */
+const PAYLOAD_CLAIM_RATIO = 64;
+/** `readTarget()` offers a payload's rest only from this size on (as `FrameDecoder`). */
+const MIN_READ_TARGET = 8 * 1024;
+
+/**
  * Decodes WebSocket frames from a byte stream. Chunks are queued as they
  * arrive; the decoder owns them: a payload lying within one chunk is delivered
- * as a view of it (unmasked in place), and only payloads that straddle chunks
- * are copied. Errors are returned as values; after one, the decoder is dead and
- * returns the same error forever.
+ * as a view of it (unmasked in place). A data payload that straddles chunks is
+ * received into its final buffer as it arrives (unmasked as it goes): with a
+ * `maxMessageSize` the buffer is allocated when the header is read, without
+ * one once 1/64 of the payload is here; `readTarget()` then offers the rest of
+ * it for reads straight into place. So a big message costs about its own size,
+ * not its chunks plus a copy. (Fragments of one message are joined at the end:
+ * libzmq and browsers send each ZWS message as one frame.) Errors are returned
+ * as values; after one, the decoder is dead and returns the same error forever.
  */
 export class WsFrameDecoder {
   /** Limit on a whole data message's payload; may be changed at any time. */
@@ -161,6 +176,9 @@ export class WsFrameDecoder {
   /** Fragments of the data message in progress (undefined when none is). */
   #fragments: Uint8Array[] | undefined;
   #fragmentBytes = 0;
+  /** The current data frame's payload buffer, once allocated; `#filled` bytes of it are in. */
+  #body: Uint8Array | undefined;
+  #filled = 0;
   #paused = false;
   #running = false;
   #error: WireError | undefined;
@@ -179,15 +197,45 @@ export class WsFrameDecoder {
     return this.#paused;
   }
 
-  /** Bytes received and not yet consumed. */
+  /** Bytes received and not yet delivered (queued chunks and a payload in progress). */
   get bufferedBytes(): number {
-    return this.#queue.buffered;
+    return this.#queue.buffered + this.#filled;
+  }
+
+  /**
+   * The memory the next received bytes belong in, when that is the unfilled rest
+   * of a data payload being received (its buffer allocated, nothing else queued,
+   * at least 8 KiB to go); `undefined` otherwise. A transport may read into it and
+   * pass `push` a view of what it wrote there (same memory, from its start): it is
+   * taken without a copy. Valid until the next `push`.
+   */
+  readTarget(): Uint8Array | undefined {
+    const body = this.#body;
+    if (body === undefined || this.#queue.buffered !== 0 || this.#error !== undefined)
+      return undefined;
+    if (body.length - this.#filled < MIN_READ_TARGET) return undefined;
+    return body.subarray(this.#filled);
   }
 
   /** Appends `chunk` (now owned by the decoder) and delivers what is complete. */
   push(chunk: Uint8Array): WireError | undefined {
     if (this.#error !== undefined) return this.#error;
     if (chunk.length === 0) return undefined;
+    const body = this.#body;
+    const filled = this.#filled;
+    if (
+      body !== undefined &&
+      this.#queue.buffered === 0 &&
+      chunk.buffer === body.buffer &&
+      chunk.byteOffset === body.byteOffset + filled &&
+      chunk.length <= body.length - filled
+    ) {
+      // Read straight into the payload (see readTarget): unmask it in place.
+      this.#filled = filled + chunk.length;
+      if (this.#masked) maskRange(body, filled, this.#filled, this.#maskKey, filled);
+      if (this.#paused || this.#running) return undefined;
+      return this.#run();
+    }
     this.#queue.push(chunk);
     if (this.#paused || this.#running) return undefined;
     return this.#run();
@@ -280,11 +328,38 @@ export class WsFrameDecoder {
         this.#masked = masked;
       }
       const size = this.#size;
-      if (queue.buffered < size) return undefined;
-      const payload = size === 0 ? EMPTY : queue.take(size, this.#allocate);
-      if (payload === undefined) return this.#fail(this.#tooLarge(size));
+      let payload: Uint8Array;
+      let body = this.#body;
+      if (body === undefined && queue.buffered >= size) {
+        // All here: a view when it lies in one chunk, else one copy.
+        const taken = size === 0 ? EMPTY : queue.take(size, this.#allocate);
+        if (taken === undefined) return this.#fail(this.#tooLarge(size));
+        if (this.#masked) maskRange(taken, 0, size, this.#maskKey);
+        payload = taken;
+      } else {
+        if (body === undefined) {
+          // A control payload (at most 125 bytes) just waits for its bytes. A data
+          // payload's buffer comes now within an explicit limit (the application
+          // agreed to hold that much); with none, once the peer has sent 1/64 of it.
+          if (this.#opcode >= 0x8) return undefined;
+          const max = this.maxMessageSize;
+          const limited = max !== undefined && max >= 0;
+          if (!limited && queue.buffered * PAYLOAD_CLAIM_RATIO < size) return undefined;
+          body = tryAllocate(this.#allocate, size);
+          if (body === undefined) return this.#fail(this.#tooLarge(size));
+          this.#body = body;
+          this.#filled = 0;
+        }
+        const before = this.#filled;
+        const filled = queue.fill(body, before);
+        if (this.#masked && filled > before) maskRange(body, before, filled, this.#maskKey, before);
+        this.#filled = filled;
+        if (filled < size) return undefined;
+        this.#body = undefined;
+        this.#filled = 0;
+        payload = body;
+      }
       this.#size = -1;
-      if (this.#masked) maskRange(payload, 0, size, this.#maskKey);
       const fin = this.#fin;
       let result: unknown;
       if (this.#opcode >= 0x8) {
@@ -370,6 +445,8 @@ export class WsFrameDecoder {
     this.#error = error;
     this.#queue.clear();
     this.#size = -1;
+    this.#body = undefined;
+    this.#filled = 0;
     this.#fragments = undefined;
     this.#fragmentBytes = 0;
     return error;

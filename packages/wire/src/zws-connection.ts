@@ -237,6 +237,16 @@ export class ZwsConnection {
     if (error && !this.#isClosed()) this.#engine.fail(error);
   }
 
+  /**
+   * Memory the transport may read the next bytes straight into (the rest of a
+   * large message being received), or `undefined`; see
+   * `WsFrameDecoder.readTarget`. Pass `receive` a view of what was written there.
+   */
+  readTarget(): Uint8Array | undefined {
+    if (this.#state !== "handshake" && this.#state !== "ready") return undefined;
+    return this.#decoder.readTarget();
+  }
+
   /** Continues delivering messages after a `message` handler returned false. */
   resume(): void {
     if (this.#state === "closed" || this.#engine.waiting) return;

@@ -357,12 +357,152 @@ describe("WsFrameDecoder properties", () => {
               return new Uint8Array(n);
             },
           });
-          expect(calls).toEqual([]);
+          // At most 64x the 4 payload bytes that arrived (a 126..256-byte claim may
+          // get its buffer; nothing bigger does).
+          expect(calls.every((n) => n <= 64 * 4)).toBe(true);
           expect(got.events).toEqual([]);
           if (got.error) expect(got.error.code).toBe("EMSGSIZE");
         },
       ),
       { numRuns: runs(300) },
+    );
+  });
+});
+
+describe("WsFrameDecoder: big payloads at ~1x their size", () => {
+  const SIZE = 1024 * 1024;
+  function payload(): Uint8Array {
+    const out = new Uint8Array(SIZE);
+    for (let i = 0; i < SIZE; i++) out[i] = (i * 7 + (i >> 9)) & 0xff;
+    return out;
+  }
+  /** The frame's bytes (a masked copy of the payload when `mask`), in `chunkSize` chunks. */
+  function chunksOf(body: Uint8Array, mask: Uint8Array | undefined, chunkSize: number) {
+    const bytes = join(encodeWsFrame(WsOpcode.BINARY, [body], mask));
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < bytes.length; i += chunkSize) out.push(bytes.slice(i, i + chunkSize));
+    return out;
+  }
+  function recorder(options: Omit<WsFrameDecoderOptions, "allocate">) {
+    const calls: number[] = [];
+    const messages: Uint8Array[] = [];
+    const decoder = new WsFrameDecoder(
+      {
+        message: (m) => {
+          messages.push(m);
+        },
+        control: () => {},
+      },
+      {
+        ...options,
+        allocate: (n) => {
+          calls.push(n);
+          return new Uint8Array(n);
+        },
+      },
+    );
+    return { decoder, calls, messages };
+  }
+
+  for (const masked of [false, true]) {
+    it(`${masked ? "masked" : "unmasked"}: one allocation of the payload's size, filled as chunks arrive; chunks are not held`, () => {
+      const body = payload();
+      const { decoder, calls, messages } = recorder({ expectMasked: masked });
+      const chunks = chunksOf(body, masked ? MASK : undefined, 16 * 1024);
+      let maxBuffered = 0;
+      for (const chunk of chunks) {
+        expect(decoder.push(chunk)).toBeUndefined();
+        if (messages.length === 0) maxBuffered = Math.max(maxBuffered, decoder.bufferedBytes);
+      }
+      expect(calls).toEqual([SIZE]);
+      expect(messages).toHaveLength(1);
+      expect(Buffer.compare(Buffer.from(messages[0]!), Buffer.from(body))).toBe(0);
+      expect(decoder.bufferedBytes).toBe(0);
+      expect(maxBuffered).toBeLessThan(SIZE);
+    });
+  }
+
+  it("without a limit the buffer waits for 1/64 of the payload; with one it comes with the header", () => {
+    const body = payload();
+    const chunks = chunksOf(body, undefined, 1024);
+    const open = recorder({ expectMasked: false });
+    let pushed = 0;
+    for (const chunk of chunks) {
+      open.decoder.push(chunk);
+      pushed += chunk.length;
+      if (open.calls.length > 0) break;
+    }
+    // Allocated only once 16 KiB (1/64 of 1 MiB) had arrived, not before.
+    expect(open.calls).toEqual([SIZE]);
+    expect(pushed).toBeGreaterThanOrEqual(SIZE / 64);
+    expect(pushed).toBeLessThan(SIZE / 64 + 2048);
+    const limited = recorder({ expectMasked: false, maxMessageSize: SIZE });
+    limited.decoder.push(chunks[0]!);
+    expect(limited.calls).toEqual([SIZE]);
+  });
+
+  for (const masked of [false, true]) {
+    it(`${masked ? "masked" : "unmasked"}: readTarget offers the payload's rest; bytes written there are taken without a copy`, () => {
+      const body = payload();
+      const { decoder, calls, messages } = recorder({ expectMasked: masked });
+      const wire = join(chunksOf(body, masked ? MASK : undefined, SIZE * 2));
+      let at = 0;
+      let direct = 0;
+      // Ordinary 16 KiB reads until the decoder names its memory, then reads into it.
+      while (at < wire.length) {
+        const target = decoder.readTarget();
+        if (target === undefined) {
+          const n = Math.min(16 * 1024, wire.length - at);
+          decoder.push(wire.slice(at, at + n));
+          at += n;
+        } else {
+          const n = Math.min(target.length, 100_000, wire.length - at);
+          target.set(wire.subarray(at, at + n));
+          decoder.push(target.subarray(0, n));
+          at += n;
+          direct += n;
+        }
+      }
+      expect(calls).toEqual([SIZE]);
+      expect(direct).toBeGreaterThan(SIZE * 0.9);
+      expect(messages).toHaveLength(1);
+      expect(Buffer.compare(Buffer.from(messages[0]!), Buffer.from(body))).toBe(0);
+      expect(decoder.readTarget()).toBeUndefined();
+    });
+  }
+
+  it("a payload over maxMessageSize fails at its header, before any allocation", () => {
+    const { decoder, calls } = recorder({ expectMasked: false, maxMessageSize: SIZE - 1 });
+    const error = decoder.push(chunksOf(payload(), undefined, 4096)[0]!);
+    expect(error?.code).toBe("EMSGSIZE");
+    expect(calls).toEqual([]);
+  });
+
+  it("under any chunking, big and small messages come out intact and in order", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 70_000 }),
+        fc.boolean(),
+        cutsArb,
+        (big, masked, cuts) => {
+          const a = new Uint8Array(big).map((_, i) => (i * 13) & 0xff);
+          const b = Uint8Array.of(1, 2, 3);
+          const mask = masked ? MASK : undefined;
+          const wire = join([
+            ...encodeWsFrame(WsOpcode.BINARY, [a], mask),
+            ...encodeWsFrame(WsOpcode.PING, [b], mask),
+            ...encodeWsFrame(WsOpcode.BINARY, [b], mask),
+          ]);
+          const got = decode(splitAt(wire, cuts), { expectMasked: masked });
+          expect(got.error).toBeUndefined();
+          expect(got.events).toEqual([
+            { kind: "message", hex: toHex(a) },
+            { kind: "ping", hex: "010203" },
+            { kind: "message", hex: "010203" },
+          ]);
+        },
+      ),
+      { numRuns: runs(100) },
     );
   });
 });

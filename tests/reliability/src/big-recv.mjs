@@ -3,15 +3,16 @@
 // bare Node process. `@zmq/node` resolves to the built package (dist/), unless
 // the test starts this with `--conditions=@zmq/source --import tsx`.
 //
-//   node --expose-gc big-recv.mjs <ours|zeromq>
+//   node --expose-gc big-recv.mjs <ours|zeromq> ['{"endpoint":"ws://127.0.0.1:*"}']
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 
 const impl = process.argv[2];
+const params = JSON.parse(process.argv[3] ?? "{}");
 const zmq = impl === "ours" ? await import("@zmq/node") : createRequire(import.meta.url)("zeromq");
 
 const sock = new zmq.Pull({ linger: 0 });
-await sock.bind("tcp://127.0.0.1:*");
+await sock.bind(params.endpoint ?? "tcp://127.0.0.1:*");
 for (let i = 0; i < 2; i++) {
   globalThis.gc?.();
   await new Promise((resolve) => setTimeout(resolve, 20));

@@ -103,6 +103,16 @@ const roles: Record<string, () => Promise<void>> = {
    */
   async pull() {
     const sock = new zmq.Pull({ linger: 0, ...(params.options as object) });
+    // The first accepted connection's time: splits "bind to first message" into
+    // the peer's reconnect wait and this process's handshake and delivery.
+    void (async () => {
+      for await (const event of sock.events) {
+        if (event.type === "accept") {
+          report({ type: "accepted", at: Date.now() });
+          return;
+        }
+      }
+    })();
     await sock.bind(params.endpoint as string);
     report({ type: "ready", at: Date.now(), ...(await stats()) });
     let seqs: number[] = [];
@@ -193,11 +203,14 @@ const roles: Record<string, () => Promise<void>> = {
     await sleep(200);
     const before = await stats();
     const start = Date.now();
+    const cpuStart = process.cpuUsage();
     for (let i = 0; i < cycles; i++) await cycle(i);
     const ms = Date.now() - start;
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuUsPerCycle = (cpu.user + cpu.system) / cycles;
     await sleep(500); // let closed connections finish on both sides
     const after = await stats();
-    report({ type: "done", before, after, ms });
+    report({ type: "done", before, after, ms, cpuUsPerCycle });
     await command();
   },
 
@@ -273,6 +286,31 @@ const roles: Record<string, () => Promise<void>> = {
     report({ type: "sent", hash });
     await command();
     sock.close();
+  },
+
+  /** `sockets` DEALERs retrying a closed port: attempts per second (`connect:retry` events). */
+  async "reconnect-rate"() {
+    let attempts = 0;
+    let counting = false;
+    const sockets: Zmq.Dealer[] = [];
+    for (let i = 0; i < (params.sockets as number); i++) {
+      const sock = new zmq.Dealer({ linger: 0 });
+      void (async () => {
+        for await (const event of sock.events)
+          if (counting && event.type === "connect:retry") attempts++;
+      })();
+      sock.connect(params.endpoint as string);
+      sockets.push(sock);
+    }
+    await sleep(500);
+    counting = true;
+    const start = performance.now();
+    await sleep(params.durationMs as number);
+    counting = false;
+    const seconds = (performance.now() - start) / 1000;
+    for (const sock of sockets) sock.close();
+    report({ type: "done", perSecond: attempts / seconds / (params.sockets as number) });
+    await command();
   },
 
   /** `sockets` DEALERs retrying a closed port for `durationMs`: CPU time spent. */

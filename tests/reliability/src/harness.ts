@@ -112,11 +112,15 @@ export class Child {
     script?: { path: string; execArgv: string[] },
   ) {
     const run = script ?? childScript();
-    this.process = fork(run.path, script ? [impl] : [role, impl, JSON.stringify(params)], {
-      cwd: PACKAGE_DIR,
-      execArgv: run.execArgv,
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
+    this.process = fork(
+      run.path,
+      script ? [impl, JSON.stringify(params)] : [role, impl, JSON.stringify(params)],
+      {
+        cwd: PACKAGE_DIR,
+        execArgv: run.execArgv,
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      },
+    );
     this.process.on("message", (report: Report) => {
       this.onReport?.(report);
       const index = this.#waiters.findIndex((w) => w.type === report.type && w.where(report));

@@ -22,6 +22,13 @@
  */
 
 export { adoptAccepted, DIRECT_READS_SUPPORTED, DirectReads } from "./direct-reads";
-export { awaitNetConnect, WRITE_HIGH_WATER_MARK } from "./net-connect";
+export { awaitNetConnect, connectError, WRITE_HIGH_WATER_MARK } from "./net-connect";
 export { NetListener, type NetListenOptions } from "./net-listener";
 export { NetStreamConnection } from "./net-stream-connection";
+export {
+  RAW_CONNECT_SUPPORTED,
+  type RawConnectError,
+  type RawConnectTarget,
+  type RawSocketOptions,
+  RawTcpAttempt,
+} from "./raw-connect";

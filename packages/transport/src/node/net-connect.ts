@@ -60,7 +60,7 @@ export function awaitNetConnect<S extends Socket = Socket>(
  * internals (the platform error, kept as `cause`, has those), and a connecter
  * retrying a dead endpoint makes one every attempt.
  */
-function connectError(error: Error, endpoint: string): TransportError {
+export function connectError(error: Error, endpoint: string): TransportError {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {

@@ -1,0 +1,226 @@
+import { isIP, type OnReadOpts, Socket, type SocketConstructorOpts } from "node:net";
+import { getSystemErrorName } from "node:util";
+import { DIRECT_READS_SUPPORTED } from "./direct-reads";
+
+/**
+ * A tcp connect attempt made on Node's TCP handle itself, without a
+ * `net.Socket` around it until the connection exists.
+ *
+ * A reconnect loop against a dead endpoint is almost all refused attempts. On
+ * the public `net` API each one builds (or re-arms) a stream, an `Error` with a
+ * formatted message, an `error` and a `close` event and a deferred close
+ * callback: measured on loopback at ~1.6-1.8x the CPU of libzmq's attempt
+ * (zeromq.js), where the bare handle (create, connect, close on the refusal)
+ * costs about the same as libzmq's. A connection that succeeds is handed to a
+ * `net.Socket` built around the handle (`new Socket({ handle })`, as Node does
+ * for accepted connections), so everything after the connect is the ordinary
+ * `net.Socket`.
+ *
+ * The handle comes from `process.binding("tcp_wrap")`, which Node 20-24 allow
+ * without flags and without a warning (it is in the documentation-only
+ * deprecation DEP0111; with `--pending-deprecation` it would warn, so then this
+ * path is not used). Anything unexpected (another runtime, a permission model
+ * that denies the binding, a binding of a different shape, `ZMQ_NO_RAW_CONNECT`
+ * set) leaves `RAW_CONNECT` undefined and callers use `net.connect`.
+ */
+
+interface TcpHandle {
+  connect(req: ConnectReq, address: string, port: number): number;
+  connect6(req: ConnectReq, address: string, port: number): number;
+  bind(address: string, port: number): number;
+  bind6(address: string, port: number, flags: number): number;
+  close(callback?: () => void): void;
+  unref(): void;
+  useUserBuffer?: unknown;
+}
+
+interface ConnectReq {
+  oncomplete: (status: number, handle: TcpHandle) => void;
+  address?: string;
+  port?: number;
+}
+
+interface TcpWrapBinding {
+  TCP: new (type: number) => TcpHandle;
+  TCPConnectWrap: new () => ConnectReq;
+  constants: { SOCKET: number };
+}
+
+function pendingDeprecation(): boolean {
+  const env = process.env;
+  return (
+    process.execArgv.includes("--pending-deprecation") ||
+    (env.NODE_OPTIONS ?? "").includes("--pending-deprecation") ||
+    env.NODE_PENDING_DEPRECATION === "1"
+  );
+}
+
+function loadBinding(): TcpWrapBinding | undefined {
+  if (!DIRECT_READS_SUPPORTED || process.env.ZMQ_NO_RAW_CONNECT !== undefined) return undefined;
+  if (pendingDeprecation()) return undefined;
+  const binding = (process as { binding?: (name: string) => unknown }).binding;
+  if (typeof binding !== "function") return undefined;
+  try {
+    const wrap = binding.call(process, "tcp_wrap") as Partial<TcpWrapBinding> | undefined;
+    if (
+      typeof wrap?.TCP !== "function" ||
+      typeof wrap.TCPConnectWrap !== "function" ||
+      typeof wrap.constants?.SOCKET !== "number"
+    ) {
+      return undefined;
+    }
+    const probe = new wrap.TCP(wrap.constants.SOCKET);
+    const ok =
+      typeof probe.connect === "function" &&
+      typeof probe.connect6 === "function" &&
+      typeof probe.bind === "function" &&
+      typeof probe.bind6 === "function" &&
+      typeof probe.useUserBuffer === "function";
+    probe.close();
+    return ok ? (wrap as TcpWrapBinding) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const binding = loadBinding();
+
+/** An attempt's target: a numeric address (`isIP` is 4 or 6), never a host name. */
+export interface RawConnectTarget {
+  host: string;
+  port: number;
+  localAddress?: string | undefined;
+  localPort?: number | undefined;
+}
+
+/** Options of the `net.Socket` a connected handle becomes. */
+export interface RawSocketOptions {
+  allowHalfOpen: boolean;
+  writableHighWaterMark: number;
+  onread?: OnReadOpts | undefined;
+  noDelay: boolean;
+  keepAlive: boolean;
+  keepAliveInitialDelay: number;
+  ref: boolean;
+}
+
+/** The failure of an attempt: what `net` would emit, without a stack (see `connectError`). */
+export interface RawConnectError extends Error {
+  code: string;
+  errno: number;
+  syscall: string;
+  address: string;
+  port: number;
+}
+
+function systemError(status: number, syscall: string, host: string, port: number) {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let code: string;
+  try {
+    code = getSystemErrorName(status);
+  } catch {
+    code = "EIO";
+  }
+  const error = new Error(`${syscall} ${code} ${host}:${port}`) as RawConnectError;
+  Error.stackTraceLimit = limit;
+  error.code = code;
+  error.errno = status;
+  error.syscall = syscall;
+  error.address = host;
+  error.port = port;
+  return error;
+}
+
+/**
+ * One attempt: resolves with a connected `net.Socket`, rejects with a
+ * `RawConnectError`. `abort`, set by the caller, cancels a pending attempt
+ * (the handle is closed; the promise then rejects with what `onAbort` returns).
+ */
+export class RawTcpAttempt {
+  readonly promise: Promise<Socket>;
+  #handle: TcpHandle | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+
+  constructor(target: RawConnectTarget, options: RawSocketOptions) {
+    const wrap = binding!;
+    let resolve!: (socket: Socket) => void;
+    let reject!: (error: unknown) => void;
+    this.promise = new Promise<Socket>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.#reject = reject;
+    const { host, port } = target;
+    const family = isIP(host);
+    const handle = new wrap.TCP(wrap.constants.SOCKET);
+    this.#handle = handle;
+    if (!options.ref) handle.unref();
+    let status = 0;
+    let syscall = "bind";
+    if (target.localAddress !== undefined || target.localPort !== undefined) {
+      const local = target.localAddress ?? (family === 6 ? "::" : "0.0.0.0");
+      status =
+        family === 6
+          ? handle.bind6(local, target.localPort ?? 0, 0)
+          : handle.bind(local, target.localPort ?? 0);
+    }
+    if (status === 0) {
+      syscall = "connect";
+      const req = new wrap.TCPConnectWrap();
+      req.address = host;
+      req.port = port;
+      req.oncomplete = (result) => {
+        if (this.#handle !== handle) return; // aborted
+        this.#handle = undefined;
+        this.#reject = undefined;
+        if (result < 0) {
+          handle.close();
+          reject(systemError(result, "connect", host, port));
+          return;
+        }
+        resolve(socketOf(handle, options));
+      };
+      status = family === 6 ? handle.connect6(req, host, port) : handle.connect(req, host, port);
+    }
+    if (status < 0) {
+      this.#handle = undefined;
+      this.#reject = undefined;
+      handle.close();
+      reject(systemError(status, syscall, host, port));
+    }
+  }
+
+  /** Cancels the attempt if it is still pending; the promise rejects with `error`. */
+  abort(error: unknown): void {
+    const handle = this.#handle;
+    const reject = this.#reject;
+    if (handle === undefined || reject === undefined) return;
+    this.#handle = undefined;
+    this.#reject = undefined;
+    handle.close();
+    reject(error);
+  }
+}
+
+function socketOf(handle: TcpHandle, options: RawSocketOptions): Socket {
+  const socketOptions: SocketConstructorOpts & {
+    writableHighWaterMark: number;
+    onread?: OnReadOpts;
+  } = {
+    handle,
+    allowHalfOpen: options.allowHalfOpen,
+    readable: true,
+    writable: true,
+    writableHighWaterMark: options.writableHighWaterMark,
+  } as SocketConstructorOpts & { writableHighWaterMark: number; onread?: OnReadOpts };
+  if (options.onread !== undefined) socketOptions.onread = options.onread;
+  const socket = new Socket(socketOptions);
+  socket.setNoDelay(options.noDelay);
+  if (options.keepAlive) socket.setKeepAlive(true, options.keepAliveInitialDelay);
+  if (!options.ref) socket.unref();
+  return socket;
+}
+
+/** Whether `RawTcpAttempt` can be used here (see the module doc). */
+export const RAW_CONNECT_SUPPORTED: boolean = binding !== undefined;
