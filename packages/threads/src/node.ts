@@ -31,15 +31,16 @@ import { createRegistryRoot } from "./name-table";
 import type { RingAllocate } from "./ring";
 import { ThreadRegistry } from "./thread-registry";
 
-/** glibc's initial mmap threshold: a block from this size up is its own mapping. */
-const LARGE = 128 * 1024;
 let mallocTuned = false;
 
 /**
- * Large messages received are fresh allocations the GC frees in bulk. With
- * glibc's defaults each block from 128 KiB up is an mmap of its own, and freed
- * memory goes back to the OS at once, so every large message lands on new pages
- * and pays a page fault per 4 KiB (very costly in a VM). Freeing one untouched
+ * Messages received that are not cut from a slab are fresh allocations the GC
+ * frees in bulk. With glibc's defaults each block from 128 KiB up is an mmap of
+ * its own, and freed memory beyond 128 KiB at the top of the heap goes back to
+ * the OS at once, so large messages, and runs of mid-sized ones (64 KiB), land
+ * on new pages and pay a page fault per 4 KiB (very costly in a VM; measured
+ * for 64 KiB messages across threads: ~15% less CPU per message with the tuning
+ * than without, 3 paired runs). Freeing one untouched
  * 16 MiB block makes glibc raise its mmap threshold to 16 MiB and its trim
  * threshold to 32 MiB, so freed blocks are reused; other allocators just free it.
  * (@zmq/node does the same before its first stream connection receives.)
@@ -64,7 +65,7 @@ function linkAllocator(): RingAllocate {
   let used = SLAB;
   return (size) => {
     if (size >= SLAB / 2) {
-      if (size >= LARGE && !mallocTuned) tuneMalloc();
+      if (!mallocTuned) tuneMalloc();
       return Buffer.allocUnsafeSlow(size);
     }
     if (slab === undefined || used + size > SLAB) {

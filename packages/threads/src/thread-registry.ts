@@ -15,7 +15,12 @@ export interface LinkOptions {
 
 /** Options of `ThreadRegistry.connect`. */
 export interface ThreadConnectOptions extends LinkOptions {
-  /** Data bytes of each direction's ring, a power of two. Default 256 KiB. */
+  /**
+   * Data bytes of each direction's ring, a power of two. Default 4 MiB: room
+   * for several large messages, so a writer and a reader of them wake each
+   * other rarely. Memory is committed as the ring is used: a link of small
+   * messages stays in the first few hundred KiB (see `REWIND_AT`).
+   */
   ringBytes?: number;
 }
 
@@ -42,7 +47,7 @@ export interface ThreadBinding {
   unbind(): void;
 }
 
-const DEFAULT_RING_BYTES = 256 * 1024;
+const DEFAULT_RING_BYTES = 4 * 1024 * 1024;
 
 /** Control messages on the registry's broadcast channel. */
 type Control =
