@@ -37,6 +37,8 @@ export interface ThreadRegistryOptions {
    * are copied into (8-byte aligned; need not be zeroed). Default: `new Uint8Array`.
    */
   allocator?: () => RingAllocate;
+  /** Keeps this thread alive until the returned function is called (see `ThreadLinkInit.keepAlive`). */
+  keepAlive?: () => () => void;
 }
 
 /** A name bound in the registry; `unbind()` frees it (links already made stay). */
@@ -119,9 +121,11 @@ export class ThreadRegistry {
   #options: { version: number; options: Record<string, unknown> } | undefined;
   #closed = false;
   readonly #allocator: (() => RingAllocate) | undefined;
+  readonly #keepAlive: (() => () => void) | undefined;
 
   constructor(options: ThreadRegistryOptions) {
     this.#allocator = options.allocator;
+    this.#keepAlive = options.keepAlive;
     this.thread = options.thread;
     this.chain = (options.chain ?? []).slice(0, CHAIN_DEPTH);
     this.#table = new NameTable(options.root, options.thread);
@@ -206,6 +210,7 @@ export class ThreadRegistry {
       inbound,
       name,
       ...(this.#allocator !== undefined && { allocate: this.#allocator() }),
+      ...(this.#keepAlive !== undefined && { keepAlive: this.#keepAlive }),
       onFinish: (finished) => {
         this.#links.delete(finished);
         this.#withdraw(id);
@@ -399,6 +404,7 @@ export class ThreadRegistry {
       inbound: message.out,
       name: binding.name,
       ...(this.#allocator !== undefined && { allocate: this.#allocator() }),
+      ...(this.#keepAlive !== undefined && { keepAlive: this.#keepAlive }),
       peer: { thread: message.from, chain: message.chain, meta: message.meta },
       onFinish: (finished) => this.#links.delete(finished),
     });

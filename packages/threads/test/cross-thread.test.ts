@@ -267,6 +267,22 @@ describe("a peer thread that ends", () => {
     }, 30_000);
   }
 
+  it("with nothing left to do but a large message not yet in the ring, stays alive until it is: we get it whole", async () => {
+    const name = unique("large-return");
+    const connected = new Promise<ThreadLink>((resolve) => registry.bind(name, resolve));
+    const worker = start({ mode: "large-then-return", name });
+    const link = await connected;
+    await next(worker, (m) => m.wrote === true);
+    // Let the worker's loop run dry while we read nothing (the ring holds 4 of the 20 MiB).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const gone = exited(worker);
+    const [message] = await readMessages(link, 1);
+    expect(message![0]!.byteLength).toBe(20 * 1024 * 1024);
+    expect(message![0]![20 * 1024 * 1024 - 1]).toBe(5);
+    await gone;
+    expect(await closed(link)).toBe("peer-exit");
+  }, 30_000);
+
   it("a worker's own workers end with it: their names are freed and their links see peer-exit", async () => {
     const name = unique("grandchild");
     const parent = start({ mode: "parent", child: { mode: "echo-bind", name } });
