@@ -344,8 +344,12 @@ for (const row of rows) {
   );
 }
 // Latency: round trips of one 16-byte message, main thread <-> worker thread
-// (and, marked "1t", between two PAIR sockets of one thread).
+// (and, marked "1t", between two PAIR sockets of one thread); with
+// --latency-sizes, the socket round trips across threads also at those sizes
+// (one buffer sent again and again; fewer trips from 64 KiB up).
 const TRIPS = quick ? 500 : 2000;
+const LATENCY_SIZES = (flag("latency-sizes") ?? "16").split(",").map(Number);
+const tripsFor = (size: number) => (size >= 65536 ? Math.min(TRIPS, 200) : TRIPS);
 async function ringLatency(): Promise<number[]> {
   const name = `latency-ring-${seq++}`;
   let link: ThreadLink | undefined;
@@ -374,7 +378,8 @@ async function ringLatency(): Promise<number[]> {
   await once(worker, "exit");
   return samples;
 }
-async function socketLatency(impl: "zeromq.js" | "@zmq/node"): Promise<number[]> {
+async function socketLatency(impl: "zeromq.js" | "@zmq/node", size = 16): Promise<number[]> {
+  const trips = tripsFor(size);
   const zmq = impl === "zeromq.js" ? await import("zeromq") : await import("@zmq/node");
   const name = `latency-${impl === "zeromq.js" ? "zjs" : "ours"}-${seq++}`;
   const pair = new zmq.Pair();
@@ -382,14 +387,15 @@ async function socketLatency(impl: "zeromq.js" | "@zmq/node"): Promise<number[]>
   const worker = spawnWorker("link-worker", {
     design: `${impl}-echo`,
     name,
-    count: TRIPS,
-    size: 16,
+    count: trips,
+    size,
   });
   await waitFor(worker, "ready");
   const samples: number[] = [];
-  for (let i = 0; i < TRIPS; i++) {
+  const ping = Buffer.alloc(size, 1);
+  for (let i = 0; i < trips; i++) {
     const start = performance.now();
-    await pair.send(Buffer.alloc(16));
+    await pair.send(ping);
     await pair.receive();
     samples.push(performance.now() - start);
   }
@@ -422,23 +428,28 @@ async function sameThreadLatency(impl: "zeromq.js" | "@zmq/node"): Promise<numbe
 }
 const latency: Record<string, { p50: number; p99: number }> = {};
 if (!args.includes("--no-latency")) {
-  for (const [label, run] of [
+  const runs: [string, () => Promise<number[]>][] = [
     ["ring", ringLatency],
     ["zeromq.js", () => socketLatency("zeromq.js")],
     ["@zmq/node", () => socketLatency("@zmq/node")],
     ["zeromq.js 1t", () => sameThreadLatency("zeromq.js")],
     ["@zmq/node 1t", () => sameThreadLatency("@zmq/node")],
-  ] as const) {
+  ];
+  for (const size of LATENCY_SIZES.filter((s) => s !== 16)) {
+    runs.push([`zeromq.js ${size} B`, () => socketLatency("zeromq.js", size)]);
+    runs.push([`@zmq/node ${size} B`, () => socketLatency("@zmq/node", size)]);
+  }
+  for (const [label, run] of runs) {
     const samples = (await run()).sort((a, b) => a - b);
     latency[label] = {
       p50: samples[Math.floor(samples.length / 2)]! * 1000,
       p99: samples[Math.floor(samples.length * 0.99)]! * 1000,
     };
   }
-  console.log(`round trip main <-> worker, 16 B, ${TRIPS} trips (microseconds):`);
+  console.log(`round trip main <-> worker, 16 B unless said, ${TRIPS} trips (microseconds):`);
   for (const [label, { p50, p99 }] of Object.entries(latency)) {
     console.log(
-      `  ${label.padEnd(14)} p50 ${p50.toFixed(0).padStart(6)}   p99 ${p99.toFixed(0).padStart(6)}`,
+      `  ${label.padEnd(22)} p50 ${p50.toFixed(0).padStart(6)}   p99 ${p99.toFixed(0).padStart(6)}`,
     );
   }
 }
