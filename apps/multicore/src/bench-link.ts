@@ -11,6 +11,16 @@
  * messages batched per microtask, frames copied by structured clone or their
  * ArrayBuffers transferred (the sender then allocates every message afresh).
  * Every design holds SNDHWM + RCVHWM = 2000 messages in flight.
+ *
+ * `--payload` says what the sender sends (the receiver checks the length, and
+ * for "filled" the last byte):
+ * - zeroed (default): a fresh `Buffer.alloc(size)` per message. Its pages are
+ *   mapped lazily and never written, so a zero-copy transport (zeromq.js) never
+ *   touches them, and a copying one pays a page fault per 4 KiB reading them.
+ * - filled: a fresh buffer the sender writes (`allocUnsafeSlow(size).fill(k)`),
+ *   as a producer of real data does.
+ * - reused: one prefilled buffer sent again and again (the cost of the
+ *   transport alone; for designs that take ownership, a fresh one per message).
  */
 import { once } from "node:events";
 import { writeFileSync } from "node:fs";
@@ -31,10 +41,29 @@ const flag = (name: string) => {
 const SIZES = (flag("sizes") ?? "16,65536").split(",").map(Number);
 const THREADS = (flag("threads") ?? "1,2").split(",").map(Number);
 const ONLY = flag("designs")?.split(",");
-/** Ring size per direction: --ring-bytes, else 256 KiB for small messages and 1 MiB for large. */
+type Payload = "zeroed" | "filled" | "reused";
+const PAYLOAD = (flag("payload") ?? "zeroed") as Payload;
+if (!["zeroed", "filled", "reused"].includes(PAYLOAD)) throw new Error(`--payload ${PAYLOAD}?`);
+const reusable = new Map<number, Buffer>();
+/** The k-th message body of `size` bytes, per --payload. */
+function payload(size: number, k: number, owned = false): Buffer {
+  if (PAYLOAD === "filled" || (PAYLOAD === "reused" && owned)) {
+    return Buffer.allocUnsafeSlow(size).fill(k & 255);
+  }
+  if (PAYLOAD === "reused") {
+    let buffer = reusable.get(size);
+    if (buffer === undefined) {
+      buffer = Buffer.allocUnsafeSlow(size).fill(7);
+      reusable.set(size, buffer);
+    }
+    return buffer;
+  }
+  return Buffer.alloc(size);
+}
+/** Ring size per direction (raw ring design): --ring-bytes, else 256 KiB for small messages and 4 MiB (the default) for large. */
 const RING = flag("ring-bytes");
 const ringBytesFor = (size: number) =>
-  RING !== undefined ? Number(RING) : size > 1024 ? 1 << 20 : 1 << 18;
+  RING !== undefined ? Number(RING) : size > 1024 ? 1 << 22 : 1 << 18;
 const LARGE_COUNT = flag("large-count");
 const countFor = (size: number) =>
   size <= 1024
@@ -61,11 +90,12 @@ function sendAll(
   setWritable: (fn: () => void) => void,
   count: number,
   size: number,
+  owned = false,
 ): void {
   let sent = 0;
   const pump = () => {
     while (sent < count) {
-      if (!write([new Uint8Array(size)])) return;
+      if (!write([payload(size, sent, owned)])) return;
       sent++;
     }
   };
@@ -120,6 +150,7 @@ async function portSameThread(size: number, count: number, transfer: boolean): P
       (fn) => (a.onWritable = fn),
       count,
       size,
+      transfer,
     );
   });
   const elapsed = performance.now() - start;
@@ -140,7 +171,7 @@ async function zeromqSameThread(size: number, count: number): Promise<number> {
     let got = 0;
     for await (const _ of pull) if (++got === count) break;
   })();
-  for (let i = 0; i < count; i++) await push.send(Buffer.alloc(size));
+  for (let i = 0; i < count; i++) await push.send(payload(size, i));
   await receive;
   const elapsed = performance.now() - start;
   push.close();
@@ -160,7 +191,7 @@ async function oursSameThread(size: number, count: number): Promise<number> {
     let got = 0;
     for await (const _ of pull) if (++got === count) break;
   })();
-  for (let i = 0; i < count; i++) await push.send(Buffer.alloc(size));
+  for (let i = 0; i < count; i++) await push.send(payload(size, i));
   await receive;
   const elapsed = performance.now() - start;
   push.close();
@@ -184,6 +215,7 @@ async function crossThread(design: Design, size: number, count: number): Promise
       count,
       size,
       ringBytes: ringBytesFor(size),
+      payload: PAYLOAD,
     });
     await linked;
     const finished = waitFor(worker, "done");
@@ -204,11 +236,11 @@ async function crossThread(design: Design, size: number, count: number): Promise
     const zmq = design === "zeromq.js" ? await import("zeromq") : await import("@zmq/node");
     const push = new zmq.Push();
     await push.bind(`inproc://${name}`);
-    const worker = spawnWorker("link-worker", { design, name, count, size });
+    const worker = spawnWorker("link-worker", { design, name, count, size, payload: PAYLOAD });
     await waitFor(worker, "ready");
     const finished = waitFor(worker, "done");
     const start = performance.now();
-    for (let i = 0; i < count; i++) await push.send(Buffer.alloc(size));
+    for (let i = 0; i < count; i++) await push.send(payload(size, i));
     await finished;
     const elapsed = performance.now() - start;
     push.close();
@@ -217,7 +249,11 @@ async function crossThread(design: Design, size: number, count: number): Promise
   }
   const { port1, port2 } = new MessageChannel();
   const transfer = design === "port-transfer";
-  const worker = spawnWorker("link-worker", { design, name, count, size, port: port2 }, [port2]);
+  const worker = spawnWorker(
+    "link-worker",
+    { design, name, count, size, port: port2, payload: PAYLOAD },
+    [port2],
+  );
   await waitFor(worker, "ready");
   const link = new PortLink(port1, 2000, transfer);
   const finished = waitFor(worker, "done");
@@ -227,6 +263,7 @@ async function crossThread(design: Design, size: number, count: number): Promise
     (fn) => (link.onWritable = fn),
     count,
     size,
+    transfer,
   );
   await finished;
   const elapsed = performance.now() - start;
@@ -293,7 +330,7 @@ for (let round = 0; round < rounds; round++) {
 }
 
 console.log(
-  `cross-thread links, ${rounds} round(s), median msg/s; ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`,
+  `cross-thread links, payload ${PAYLOAD}, ${rounds} round(s), median msg/s; ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`,
 );
 console.log("size    threads  design          msg/s        MB/s   vs zeromq.js (same threads)");
 for (const row of rows) {
@@ -307,8 +344,12 @@ for (const row of rows) {
   );
 }
 // Latency: round trips of one 16-byte message, main thread <-> worker thread
-// (and, marked "1t", between two PAIR sockets of one thread).
+// (and, marked "1t", between two PAIR sockets of one thread); with
+// --latency-sizes, the socket round trips across threads also at those sizes
+// (one buffer sent again and again; fewer trips from 64 KiB up).
 const TRIPS = quick ? 500 : 2000;
+const LATENCY_SIZES = (flag("latency-sizes") ?? "16").split(",").map(Number);
+const tripsFor = (size: number) => (size >= 65536 ? Math.min(TRIPS, 200) : TRIPS);
 async function ringLatency(): Promise<number[]> {
   const name = `latency-ring-${seq++}`;
   let link: ThreadLink | undefined;
@@ -337,7 +378,8 @@ async function ringLatency(): Promise<number[]> {
   await once(worker, "exit");
   return samples;
 }
-async function socketLatency(impl: "zeromq.js" | "@zmq/node"): Promise<number[]> {
+async function socketLatency(impl: "zeromq.js" | "@zmq/node", size = 16): Promise<number[]> {
+  const trips = tripsFor(size);
   const zmq = impl === "zeromq.js" ? await import("zeromq") : await import("@zmq/node");
   const name = `latency-${impl === "zeromq.js" ? "zjs" : "ours"}-${seq++}`;
   const pair = new zmq.Pair();
@@ -345,14 +387,15 @@ async function socketLatency(impl: "zeromq.js" | "@zmq/node"): Promise<number[]>
   const worker = spawnWorker("link-worker", {
     design: `${impl}-echo`,
     name,
-    count: TRIPS,
-    size: 16,
+    count: trips,
+    size,
   });
   await waitFor(worker, "ready");
   const samples: number[] = [];
-  for (let i = 0; i < TRIPS; i++) {
+  const ping = Buffer.alloc(size, 1);
+  for (let i = 0; i < trips; i++) {
     const start = performance.now();
-    await pair.send(Buffer.alloc(16));
+    await pair.send(ping);
     await pair.receive();
     samples.push(performance.now() - start);
   }
@@ -385,28 +428,33 @@ async function sameThreadLatency(impl: "zeromq.js" | "@zmq/node"): Promise<numbe
 }
 const latency: Record<string, { p50: number; p99: number }> = {};
 if (!args.includes("--no-latency")) {
-  for (const [label, run] of [
+  const runs: [string, () => Promise<number[]>][] = [
     ["ring", ringLatency],
     ["zeromq.js", () => socketLatency("zeromq.js")],
     ["@zmq/node", () => socketLatency("@zmq/node")],
     ["zeromq.js 1t", () => sameThreadLatency("zeromq.js")],
     ["@zmq/node 1t", () => sameThreadLatency("@zmq/node")],
-  ] as const) {
+  ];
+  for (const size of LATENCY_SIZES.filter((s) => s !== 16)) {
+    runs.push([`zeromq.js ${size} B`, () => socketLatency("zeromq.js", size)]);
+    runs.push([`@zmq/node ${size} B`, () => socketLatency("@zmq/node", size)]);
+  }
+  for (const [label, run] of runs) {
     const samples = (await run()).sort((a, b) => a - b);
     latency[label] = {
       p50: samples[Math.floor(samples.length / 2)]! * 1000,
       p99: samples[Math.floor(samples.length * 0.99)]! * 1000,
     };
   }
-  console.log(`round trip main <-> worker, 16 B, ${TRIPS} trips (microseconds):`);
+  console.log(`round trip main <-> worker, 16 B unless said, ${TRIPS} trips (microseconds):`);
   for (const [label, { p50, p99 }] of Object.entries(latency)) {
     console.log(
-      `  ${label.padEnd(14)} p50 ${p50.toFixed(0).padStart(6)}   p99 ${p99.toFixed(0).padStart(6)}`,
+      `  ${label.padEnd(22)} p50 ${p50.toFixed(0).padStart(6)}   p99 ${p99.toFixed(0).padStart(6)}`,
     );
   }
 }
 writeFileSync(
   "bench-link-results.json",
-  `${JSON.stringify({ rounds, loadavg: loadavg(), rows, latency }, null, 2)}\n`,
+  `${JSON.stringify({ rounds, payload: PAYLOAD, loadavg: loadavg(), rows, latency }, null, 2)}\n`,
 );
 process.exit(0);

@@ -18,6 +18,13 @@ const data = workerData as {
   size: number;
   port?: import("node:worker_threads").MessagePort;
   ringBytes?: number;
+  /** bench-link's --payload: "filled" messages carry their index in every byte. */
+  payload?: string;
+};
+/** Checks a received body: its length, and for filled payloads the last byte. */
+const check = (body: Uint8Array, k: number) => {
+  if (body.byteLength !== data.size) throw new Error("size");
+  if (data.payload === "filled" && body[data.size - 1] !== (k & 255)) throw new Error("content");
 };
 const post = (message: unknown) => parentPort!.postMessage(message);
 const hold = setInterval(() => {}, 1 << 30);
@@ -57,6 +64,7 @@ if (data.design === "ring-echo") {
   let bytes = 0;
   const pump = () => {
     for (let m = link.read(); m !== undefined; m = link.read()) {
+      check(m[0]!, got);
       bytes += m[0]!.byteLength;
       if (++got === data.count) {
         if (bytes !== data.count * data.size) throw new Error("short");
@@ -75,7 +83,7 @@ if (data.design === "ring-echo") {
   post({ ready: true });
   let got = 0;
   for await (const [m] of pull) {
-    if (m!.byteLength !== data.size) throw new Error("size");
+    check(m!, got);
     if (++got === data.count) break;
   }
   pull.close();
@@ -85,7 +93,7 @@ if (data.design === "ring-echo") {
   let got = 0;
   const pump = () => {
     for (let m = link.read(); m !== undefined; m = link.read()) {
-      if (m[0]!.byteLength !== data.size) throw new Error("size");
+      check(m[0]!, got);
       if (++got === data.count) {
         setTimeout(() => link.close(), 10);
         done();

@@ -16,6 +16,10 @@
  * and byte by byte (several times slower) otherwise; so each frame is copied
  * in word by word, and copied out into memory of the same alignment.
  * A record never wraps: a `PAD` record fills the tail of the ring instead.
+ * A writer past `REWIND_AT` that finds little unread pads to the end and
+ * starts again at offset 0, so a link carrying small messages keeps to the
+ * first pages of a large ring (the rest is only touched by bursts and large
+ * messages; a SharedArrayBuffer's untouched pages cost no memory).
  * Positions are 32-bit counters that wrap; the capacity is a power of two far
  * below 2^31.
  */
@@ -57,6 +61,9 @@ export const HEADER_BYTES = 512;
 const KIND_START = 1;
 const KIND_END = 2;
 const KIND_PAD = 8;
+/** A writer at or past this offset goes back to offset 0 when at most `REWIND_SLACK` bytes are unread. */
+export const REWIND_AT = 256 * 1024;
+const REWIND_SLACK = 32 * 1024;
 /** The reader publishes its position at least every this many messages. */
 const COMMIT_EVERY = 32;
 /** Signed 32-bit distance `a - b` of two wrapping counters. */
@@ -174,6 +181,7 @@ export class RingWriter {
    */
   write(frames: Uint8Array[]): boolean {
     if (this.#segments === undefined) {
+      if ((this.#pos & this.#mask) >= REWIND_AT) this.#rewind();
       const n = frames.length;
       let body = 8 + 8 * n;
       for (let i = 0; i < n; i++) {
@@ -202,6 +210,24 @@ export class RingWriter {
       this.#started = false;
     }
     return this.#writePieces();
+  }
+
+  /**
+   * Little is unread: pad to the end so the next record goes to offset 0. The
+   * reader reads what is left, skips the pad and follows; the room before
+   * what it has not read (at least `REWIND_AT - REWIND_SLACK`) is free to the
+   * writer at once.
+   */
+  #rewind(): void {
+    if ((this.#pos - this.#readCache) >>> 0 > REWIND_SLACK) {
+      this.#readCache = Atomics.load(this.header, H.R_POS) >>> 0;
+      if ((this.#pos - this.#readCache) >>> 0 > REWIND_SLACK) return;
+    }
+    const offset = this.#pos & this.#mask;
+    const toEnd = this.#capacity - offset;
+    this.#view.setUint32(offset, toEnd - 8, true);
+    this.#view.setUint32(offset + 4, KIND_PAD, true);
+    this.#pos = (this.#pos + toEnd) >>> 0;
   }
 
   /** Reserves `record` contiguous bytes; returns the ring offset or -1 when there is no room. */

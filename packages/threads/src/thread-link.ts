@@ -47,6 +47,14 @@ export interface ThreadLinkInit {
   peer?: { thread: number; chain: readonly number[]; meta: unknown };
   /** Memory for received messages, 8-byte aligned (default: `new Uint8Array`). */
   allocate?: RingAllocate;
+  /**
+   * Keeps this thread alive until the returned function is called (Node: a
+   * ref'd handle). Held while messages `write()` accepted are still in this
+   * thread's memory, not yet in the ring: a thread whose work is done does not
+   * end, and lose them, before they are in shared memory (what is there the
+   * peer reads even after this thread is gone). Default: nothing held.
+   */
+  keepAlive?: () => () => void;
   /** @internal Called once when the link is closed, so the registry forgets it. */
   onFinish?: (link: ThreadLink) => void;
 }
@@ -139,6 +147,9 @@ export class ThreadLink {
   #peeked: Uint8Array[] | undefined;
   #finalReason: LinkCloseReason | undefined;
   readonly #onFinish: ((link: ThreadLink) => void) | undefined;
+  readonly #keepAlive: (() => () => void) | undefined;
+  /** Set while accepted messages wait in this thread's memory (see `keepAlive`). */
+  #held: (() => void) | undefined;
   readonly #publishTask = () => {
     this.#publishScheduled = false;
     this.#publish();
@@ -153,6 +164,7 @@ export class ThreadLink {
     this.#reader.onPiece = () => this.#afterRead();
     this.#accepted = Atomics.load(this.#out, H.R_MSGS);
     this.#onFinish = init.onFinish;
+    this.#keepAlive = init.keepAlive;
     if (init.peer !== undefined) {
       this.#state = "open";
       this.#peerThread = init.peer.thread;
@@ -398,6 +410,7 @@ export class ThreadLink {
     this.#closeReason ??= "peer-exit";
     this.#overflow = [];
     this.#overflowHead = 0;
+    this.#letGo();
     if (this.#state === "closing") {
       this.#finish("local");
       return;
@@ -428,7 +441,17 @@ export class ThreadLink {
       this.#overflowHead = 0;
     }
     this.#publish();
-    if (this.#overflowHead < overflow.length || this.#writer.partial) this.#waitWriter();
+    if (this.#overflowHead < overflow.length || this.#writer.partial) {
+      if (this.#held === undefined && this.#keepAlive !== undefined) this.#held = this.#keepAlive();
+      this.#waitWriter();
+    } else this.#letGo();
+  }
+
+  /** Everything accepted is in the ring, or dropped: the thread may end. */
+  #letGo(): void {
+    const held = this.#held;
+    this.#held = undefined;
+    held?.();
   }
 
   /** Sleeps until the reader consumed enough for what this end waits for (credits, bytes, linger). */
@@ -532,11 +555,13 @@ export class ThreadLink {
     this.#overflow = [];
     this.#overflowHead = 0;
     this.#credit = 0;
+    this.#letGo();
   }
 
   #abortOutbound(): void {
     this.#overflow = [];
     this.#overflowHead = 0;
+    this.#letGo();
     Atomics.store(this.#out, H.W_END, 2);
     this.#signalPeer();
   }
@@ -658,6 +683,7 @@ export class ThreadLink {
     this.#lingerTimer = undefined;
     this.#overflow = [];
     this.#overflowHead = 0;
+    this.#letGo();
     if (Atomics.load(this.#in, H.R_END) === 0) Atomics.store(this.#in, H.R_END, 1);
     if (Atomics.load(this.#out, H.W_END) === 0)
       Atomics.store(this.#out, H.W_END, reason === "local" ? 1 : 2);

@@ -15,7 +15,12 @@ export interface LinkOptions {
 
 /** Options of `ThreadRegistry.connect`. */
 export interface ThreadConnectOptions extends LinkOptions {
-  /** Data bytes of each direction's ring, a power of two. Default 256 KiB. */
+  /**
+   * Data bytes of each direction's ring, a power of two. Default 4 MiB: room
+   * for several large messages, so a writer and a reader of them wake each
+   * other rarely. Memory is committed as the ring is used: a link of small
+   * messages stays in the first few hundred KiB (see `REWIND_AT`).
+   */
   ringBytes?: number;
 }
 
@@ -32,6 +37,8 @@ export interface ThreadRegistryOptions {
    * are copied into (8-byte aligned; need not be zeroed). Default: `new Uint8Array`.
    */
   allocator?: () => RingAllocate;
+  /** Keeps this thread alive until the returned function is called (see `ThreadLinkInit.keepAlive`). */
+  keepAlive?: () => () => void;
 }
 
 /** A name bound in the registry; `unbind()` frees it (links already made stay). */
@@ -42,7 +49,7 @@ export interface ThreadBinding {
   unbind(): void;
 }
 
-const DEFAULT_RING_BYTES = 256 * 1024;
+const DEFAULT_RING_BYTES = 4 * 1024 * 1024;
 
 /** Control messages on the registry's broadcast channel. */
 type Control =
@@ -114,9 +121,11 @@ export class ThreadRegistry {
   #options: { version: number; options: Record<string, unknown> } | undefined;
   #closed = false;
   readonly #allocator: (() => RingAllocate) | undefined;
+  readonly #keepAlive: (() => () => void) | undefined;
 
   constructor(options: ThreadRegistryOptions) {
     this.#allocator = options.allocator;
+    this.#keepAlive = options.keepAlive;
     this.thread = options.thread;
     this.chain = (options.chain ?? []).slice(0, CHAIN_DEPTH);
     this.#table = new NameTable(options.root, options.thread);
@@ -201,6 +210,7 @@ export class ThreadRegistry {
       inbound,
       name,
       ...(this.#allocator !== undefined && { allocate: this.#allocator() }),
+      ...(this.#keepAlive !== undefined && { keepAlive: this.#keepAlive }),
       onFinish: (finished) => {
         this.#links.delete(finished);
         this.#withdraw(id);
@@ -394,6 +404,7 @@ export class ThreadRegistry {
       inbound: message.out,
       name: binding.name,
       ...(this.#allocator !== undefined && { allocate: this.#allocator() }),
+      ...(this.#keepAlive !== undefined && { keepAlive: this.#keepAlive }),
       peer: { thread: message.from, chain: message.chain, meta: message.meta },
       onFinish: (finished) => this.#links.delete(finished),
     });

@@ -116,6 +116,25 @@ describe("bind and connect across threads", () => {
     link.close();
   });
 
+  it("small and large messages mixed keep their order (default ring: rewinds, whole records, pieces, overflow)", async () => {
+    const name = unique("mixed");
+    const worker = start({ mode: "echo-bind", name });
+    await next(worker, (m) => m.ready === true);
+    const link = registry.connect(name);
+    await attached(link);
+    // Over a quarter of the 4 MiB ring goes in pieces; over the ring waits in the writer's memory.
+    const sizes = [16, 70_000, 1_500_000, 0, 300_000, 5_000_000, 1024, 65_536];
+    const count = sizes.length * 3;
+    const replies = readMessages(link, count);
+    for (let i = 0; i < count; i++)
+      expect(link.write(sample(i, sizes[i % sizes.length]))).toBe(true);
+    const got = await replies;
+    got.forEach((message, i) => {
+      check(message, i, sizes[i % sizes.length]);
+    });
+    link.close();
+  }, 60_000);
+
   it("a name bound in a worker is in use here; it is free once the worker is gone", async () => {
     const name = unique("in-use");
     const worker = start({ mode: "bind-hold", name });
@@ -166,6 +185,20 @@ describe("flow control across threads", () => {
     link.close();
   });
 
+  it("the limit counts messages, not bytes: 1 MiB messages, 5 + 3 = 8 accepted, past the ring's bytes", async () => {
+    const name = unique("hwm-large");
+    const worker = start({ mode: "sink", name, receiveHighWaterMark: 3 });
+    await next(worker, (m) => m.ready === true);
+    const link = registry.connect(name, { sendHighWaterMark: 5 });
+    await attached(link);
+    let accepted = 0;
+    while (link.write([new Uint8Array(1024 * 1024)])) accepted++;
+    // 8 MiB accepted into a 4 MiB ring: the rest waits in this end's memory, inside the count.
+    expect(accepted).toBe(8);
+    expect(link.outboundSize).toBe(8);
+    link.close();
+  });
+
   it("pending connect holds only its SNDHWM until the binder raises the limit", async () => {
     const name = unique("hwm-pending");
     const link = registry.connect(name, { sendHighWaterMark: 4 });
@@ -209,6 +242,46 @@ describe("a peer thread that ends", () => {
       expect(link.write([bytes("after")])).toBe(false);
     });
   }
+
+  for (const end of ["exit", "hang"] as const) {
+    it(`${end === "hang" ? "is terminated" : "calls process.exit"} in the middle of a large message: we read what came before, never a part, then see peer-exit`, async () => {
+      const name = unique(`end-large-${end}`);
+      const connected = new Promise<ThreadLink>((resolve) => registry.bind(name, resolve));
+      const worker = start({ mode: "large-then-end", name, end });
+      const link = await connected;
+      // Read nothing until the worker is gone, so the large message is cut.
+      const wrote = await next<{ partial: number }>(worker, (m) => m.wrote === true);
+      expect(wrote.partial).toBe(2);
+      if (end === "hang") await worker.terminate();
+      else await exited(worker);
+      const got: Uint8Array[][] = [];
+      const reason = await new Promise<string>((resolve) => {
+        const pump = () => {
+          for (let m = link.read(); m !== undefined; m = link.read()) got.push(m);
+        };
+        link.setHandler({ readable: pump, closed: (_l, why) => resolve(why) });
+        pump();
+      });
+      expect(reason).toBe("peer-exit");
+      expect(got.map((m) => text(m[0]))).toEqual(["before"]);
+    }, 30_000);
+  }
+
+  it("with nothing left to do but a large message not yet in the ring, stays alive until it is: we get it whole", async () => {
+    const name = unique("large-return");
+    const connected = new Promise<ThreadLink>((resolve) => registry.bind(name, resolve));
+    const worker = start({ mode: "large-then-return", name });
+    const link = await connected;
+    await next(worker, (m) => m.wrote === true);
+    // Let the worker's loop run dry while we read nothing (the ring holds 4 of the 20 MiB).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const gone = exited(worker);
+    const [message] = await readMessages(link, 1);
+    expect(message![0]!.byteLength).toBe(20 * 1024 * 1024);
+    expect(message![0]![20 * 1024 * 1024 - 1]).toBe(5);
+    await gone;
+    expect(await closed(link)).toBe("peer-exit");
+  }, 30_000);
 
   it("a worker's own workers end with it: their names are freed and their links see peer-exit", async () => {
     const name = unique("grandchild");

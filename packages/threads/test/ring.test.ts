@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createRing, H, RingReader, RingWriter } from "../src/ring";
+import { createRing, H, REWIND_AT, RingReader, RingWriter } from "../src/ring";
 
 const runs = Number(process.env.FUZZ_RUNS ?? 100);
 
@@ -26,7 +26,8 @@ describe("ring (property)", () => {
     fc.assert(
       fc.property(
         fc.array(message, { minLength: 1, maxLength: 40 }),
-        fc.constantFrom(4096, 8192, 65536),
+        // 512 KiB: past REWIND_AT, an empty ring makes the writer go back to offset 0.
+        fc.constantFrom(4096, 8192, 65536, 512 * 1024),
         fc.integer({ min: 1, max: 7 }),
         // Positions are wrapping 32-bit counters: start near 2^31 (sign change) and 2^32.
         fc.constantFrom(0, 2 ** 31 - 8192, 2 ** 32 - 8192),
@@ -85,5 +86,50 @@ describe("ring positions", () => {
       expect(reader.read()).toBeUndefined();
       expect(reader.empty).toBe(true);
     }
+  });
+
+  it("go back to offset 0 when the ring has little unread past REWIND_AT (small messages stay in the first pages)", () => {
+    const capacity = 1024 * 1024;
+    const sab = createRing(capacity, 0);
+    const writer = new RingWriter(sab);
+    const reader = new RingReader(sab);
+    let highest = 0;
+    let wrong = 0;
+    const sent = new Uint8Array(100);
+    for (let i = 0; i < 12_000; i++) {
+      sent.fill(i & 255);
+      if (!writer.write([sent])) throw new Error(`no room at ${i}`);
+      highest = Math.max(highest, (writer.position - 1) % capacity);
+      writer.publish();
+      const got = reader.read()?.[0];
+      if (got?.byteLength !== 100 || got[0] !== (i & 255) || got[99] !== (i & 255)) wrong++;
+      // The reader publishes its position every few messages (and whenever it finds none).
+      if (i % 7 === 0 && reader.read() !== undefined) wrong++;
+    }
+    expect(wrong).toBe(0);
+    // 12,000 records of 128 bytes cover 1.5 MiB: past the end of the ring, had the writer not gone back.
+    expect(writer.position).toBeGreaterThan(capacity);
+    expect(highest).toBeLessThan(REWIND_AT + 128 * 64);
+  });
+
+  it("does not go back while the reader is behind (what it has not read stays where it is)", () => {
+    const capacity = 1024 * 1024;
+    const sab = createRing(capacity, 0);
+    const writer = new RingWriter(sab);
+    const reader = new RingReader(sab);
+    const big = new Uint8Array(60_000);
+    // Fill to past REWIND_AT without reading.
+    let written = 0;
+    while (writer.position < REWIND_AT + 1000) {
+      big[0] = written++;
+      expect(writer.write([big])).toBe(true);
+    }
+    const before = writer.position;
+    big[0] = written++;
+    expect(writer.write([big])).toBe(true);
+    expect(writer.position - before).toBeLessThan(70_000); // appended, no pad to the end
+    writer.publish();
+    for (let i = 0; i < written; i++) expect(reader.read()?.[0]?.[0]).toBe(i & 255);
+    expect(reader.read()).toBeUndefined();
   });
 });
