@@ -8,7 +8,7 @@
 import { Buffer } from "node:buffer";
 import { channel } from "node:diagnostics_channel";
 import { debuglog } from "node:util";
-import type { Runtime } from "@zmq/socket";
+import { acceptFiltersAdmit, parseAcceptFilter, type Runtime } from "@zmq/socket";
 import { copySmallFrame } from "./frame-copy";
 import { connectionAllocator, tuneMallocForLargeFrames } from "./frame-memory";
 import { toBuffers } from "./message";
@@ -41,6 +41,7 @@ const zmqDebug = debuglog("zmq");
 const trace = zmqDebug.enabled ? (line: string) => zmqDebug("%s", line) : undefined;
 
 export const nodeRuntime: Runtime = {
+  acceptFilters: { parse: parseAcceptFilter, admit: acceptFiltersAdmit },
   now: () => performance.now(),
   setTimer(ms, callback, options) {
     const timer = setTimeout(callback, ms);

@@ -7,9 +7,10 @@
  */
 import type { ThreadRegistry } from "@zmq/threads";
 import { TransportRegistry } from "@zmq/transport";
-import type { ConnectEndpoint, ExitBacklog } from "./endpoints";
+import type { ConnectEndpoint } from "./endpoints";
 import { type EngineFactory, zmtpEngine } from "./engine";
 import { ZmqError } from "./errors";
+import { type ExitBacklog, exitBacklogOf } from "./exit-backlog";
 import { InprocNames } from "./inproc";
 import type { Runtime } from "./runtime";
 import type { Session } from "./session";
@@ -259,14 +260,9 @@ export class Context {
     this.#exitEndpoints.delete(endpoint);
   }
 
-  /** @internal What connect endpoints without a ready connection still hold (process end). */
-  _backlogsForExit(): ExitBacklog[] {
-    const out: ExitBacklog[] = [];
-    for (const endpoint of [...this.#exitEndpoints]) {
-      const backlog = endpoint.exitBacklog();
-      if (backlog !== undefined) out.push(backlog);
-    }
-    return out;
+  /** @internal The connect endpoints tracked for process end (see `exitBacklogOf`). */
+  _endpointsForExit(): ConnectEndpoint[] {
+    return [...this.#exitEndpoints];
   }
 
   /** @internal Each tracked stream session with its socket's linger (ms, -1 = forever). */
@@ -436,6 +432,11 @@ export function flushForExit(
     session.closeForExit();
   }
   const backlogs: ExitBacklog[] = [];
-  for (const context of all) backlogs.push(...context._backlogsForExit());
+  for (const context of all) {
+    for (const endpoint of context._endpointsForExit()) {
+      const backlog = exitBacklogOf(endpoint);
+      if (backlog !== undefined) backlogs.push(backlog);
+    }
+  }
   return { flushed, unflushed, backlogs };
 }

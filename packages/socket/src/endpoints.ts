@@ -7,18 +7,9 @@
  */
 import type { Pipe, PipeHandler } from "@zmq/patterns";
 import type { AnyConnection, Connecter, Connection, Listener, Transport } from "@zmq/transport";
-import {
-  encodeFrame,
-  encodeGreeting,
-  encodeReady,
-  FrameFlags,
-  sendsIdentity,
-  type WireError,
-} from "@zmq/wire";
-import { type AcceptFilter, acceptFiltersAdmit } from "./accept-filter";
-import { zmtpEngine } from "./engine";
+import type { WireError } from "@zmq/wire";
+import type { AcceptFilter } from "./accept-filter";
 import { AuthError, protocolErrorName, toZmqError, ZmqError } from "./errors";
-import { securityOf } from "./security";
 import {
   type PeerIdentity,
   RawSession,
@@ -232,7 +223,11 @@ export class BindEndpoint implements SessionOwner {
       dropConnection(connection);
       return;
     }
-    if (!acceptFiltersAdmit(this.#acceptFilters, connection.remoteAddress)) {
+    const filters = this.#acceptFilters;
+    if (
+      filters.length > 0 &&
+      this.runtime.acceptFilters?.admit(filters, connection.remoteAddress) === false
+    ) {
       // libzmq's tcp_listener closes the connection at once and reports accept:error
       // (with EAGAIN, the errno its accept loop leaves behind).
       this.runtime.trace?.(`${this.socketType} accept-filtered ${this.endpoint}`);
@@ -286,93 +281,6 @@ export class BindEndpoint implements SessionOwner {
     await this.listener.close();
   }
 }
-
-/**
- * Messages a connect endpoint still held when the process ended, with what it takes
- * to send them over a fresh connection of their own (the runtime binding replays
- * them in a socket of the same type and options, `replayExitBacklog`, before the
- * process is gone: a worker thread on Node). Plain data: it crosses threads.
- */
-export interface ExitBacklog {
-  /** Where to connect (any transport but inproc). */
-  address: string;
-  /** The socket type (its ZMTP name, `PUSH` …). */
-  socketType: string;
-  /** The socket's linger (ms; -1 waits as long as it takes). */
-  linger: number;
-  /** The routing id given to this connect (ROUTER, STREAM), if any. */
-  connectRoutingId: Uint8Array | undefined;
-  /** The socket-layer option values (those that can be copied). */
-  options: Record<string, unknown>;
-  /** The pattern option values (high-water marks, routing id …). */
-  patternOptions: Record<string, unknown>;
-  /** The security mechanism and its keys or credentials. */
-  security: Record<string, unknown>;
-  /** The queued messages, as the pipe holds them (ready for a session). */
-  messages: Uint8Array[][];
-  /**
-   * For plain ZMTP over tcp or ipc with the NULL mechanism, where the bytes do not
-   * depend on the peer: the whole connection, encoded, so it can be written without
-   * the socket layer (the quickest way out). Undefined otherwise.
-   */
-  wire: ExitWire | undefined;
-}
-
-/** A NULL-mechanism ZMTP connection's bytes: greeting, READY, then the messages. */
-export interface ExitWire {
-  /** How long to wait between connect attempts (the socket's reconnect interval). */
-  reconnectInterval: number;
-  /** Greeting, READY and the queued messages, encoded. */
-  bytes: Uint8Array[];
-  /**
-   * How many of those bytes are the greeting and READY: the messages follow only
-   * once the peer's greeting and READY have arrived (libzmq takes every frame
-   * before it sent its own READY as a handshake command).
-   */
-  handshakeLength: number;
-}
-
-function textBytes(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
-
-/** A copy that can cross threads, or undefined for a value that cannot (a function …). */
-function plainCopy(record: object): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(record)) {
-    if (typeof value === "function") continue;
-    try {
-      out[name] = structuredClone(value);
-    } catch {}
-  }
-  return out;
-}
-
-/**
- * Socket types whose queued messages go out unchanged, whatever the peer says first:
- * a PUB, XPUB or RADIO drops what no subscription or group asked for at send time
- * (nothing is queued for a peer whose subscriptions are not known yet), a DISH's
- * joins are sent again by whichever session comes; a SUB or XSUB queues its
- * subscriptions (they linger 0 by default, though: nothing then), a STREAM the data
- * for the routing id `connect` named.
- */
-const BACKLOG_TYPES = new Set([
-  "PUSH",
-  "DEALER",
-  "PAIR",
-  "REQ",
-  "ROUTER",
-  "CLIENT",
-  "SCATTER",
-  "SUB",
-  "XSUB",
-  "STREAM",
-]);
-
-/** Of those, the ones whose bytes on the wire do not depend on the peer (`ExitWire`). */
-const WIRE_TYPES = new Set(["PUSH", "DEALER", "PAIR", "REQ", "ROUTER", "CLIENT", "SCATTER"]);
 
 /** One `connect()`: a connection that comes back after it drops. */
 export class ConnectEndpoint implements SessionOwner, PipeHandler {
@@ -637,60 +545,20 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   }
 
   /**
-   * At process end, when this endpoint's queued messages found no connection that
-   * finished its handshake (the connect or the handshake was still in progress):
-   * the messages and what it takes to send them over a connection of their own (see
-   * `ExitBacklog`), for socket types whose messages are sent as they are whoever the
-   * peer is; undefined otherwise, or when nothing is queued. Takes the messages out
-   * of the pipe.
+   * @internal At process end: what `exit-backlog.ts` needs to take this endpoint's
+   * queued messages out (see `exitBacklogOf`).
    */
-  exitBacklog(): ExitBacklog | undefined {
-    const pipe = this.#pipe;
-    const core = this.core;
-    const linger = core.ps.options.linger;
-    if (this.#closed || pipe === undefined || linger === 0 || this.#ready) return undefined;
-    if (!BACKLOG_TYPES.has(core.socketType)) return undefined;
-    const messages: Uint8Array[][] = [];
-    pipe.setHandler(undefined);
-    for (let msg = pipe.read(); msg !== undefined; msg = pipe.read()) messages.push(msg);
-    if (messages.length === 0) return undefined;
+  _exitState(): {
+    pipe: Pipe | undefined;
+    ready: boolean;
+    closed: boolean;
+    connectRoutingId: Uint8Array | undefined;
+  } {
     return {
-      wire: this.#exitWire(messages),
-      address: this.address,
-      socketType: core.socketType,
-      linger,
+      pipe: this.#pipe,
+      ready: this.#ready,
+      closed: this.#closed,
       connectRoutingId: this.#connectRoutingId,
-      options: plainCopy(core.options),
-      patternOptions: plainCopy(core.ps.options),
-      security: plainCopy(securityOf(core)),
-      messages,
-    };
-  }
-
-  /** The bytes of a whole NULL-mechanism ZMTP connection carrying `messages`, when that is what this endpoint speaks. */
-  #exitWire(messages: Uint8Array[][]): ExitWire | undefined {
-    const core = this.core;
-    if (!WIRE_TYPES.has(core.socketType)) return undefined;
-    const scheme = schemeOf(this.address);
-    if ((scheme !== "tcp" && scheme !== "ipc") || this.address.includes(";")) return undefined;
-    if (core.context._engine(scheme) !== zmtpEngine) return undefined;
-    const options = core.sessionOptions();
-    if (options.mechanism !== undefined && options.mechanism("") !== undefined) return undefined;
-    const props: [string, Uint8Array][] = [["Socket-Type", textBytes(core.socketType)]];
-    if (sendsIdentity(core.socketType)) {
-      props.push(["Identity", options.routingId ?? new Uint8Array(0)]);
-    }
-    const hello = [encodeGreeting(), ...encodeFrame(encodeReady(props), FrameFlags.COMMAND)];
-    const frames: Uint8Array[] = [];
-    for (const msg of messages) {
-      for (let i = 0; i < msg.length; i++) {
-        frames.push(...encodeFrame(msg[i]!, i < msg.length - 1 ? FrameFlags.MORE : 0));
-      }
-    }
-    return {
-      reconnectInterval: Math.max(core.options.reconnectInterval, 10),
-      bytes: [...hello, ...frames],
-      handshakeLength: hello.reduce((sum, chunk) => sum + chunk.length, 0),
     };
   }
 

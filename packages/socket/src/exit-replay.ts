@@ -12,7 +12,8 @@ import {
   SOCKET_TYPE_NUMBER,
 } from "@zmq/patterns";
 import type { Context } from "./context";
-import { ConnectEndpoint, type ExitBacklog } from "./endpoints";
+import { ConnectEndpoint } from "./endpoints";
+import type { ExitBacklog } from "./exit-backlog";
 import { securityOf } from "./security";
 import { coreOf, Socket } from "./socket";
 

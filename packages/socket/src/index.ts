@@ -35,6 +35,13 @@
  *
  * @module @zmq/socket
  */
+
+export {
+  type AcceptFilter,
+  acceptFilterMatches,
+  acceptFiltersAdmit,
+  parseAcceptFilter,
+} from "./accept-filter";
 export {
   Context,
   type ContextBinding,
@@ -61,9 +68,9 @@ export {
   Server,
   type ServerRoutingOptions,
 } from "./draft-sockets";
-export type { ExitBacklog, ExitWire } from "./endpoints";
 export { type EngineFactory, type WireEngine, zmtpEngine } from "./engine";
 export { AuthError, type ErrnoCode, errnoOf, toZmqError, ZmqError } from "./errors";
+export type { ExitBacklog, ExitWire } from "./exit-backlog";
 export { replayExitBacklog } from "./exit-replay";
 export { ManualRuntime } from "./manual-runtime";
 export { type FrameTypes, type Message, type MessageLike, toFrame, toFrames } from "./message";
@@ -91,7 +98,13 @@ export {
   type OptionSpec,
 } from "./options";
 export { Proxy } from "./proxy";
-export { type EventChannel, plainFrames, type Runtime, type TimerOptions } from "./runtime";
+export {
+  type AcceptFilterSupport,
+  type EventChannel,
+  plainFrames,
+  type Runtime,
+  type TimerOptions,
+} from "./runtime";
 export { coreOf, Socket, SocketType } from "./socket";
 export type { TransportOptions } from "./socket-core";
 export {

@@ -4,8 +4,10 @@
  * reads no clock and knows no `Buffer`: everything here comes through a `Runtime`.
  * Tests pass a manual one (`ManualRuntime`) and drive time by hand.
  */
+
 import type { Scheduler } from "@zmq/patterns";
 import type { Allocate } from "@zmq/wire";
+import type { AcceptFilter } from "./accept-filter";
 
 /** Options of one timer. */
 export interface TimerOptions {
@@ -23,6 +25,14 @@ export interface EventChannel {
   readonly hasSubscribers: boolean;
   /** Deliver one event object to the subscribers. */
   publish(message: unknown): void;
+}
+
+/** How a runtime that listens on tcp parses and applies ZMQ_TCP_ACCEPT_FILTER. */
+export interface AcceptFilterSupport {
+  /** The filter `text` means (by the socket's `ipv6`), or undefined where libzmq says EINVAL. */
+  parse(text: string, ipv6: boolean, byteLength: number): AcceptFilter | undefined;
+  /** Whether any of `filters` admits a peer at `remoteAddress` (none: everyone). */
+  admit(filters: readonly AcceptFilter[], remoteAddress: string): boolean;
 }
 
 export interface Runtime extends Scheduler {
@@ -54,6 +64,12 @@ export interface Runtime extends Scheduler {
   allocateSlab?: Allocate;
   /** Called before each byte-stream session starts (Node: a one-time malloc tuning). */
   streamSessionStarting?(): void;
+  /**
+   * ZMQ_TCP_ACCEPT_FILTER's parser and matcher (Node: accept-filter.ts). Only a
+   * runtime that can listen on tcp needs them, so a browser bundle leaves them out;
+   * without them `tcpAcceptFilter` is stored as given and not checked.
+   */
+  acceptFilters?: AcceptFilterSupport;
   /** Reports a warning to the user (Node: `process.emitWarning`), as zeromq.js does. */
   warn?(message: string): void;
   /** Where every socket event is also published, when it has subscribers. */

@@ -16,7 +16,7 @@ import {
 } from "@zmq/patterns";
 import { parseEndpoint, type Transport } from "@zmq/transport";
 import type { SocketTypeName } from "@zmq/wire";
-import { type AcceptFilter, parseAcceptFilter } from "./accept-filter";
+import type { AcceptFilter } from "./accept-filter";
 import type { Context } from "./context";
 import { BindEndpoint, ConnectEndpoint } from "./endpoints";
 import { toZmqError, ZmqError } from "./errors";
@@ -161,14 +161,16 @@ export class SocketCore {
    * Sets ZMQ_TCP_ACCEPT_FILTER as libzmq does: `null` or `""` removes every filter,
    * anything else is parsed as a numeric address with an optional mask (by the
    * socket's current `ipv6`) and added; unparsable text is EINVAL. Binds made later
-   * apply the list.
+   * apply the list. A runtime without `acceptFilters` (no tcp listeners: a browser)
+   * only stores the value.
    */
   addAcceptFilter(text: string | null): void {
     if (this.#closed) throw new ZmqError("EBADF");
+    const support = this.runtime.acceptFilters;
     if (text === null || text === "") {
       this.acceptFilters = [];
-    } else {
-      const filter = parseAcceptFilter(text, this.options.ipv6, utf8Length(text));
+    } else if (support !== undefined) {
+      const filter = support.parse(text, this.options.ipv6, utf8Length(text));
       if (filter === undefined) {
         throw new ZmqError("EINVAL", undefined, undefined, {
           cause: new Error(
