@@ -38,6 +38,7 @@
  */
 export {
   formatTcpEndpoint,
+  lookupLocalHost,
   parseTcpAddress,
   resolveLocalHost,
   type TcpAddress,

@@ -1,3 +1,4 @@
+import { lookup, V4MAPPED } from "node:dns";
 import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 import { TransportError } from "@zmq/transport";
@@ -75,8 +76,8 @@ export function parseTcpAddress(
 /**
  * Resolves a local host (bind, or a connect source) the way libzmq does: `*`
  * is every interface, IP literals stand for themselves, interface names map to
- * their address (IPv4 first unless `ipv6`), and host names are not looked up
- * (ENODEV).
+ * their address (IPv4 first unless `ipv6`); anything else is ENODEV here (a host
+ * name needs a lookup: `lookupLocalHost`).
  */
 export function resolveLocalHost(host: string, ipv6: boolean, raw: string): string {
   if (host === "*") return ipv6 ? "::" : "0.0.0.0";
@@ -98,6 +99,30 @@ export function resolveLocalHost(host: string, ipv6: boolean, raw: string): stri
     `"${host}" is neither an IP address nor a network interface of this host (${raw})`,
     raw,
   );
+}
+
+/**
+ * `resolveLocalHost`, and where that finds no IP literal or interface, a host name
+ * lookup (the hosts file, then DNS), as libzmq's bind does: `tcp://localhost:5555`
+ * binds 127.0.0.1. IPv4 only unless `ipv6`, then IPv6 with IPv4 addresses mapped
+ * (`::ffff:127.0.0.1`, as libzmq reports it). A name that does not resolve stays
+ * ENODEV.
+ */
+export async function lookupLocalHost(host: string, ipv6: boolean, raw: string): Promise<string> {
+  try {
+    return resolveLocalHost(host, ipv6, raw);
+  } catch (error) {
+    if (!(error instanceof TransportError) || error.code !== "ENODEV" || host.includes("%")) {
+      throw error;
+    }
+    const found = await new Promise<string | undefined>((resolve) => {
+      lookup(host, ipv6 ? { family: 6, hints: V4MAPPED } : { family: 4 }, (err, address) =>
+        resolve(err === null ? address : undefined),
+      );
+    });
+    if (found === undefined) throw error;
+    return found;
+  }
 }
 
 /** Formats `tcp://host:port`, bracketing IPv6 literals. */

@@ -33,6 +33,7 @@ import {
 } from "@zmq/transport/node";
 import {
   formatTcpEndpoint,
+  lookupLocalHost,
   parseTcpAddress,
   resolveLocalHost,
   type TcpAddress,
@@ -98,21 +99,25 @@ export class TcpTransport
   }
 
   async bind(endpoint: string, options: TcpBindOptions = {}): Promise<Listener<StreamConnection>> {
-    const { server, listenOptions } = this.#prepareBind(endpoint, options);
+    const parsed = parseTcpAddress(parseEndpointFor("tcp", endpoint).address, endpoint, "bind");
+    const host = await lookupLocalHost(parsed.host, options.ipv6 ?? false, endpoint);
+    const { server, listenOptions } = this.#prepareBind(endpoint, options, parsed, host);
     return NetListener.listen(server, listenOptions);
   }
 
-  /** Binds before returning (zeromq.js's `bindSync`); throws what `bind` rejects with. */
+  /**
+   * Binds before returning (zeromq.js's `bindSync`); throws what `bind` rejects with,
+   * except that a host name is not looked up (ENODEV): only IP literals and
+   * interface names bind synchronously.
+   */
   bindSync(endpoint: string, options: TcpBindOptions = {}): Listener<StreamConnection> {
-    const { server, listenOptions } = this.#prepareBind(endpoint, options);
+    const parsed = parseTcpAddress(parseEndpointFor("tcp", endpoint).address, endpoint, "bind");
+    const host = resolveLocalHost(parsed.host, options.ipv6 ?? false, endpoint);
+    const { server, listenOptions } = this.#prepareBind(endpoint, options, parsed, host);
     return NetListener.listenSync(server, listenOptions);
   }
 
-  #prepareBind(endpoint: string, options: TcpBindOptions) {
-    const { address } = parseEndpointFor("tcp", endpoint);
-    const parsed = parseTcpAddress(address, endpoint, "bind");
-    const ipv6 = options.ipv6 ?? false;
-    const host = resolveLocalHost(parsed.host, ipv6, endpoint);
+  #prepareBind(endpoint: string, options: TcpBindOptions, parsed: TcpAddress, host: string) {
     throwIfAborted(options.signal, endpoint);
     const server = createServer({
       highWaterMark: WRITE_HIGH_WATER_MARK,

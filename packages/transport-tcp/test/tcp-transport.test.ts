@@ -3,7 +3,13 @@ import { expectTransportError, ResourceTracker, StreamRecorder } from "@zmq/comp
 import type { Listener, StreamConnection } from "@zmq/transport";
 import { RAW_CONNECT_SUPPORTED } from "@zmq/transport/node";
 import { afterEach, describe, expect, it } from "vitest";
-import { formatTcpEndpoint, parseTcpAddress, resolveLocalHost, tcp } from "../src/index";
+import {
+  formatTcpEndpoint,
+  lookupLocalHost,
+  parseTcpAddress,
+  resolveLocalHost,
+  tcp,
+} from "../src/index";
 
 const track = new ResourceTracker();
 afterEach(() => track.closeAll());
@@ -111,6 +117,24 @@ describe("parseTcpAddress", () => {
 });
 
 describe("tcp bind", () => {
+  it("looks a host name up as libzmq's bind does (localhost: 127.0.0.1, mapped with ipv6)", async () => {
+    expect(await lookupLocalHost("localhost", false, "e")).toBe("127.0.0.1");
+    expect(await lookupLocalHost("localhost", true, "e")).toMatch(/^(::ffff:127\.0\.0\.1|::1)$/);
+    expect(await lookupLocalHost("10.1.2.3", false, "e")).toBe("10.1.2.3");
+    await expect(lookupLocalHost("nonexistent.invalid", false, "e")).rejects.toMatchObject({
+      code: "ENODEV",
+    });
+    const listener = await bind("tcp://localhost:*");
+    try {
+      expect(listener.endpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    } finally {
+      await listener.close();
+    }
+    expect(() => tcp.bindSync("tcp://localhost:*")).toThrow(
+      expect.objectContaining({ code: "ENODEV" }),
+    );
+  });
+
   it("tcp://*:* binds every interface on an ephemeral port and reports it", async () => {
     const listener = await bind("tcp://*:*");
     expect(listener.endpoint).toMatch(/^tcp:\/\/0\.0\.0\.0:\d+$/);
@@ -139,13 +163,13 @@ describe("tcp bind", () => {
     expect(listener.endpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
   });
 
-  it("rejects an unknown interface or a host name with ENODEV (bind does not use DNS, as libzmq)", async () => {
+  it("rejects a name that is neither an interface nor a resolvable host with ENODEV", async () => {
     await expectTransportError(
       bind("tcp://no-such-interface0:*"),
       ["ENODEV"],
       "tcp://no-such-interface0:*",
     );
-    await expectTransportError(bind("tcp://localhost:*"), ["ENODEV"]);
+    await expectTransportError(bind("tcp://nonexistent.invalid:*"), ["ENODEV"]);
   });
 
   it("rejects an address of another host with EADDRNOTAVAIL", async () => {

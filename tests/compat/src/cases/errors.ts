@@ -29,6 +29,19 @@ const rows: Row[] = [
     "§2.4",
     (c) => settle(() => dealer(c).bind("tcp://nonexistent.invalid:5555"), 3000),
   ],
+  // libzmq's bind looks a host name up (hosts file, DNS): localhost binds 127.0.0.1, or its
+  // IPv4-mapped IPv6 address with ipv6 on.
+  ...[false, true].map(
+    (ipv6): Row => [
+      `bind.localhost${ipv6 ? ".ipv6" : ""}`,
+      "§2.4",
+      async (c) => {
+        const s = dealer(c, { ipv6 });
+        const r = await settle(() => s.bind("tcp://localhost:*"), 3000);
+        return { r, ep: (s.lastEndpoint as string | null)?.replace(/:\d+$/, ":PORT") };
+      },
+    ],
+  ),
   ["bind.non-local-ip", "§2.5", (c) => settle(() => dealer(c).bind("tcp://192.0.2.1:5555"), 3000)],
   [
     "bind.port-70000",
