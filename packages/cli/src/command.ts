@@ -542,6 +542,11 @@ function parseArgsMessage(error: unknown): string {
       if (/does not take an argument/.test(message) && quoted) {
         return `${quoted} takes no value`;
       }
+      if (/argument is ambiguous/.test(message) && quoted) {
+        // A value that starts with "-" (a Z85 key can): it must be attached with "=".
+        const name = quoted.replace(/ <value>$/, "").replace(/^-\w, /, "");
+        return `${name}'s value starts with "-": write it as ${name}=VALUE`;
+      }
       return message;
     default:
       return message;

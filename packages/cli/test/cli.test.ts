@@ -89,6 +89,10 @@ describe("usage", () => {
     [["pull", "-c", "tcp://127.0.0.1:5555", "--count", "ten"], /--count needs a whole number/],
     [["sub", "-c"], /--connect needs a value/],
     [["req", "-c", "tcp://127.0.0.1:5555", "--curve-server-key", "short"], /40 Z85/],
+    [
+      ["req", "-c", "tcp://127.0.0.1:5555", "--curve-server-key", `-${"a".repeat(39)}`, "hi"],
+      /--curve-server-key's value starts with "-": write it as --curve-server-key=VALUE/,
+    ],
     [["pull", "-c", "tcp://127.0.0.1:5555", "extra"], /takes no arguments/],
     [["recv", "--type", "req", "-c", "tcp://127.0.0.1:5555"], /--type must be one of/],
     [["push", "-c", "tcp://127.0.0.1:5555", "-f", "hex", "xyz"], /bad hex frame "xyz"/],
@@ -206,8 +210,7 @@ describe.concurrent("against pyzmq (libzmq 4.3.4)", () => {
       "req",
       "-c",
       endpoint,
-      "--curve-server-key",
-      keys.publicKey,
+      `--curve-server-key=${keys.publicKey}`,
       "--timeout",
       "20000",
       "secret",
@@ -218,8 +221,7 @@ describe.concurrent("against pyzmq (libzmq 4.3.4)", () => {
       "req",
       "-c",
       endpoint,
-      "--curve-server-key",
-      other,
+      `--curve-server-key=${other}`,
       "--timeout",
       "600",
       "secret",
@@ -316,21 +318,17 @@ describe.concurrent("security between two zmq processes", () => {
       ANY_PORT,
       "-v",
       "--curve-server",
-      "--curve-secret-key",
-      server.secretKey,
-      "--curve-allow",
-      client.publicKey,
+      `--curve-secret-key=${server.secretKey}`,
+      `--curve-allow=${client.publicKey}`,
       "ok",
     ]);
     const endpoint = await boundEndpoint(rep);
-    const base = ["req", "-c", endpoint, "--curve-server-key", server.publicKey, "hi"];
+    const base = ["req", "-c", endpoint, `--curve-server-key=${server.publicKey}`, "hi"];
     const [allowed, stranger] = await Promise.all([
       zmqRun([
         ...base,
-        "--curve-public-key",
-        client.publicKey,
-        "--curve-secret-key",
-        client.secretKey,
+        `--curve-public-key=${client.publicKey}`,
+        `--curve-secret-key=${client.secretKey}`,
         "--timeout",
         "20000",
       ]),
