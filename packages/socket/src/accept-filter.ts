@@ -14,7 +14,9 @@
 
 /** One parsed filter: the network address (4 or 16 bytes) and the prefix length. */
 export interface AcceptFilter {
+  /** The network address: 4 bytes (IPv4) or 16 (IPv6). */
   readonly bytes: Uint8Array;
+  /** The prefix length in bits (32 or 128 when no mask was given). */
   readonly mask: number;
 }
 
