@@ -17,6 +17,7 @@
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ExitBacklog } from "@zmq/socket";
+import { concatBytes } from "@zmq/wire";
 
 /** What the replaying worker (exit-worker.ts) is given. */
 export interface ExitRelayData {
@@ -96,18 +97,6 @@ function targetOf(address: string): Target | undefined {
   if (match === null) return undefined;
   const host = match[1]!.startsWith("[") ? match[1]!.slice(1, -1) : match[1]!;
   return { host, port: Number(match[2]) };
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const chunk of chunks) size += chunk.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
 
 /**
@@ -219,7 +208,7 @@ export function relayBacklogs(
         target,
         reconnect: backlog.wire.reconnectInterval,
         handshake: backlog.wire.handshakeLength,
-        bytes: concat(backlog.wire.bytes),
+        bytes: concatBytes(backlog.wire.bytes),
       });
     } else replays.push(backlog);
   }

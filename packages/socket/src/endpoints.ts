@@ -51,7 +51,8 @@ function retryAfter(error: WireError): boolean {
   return error.code === "ETIMEDOUT" || error.reason === "unsupported-version";
 }
 
-function schemeOf(endpoint: string): string {
+/** The scheme of `endpoint` (`tcp`, `ipc` …), "" without one. */
+export function schemeOf(endpoint: string): string {
   return endpoint.slice(0, Math.max(0, endpoint.indexOf("://")));
 }
 

@@ -5,7 +5,7 @@
  * bundle that never flushes at exit (a browser's) leaves this module out.
  */
 import { encodeFrame, encodeGreeting, encodeReady, FrameFlags, sendsIdentity } from "@zmq/wire";
-import type { ConnectEndpoint } from "./endpoints";
+import { type ConnectEndpoint, schemeOf } from "./endpoints";
 import { zmtpEngine } from "./engine";
 import { securityOf } from "./security";
 
@@ -131,7 +131,7 @@ function exitWire(endpoint: ConnectEndpoint, messages: Uint8Array[][]): ExitWire
   const core = endpoint.core;
   const address = endpoint.address;
   if (!WIRE_TYPES.has(core.socketType)) return undefined;
-  const scheme = address.slice(0, Math.max(0, address.indexOf("://")));
+  const scheme = schemeOf(address);
   if ((scheme !== "tcp" && scheme !== "ipc") || address.includes(";")) return undefined;
   if (core.context._engine(scheme) !== zmtpEngine) return undefined;
   const options = core.sessionOptions();
