@@ -1,6 +1,6 @@
 /**
- * The socket layer's `Runtime` on Node.js: `performance.now`, timers that can be
- * unref'd, `setImmediate`, a ref'd interval as the keep-alive of pending
+ * The socket layer's `Runtime` on Node.js: a `process.hrtime` clock, timers that
+ * can be unref'd, `setImmediate`, a ref'd interval as the keep-alive of pending
  * operations, `Buffer` frames, the frame memory of frame-memory.ts and the
  * `diagnostics_channel` channel `zmq:socket:event` and, with `NODE_DEBUG=zmq`,
  * `util.debuglog("zmq")` as the trace.
@@ -32,8 +32,20 @@ function keepAlive(): () => void {
   return () => {
     if (released) return;
     released = true;
-    if (--holds === 0) keeper?.unref();
+    // No `?.` here: tsup's CommonJS build turns it into a helper call that
+    // allocates an array and two closures (this runs once per round trip).
+    if (--holds === 0 && keeper !== undefined) keeper.unref();
   };
+}
+
+/**
+ * A monotonic clock in milliseconds. Not `performance.now()`: the first use of
+ * the `performance` global loads perf_hooks (8 internal modules, 2-6 ms), which
+ * a script that never touches it would pay on its first connection.
+ */
+function now(): number {
+  const time = process.hrtime();
+  return time[0] * 1000 + time[1] / 1e6;
 }
 
 /** `NODE_DEBUG=zmq`: connection-level trace lines on stderr; undefined (free) otherwise. */
@@ -42,10 +54,10 @@ const trace = zmqDebug.enabled ? (line: string) => zmqDebug("%s", line) : undefi
 
 export const nodeRuntime: Runtime = {
   acceptFilters: { parse: parseAcceptFilter, admit: acceptFiltersAdmit },
-  now: () => performance.now(),
+  now,
   setTimer(ms, callback, options) {
     const timer = setTimeout(callback, ms);
-    if (options?.ref === false) timer.unref();
+    if (options !== undefined && options.ref === false) timer.unref();
     return () => clearTimeout(timer);
   },
   defer: (callback) => {
