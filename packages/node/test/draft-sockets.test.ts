@@ -290,9 +290,17 @@ describe("SCATTER/GATHER, CHANNEL, PEER", () => {
     const address = await bindAny(scatter, "tcp");
     const g1 = track(new Gather());
     const g2 = track(new Gather());
+    // Both gathers must be attached before the first send, or round-robin
+    // sends everything to the one that came first: wait for two handshakes.
+    const attached = (async () => {
+      let handshakes = 0;
+      for await (const event of scatter.events) {
+        if (event.type === "handshake" && ++handshakes === 2) return;
+      }
+    })();
     g1.connect(address);
     g2.connect(address);
-    await settle(50);
+    await attached;
     for (const n of ["1", "2", "3", "4"]) await scatter.send(n);
     const got = [
       (await g1.receive())[0].toString(),
