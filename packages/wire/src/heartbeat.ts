@@ -64,10 +64,12 @@ export class Heartbeat {
 
   /** The earliest time at which `due` has something to do, if any. */
   nextDeadline(): number | undefined {
+    // Called per message on a connection: compare in place, no array.
     let next = this.#nextPing;
-    for (const t of [this.#silenceDeadline, this.#ttlDeadline]) {
-      if (t !== undefined && (next === undefined || t < next)) next = t;
-    }
+    const silence = this.#silenceDeadline;
+    if (silence !== undefined && (next === undefined || silence < next)) next = silence;
+    const ttl = this.#ttlDeadline;
+    if (ttl !== undefined && (next === undefined || ttl < next)) next = ttl;
     return next;
   }
 

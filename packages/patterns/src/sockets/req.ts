@@ -47,13 +47,19 @@ export class Req extends Dealer {
     }
     // Drop stale replies before the new request goes out.
     while (this.fq.receive() !== undefined) {}
+    // Envelope + body, copied by index (a spread goes through the iterator
+    // protocol on every request).
     let request: Message;
+    let at: number;
     if (this.opts.correlate) {
       this.requestId = (this.requestId + 1) >>> 0;
-      request = [encodeId(this.requestId), EMPTY_FRAME, ...msg];
+      request = [encodeId(this.requestId), EMPTY_FRAME];
+      at = 2;
     } else {
-      request = [EMPTY_FRAME, ...msg];
+      request = [EMPTY_FRAME];
+      at = 1;
     }
+    for (let i = 0; i < msg.length; i++) request[at + i] = msg[i] as Uint8Array;
     const pipe = this.lb.send(request);
     if (pipe === undefined) return false;
     this.replyPipe = pipe;
