@@ -22,6 +22,9 @@ const UNREADABLE_REASON =
 const VERBOSITY_REASON =
   '`XPublisher.verbosity` accepts only `null`, `"allSubs"` and `"allSubsUnsubs"` in @zmq/node and throws TypeError for anything else; zeromq.js ignores any other value without a word, so a typo leaves the option unchanged unnoticed.';
 
+const MONITOR_ERRNO_REASON =
+  'With an Observer on the socket, a `bind()` whose host does not resolve (a name no one knows, an interface that does not exist, an IPv6 address without `ipv6`) rejects in zeromq.js with EAGAIN "Operation was not possible or timed out" while its `bind:error` event says ENODEV: libzmq sends the monitor event before it returns and that send overwrites `errno`. Without an Observer zeromq.js rejects with ENODEV. @zmq/node rejects with ENODEV "No such device" either way; the event is the same in both.';
+
 export const DELIBERATE: Record<string, string> = {
   "api.capability":
     "`capability.tipc` is false: Node.js has no TIPC sockets, so the transport is not implemented.",
@@ -80,6 +83,8 @@ export const DELIBERATE: Record<string, string> = {
     "`new Proxy(frontEnd, backEnd, capture)`: @zmq/node takes libzmq's capture socket (`zmq_proxy`'s third argument, a copy of every message) as an optional third argument; zeromq.js has no capture and throws TypeError \"Expected 2 arguments but received 3\".",
   "events.sequence.inproc":
     "libzmq's monitor reports nothing for `inproc://` endpoints; @zmq/node reports `bind`, `accept`, `connect`, `handshake` and `disconnect` for them as for every other transport, so a program that waits for a peer's `handshake` works on all of them, and the end of a peer in another thread (cross-thread inproc) shows as a `disconnect`.",
+  "events.bind-unresolvable": MONITOR_ERRNO_REASON,
+  "events.bind-ipv6-literal": MONITOR_ERRNO_REASON,
   "error.unbindSync.unknown":
     "zeromq.js 6 wires `unbindSync` to its `bindSync` (socket.cc), so `unbindSync(address)` binds the address (and throws EADDRINUSE for one that is bound); @zmq/node's `unbindSync` unbinds, and throws ENOENT for an address that is not bound, as `unbind` rejects.",
 };
