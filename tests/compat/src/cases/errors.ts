@@ -328,8 +328,8 @@ const rows: Row[] = [
       const later = await settle(() => p, 1500);
       const next = await settle(() => cl.send(["c", "d"]), 1500);
       const single = await settle(() => cl.send("e"), 1500);
-      srv.receiveTimeout = 1000;
-      const received = await settle(async () => (await srv.receive())[0].toString());
+      srv.receiveTimeout = 1500;
+      const received = await settle(async () => (await srv.receive())[0].toString(), 2000);
       return { first, later, next, single, received };
     },
   ],
@@ -426,6 +426,41 @@ const rows: Row[] = [
       }),
   ],
   ["opt.get.closed", "§2.94", (c) => settle(() => closed(c).linger)],
+  // Every kind of option accessor on a closed socket (libzmq's ENOTSOCK), and the
+  // read-only properties that read an option.
+  ...(
+    [
+      ["Dealer", "routingId", "x"],
+      ["Dealer", "immediate", true],
+      ["Dealer", "affinity", 1],
+      ["Dealer", "curveServer", true],
+      ["Dealer", "plainUsername", "u"],
+      ["Dealer", "zapDomain", "d"],
+      ["Dealer", "tcpAcceptFilter", "127.0.0.1"],
+      ["Dealer", "heartbeatInterval", 5],
+      ["Router", "mandatory", true],
+      ["XPublisher", "noDrop", true],
+      ["Subscriber", "conflate", true],
+    ] as const
+  ).flatMap(([type, name, value]): Row[] => [
+    [
+      `opt.set.closed.${name}`,
+      "§2.93",
+      (c) =>
+        settle(() => {
+          closed(c, type)[name] = value;
+        }),
+    ],
+    [`opt.get.closed.${name}`, "§2.94", (c) => settle(() => closed(c, type)[name])],
+  ]),
+  ...(["lastEndpoint", "type", "readable", "writable", "closed"] as const).map(
+    (name): Row => [`opt.get.closed.${name}`, "§2.94", (c) => settle(() => closed(c)[name])],
+  ),
+  [
+    "sub.unsubscribe.closed",
+    "§2.73",
+    (c) => settle(() => closed(c, "Subscriber").unsubscribe("x")),
+  ],
   ["opt.get.write-only", "§2.95", (c) => settle(() => c.track(new c.zmq.Router()).probeRouter)],
   ["opt.get.mandatory", "§2.96", (c) => settle(() => c.track(new c.zmq.Router()).mandatory)],
   ["opt.get.curvePublicKey", "§2.97", (c) => settle(() => dealer(c).curvePublicKey)],
