@@ -22,6 +22,9 @@ const UNREADABLE_REASON =
 const VERBOSITY_REASON =
   '`XPublisher.verbosity` accepts only `null`, `"allSubs"` and `"allSubsUnsubs"` in @zmq/node and throws TypeError for anything else; zeromq.js ignores any other value without a word, so a typo leaves the option unchanged unnoticed.';
 
+const MONITOR_ERRNO_REASON =
+  'With an Observer on the socket, a `bind()` whose host does not resolve (a name no one knows, an interface that does not exist, an IPv6 address without `ipv6`) rejects in zeromq.js with EAGAIN "Operation was not possible or timed out" while its `bind:error` event says ENODEV: libzmq sends the monitor event before it returns and that send overwrites `errno`. Without an Observer zeromq.js rejects with ENODEV. @zmq/node rejects with ENODEV "No such device" either way; the event is the same in both.';
+
 export const DELIBERATE: Record<string, string> = {
   "api.capability":
     "`capability.tipc` is false: Node.js has no TIPC sockets, so the transport is not implemented.",
@@ -80,11 +83,24 @@ export const DELIBERATE: Record<string, string> = {
     "`new Proxy(frontEnd, backEnd, capture)`: @zmq/node takes libzmq's capture socket (`zmq_proxy`'s third argument, a copy of every message) as an optional third argument; zeromq.js has no capture and throws TypeError \"Expected 2 arguments but received 3\".",
   "events.sequence.inproc":
     "libzmq's monitor reports nothing for `inproc://` endpoints; @zmq/node reports `bind`, `accept`, `connect`, `handshake` and `disconnect` for them as for every other transport, so a program that waits for a peer's `handshake` works on all of them, and the end of a peer in another thread (cross-thread inproc) shows as a `disconnect`.",
+  "events.bind-unresolvable": MONITOR_ERRNO_REASON,
+  "events.bind-ipv6-literal": MONITOR_ERRNO_REASON,
+  "ipc.wildcard.no-tmpdir":
+    "`bind(\"ipc://*\")` with none of TMPDIR, TEMPDIR, TMP set: libzmq creates the socket's directory `tmpXXXXXX` in the process's working directory (`ipc://tmpAbC123/socket`, a relative path); @zmq/node creates it in `os.tmpdir()` (`/tmp` there), so a bind does not write into the application's own directory, which may not be writable. With TMPDIR set both use it.",
+  "events.sequence.ws":
+    "zeromq.js reports `handshake` twice for each `ws://` connection, on both sides; @zmq/node reports it once, when the ZMTP handshake is done, as for every other transport. (The addresses also lack the trailing `/`: KNOWN_OPEN `ws.last-endpoint`.)",
+  "ws.bind.multi-segment-path":
+    "libzmq's ws address parser takes the path after the last `/`: `ws://127.0.0.1:0/a/b` fails with EINVAL and `ws://127.0.0.1:5555/a/b` binds path `/b`; @zmq/node binds the whole path `/a/b`.",
   "error.unbindSync.unknown":
     "zeromq.js 6 wires `unbindSync` to its `bindSync` (socket.cc), so `unbindSync(address)` binds the address (and throws EADDRINUSE for one that is bound); @zmq/node's `unbindSync` unbinds, and throws ENOENT for an address that is not bound, as `unbind` rejects.",
 };
 
-export const KNOWN_OPEN: Record<string, string> = {};
+export const KNOWN_OPEN: Record<string, string> = {
+  "ws.last-endpoint":
+    "#14 (session-6 probe): a `ws://` endpoint without a path is reported with the default path `/` by libzmq (`lastEndpoint` and event addresses `ws://127.0.0.1:5555/`); @zmq/transport-ws reports `ws://127.0.0.1:5555`.",
+  "ipc.wildcard.tmpdir":
+    "#14 (session-6 probe): the directory of an `ipc://*` bind is `zmq-XXXXXX` in @zmq/transport-ipc (ipc-transport.ts, mkdtemp prefix), `tmpXXXXXX` in libzmq; same place ($TMPDIR).",
+};
 
 /**
  * KNOWN_OPEN cases whose outcome on our side varies from run to run (a race between the process

@@ -98,7 +98,9 @@ function sendSingle(
   const frames = toFrames(message, core.runtime.encodeString, core.runtime.copyFrame);
   const first = prefix?.();
   if (frames.length !== 1) {
-    return Promise.reject(
+    // Refused once the socket could send it (zeromq.js waits for a peer first).
+    return core.send(
+      frames,
       new ZmqError("EINVAL", undefined, undefined, {
         cause: new Error("draft sockets do not support multipart messages"),
       }),
@@ -173,7 +175,8 @@ abstract class SinglePartDuplex extends Socket {
   /**
    * Queue one single-frame message and resolve once the socket took it; waits
    * while the socket is mute, up to `sendTimeout` (then EAGAIN). A multipart
-   * message fails with EINVAL; a second concurrent send with EBUSY.
+   * message fails with EINVAL once the socket could send it (as zeromq.js: it
+   * waits like any send first); a second concurrent send with EBUSY.
    */
   send(message: MessageLike | MessageLike[]): Promise<void> {
     return sendSingle(this, message);
@@ -440,7 +443,8 @@ export class Scatter extends Socket {
   /**
    * Queue one single-frame message for the next GATHER in turn and resolve once the socket took it; waits
    * while the socket is mute, up to `sendTimeout` (then EAGAIN). A multipart
-   * message fails with EINVAL; a second concurrent send with EBUSY.
+   * message fails with EINVAL once the socket could send it (as zeromq.js: it
+   * waits like any send first); a second concurrent send with EBUSY.
    */
   send(message: MessageLike | MessageLike[]): Promise<void> {
     return sendSingle(this, message);

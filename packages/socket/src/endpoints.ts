@@ -24,7 +24,15 @@ import { GroupSession, UdpSession } from "./udp-session";
 
 /** Closes a connection that no session took (any kind). */
 /** Node's name-resolution error codes (the transport reports them as EHOSTUNREACH). */
-const RESOLVE_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "ENODATA"]);
+const RESOLVE_CODES = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_FAIL",
+  "EAI_NONAME",
+  "ENODATA",
+  // transport-tcp: an IPv6 address with the ipv6 option off
+  "EAI_ADDRFAMILY",
+]);
 
 /** Whether a failed connect attempt failed at name resolution, before a socket existed. */
 function isResolveFailure(error: unknown): boolean {
@@ -122,7 +130,7 @@ function reportEnd(
         type: "handshake:error:auth",
         address,
         // zeromq.js's text for the status; ours ("ZAP refused: 400") is the cause.
-        error: new AuthError(end.error.zapStatus, authText(end.error.zapStatus), address, {
+        error: new AuthError(end.error.zapStatus, authText(end.error.zapStatus), {
           cause: end.error,
         }),
       });
@@ -373,13 +381,20 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     }
     this.#abort = abort;
     this.#updateHold();
+    const options = this.core.connectOptions(abort.signal);
     // libzmq connects ipc at once (a Unix socket connect does not wait): no connect:delay.
-    if (schemeOf(this.address) !== "ipc") {
+    // A tcp host name is resolved first: no connect:delay for one that does not resolve.
+    if ((this.transport as { reportsConnecting?: boolean }).reportsConnecting === true) {
+      options.onConnecting = () => {
+        if (this.#abort === abort && !this.#closed) {
+          this.core.emit({ type: "connect:delay", address: this.address });
+        }
+      };
+    } else if (schemeOf(this.address) !== "ipc") {
       this.core.emit({ type: "connect:delay", address: this.address });
     }
     this.runtime.trace?.(`${this.socketType} connect ${this.address} attempt`);
     const cancelTimeout = this.#connectTimeout(abort);
-    const options = this.core.connectOptions(abort.signal);
     let connecter = this.#connecter;
     if (connecter === undefined && this.transport.connecter !== undefined) {
       connecter = this.transport.connecter(this.address);

@@ -53,14 +53,19 @@ export class ZmqError extends Error {
   }
 }
 
-/** An authentication failure (libzmq's HANDSHAKE_FAILED_AUTH): EACCES with the ZAP status. */
-export class AuthError extends ZmqError {
+/**
+ * The error of a `handshake:error:auth` event (libzmq's HANDSHAKE_FAILED_AUTH): a
+ * plain `Error` with the ZAP status, as zeromq.js makes it (its message is the
+ * status's text, and it has no `code`, `errno` or `address`). Our own account of
+ * the refusal ("ZAP refused: 400", "peer refused the handshake: 400") is its `cause`.
+ */
+export class AuthError extends Error {
   /** The ZAP status code the handler answered with (300 temporary, 400 denied, 500 internal error). */
   readonly status: 300 | 400 | 500;
 
   /** An unknown `status` is recorded as 500. */
-  constructor(status: number, message: string, address: string, options?: ErrorOptions) {
-    super("EACCES", message, address, options);
+  constructor(status: number, message: string, options?: ErrorOptions) {
+    super(message, options);
     this.status = status === 300 || status === 400 ? status : 500;
   }
 }

@@ -37,6 +37,11 @@ import { checkTransportRole } from "./udp-session";
 export interface TransportOptions {
   /** Connect only: aborted when the attempt is abandoned (disconnect, close). */
   signal?: AbortSignal;
+  /**
+   * Connect only, for a transport with `reportsConnecting`: called once the attempt
+   * is under way (a host name resolved), when libzmq reports `connect:delay`.
+   */
+  onConnecting?: () => void;
   /** Idle listeners and connections do not keep the process alive. */
   ref: boolean;
   /** ZMQ_IPV6. */
@@ -67,6 +72,8 @@ export interface TransportOptions {
 
 interface SendWaiter {
   frames: Uint8Array[];
+  /** A message the socket type refuses (see `send`): rejected with this once writable. */
+  invalid: ZmqError | undefined;
   resolve(): void;
   reject(error: Error): void;
   cancelTimer: (() => void) | undefined;
@@ -576,7 +583,14 @@ export class SocketCore {
     }
   }
 
-  send(frames: Uint8Array[]): Promise<void> {
+  /**
+   * Sends `frames`, waiting up to `sendTimeout` while the socket cannot send.
+   * `invalid`: the socket type refuses this message (a multipart message on a
+   * draft type); as in zeromq.js, which only hands a message to libzmq once the
+   * socket is writable (or `sendTimeout` is 0, or the timeout expired), the send
+   * then rejects with it, and waits like any other send until then.
+   */
+  send(frames: Uint8Array[], invalid?: ZmqError): Promise<void> {
     this.checkSend();
     // An empty array is a message of no frames: nothing to send (as with zeromq.js).
     if (frames.length === 0) return RESOLVED;
@@ -585,20 +599,25 @@ export class SocketCore {
       traceRouterSend(this, frames, this.runtime.trace);
     }
     let sent: boolean;
-    try {
-      sendDepth++;
-      try {
-        sent = this.ps.send(frames);
-      } finally {
-        sendDepth--;
-      }
-    } catch (error) {
-      const zerr = convert(error);
-      // A state error waits, as zeromq.js (the socket is not writable until the state
-      // changes), and is reported when the timeout expires.
-      if (!this.#waitsOnState(zerr)) return Promise.reject(zerr);
-      if (timeout === 0) return Promise.reject(stateError(zerr));
+    if (invalid !== undefined) {
+      if (timeout === 0 || this.writable) return Promise.reject(invalid);
       sent = false;
+    } else {
+      try {
+        sendDepth++;
+        try {
+          sent = this.ps.send(frames);
+        } finally {
+          sendDepth--;
+        }
+      } catch (error) {
+        const zerr = convert(error);
+        // A state error waits, as zeromq.js (the socket is not writable until the state
+        // changes), and is reported when the timeout expires.
+        if (!this.#waitsOnState(zerr)) return Promise.reject(zerr);
+        if (timeout === 0) return Promise.reject(stateError(zerr));
+        sent = false;
+      }
     }
     if (sent) {
       this.#afterSend();
@@ -609,13 +628,17 @@ export class SocketCore {
     this.#syncOps = 0;
     if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN"));
     return new Promise<void>((resolve, reject) => {
-      const waiter: SendWaiter = { frames, resolve, reject, cancelTimer: undefined };
+      const waiter: SendWaiter = { frames, invalid, resolve, reject, cancelTimer: undefined };
       if (timeout > 0) {
         waiter.cancelTimer = this.runtime.setTimer(timeout, () => {
           if (this.#sendWaiter !== waiter) return;
           this.#sendWaiter = undefined;
           this.context._release();
           // One last attempt tells a state error (EFSM, EHOSTUNREACH) from a full pipe.
+          if (invalid !== undefined) {
+            reject(invalid);
+            return;
+          }
           try {
             if (this.ps.send(frames)) {
               this.#afterSend();
@@ -724,6 +747,12 @@ export class SocketCore {
   #onWritable(): void {
     const waiter = this.#sendWaiter;
     if (waiter === undefined) return;
+    if (waiter.invalid !== undefined) {
+      if (!this.writable) return;
+      this.#settleSend(waiter);
+      waiter.reject(waiter.invalid);
+      return;
+    }
     let sent: boolean;
     try {
       sendDepth++;

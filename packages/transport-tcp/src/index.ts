@@ -37,8 +37,10 @@
  * @packageDocumentation
  */
 export {
+  bindAddress,
   formatTcpEndpoint,
   lookupLocalHost,
+  lookupLocalHostSync,
   parseTcpAddress,
   resolveLocalHost,
   type TcpAddress,

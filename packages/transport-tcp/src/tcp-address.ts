@@ -1,6 +1,7 @@
 import { lookup, V4MAPPED } from "node:dns";
+import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
-import { networkInterfaces } from "node:os";
+import { hostname, networkInterfaces } from "node:os";
 import { TransportError } from "@zmq/transport";
 
 /** One `host:port` half of a tcp address, as written. */
@@ -74,17 +75,34 @@ export function parseTcpAddress(
 }
 
 /**
+ * ENODEV for an IPv6 address where the socket's `ipv6` option is off: libzmq then
+ * resolves for IPv4 only, and an IPv6 literal is no address it can use (bind fails
+ * with ENODEV, connect retries as for a name that does not resolve).
+ */
+export function notIpv4(host: string, raw: string): TransportError {
+  return new TransportError(
+    "ENODEV",
+    `"${host}" is an IPv6 address and the socket's ipv6 option is off (${raw})`,
+    raw,
+  );
+}
+
+/**
  * Resolves a local host (bind, or a connect source) the way libzmq does: `*`
- * is every interface, IP literals stand for themselves, interface names map to
- * their address (IPv4 first unless `ipv6`); anything else is ENODEV here (a host
+ * is every interface, IP literals stand for themselves (an IPv6 one only with
+ * `ipv6`), interface names map to their address (IPv4 only unless `ipv6`, then
+ * IPv6 first); anything else is ENODEV here (a host
  * name needs a lookup: `lookupLocalHost`).
  */
 export function resolveLocalHost(host: string, ipv6: boolean, raw: string): string {
   if (host === "*") return ipv6 ? "::" : "0.0.0.0";
-  if (isIP(host.replace(/%.*$/, "")) !== 0) return host;
+  const literal = isIP(host.replace(/%.*$/, ""));
+  if (literal === 6 && !ipv6) throw notIpv4(host, raw);
+  if (literal !== 0) return host;
   const addresses = networkInterfaces()[host];
   if (addresses !== undefined && addresses.length > 0) {
-    const order = ipv6 ? ["IPv6", "IPv4"] : ["IPv4", "IPv6"];
+    // Without ipv6, libzmq looks at an interface's IPv4 addresses only.
+    const order = ipv6 ? ["IPv6", "IPv4"] : ["IPv4"];
     for (const family of order) {
       const found = addresses.find((a) => a.family === family && !a.address.startsWith("fe80:"));
       if (found !== undefined) return found.address;
@@ -112,7 +130,12 @@ export async function lookupLocalHost(host: string, ipv6: boolean, raw: string):
   try {
     return resolveLocalHost(host, ipv6, raw);
   } catch (error) {
-    if (!(error instanceof TransportError) || error.code !== "ENODEV" || host.includes("%")) {
+    if (
+      !(error instanceof TransportError) ||
+      error.code !== "ENODEV" ||
+      host.includes("%") ||
+      isIP(host) !== 0
+    ) {
       throw error;
     }
     const found = await new Promise<string | undefined>((resolve) => {
@@ -123,6 +146,105 @@ export async function lookupLocalHost(host: string, ipv6: boolean, raw: string):
     if (found === undefined) throw error;
     return found;
   }
+}
+
+/**
+ * `lookupLocalHost` without waiting, for `bindSync` (Node has no synchronous DNS):
+ * after `resolveLocalHost`, a name is looked up in the hosts file (read now), and
+ * this machine's own host name (`os.hostname()`) and `localhost` are known without
+ * it: the own name stands for its first non-internal interface address, `localhost`
+ * (and `*.localhost`) for the loopback address. Any other name is ENODEV here,
+ * even one DNS knows: `bind` looks those up.
+ */
+export function lookupLocalHostSync(host: string, ipv6: boolean, raw: string): string {
+  try {
+    return resolveLocalHost(host, ipv6, raw);
+  } catch (error) {
+    if (
+      !(error instanceof TransportError) ||
+      error.code !== "ENODEV" ||
+      host.includes("%") ||
+      isIP(host) !== 0
+    ) {
+      throw error;
+    }
+    const found = fromHostsFile(host, ipv6) ?? wellKnown(host, ipv6);
+    if (found === undefined) {
+      throw new TransportError(
+        "ENODEV",
+        `"${host}" is no IP address, network interface, hosts-file name or name of this host; bindSync() does not ask DNS, bind() does (${raw})`,
+        raw,
+      );
+    }
+    return found;
+  }
+}
+
+/** The hosts file of this platform. */
+function hostsFilePath(): string {
+  if (process.platform !== "win32") return "/etc/hosts";
+  const root = process.env.SystemRoot ?? process.env.windir ?? "C:\\Windows";
+  return `${root}\\System32\\drivers\\etc\\hosts`;
+}
+
+/**
+ * The address the hosts file gives `host`, as getaddrinfo would for libzmq: IPv4
+ * without `ipv6`; with it, IPv6 first, else IPv4 as a mapped address (`::ffff:…`).
+ */
+function fromHostsFile(host: string, ipv6: boolean): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(hostsFilePath(), "latin1");
+  } catch {
+    return undefined;
+  }
+  const wanted = host.toLowerCase();
+  let v4: string | undefined;
+  let v6: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const fields = line.replace(/#.*/, "").trim().split(/\s+/);
+    if (fields.length < 2) continue;
+    const address = fields[0]!;
+    if (!fields.slice(1).some((name) => name.toLowerCase() === wanted)) continue;
+    const family = isIP(address);
+    if (family === 4) v4 ??= address;
+    else if (family === 6) v6 ??= address;
+  }
+  if (!ipv6) return v4;
+  return v6 ?? (v4 === undefined ? undefined : `::ffff:${v4}`);
+}
+
+/** `localhost` names and this host's own name, where the hosts file has neither. */
+function wellKnown(host: string, ipv6: boolean): string | undefined {
+  const name = host.toLowerCase();
+  if (name === "localhost" || name.endsWith(".localhost")) return ipv6 ? "::1" : "127.0.0.1";
+  if (name !== hostname().toLowerCase()) return undefined;
+  const families = ipv6 ? ["IPv6", "IPv4"] : ["IPv4"];
+  const all = Object.values(networkInterfaces()).flatMap((list) => list ?? []);
+  for (const family of families) {
+    const found = all.find(
+      (a) => a.family === family && !a.internal && !a.address.startsWith("fe80:"),
+    );
+    if (found !== undefined) {
+      return family === "IPv4" && ipv6 ? `::ffff:${found.address}` : found.address;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The address a bind listens on for a resolved local host: with `ipv6`, libzmq
+ * resolves an IPv4 address as its IPv4-mapped IPv6 one and listens on an IPv6
+ * socket (`tcp://127.0.0.1:*` binds, and reports, `[::ffff:127.0.0.1]`). Where
+ * this machine has no IPv6 at all, it stays IPv4 (libzmq falls back likewise).
+ */
+export function bindAddress(host: string, ipv6: boolean): string {
+  if (!ipv6 || isIP(host) !== 4 || !hasIpv6()) return host;
+  return `::ffff:${host}`;
+}
+
+function hasIpv6(): boolean {
+  return Object.values(networkInterfaces()).some((list) => list?.some((a) => a.family === "IPv6"));
 }
 
 /** Formats `tcp://host:port`, bracketing IPv6 literals. */

@@ -16,6 +16,7 @@ import {
   parseEndpointFor,
   type StreamConnection,
   type Transport,
+  TransportError,
   throwIfAborted,
 } from "@zmq/transport";
 import {
@@ -32,8 +33,11 @@ import {
   WRITE_HIGH_WATER_MARK,
 } from "@zmq/transport/node";
 import {
+  bindAddress,
   formatTcpEndpoint,
   lookupLocalHost,
+  lookupLocalHostSync,
+  notIpv4,
   parseTcpAddress,
   resolveLocalHost,
   type TcpAddress,
@@ -49,7 +53,9 @@ export interface TcpSocketOptions {
   keepAliveIdle?: number;
   /**
    * `ZMQ_IPV6`: `tcp://*:…` binds `::` (dual stack), interface names and host
-   * names prefer IPv6. IPv6 literals (`[::1]`) work either way. Default `false`.
+   * names prefer IPv6. Without it, as in libzmq, only IPv4 is used: an IPv6
+   * literal (`[::1]`) does not bind (ENODEV) and a connect to one is retried
+   * like one to a name that does not resolve. Default `false`.
    */
   ipv6?: boolean;
 }
@@ -61,7 +67,27 @@ export interface TcpBindOptions extends BindOptions, TcpSocketOptions {
 }
 
 /** Options for `TcpTransport.connect`. */
-export interface TcpConnectOptions extends ConnectOptions, TcpSocketOptions {}
+export interface TcpConnectOptions extends ConnectOptions, TcpSocketOptions {
+  /**
+   * Called once the attempt is under way: at once for an IP address, after the
+   * lookup for a host name, and never for a name that does not resolve. (libzmq
+   * resolves before it opens its socket, so its `connect:delay` event comes only
+   * for a name that resolved.)
+   */
+  onConnecting?: () => void;
+}
+
+/**
+ * Calls `options.onConnecting` when `socket`'s attempt at `host` is under way
+ * (after Node's lookup of a host name, if it succeeded).
+ */
+function reportConnecting(socket: Socket, host: string, options: TcpConnectOptions): void {
+  const onConnecting = options.onConnecting;
+  if (onConnecting === undefined || isIP(host) !== 0) return;
+  socket.once("lookup", (error: Error | null) => {
+    if (error === null) onConnecting();
+  });
+}
 
 function endpointOf(address: string | undefined, port: number | undefined): string {
   return formatTcpEndpoint(address ?? "", port ?? 0);
@@ -93,6 +119,8 @@ export class TcpTransport
 {
   readonly scheme = "tcp";
   readonly kind = "stream" as const;
+  /** `connect` calls `options.onConnecting` (see `TcpConnectOptions`). */
+  readonly reportsConnecting = true;
 
   checkEndpoint(endpoint: string, role: "bind" | "connect"): void {
     parseTcpAddress(parseEndpointFor("tcp", endpoint).address, endpoint, role);
@@ -100,19 +128,23 @@ export class TcpTransport
 
   async bind(endpoint: string, options: TcpBindOptions = {}): Promise<Listener<StreamConnection>> {
     const parsed = parseTcpAddress(parseEndpointFor("tcp", endpoint).address, endpoint, "bind");
-    const host = await lookupLocalHost(parsed.host, options.ipv6 ?? false, endpoint);
+    const ipv6 = options.ipv6 ?? false;
+    const host = bindAddress(await lookupLocalHost(parsed.host, ipv6, endpoint), ipv6);
     const { server, listenOptions } = this.#prepareBind(endpoint, options, parsed, host);
     return NetListener.listen(server, listenOptions);
   }
 
   /**
    * Binds before returning (zeromq.js's `bindSync`); throws what `bind` rejects with,
-   * except that a host name is not looked up (ENODEV): only IP literals and
-   * interface names bind synchronously.
+   * except that a host name is not asked of DNS (Node has none that does not wait):
+   * IP literals, interface names, names in the hosts file, `localhost` and this
+   * host's own name bind synchronously, any other name throws ENODEV
+   * (`lookupLocalHostSync`).
    */
   bindSync(endpoint: string, options: TcpBindOptions = {}): Listener<StreamConnection> {
     const parsed = parseTcpAddress(parseEndpointFor("tcp", endpoint).address, endpoint, "bind");
-    const host = resolveLocalHost(parsed.host, options.ipv6 ?? false, endpoint);
+    const ipv6 = options.ipv6 ?? false;
+    const host = bindAddress(lookupLocalHostSync(parsed.host, ipv6, endpoint), ipv6);
     const { server, listenOptions } = this.#prepareBind(endpoint, options, parsed, host);
     return NetListener.listenSync(server, listenOptions);
   }
@@ -150,7 +182,9 @@ export class TcpTransport
       const reads = DIRECT_READS_SUPPORTED ? new DirectReads() : undefined;
       const netOptions = netConnectOptions(endpoint, options);
       if (reads !== undefined) netOptions.onread = reads.onread;
+      if (isIP(netOptions.host!) !== 0) options.onConnecting?.();
       const socket = netConnect(netOptions);
+      reportConnecting(socket, netOptions.host!, options);
       return awaitNetConnect(socket, endpoint, options, (connected) => wrap(connected, reads));
     } catch (error) {
       return Promise.reject(error);
@@ -202,9 +236,11 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
     try {
       throwIfAborted(options.signal, endpoint);
       const netOptions = netConnectOptions(endpoint, options);
+      const numeric = isIP(netOptions.host!) !== 0;
+      if (numeric) options.onConnecting?.();
       if (
         RAW_CONNECT_SUPPORTED &&
-        isIP(netOptions.host!) !== 0 &&
+        numeric &&
         (netOptions.localAddress === undefined || isIP(netOptions.localAddress) !== 0)
       ) {
         return rawConnect(endpoint, netOptions, options);
@@ -223,8 +259,11 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
         // What the constructor took from the options; connect() takes the rest.
         socket.setNoDelay(netOptions.noDelay);
         socket.setKeepAlive(netOptions.keepAlive, netOptions.keepAliveInitialDelay);
+        // An attempt abandoned during its lookup left its listener behind.
+        socket.removeAllListeners("lookup");
         socket.connect(netOptions);
       }
+      reportConnecting(socket, netOptions.host!, options);
       return awaitNetConnect(socket, endpoint, options, this.#wrap);
     } catch (error) {
       return Promise.reject(error);
@@ -287,6 +326,16 @@ function netConnectOptions(
 ): TcpNetConnectOpts & { writableHighWaterMark: number } {
   const target = connectTarget(endpoint);
   const ipv6 = options.ipv6 ?? false;
+  if (!ipv6 && isIP(target.host.replace(/%.*$/, "")) === 6) {
+    // libzmq resolves for IPv4 only: the attempt fails as for a name that does not
+    // resolve (and is retried), before any socket exists.
+    const why = Object.assign(new Error(notIpv4(target.host, endpoint).message), {
+      code: "EAI_ADDRFAMILY",
+    });
+    throw new TransportError("EHOSTUNREACH", `cannot resolve host: ${why.message}`, endpoint, {
+      cause: why,
+    });
+  }
   const netOptions: TcpNetConnectOpts & { writableHighWaterMark: number } = {
     // Supported by net.Socket (a Duplex option), missing from the connect typings.
     writableHighWaterMark: WRITE_HIGH_WATER_MARK,

@@ -1,4 +1,5 @@
-import { networkInterfaces } from "node:os";
+import { isIP } from "node:net";
+import { hostname, networkInterfaces } from "node:os";
 import { expectTransportError, ResourceTracker, StreamRecorder } from "@zmq/compliance";
 import type { Listener, StreamConnection } from "@zmq/transport";
 import { RAW_CONNECT_SUPPORTED } from "@zmq/transport/node";
@@ -6,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   formatTcpEndpoint,
   lookupLocalHost,
+  lookupLocalHostSync,
   parseTcpAddress,
   resolveLocalHost,
   tcp,
@@ -130,7 +132,7 @@ describe("tcp bind", () => {
     } finally {
       await listener.close();
     }
-    expect(() => tcp.bindSync("tcp://localhost:*")).toThrow(
+    expect(() => tcp.bindSync("tcp://nonexistent.invalid:*")).toThrow(
       expect.objectContaining({ code: "ENODEV" }),
     );
   });
@@ -206,11 +208,11 @@ describe("tcp bind", () => {
 });
 
 describe("tcp IPv6", () => {
-  it.skipIf(!hasIpv6Loopback)("binds and connects over [::1]", async () => {
-    const listener = await bind("tcp://[::1]:*");
+  it.skipIf(!hasIpv6Loopback)("binds and connects over [::1] with ipv6", async () => {
+    const listener = await bind("tcp://[::1]:*", { ipv6: true });
     expect(listener.endpoint).toMatch(/^tcp:\/\/\[::1\]:\d+$/);
     const accepted = nextConnection(listener);
-    const client = await connect(listener.endpoint);
+    const client = await connect(listener.endpoint, { ipv6: true });
     const server = await accepted;
     expect(server.remoteAddress).toBe("::1");
     expect(client.localEndpoint).toMatch(/^tcp:\/\/\[::1\]:\d+$/);
@@ -223,10 +225,30 @@ describe("tcp IPv6", () => {
       const listener = await bind("tcp://*:*", { ipv6: true });
       expect(listener.endpoint).toMatch(/^tcp:\/\/\[::\]:\d+$/);
       const accepted = nextConnection(listener);
-      await connect(`tcp://[::1]:${port(listener.endpoint)}`);
+      await connect(`tcp://[::1]:${port(listener.endpoint)}`, { ipv6: true });
       await accepted;
       const v4 = await connect(`tcp://127.0.0.1:${port(listener.endpoint)}`);
       expect(v4.remoteAddress).toMatch(/127\.0\.0\.1$/);
+    },
+  );
+
+  it("without ipv6 an IPv6 literal binds nowhere (ENODEV) and connects to nothing, as libzmq", async () => {
+    await expectTransportError(tcp.bind("tcp://[::1]:*"), ["ENODEV"]);
+    expect(() => tcp.bindSync("tcp://[::1]:*")).toThrow(/ipv6 option is off/);
+    const error = (await tcp.connect("tcp://[::1]:5555").catch((e: unknown) => e)) as Error;
+    // a resolve failure (retried by a socket, no socket was opened), not a bad address
+    expect(error).toMatchObject({ code: "EHOSTUNREACH" });
+    expect((error.cause as { code?: string }).code).toBe("EAI_ADDRFAMILY");
+  });
+
+  it.skipIf(!hasIpv6Loopback)(
+    "ipv6: true binds an IPv4 address as its IPv4-mapped IPv6 one, as libzmq",
+    async () => {
+      const listener = await bind("tcp://127.0.0.1:*", { ipv6: true });
+      expect(listener.endpoint).toMatch(/^tcp:\/\/\[::ffff:127\.0\.0\.1\]:\d+$/);
+      const accepted = nextConnection(listener);
+      await connect(`tcp://127.0.0.1:${port(listener.endpoint)}`);
+      await accepted;
     },
   );
 
@@ -413,9 +435,9 @@ describe("tcp connecter on a bare TCP handle (RAW_CONNECT_SUPPORTED)", () => {
   });
 
   it.skipIf(!hasIpv6Loopback)("connects over [::1]", async () => {
-    const listener = await bind("tcp://[::1]:*");
+    const listener = await bind("tcp://[::1]:*", { ipv6: true });
     const accepted = nextConnection(listener);
-    const client = await viaConnecter(listener.endpoint);
+    const client = await viaConnecter(listener.endpoint, { ipv6: true });
     expect(client.localEndpoint).toMatch(/^tcp:\/\/\[::1\]:\d+$/);
     await roundtrip(client, await accepted);
   });
@@ -425,6 +447,52 @@ describe("tcp connecter on a bare TCP handle (RAW_CONNECT_SUPPORTED)", () => {
     const accepted = nextConnection(listener);
     const client = await viaConnecter(`tcp://localhost:${port(listener.endpoint)}`);
     await roundtrip(client, await accepted);
+  });
+
+  it("onConnecting: at once for an address, after the lookup for a name, never for a name that does not resolve", async () => {
+    const listener = await bind("tcp://127.0.0.1:*");
+    const calls: string[] = [];
+    const connecter = tcp.connecter(listener.endpoint);
+    const viaAddress = connecter.connect({ onConnecting: () => calls.push("address") });
+    expect(calls).toEqual(["address"]); // synchronously, before the attempt settles
+    track.connection(await viaAddress);
+    connecter.close();
+    const byName = tcp.connect(`tcp://localhost:${port(listener.endpoint)}`, {
+      onConnecting: () => calls.push("name"),
+    });
+    expect(calls).toEqual(["address"]); // the lookup has not answered yet
+    track.connection(await byName);
+    expect(calls).toEqual(["address", "name"]);
+    const bad = () => calls.push("bad");
+    await expect(
+      tcp.connect("tcp://nonexistent.invalid:5555", { onConnecting: bad }),
+    ).rejects.toMatchObject({ code: "EHOSTUNREACH" });
+    const badConnecter = tcp.connecter("tcp://nonexistent.invalid:5555");
+    await expect(badConnecter.connect({ onConnecting: bad })).rejects.toMatchObject({
+      code: "EHOSTUNREACH",
+    });
+    badConnecter.close();
+    expect(calls).toEqual(["address", "name"]);
+  });
+});
+
+describe("lookupLocalHostSync (bindSync's host names)", () => {
+  it("knows IP literals, localhost, the hosts file and this host's name; not other names", () => {
+    expect(lookupLocalHostSync("127.0.0.1", false, "e")).toBe("127.0.0.1");
+    expect(lookupLocalHostSync("*", false, "e")).toBe("0.0.0.0");
+    expect(lookupLocalHostSync("localhost", false, "e")).toBe("127.0.0.1");
+    expect(lookupLocalHostSync("LocalHost", false, "e")).toBe("127.0.0.1");
+    expect(["::1", "::ffff:127.0.0.1"]).toContain(lookupLocalHostSync("localhost", true, "e"));
+    expect(isIP(lookupLocalHostSync(hostname(), false, "e"))).toBe(4);
+    expect(() => lookupLocalHostSync("nonexistent.invalid", false, "tcp://x")).toThrow(
+      /bindSync\(\) does not ask DNS, bind\(\) does/,
+    );
+    expect(() => lookupLocalHostSync("::1", false, "e")).toThrow(/ipv6 option is off/);
+  });
+
+  it("bindSync binds localhost", () => {
+    const listener = track.listener(tcp.bindSync("tcp://localhost:*"));
+    expect(listener.endpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
   });
 });
 

@@ -3,8 +3,9 @@
  * under test, recording how it surfaced (throws / rejects / resolves / returns / pending) and the
  * error's kind, message, code, errno and address.
  */
+import * as os from "node:os";
 import type { Case, Ctx } from "../harness";
-import { settle, sleep } from "../harness";
+import { describeValue as describe, settle, sleep } from "../harness";
 
 type Row = [id: string, ref: string, run: (ctx: Ctx) => Promise<unknown> | unknown];
 
@@ -112,6 +113,35 @@ const rows: Row[] = [
       return r;
     },
   ],
+  // libzmq resolves a host name in bind; zeromq.js's bindSync is synchronous all the same.
+  ...(
+    [
+      ["localhost", "tcp://localhost:*", false],
+      ["localhost.ipv6", "tcp://localhost:*", true],
+      ["hostname", `tcp://${os.hostname()}:*`, false],
+      ["unresolvable", "tcp://nonexistent.invalid:5555", false],
+      ["ipv6-literal", "tcp://[::1]:*", false],
+      ["ipv6-literal.ipv6", "tcp://[::1]:*", true],
+      ["wildcard-host", "tcp://*:*", false],
+    ] as const
+  ).map(
+    ([name, ep, ipv6]): Row => [
+      `bindSync.${name}`,
+      "B1",
+      (c) => {
+        const s = dealer(c, { ipv6 });
+        const r = (() => {
+          try {
+            return { value: describe(s.bindSync(ep)) };
+          } catch (err) {
+            const e = err as Error & { code?: string; errno?: number; address?: string };
+            return { message: e.message, code: e.code, errno: e.errno, address: e.address };
+          }
+        })();
+        return { r, ep: (s.lastEndpoint as string | null)?.replace(/:\d+$/, ":PORT") ?? null };
+      },
+    ],
+  ),
   ["unbindSync.unknown", "B1", (c) => settle(() => dealer(c).unbindSync("tcp://127.0.0.1:5555"))],
   // ---- connect
   ["connect.protocol", "§2.15", (c) => settle(() => dealer(c).connect("foo://127.0.0.1:5555"))],
@@ -282,6 +312,27 @@ const rows: Row[] = [
     "§2.60",
     (c) => settle(() => c.track(new c.draft.Client({ sendTimeout: 0 })).send(["a", "b"])),
   ],
+  [
+    // No sendTimeout: zeromq.js waits for a peer before it looks at the message. What happens
+    // to that send once a peer arrives, and to one sent when a peer is there.
+    "client.multipart.no-peer",
+    "§2.60",
+    async (c) => {
+      const cl = c.track(new c.draft.Client());
+      const p = cl.send(["a", "b"]);
+      p.catch(() => {});
+      const first = await settle(() => p);
+      const srv = c.track(new c.draft.Server());
+      await srv.bind("tcp://127.0.0.1:*");
+      cl.connect(srv.lastEndpoint);
+      const later = await settle(() => p, 1500);
+      const next = await settle(() => cl.send(["c", "d"]), 1500);
+      const single = await settle(() => cl.send("e"), 1500);
+      srv.receiveTimeout = 1500;
+      const received = await settle(async () => (await srv.receive())[0].toString(), 2000);
+      return { first, later, next, single, received };
+    },
+  ],
   ["radio.send.no-group", "§2.61", (c) => settle(() => c.track(new c.draft.Radio()).send("x"))],
   [
     "radio.send.group-300",
@@ -375,6 +426,41 @@ const rows: Row[] = [
       }),
   ],
   ["opt.get.closed", "§2.94", (c) => settle(() => closed(c).linger)],
+  // Every kind of option accessor on a closed socket (libzmq's ENOTSOCK), and the
+  // read-only properties that read an option.
+  ...(
+    [
+      ["Dealer", "routingId", "x"],
+      ["Dealer", "immediate", true],
+      ["Dealer", "affinity", 1],
+      ["Dealer", "curveServer", true],
+      ["Dealer", "plainUsername", "u"],
+      ["Dealer", "zapDomain", "d"],
+      ["Dealer", "tcpAcceptFilter", "127.0.0.1"],
+      ["Dealer", "heartbeatInterval", 5],
+      ["Router", "mandatory", true],
+      ["XPublisher", "noDrop", true],
+      ["Subscriber", "conflate", true],
+    ] as const
+  ).flatMap(([type, name, value]): Row[] => [
+    [
+      `opt.set.closed.${name}`,
+      "§2.93",
+      (c) =>
+        settle(() => {
+          closed(c, type)[name] = value;
+        }),
+    ],
+    [`opt.get.closed.${name}`, "§2.94", (c) => settle(() => closed(c, type)[name])],
+  ]),
+  ...(["lastEndpoint", "type", "readable", "writable", "closed"] as const).map(
+    (name): Row => [`opt.get.closed.${name}`, "§2.94", (c) => settle(() => closed(c)[name])],
+  ),
+  [
+    "sub.unsubscribe.closed",
+    "§2.73",
+    (c) => settle(() => closed(c, "Subscriber").unsubscribe("x")),
+  ],
   ["opt.get.write-only", "§2.95", (c) => settle(() => c.track(new c.zmq.Router()).probeRouter)],
   ["opt.get.mandatory", "§2.96", (c) => settle(() => c.track(new c.zmq.Router()).mandatory)],
   ["opt.get.curvePublicKey", "§2.97", (c) => settle(() => dealer(c).curvePublicKey)],

@@ -1,7 +1,7 @@
 /** Every compat case, in one list. */
 import type { Case } from "../harness";
 import { apiCases, setterCases } from "./api";
-import { behaviourCases } from "./behaviour";
+import { behaviourCases, probeCases } from "./behaviour";
 import { errorCases } from "./errors";
 import { exitCases } from "./exit";
 
@@ -10,6 +10,7 @@ export const allCases: Case[] = [
   ...setterCases,
   ...errorCases,
   ...behaviourCases,
+  ...probeCases,
   ...exitCases,
 ];
 
