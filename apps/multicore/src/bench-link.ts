@@ -29,6 +29,12 @@ import { createRegistryRoot, type ThreadLink, ThreadRegistry } from "@zmq/thread
 import { processRegistry } from "@zmq/threads/node";
 import { PortLink } from "./port-link";
 import { spawnWorker } from "./spawn";
+import { observeGc, perMessage, threadCost } from "./thread-cost";
+
+observeGc();
+/** Per-message cost of the sending thread and, across threads, the receiving one (last round measured). */
+type Cost = { cpuUs: number; faults: number; gcUs: number } | undefined;
+let lastCost: { sender: Cost; receiver: Cost } = { sender: undefined, receiver: undefined };
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -166,6 +172,7 @@ async function zeromqSameThread(size: number, count: number): Promise<number> {
   const pull = new zmq.Pull();
   await push.bind(name);
   pull.connect(name);
+  const before = threadCost();
   const start = performance.now();
   const receive = (async () => {
     let got = 0;
@@ -174,6 +181,7 @@ async function zeromqSameThread(size: number, count: number): Promise<number> {
   for (let i = 0; i < count; i++) await push.send(payload(size, i));
   await receive;
   const elapsed = performance.now() - start;
+  lastCost = { sender: perMessage(before, threadCost(), count), receiver: undefined };
   push.close();
   pull.close();
   return elapsed;
@@ -186,6 +194,7 @@ async function oursSameThread(size: number, count: number): Promise<number> {
   const pull = new zmq.Pull();
   await push.bind(name);
   pull.connect(name);
+  const before = threadCost();
   const start = performance.now();
   const receive = (async () => {
     let got = 0;
@@ -194,6 +203,7 @@ async function oursSameThread(size: number, count: number): Promise<number> {
   for (let i = 0; i < count; i++) await push.send(payload(size, i));
   await receive;
   const elapsed = performance.now() - start;
+  lastCost = { sender: perMessage(before, threadCost(), count), receiver: undefined };
   push.close();
   pull.close();
   return elapsed;
@@ -219,6 +229,7 @@ async function crossThread(design: Design, size: number, count: number): Promise
     });
     await linked;
     const finished = waitFor(worker, "done");
+    const before = threadCost();
     const start = performance.now();
     sendAll(
       (f) => link!.write(f),
@@ -226,8 +237,12 @@ async function crossThread(design: Design, size: number, count: number): Promise
       count,
       size,
     );
-    await finished;
+    const report = await finished;
     const elapsed = performance.now() - start;
+    lastCost = {
+      sender: perMessage(before, threadCost(), count),
+      receiver: report.cost as Cost,
+    };
     link!.close();
     await once(worker, "exit");
     return elapsed;
@@ -239,10 +254,15 @@ async function crossThread(design: Design, size: number, count: number): Promise
     const worker = spawnWorker("link-worker", { design, name, count, size, payload: PAYLOAD });
     await waitFor(worker, "ready");
     const finished = waitFor(worker, "done");
+    const before = threadCost();
     const start = performance.now();
     for (let i = 0; i < count; i++) await push.send(payload(size, i));
-    await finished;
+    const report = await finished;
     const elapsed = performance.now() - start;
+    lastCost = {
+      sender: perMessage(before, threadCost(), count),
+      receiver: report.cost as Cost,
+    };
     push.close();
     await once(worker, "exit");
     return elapsed;
@@ -272,12 +292,15 @@ async function crossThread(design: Design, size: number, count: number): Promise
   return elapsed;
 }
 
-function waitFor(worker: import("node:worker_threads").Worker, key: string): Promise<void> {
+function waitFor(
+  worker: import("node:worker_threads").Worker,
+  key: string,
+): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const on = (message: Record<string, unknown>) => {
       if (message[key] === true) {
         worker.off("message", on);
-        resolve();
+        resolve(message);
       }
     };
     worker.on("message", on);
@@ -293,6 +316,10 @@ interface Row {
   size: number;
   count: number;
   msgsPerSec: number[];
+  /** Per round: the sending thread's cost per message (in one thread: the only thread's). */
+  sender: Cost[];
+  /** Per round, across threads: the receiving thread's cost per message. */
+  receiver: Cost[];
 }
 const rows: Row[] = [];
 const designs1: Design[] = ["ring", "port-copy", "port-transfer", "zeromq.js", "@zmq/node"];
@@ -306,7 +333,7 @@ for (const size of SIZES) {
     if (!THREADS.includes(threads)) continue;
     for (const design of list) {
       if (ONLY === undefined || ONLY.includes(design))
-        rows.push({ design, threads, size, count, msgsPerSec: [] });
+        rows.push({ design, threads, size, count, msgsPerSec: [], sender: [], receiver: [] });
     }
   }
 }
@@ -314,6 +341,7 @@ for (let round = 0; round < rounds; round++) {
   for (const row of rows) {
     const { design, size, count } = row;
     let ms: number;
+    lastCost = { sender: undefined, receiver: undefined };
     if (row.threads === 2) ms = await crossThread(design, size, count);
     else if (design === "ring") ms = await ringSameThread(size, count);
     else if (design === "port-copy" || design === "port-transfer") {
@@ -321,18 +349,32 @@ for (let round = 0; round < rounds; round++) {
     } else if (design === "zeromq.js") ms = await zeromqSameThread(size, count);
     else ms = await oursSameThread(size, count);
     row.msgsPerSec.push(Math.round(count / (ms / 1000)));
+    row.sender.push(lastCost.sender);
+    row.receiver.push(lastCost.receiver);
     if (args.includes("--verbose")) {
       console.log(
-        `round ${round + 1}: ${row.size} B, ${row.threads} thread(s), ${row.design}: ${row.msgsPerSec.at(-1)} msg/s (load ${loadavg()[0]!.toFixed(1)})`,
+        `round ${round + 1}: ${row.size} B, ${row.threads} thread(s), ${row.design}: ${row.msgsPerSec.at(-1)} msg/s${costText(lastCost.sender, "send")}${costText(lastCost.receiver, "recv")} (load ${loadavg()[0]!.toFixed(1)})`,
       );
     }
   }
 }
 
+function costText(cost: Cost, label: string): string {
+  if (cost === undefined) return "";
+  return `; ${label} ${cost.cpuUs.toFixed(0)} µs cpu, ${cost.faults.toFixed(1)} faults, ${cost.gcUs.toFixed(0)} µs gc`;
+}
+/** Median of one field over the rounds that measured it. */
+function medianCost(costs: Cost[], field: "cpuUs" | "faults" | "gcUs"): string {
+  const values = costs.filter((c) => c !== undefined).map((c) => c![field]);
+  if (values.length === 0) return "-";
+  return median(values).toFixed(field === "faults" ? 1 : 0);
+}
 console.log(
   `cross-thread links, payload ${PAYLOAD}, ${rounds} round(s), median msg/s; ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`,
 );
-console.log("size    threads  design          msg/s        MB/s   vs zeromq.js (same threads)");
+console.log(
+  "size    threads  design          msg/s        MB/s   vs zeromq.js (same threads)   per message: send cpu µs / recv cpu µs / recv faults / recv gc µs",
+);
 for (const row of rows) {
   const rate = median(row.msgsPerSec);
   const ref = rows.find(
@@ -340,7 +382,7 @@ for (const row of rows) {
   );
   const ratio = ref === undefined ? Number.NaN : rate / median(ref.msgsPerSec);
   console.log(
-    `${String(row.size).padEnd(8)}${String(row.threads).padEnd(9)}${row.design.padEnd(16)}${String(rate).padStart(9)}  ${((rate * row.size) / 1e6).toFixed(0).padStart(9)}   ${ratio.toFixed(2)}x`,
+    `${String(row.size).padEnd(8)}${String(row.threads).padEnd(9)}${row.design.padEnd(16)}${String(rate).padStart(9)}  ${((rate * row.size) / 1e6).toFixed(0).padStart(9)}   ${ratio.toFixed(2).padStart(5)}x   ${medianCost(row.sender, "cpuUs").padStart(6)} / ${medianCost(row.receiver, "cpuUs").padStart(6)} / ${medianCost(row.receiver, "faults").padStart(5)} / ${medianCost(row.receiver, "gcUs").padStart(5)}`,
   );
 }
 // Latency: round trips of one 16-byte message, main thread <-> worker thread

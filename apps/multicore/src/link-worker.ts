@@ -2,6 +2,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { processRegistry } from "@zmq/threads/node";
 import { PortLink } from "./port-link";
+import { observeGc, perMessage, type ThreadCost, threadCost } from "./thread-cost";
 
 const data = workerData as {
   design:
@@ -28,8 +29,14 @@ const check = (body: Uint8Array, k: number) => {
 };
 const post = (message: unknown) => parentPort!.postMessage(message);
 const hold = setInterval(() => {}, 1 << 30);
+observeGc();
+/** This thread's cost from the first message received on (set by `started`). */
+let before: ThreadCost | undefined;
+const started = () => {
+  before = threadCost();
+};
 const done = () => {
-  post({ done: true });
+  post({ done: true, cost: perMessage(before, threadCost(), Math.max(1, data.count - 1)) });
   clearInterval(hold);
 };
 
@@ -64,6 +71,7 @@ if (data.design === "ring-echo") {
   let bytes = 0;
   const pump = () => {
     for (let m = link.read(); m !== undefined; m = link.read()) {
+      if (got === 0) started();
       check(m[0]!, got);
       bytes += m[0]!.byteLength;
       if (++got === data.count) {
@@ -83,6 +91,7 @@ if (data.design === "ring-echo") {
   post({ ready: true });
   let got = 0;
   for await (const [m] of pull) {
+    if (got === 0) started();
     check(m!, got);
     if (++got === data.count) break;
   }
