@@ -71,6 +71,18 @@ const RING = flag("ring-bytes");
 const ringBytesFor = (size: number) =>
   RING !== undefined ? Number(RING) : size > 1024 ? 1 << 22 : 1 << 18;
 const LARGE_COUNT = flag("large-count");
+/**
+ * Bytes received, untimed, before each measured run (--warmup-mb, default 256;
+ * at most the run's own count of messages). A fresh receiving thread's heap
+ * grows to its working size first (V8 collects large buffers after tens of
+ * MiB): measured, the first ~64-84 MiB a copying receiver allocates land on
+ * new pages (a page fault per 4 KiB, most of its CPU), after that it reuses
+ * freed memory. A server runs warm; so does this benchmark, for every socket
+ * design (at most max(count, 20,000) messages).
+ */
+const WARMUP_BYTES = Number(flag("warmup-mb") ?? 256) * 1024 * 1024;
+const warmupFor = (size: number, count: number) =>
+  Math.min(Math.max(count, 20_000), Math.ceil(WARMUP_BYTES / Math.max(size, 1)));
 const countFor = (size: number) =>
   size <= 1024
     ? quick
@@ -172,13 +184,23 @@ async function zeromqSameThread(size: number, count: number): Promise<number> {
   const pull = new zmq.Pull();
   await push.bind(name);
   pull.connect(name);
-  const before = threadCost();
-  const start = performance.now();
+  const warmup = warmupFor(size, count);
+  let before = threadCost();
+  let start = performance.now();
+  let warmed: () => void = () => {};
+  const warm = new Promise<void>((resolve) => (warmed = resolve));
   const receive = (async () => {
     let got = 0;
-    for await (const _ of pull) if (++got === count) break;
+    for await (const _ of pull) {
+      if (++got === warmup) warmed();
+      if (got === warmup + count) break;
+    }
   })();
-  for (let i = 0; i < count; i++) await push.send(payload(size, i));
+  for (let i = 0; i < warmup; i++) await push.send(payload(size, i));
+  if (warmup > 0) await warm;
+  before = threadCost();
+  start = performance.now();
+  for (let i = 0; i < count; i++) await push.send(payload(size, warmup + i));
   await receive;
   const elapsed = performance.now() - start;
   lastCost = { sender: perMessage(before, threadCost(), count), receiver: undefined };
@@ -194,13 +216,23 @@ async function oursSameThread(size: number, count: number): Promise<number> {
   const pull = new zmq.Pull();
   await push.bind(name);
   pull.connect(name);
-  const before = threadCost();
-  const start = performance.now();
+  const warmup = warmupFor(size, count);
+  let before = threadCost();
+  let start = performance.now();
+  let warmed: () => void = () => {};
+  const warm = new Promise<void>((resolve) => (warmed = resolve));
   const receive = (async () => {
     let got = 0;
-    for await (const _ of pull) if (++got === count) break;
+    for await (const _ of pull) {
+      if (++got === warmup) warmed();
+      if (got === warmup + count) break;
+    }
   })();
-  for (let i = 0; i < count; i++) await push.send(payload(size, i));
+  for (let i = 0; i < warmup; i++) await push.send(payload(size, i));
+  if (warmup > 0) await warm;
+  before = threadCost();
+  start = performance.now();
+  for (let i = 0; i < count; i++) await push.send(payload(size, warmup + i));
   await receive;
   const elapsed = performance.now() - start;
   lastCost = { sender: perMessage(before, threadCost(), count), receiver: undefined };
@@ -251,12 +283,25 @@ async function crossThread(design: Design, size: number, count: number): Promise
     const zmq = design === "zeromq.js" ? await import("zeromq") : await import("@zmq/node");
     const push = new zmq.Push();
     await push.bind(`inproc://${name}`);
-    const worker = spawnWorker("link-worker", { design, name, count, size, payload: PAYLOAD });
+    const warmup = warmupFor(size, count);
+    const worker = spawnWorker("link-worker", {
+      design,
+      name,
+      count,
+      size,
+      payload: PAYLOAD,
+      warmup,
+    });
     await waitFor(worker, "ready");
     const finished = waitFor(worker, "done");
+    if (warmup > 0) {
+      const warm = waitFor(worker, "warm");
+      for (let i = 0; i < warmup; i++) await push.send(payload(size, i));
+      await warm;
+    }
     const before = threadCost();
     const start = performance.now();
-    for (let i = 0; i < count; i++) await push.send(payload(size, i));
+    for (let i = 0; i < count; i++) await push.send(payload(size, warmup + i));
     const report = await finished;
     const elapsed = performance.now() - start;
     lastCost = {

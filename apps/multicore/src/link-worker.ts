@@ -16,6 +16,8 @@ const data = workerData as {
     | "@zmq/node-echo";
   name: string;
   count: number;
+  /** Messages received before the measured `count` (untimed: the receiving heap's warm-up). */
+  warmup?: number;
   size: number;
   port?: import("node:worker_threads").MessagePort;
   ringBytes?: number;
@@ -35,8 +37,17 @@ let before: ThreadCost | undefined;
 const started = () => {
   before = threadCost();
 };
+const warmup = data.warmup ?? 0;
+/** Called with the number of messages received so far: marks the end of the warm-up. */
+const progress = (got: number) => {
+  if (got === warmup) {
+    started();
+    if (warmup > 0) post({ warm: true });
+  }
+};
+progress(0);
 const done = () => {
-  post({ done: true, cost: perMessage(before, threadCost(), Math.max(1, data.count - 1)) });
+  post({ done: true, cost: perMessage(before, threadCost(), data.count) });
   clearInterval(hold);
 };
 
@@ -71,11 +82,11 @@ if (data.design === "ring-echo") {
   let bytes = 0;
   const pump = () => {
     for (let m = link.read(); m !== undefined; m = link.read()) {
-      if (got === 0) started();
       check(m[0]!, got);
       bytes += m[0]!.byteLength;
-      if (++got === data.count) {
-        if (bytes !== data.count * data.size) throw new Error("short");
+      progress(++got);
+      if (got === warmup + data.count) {
+        if (bytes !== (warmup + data.count) * data.size) throw new Error("short");
         link.close();
         done();
         return;
@@ -91,9 +102,9 @@ if (data.design === "ring-echo") {
   post({ ready: true });
   let got = 0;
   for await (const [m] of pull) {
-    if (got === 0) started();
     check(m!, got);
-    if (++got === data.count) break;
+    progress(++got);
+    if (got === warmup + data.count) break;
   }
   pull.close();
   done();
