@@ -29,6 +29,12 @@ import { createRegistryRoot, type ThreadLink, ThreadRegistry } from "@zmq/thread
 import { processRegistry } from "@zmq/threads/node";
 import { PortLink } from "./port-link";
 import { spawnWorker } from "./spawn";
+import { observeGc, perMessage, threadCost } from "./thread-cost";
+
+observeGc();
+/** Per-message cost of the sending thread and, across threads, the receiving one (last round measured). */
+type Cost = { cpuUs: number; faults: number; gcUs: number } | undefined;
+let lastCost: { sender: Cost; receiver: Cost } = { sender: undefined, receiver: undefined };
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -65,6 +71,18 @@ const RING = flag("ring-bytes");
 const ringBytesFor = (size: number) =>
   RING !== undefined ? Number(RING) : size > 1024 ? 1 << 22 : 1 << 18;
 const LARGE_COUNT = flag("large-count");
+/**
+ * Bytes received, untimed, before each measured run (--warmup-mb, default 256;
+ * at most the run's own count of messages). A fresh receiving thread's heap
+ * grows to its working size first (V8 collects large buffers after tens of
+ * MiB): measured, the first ~64-84 MiB a copying receiver allocates land on
+ * new pages (a page fault per 4 KiB, most of its CPU), after that it reuses
+ * freed memory. A server runs warm; so does this benchmark, for every socket
+ * design (at most max(count, 20,000) messages).
+ */
+const WARMUP_BYTES = Number(flag("warmup-mb") ?? 256) * 1024 * 1024;
+const warmupFor = (size: number, count: number) =>
+  Math.min(Math.max(count, 20_000), Math.ceil(WARMUP_BYTES / Math.max(size, 1)));
 const countFor = (size: number) =>
   size <= 1024
     ? quick
@@ -166,14 +184,26 @@ async function zeromqSameThread(size: number, count: number): Promise<number> {
   const pull = new zmq.Pull();
   await push.bind(name);
   pull.connect(name);
-  const start = performance.now();
+  const warmup = warmupFor(size, count);
+  let before = threadCost();
+  let start = performance.now();
+  let warmed: () => void = () => {};
+  const warm = new Promise<void>((resolve) => (warmed = resolve));
   const receive = (async () => {
     let got = 0;
-    for await (const _ of pull) if (++got === count) break;
+    for await (const _ of pull) {
+      if (++got === warmup) warmed();
+      if (got === warmup + count) break;
+    }
   })();
-  for (let i = 0; i < count; i++) await push.send(payload(size, i));
+  for (let i = 0; i < warmup; i++) await push.send(payload(size, i));
+  if (warmup > 0) await warm;
+  before = threadCost();
+  start = performance.now();
+  for (let i = 0; i < count; i++) await push.send(payload(size, warmup + i));
   await receive;
   const elapsed = performance.now() - start;
+  lastCost = { sender: perMessage(before, threadCost(), count), receiver: undefined };
   push.close();
   pull.close();
   return elapsed;
@@ -186,14 +216,26 @@ async function oursSameThread(size: number, count: number): Promise<number> {
   const pull = new zmq.Pull();
   await push.bind(name);
   pull.connect(name);
-  const start = performance.now();
+  const warmup = warmupFor(size, count);
+  let before = threadCost();
+  let start = performance.now();
+  let warmed: () => void = () => {};
+  const warm = new Promise<void>((resolve) => (warmed = resolve));
   const receive = (async () => {
     let got = 0;
-    for await (const _ of pull) if (++got === count) break;
+    for await (const _ of pull) {
+      if (++got === warmup) warmed();
+      if (got === warmup + count) break;
+    }
   })();
-  for (let i = 0; i < count; i++) await push.send(payload(size, i));
+  for (let i = 0; i < warmup; i++) await push.send(payload(size, i));
+  if (warmup > 0) await warm;
+  before = threadCost();
+  start = performance.now();
+  for (let i = 0; i < count; i++) await push.send(payload(size, warmup + i));
   await receive;
   const elapsed = performance.now() - start;
+  lastCost = { sender: perMessage(before, threadCost(), count), receiver: undefined };
   push.close();
   pull.close();
   return elapsed;
@@ -219,6 +261,7 @@ async function crossThread(design: Design, size: number, count: number): Promise
     });
     await linked;
     const finished = waitFor(worker, "done");
+    const before = threadCost();
     const start = performance.now();
     sendAll(
       (f) => link!.write(f),
@@ -226,8 +269,12 @@ async function crossThread(design: Design, size: number, count: number): Promise
       count,
       size,
     );
-    await finished;
+    const report = await finished;
     const elapsed = performance.now() - start;
+    lastCost = {
+      sender: perMessage(before, threadCost(), count),
+      receiver: report.cost as Cost,
+    };
     link!.close();
     await once(worker, "exit");
     return elapsed;
@@ -236,13 +283,31 @@ async function crossThread(design: Design, size: number, count: number): Promise
     const zmq = design === "zeromq.js" ? await import("zeromq") : await import("@zmq/node");
     const push = new zmq.Push();
     await push.bind(`inproc://${name}`);
-    const worker = spawnWorker("link-worker", { design, name, count, size, payload: PAYLOAD });
+    const warmup = warmupFor(size, count);
+    const worker = spawnWorker("link-worker", {
+      design,
+      name,
+      count,
+      size,
+      payload: PAYLOAD,
+      warmup,
+    });
     await waitFor(worker, "ready");
     const finished = waitFor(worker, "done");
+    if (warmup > 0) {
+      const warm = waitFor(worker, "warm");
+      for (let i = 0; i < warmup; i++) await push.send(payload(size, i));
+      await warm;
+    }
+    const before = threadCost();
     const start = performance.now();
-    for (let i = 0; i < count; i++) await push.send(payload(size, i));
-    await finished;
+    for (let i = 0; i < count; i++) await push.send(payload(size, warmup + i));
+    const report = await finished;
     const elapsed = performance.now() - start;
+    lastCost = {
+      sender: perMessage(before, threadCost(), count),
+      receiver: report.cost as Cost,
+    };
     push.close();
     await once(worker, "exit");
     return elapsed;
@@ -272,12 +337,15 @@ async function crossThread(design: Design, size: number, count: number): Promise
   return elapsed;
 }
 
-function waitFor(worker: import("node:worker_threads").Worker, key: string): Promise<void> {
+function waitFor(
+  worker: import("node:worker_threads").Worker,
+  key: string,
+): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const on = (message: Record<string, unknown>) => {
       if (message[key] === true) {
         worker.off("message", on);
-        resolve();
+        resolve(message);
       }
     };
     worker.on("message", on);
@@ -293,6 +361,10 @@ interface Row {
   size: number;
   count: number;
   msgsPerSec: number[];
+  /** Per round: the sending thread's cost per message (in one thread: the only thread's). */
+  sender: Cost[];
+  /** Per round, across threads: the receiving thread's cost per message. */
+  receiver: Cost[];
 }
 const rows: Row[] = [];
 const designs1: Design[] = ["ring", "port-copy", "port-transfer", "zeromq.js", "@zmq/node"];
@@ -306,7 +378,7 @@ for (const size of SIZES) {
     if (!THREADS.includes(threads)) continue;
     for (const design of list) {
       if (ONLY === undefined || ONLY.includes(design))
-        rows.push({ design, threads, size, count, msgsPerSec: [] });
+        rows.push({ design, threads, size, count, msgsPerSec: [], sender: [], receiver: [] });
     }
   }
 }
@@ -314,6 +386,7 @@ for (let round = 0; round < rounds; round++) {
   for (const row of rows) {
     const { design, size, count } = row;
     let ms: number;
+    lastCost = { sender: undefined, receiver: undefined };
     if (row.threads === 2) ms = await crossThread(design, size, count);
     else if (design === "ring") ms = await ringSameThread(size, count);
     else if (design === "port-copy" || design === "port-transfer") {
@@ -321,18 +394,32 @@ for (let round = 0; round < rounds; round++) {
     } else if (design === "zeromq.js") ms = await zeromqSameThread(size, count);
     else ms = await oursSameThread(size, count);
     row.msgsPerSec.push(Math.round(count / (ms / 1000)));
+    row.sender.push(lastCost.sender);
+    row.receiver.push(lastCost.receiver);
     if (args.includes("--verbose")) {
       console.log(
-        `round ${round + 1}: ${row.size} B, ${row.threads} thread(s), ${row.design}: ${row.msgsPerSec.at(-1)} msg/s (load ${loadavg()[0]!.toFixed(1)})`,
+        `round ${round + 1}: ${row.size} B, ${row.threads} thread(s), ${row.design}: ${row.msgsPerSec.at(-1)} msg/s${costText(lastCost.sender, "send")}${costText(lastCost.receiver, "recv")} (load ${loadavg()[0]!.toFixed(1)})`,
       );
     }
   }
 }
 
+function costText(cost: Cost, label: string): string {
+  if (cost === undefined) return "";
+  return `; ${label} ${cost.cpuUs.toFixed(0)} µs cpu, ${cost.faults.toFixed(1)} faults, ${cost.gcUs.toFixed(0)} µs gc`;
+}
+/** Median of one field over the rounds that measured it. */
+function medianCost(costs: Cost[], field: "cpuUs" | "faults" | "gcUs"): string {
+  const values = costs.filter((c) => c !== undefined).map((c) => c![field]);
+  if (values.length === 0) return "-";
+  return median(values).toFixed(field === "faults" ? 1 : 0);
+}
 console.log(
   `cross-thread links, payload ${PAYLOAD}, ${rounds} round(s), median msg/s; ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`,
 );
-console.log("size    threads  design          msg/s        MB/s   vs zeromq.js (same threads)");
+console.log(
+  "size    threads  design          msg/s        MB/s   vs zeromq.js (same threads)   per message: send cpu µs / recv cpu µs / recv faults / recv gc µs",
+);
 for (const row of rows) {
   const rate = median(row.msgsPerSec);
   const ref = rows.find(
@@ -340,7 +427,7 @@ for (const row of rows) {
   );
   const ratio = ref === undefined ? Number.NaN : rate / median(ref.msgsPerSec);
   console.log(
-    `${String(row.size).padEnd(8)}${String(row.threads).padEnd(9)}${row.design.padEnd(16)}${String(rate).padStart(9)}  ${((rate * row.size) / 1e6).toFixed(0).padStart(9)}   ${ratio.toFixed(2)}x`,
+    `${String(row.size).padEnd(8)}${String(row.threads).padEnd(9)}${row.design.padEnd(16)}${String(rate).padStart(9)}  ${((rate * row.size) / 1e6).toFixed(0).padStart(9)}   ${ratio.toFixed(2).padStart(5)}x   ${medianCost(row.sender, "cpuUs").padStart(6)} / ${medianCost(row.receiver, "cpuUs").padStart(6)} / ${medianCost(row.receiver, "faults").padStart(5)} / ${medianCost(row.receiver, "gcUs").padStart(5)}`,
   );
 }
 // Latency: round trips of one 16-byte message, main thread <-> worker thread

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { processRegistry } from "@zmq/threads/node";
 import { PortLink } from "./port-link";
+import { observeGc, perMessage, type ThreadCost, threadCost } from "./thread-cost";
 
 const data = workerData as {
   design:
@@ -15,6 +16,8 @@ const data = workerData as {
     | "@zmq/node-echo";
   name: string;
   count: number;
+  /** Messages received before the measured `count` (untimed: the receiving heap's warm-up). */
+  warmup?: number;
   size: number;
   port?: import("node:worker_threads").MessagePort;
   ringBytes?: number;
@@ -28,8 +31,23 @@ const check = (body: Uint8Array, k: number) => {
 };
 const post = (message: unknown) => parentPort!.postMessage(message);
 const hold = setInterval(() => {}, 1 << 30);
+observeGc();
+/** This thread's cost from the first message received on (set by `started`). */
+let before: ThreadCost | undefined;
+const started = () => {
+  before = threadCost();
+};
+const warmup = data.warmup ?? 0;
+/** Called with the number of messages received so far: marks the end of the warm-up. */
+const progress = (got: number) => {
+  if (got === warmup) {
+    started();
+    if (warmup > 0) post({ warm: true });
+  }
+};
+progress(0);
 const done = () => {
-  post({ done: true });
+  post({ done: true, cost: perMessage(before, threadCost(), data.count) });
   clearInterval(hold);
 };
 
@@ -66,8 +84,9 @@ if (data.design === "ring-echo") {
     for (let m = link.read(); m !== undefined; m = link.read()) {
       check(m[0]!, got);
       bytes += m[0]!.byteLength;
-      if (++got === data.count) {
-        if (bytes !== data.count * data.size) throw new Error("short");
+      progress(++got);
+      if (got === warmup + data.count) {
+        if (bytes !== (warmup + data.count) * data.size) throw new Error("short");
         link.close();
         done();
         return;
@@ -84,7 +103,8 @@ if (data.design === "ring-echo") {
   let got = 0;
   for await (const [m] of pull) {
     check(m!, got);
-    if (++got === data.count) break;
+    progress(++got);
+    if (got === warmup + data.count) break;
   }
   pull.close();
   done();

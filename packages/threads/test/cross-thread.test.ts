@@ -135,6 +135,80 @@ describe("bind and connect across threads", () => {
     link.close();
   }, 60_000);
 
+  it("multipart messages with large middle frames at odd alignments cross whole, in order with small ones", async () => {
+    // A small ring carries the large frames in many pieces; the default one whole or in a few.
+    for (const [ringBytes, large, middle] of [
+      [16384, 100_003, 20_001],
+      [4 * 1024 * 1024, 1_500_000, 70_001],
+    ] as const) {
+      // An echo worker per link (it ends with its first link).
+      const name = unique("middle");
+      const worker = start({ mode: "echo-bind", name });
+      await next(worker, (m) => m.ready === true);
+      const link = registry.connect(name, { ringBytes });
+      await attached(link);
+      /** Frame `k` of message `i`: `size` bytes at byte offset `offset` of a larger buffer. */
+      const frame = (i: number, k: number, size: number, offset: number) => {
+        const whole = new Uint8Array(offset + size + 3);
+        const view = whole.subarray(offset, offset + size);
+        for (let j = 0; j < size; j++) view[j] = (i * 7 + k * 13 + j) & 0xff;
+        return view;
+      };
+      const shape = (i: number): [number, number][] =>
+        i % 2 === 0
+          ? [
+              [5, 1],
+              [large, 3],
+              [3, 0],
+              [middle, 5],
+              [0, 0],
+            ]
+          : [[16, (i % 8) + 0]];
+      const count = 12;
+      const sent: Uint8Array[][] = [];
+      for (let i = 0; i < count; i++) {
+        sent.push(shape(i).map(([size, offset], k) => frame(i, k, size, offset)));
+      }
+      const replies = readMessages(link, count);
+      for (const message of sent) expect(link.write(message)).toBe(true);
+      const got = await replies;
+      got.forEach((message, i) => {
+        expect(message.map((f) => f.byteLength)).toEqual(sent[i]!.map((f) => f.byteLength));
+        message.forEach((f, k) => {
+          expect(Buffer.from(f).equals(Buffer.from(sent[i]![k]!))).toBe(true);
+        });
+      });
+      link.close();
+    }
+  }, 60_000);
+
+  it("a message copied into the ring at write() is not changed by reusing the buffer afterwards", async () => {
+    const name = unique("reuse");
+    const worker = start({ mode: "echo-bind", name });
+    await next(worker, (m) => m.ready === true);
+    const link = registry.connect(name);
+    await attached(link);
+    // Whole records (under a quarter of the 4 MiB ring) are in shared memory when write() returns.
+    const sizes = [1, 16, 200, 4096, 65_536, 700_000];
+    const buffers = sizes.map((size) => new Uint8Array(size));
+    const replies = readMessages(link, sizes.length * 2);
+    for (let round = 0; round < 2; round++) {
+      buffers.forEach((buffer, i) => {
+        buffer.fill(round * 16 + i + 1);
+        expect(link.write([buffer])).toBe(true);
+        buffer.fill(0xee); // the sender reuses its buffer at once
+      });
+    }
+    const got = await replies;
+    got.forEach((message, n) => {
+      const i = n % sizes.length;
+      const round = Math.floor(n / sizes.length);
+      expect(message[0]!.byteLength).toBe(sizes[i]);
+      expect(message[0]!.every((b) => b === round * 16 + i + 1)).toBe(true);
+    });
+    link.close();
+  }, 30_000);
+
   it("a name bound in a worker is in use here; it is free once the worker is gone", async () => {
     const name = unique("in-use");
     const worker = start({ mode: "bind-hold", name });
@@ -264,6 +338,38 @@ describe("a peer thread that ends", () => {
       });
       expect(reason).toBe("peer-exit");
       expect(got.map((m) => text(m[0]))).toEqual(["before"]);
+    }, 30_000);
+  }
+
+  for (const end of ["exit", "hang"] as const) {
+    it(`${end === "hang" ? "is terminated" : "calls process.exit"} with large messages in flight: the complete ones arrive intact and in order, then peer-exit`, async () => {
+      const name = unique(`end-larges-${end}`);
+      const connected = new Promise<ThreadLink>((resolve) => registry.bind(name, resolve));
+      const worker = start({ mode: "larges-then-end", name, end });
+      const link = await connected;
+      const wrote = await next<{ partial: number }>(worker, (m) => m.wrote === true);
+      expect(wrote.partial).toBe(4);
+      if (end === "hang") await worker.terminate();
+      else await exited(worker);
+      const got: Uint8Array[][] = [];
+      const reason = await new Promise<string>((resolve) => {
+        const pump = () => {
+          for (let m = link.read(); m !== undefined; m = link.read()) got.push(m);
+        };
+        link.setHandler({ readable: pump, closed: (_l, why) => resolve(why) });
+        pump();
+      });
+      expect(reason).toBe("peer-exit");
+      expect(got.map((m) => text(m[0]))).toEqual(["small", "large 1", "large 2"]);
+      for (const [index, fill] of [
+        [1, 1],
+        [2, 2],
+      ] as const) {
+        const message = got[index]!;
+        expect(message.map((f) => f.byteLength)).toEqual([7, 1024 * 1024, 1]);
+        expect(message[1]!.every((b) => b === fill)).toBe(true);
+        expect(message[2]![0]).toBe(fill);
+      }
     }, 30_000);
   }
 
