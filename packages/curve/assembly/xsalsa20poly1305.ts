@@ -19,9 +19,14 @@
  * - The layout is libsodium's "easy" one: MAC(16) ‖ ciphertext. Keystream
  *   bytes 0..31 are the one-time Poly1305 key; the data is XORed from byte 32.
  *
+ * - A box larger than one chunk (CHUNK bytes) goes through in chunks: `begin`,
+ *   `update` per chunk the caller copies in and out, `sealEnd`/`openEnd`. The
+ *   caller's copies and the cipher then work on the same few KiB while they sit
+ *   in the CPU's cache, and the memory never grows.
+ *
  * Memory: fixed offsets below DATA hold the key, nonce and working state (wiped
- * after each call); the caller writes its data at DATA + 16 and grows the
- * memory when a message does not fit. No imports, no allocator, no runtime.
+ * at the end of each box); the caller writes its data at DATA + 16. No imports,
+ * no allocator, no runtime.
  */
 
 const KEY: usize = 0; // 32: the secretbox key
@@ -362,24 +367,53 @@ function polyFinish(): void {
 }
 
 /**
- * One pass of XSalsa20-Poly1305 over the `len` bytes at DATA + 16: keystream
- * from byte 32 on XORed in, Poly1305 over the ciphertext (after the XOR when
- * sealing, before it when opening), batch by batch of 256 bytes so the scalar
- * MAC and the SIMD stream overlap. Leaves the tag in TAG.
+ * Bytes of message one `update` call takes at most (the caller's chunk), a
+ * multiple of 256. The first chunk of a box is 32 bytes shorter, so that every
+ * later one starts on a keystream block boundary (keystream bytes 0..31 are the
+ * Poly1305 key). Memory holds DATA + 16 + CHUNK bytes without growing.
  */
-function pass(len: usize, sealing: bool): void {
-  const data = DATA + 16;
+const CHUNK: usize = 16384;
+
+/** The next keystream block for `update`; 0 while the box's first chunk is pending. */
+let counter: u32 = 0;
+
+export function chunkSize(): usize {
+  return CHUNK;
+}
+
+/**
+ * Starts a box under KEY and NONCE: the subkey, the Poly1305 key (keystream
+ * bytes 0..31), an empty MAC state; KS keeps keystream bytes 32..255 for the
+ * first chunk.
+ */
+export function begin(): void {
   hsalsa20();
   blocks4(0, 0);
   v128.store(POLYKEY, v128.load(KS));
   v128.store(POLYKEY, v128.load(KS, 16), 16);
   memory.fill(H, 0, 40);
-  const first = len < 224 ? len : 224;
-  if (!sealing) polyBlocks(data, first);
-  xorInto(data, KS + 32, first);
-  if (sealing) polyBlocks(data, first);
-  let counter: u32 = 4;
-  let at: usize = 224;
+  counter = 0;
+}
+
+/**
+ * Seals or opens the next `len` bytes of the box, at DATA + 16, in place:
+ * keystream XORed in, Poly1305 over the ciphertext (after the XOR when sealing,
+ * before it when opening), batch by batch of 256 bytes so the scalar MAC and the
+ * SIMD stream overlap. A box's first chunk is CHUNK - 32 bytes and every later
+ * one CHUNK, except its last, which may be shorter (and is the only one that
+ * may end inside a 16-byte block).
+ */
+export function update(len: usize, sealing: bool): void {
+  const data = DATA + 16;
+  let at: usize = 0;
+  if (counter === 0) {
+    const first = len < 224 ? len : 224;
+    if (!sealing) polyBlocks(data, first);
+    xorInto(data, KS + 32, first);
+    if (sealing) polyBlocks(data, first);
+    counter = 4;
+    at = 224;
+  }
   for (; at + 256 <= len; at += 256) {
     if (!sealing) polyBlocks(data + at, 256);
     blocks4(counter, data + at);
@@ -391,34 +425,51 @@ function pass(len: usize, sealing: bool): void {
     blocks4(counter, 0);
     xorInto(data + at, KS, len - at);
     if (sealing) polyBlocks(data + at, len - at);
+    counter += 4;
   }
-  polyFinish();
 }
 
 function wipe(): void {
   memory.fill(0, 0, DATA);
 }
 
-/**
- * Seals the `len` bytes at DATA + 16 under KEY and NONCE: afterwards DATA holds
- * MAC(16) ‖ ciphertext(len).
- */
-export function seal(len: usize): void {
-  pass(len, true);
+/** Ends a sealed box: its MAC into DATA (in front of the last chunk), the state wiped. */
+export function sealEnd(): void {
+  polyFinish();
   v128.store(DATA, v128.load(TAG));
   wipe();
 }
 
 /**
- * Opens MAC(16) ‖ ciphertext(len) at DATA under KEY and NONCE. Returns 0 and
- * leaves the plaintext at DATA + 16, or returns -1 when the MAC does not verify
- * (the data is then zeroed).
+ * Ends an opened box: returns 0 when the MAC at DATA (the caller put the box's
+ * MAC there) verifies, else -1 with the last chunk zeroed. The state is wiped.
  */
-export function open(len: usize): i32 {
-  pass(len, false);
+export function openEnd(): i32 {
+  polyFinish();
   const ok = !v128.any_true(v128.xor(v128.load(TAG), v128.load(DATA)));
   wipe();
   if (ok) return 0;
-  memory.fill(DATA, 0, len + 16);
+  memory.fill(DATA, 0, CHUNK + 16);
   return -1;
+}
+
+/**
+ * Seals the `len` bytes (at most CHUNK - 32) at DATA + 16 under KEY and NONCE:
+ * afterwards DATA holds MAC(16) ‖ ciphertext(len).
+ */
+export function seal(len: usize): void {
+  begin();
+  update(len, true);
+  sealEnd();
+}
+
+/**
+ * Opens MAC(16) ‖ ciphertext(len) (len at most CHUNK - 32) at DATA under KEY
+ * and NONCE. Returns 0 and leaves the plaintext at DATA + 16, or returns -1
+ * when the MAC does not verify (the data is then zeroed).
+ */
+export function open(len: usize): i32 {
+  begin();
+  update(len, false);
+  return openEnd();
 }

@@ -34,6 +34,15 @@ const INNER_COMMAND = 0x02;
  * view could keep a shared read buffer alive).
  */
 const IN_PLACE_BYTES = 4096;
+/**
+ * Sealed MESSAGE frames from this size up are kept for reuse once written
+ * (`release`): a fresh allocation per large frame costs page faults and garbage
+ * collections that, on the sending side, weighed as much as the cipher.
+ */
+const REUSE_BYTES = 4096;
+/** What one connection keeps for reuse at most: buffers and bytes. */
+const POOL_BUFFERS = 16;
+const POOL_BYTES = 8 * 1024 * 1024;
 
 export function nonceWithPrefix(prefix: string): Uint8Array {
   const nonce = new Uint8Array(24);
@@ -85,6 +94,11 @@ export class CurveCodec implements FrameTransform {
   #peerHi: number;
   #peerLo: number;
   readonly #allocate: Allocate;
+  /** Written sealed frames whose memory `encode` may reuse, and their total size. */
+  #free: Uint8Array[] = [];
+  #freeBytes = 0;
+  /** Sealed frames handed out for writing (the view `encode` returned → its whole buffer). */
+  readonly #lent = new WeakMap<Uint8Array, Uint8Array>();
 
   /**
    * `key`: the precomputed connection key. `sendPrefix`/`receivePrefix`: the
@@ -116,11 +130,49 @@ export class CurveCodec implements FrameTransform {
       ((flags & FrameFlags.MORE) !== 0 ? INNER_MORE : 0) |
       ((flags & FrameFlags.COMMAND) !== 0 ? INNER_COMMAND : 0);
     this.#counter.next(this.#sendNonce, 16);
-    const out = this.#allocate(HEADER + MAC + 1 + body.length);
+    const size = HEADER + MAC + 1 + body.length;
+    const out = size >= REUSE_BYTES ? this.#lend(size) : this.#allocate(size);
     for (let i = 0; i < 8; i++) out[i] = MESSAGE[i]!;
     out.set(this.#sendNonce.subarray(16), 8);
     sealFrameInto(inner, body, this.#sendNonce, this.#key, out, HEADER);
     return { body: out, flags: 0 };
+  }
+
+  /**
+   * The connection wrote these chunks: the sealed frames among them go back to
+   * the pool (up to its limits; the rest is left to the garbage collector).
+   */
+  release(chunks: readonly Uint8Array[]): void {
+    for (let i = 0; i < chunks.length; i++) {
+      const whole = this.#lent.get(chunks[i]!);
+      if (whole === undefined) continue;
+      this.#lent.delete(chunks[i]!);
+      const full = this.#free.length >= POOL_BUFFERS || this.#freeBytes + whole.length > POOL_BYTES;
+      if (full) continue;
+      this.#free.push(whole);
+      this.#freeBytes += whole.length;
+    }
+  }
+
+  /** Memory for a sealed frame of `size` bytes: a written one of about that size, or new. */
+  #lend(size: number): Uint8Array {
+    const free = this.#free;
+    let whole: Uint8Array | undefined;
+    for (let i = free.length - 1; i >= 0; i--) {
+      const candidate = free[i]!;
+      // Not more than twice the size: a small frame does not pin a large buffer.
+      if (candidate.length >= size && candidate.length <= 2 * size) {
+        whole = candidate;
+        free[i] = free[free.length - 1]!;
+        free.pop();
+        this.#freeBytes -= candidate.length;
+        break;
+      }
+    }
+    whole ??= this.#allocate(size);
+    const out = whole.length === size ? whole : whole.subarray(0, size);
+    this.#lent.set(out, whole);
+    return out;
   }
 
   /**

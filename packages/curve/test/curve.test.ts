@@ -455,6 +455,53 @@ describe("property: MESSAGE boxes", () => {
     expect(allocations).toBe(9);
   });
 
+  it("reuses the memory of a large sealed frame only after `release` says it was written", () => {
+    let allocations = 0;
+    const counting = (n: number) => {
+      allocations++;
+      return new Uint8Array(n);
+    };
+    const { sender, receiver } = codecs(counting);
+    const roundTrip = (boxed: Uint8Array, body: Uint8Array) => {
+      const plain = receiver.decode(boxed.slice());
+      if (plain instanceof Error) throw plain;
+      expect(Buffer.from(plain.body).equals(Buffer.from(body))).toBe(true);
+    };
+    const a = nacl.randomBytes(65_536);
+    const first = sender.encode(a, 0).body;
+    roundTrip(first, a);
+    // Not released: a second frame gets memory of its own, the first stays intact.
+    const b = nacl.randomBytes(65_536);
+    const second = sender.encode(b, 0).body;
+    expect(second.buffer).not.toBe(first.buffer);
+    roundTrip(second, b);
+    expect(allocations).toBe(2);
+    // Released (with unrelated chunks around it): the next frame of that size reuses it.
+    sender.release([new Uint8Array(9), first, new Uint8Array(3)]);
+    const c = nacl.randomBytes(65_000);
+    const third = sender.encode(c, 0).body;
+    expect(third.buffer).toBe(first.buffer);
+    expect(third.length).toBe(16 + 16 + 1 + 65_000);
+    roundTrip(third, c);
+    expect(allocations).toBe(2);
+    // A frame under half that size does not take it; a second release of one view is ignored.
+    sender.release([third]);
+    sender.release([third]);
+    const small = nacl.randomBytes(20_000);
+    expect(sender.encode(small, 0).body.buffer).not.toBe(first.buffer);
+    expect(allocations).toBe(3);
+    const d = nacl.randomBytes(65_536);
+    const fourth = sender.encode(d, 0).body;
+    expect(fourth.buffer).toBe(first.buffer);
+    roundTrip(fourth, d);
+    const e = nacl.randomBytes(65_536);
+    expect(sender.encode(e, 0).body.buffer).not.toBe(first.buffer); // only one was released
+    // Frames under 4 KiB are never pooled: releasing one changes nothing.
+    const tiny = sender.encode(nacl.randomBytes(100), 0).body;
+    sender.release([tiny]);
+    expect(sender.encode(nacl.randomBytes(100), 0).body.buffer).not.toBe(tiny.buffer);
+  });
+
   it("a MESSAGE that cannot be allocated fails the connection with EMSGSIZE instead of throwing", () => {
     const { sender, receiver } = codecs(undefined, () => {
       throw new RangeError("Array buffer allocation failed");

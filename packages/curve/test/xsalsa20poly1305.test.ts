@@ -90,6 +90,41 @@ describe("SIMD XSalsa20-Poly1305 (MESSAGE boxes)", () => {
     }
   });
 
+  it("agrees with libsodium across the chunk edges of large boxes (16 KiB chunks)", () => {
+    // The first chunk is 16,352 bytes of plaintext (flags byte included), later ones 16,384.
+    const edges = [16351, 16352, 16353, 16352 + 16384 - 1, 16352 + 16384, 16352 + 16384 + 1];
+    for (const length of [...edges, 16352 + 16384 * 2 + 15, 16352 + 16384 * 2 + 17]) {
+      const m = new Uint8Array(randomBytes(length));
+      const key = new Uint8Array(randomBytes(32));
+      const nonce = new Uint8Array(randomBytes(24));
+      const expected = sodium.crypto_secretbox_easy(m, nonce, key);
+      expect(Buffer.from(seal(m, nonce, key)).equals(Buffer.from(expected))).toBe(true);
+      for (const inPlace of [false, true]) {
+        const opened = open(expected, nonce, key, inPlace);
+        expect(opened && Buffer.from(opened).equals(Buffer.from(m))).toBe(true);
+      }
+    }
+  });
+
+  it("rejects a large box with a flip in any chunk or in the MAC, and zeroes what it opened", () => {
+    const m = new Uint8Array(randomBytes(16352 + 16384 * 3 + 100));
+    const sealed = seal(m).slice();
+    for (const at of [0, 15, 16, 16 + 16352, 16 + 16352 + 16384 * 2 + 7, sealed.length - 1]) {
+      const bad = Uint8Array.from(sealed);
+      bad[at] = bad[at]! ^ 0x10;
+      for (const inPlace of [false, true]) {
+        let body: Uint8Array | undefined;
+        const copy = Uint8Array.from(bad);
+        const opened = openFrame(copy, NONCE, KEY, (n) => (body = new Uint8Array(n)), inPlace);
+        expect(opened).toBeUndefined();
+        // No plaintext stays behind: neither in memory from `allocate` nor over the box.
+        const written = inPlace ? copy.subarray(17) : body!;
+        expect(written.every((byte) => byte === 0)).toBe(true);
+      }
+    }
+    expect(open(sealed)).toEqual(m);
+  });
+
   it("rejects every single-bit flip, a wrong nonce and a wrong key", () => {
     const m = message(300);
     const sealed = seal(m);

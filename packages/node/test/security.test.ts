@@ -105,6 +105,25 @@ describe.each(["tcp", "ipc"] as const)("CURVE over %s", (proto) => {
     expect([e2!.length, b!.equals(big)]).toEqual([0, true]);
   });
 
+  it("delivers hundreds of distinct large frames intact while sealed memory is reused", async () => {
+    const { router, dealer } = curvePair();
+    dealer.connect(await bindAny(router, proto));
+    // Sizes that share pooled buffers (within 2x) and contents that differ per message:
+    // a buffer reused before its write completed would show up as a wrong body.
+    const sizes = [65_536, 40_000, 70_000, 200_000, 17_000];
+    const count = 300;
+    const bodyOf = (i: number) => Buffer.alloc(sizes[i % sizes.length]!, (i * 37 + 11) & 255);
+    const sending = (async () => {
+      for (let i = 0; i < count; i++) await dealer.send([String(i), bodyOf(i)]);
+    })();
+    for (let i = 0; i < count; i++) {
+      const [, index, body] = await within(router.receive(), 10_000, `message ${i}`);
+      expect(String(index)).toBe(String(i));
+      expect(body!.equals(bodyOf(i))).toBe(true);
+    }
+    await sending;
+  }, 60_000);
+
   it("a wrong server key fails the handshake: CRYPTOGRAPHIC on the server, nothing delivered", async () => {
     const { router, dealer } = curvePair();
     dealer.curveServerKey = curveKeyPair().publicKey;

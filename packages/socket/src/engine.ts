@@ -48,6 +48,12 @@ export interface WireEngine {
   readonly hasOutput: boolean;
   /** The bytes to write, as chunks for one vectored write. */
   takeOutput(): Uint8Array[];
+  /**
+   * Set when the engine reuses memory it handed out (CURVE's sealed frames): the
+   * session calls it with the chunks of one `takeOutput()` once the connection
+   * reports them written. Undefined when the engine has no use for that.
+   */
+  readonly written?: ((chunks: readonly Uint8Array[]) => void) | undefined;
   /** When `tick` must run next (handshake or heartbeat deadline), or undefined. */
   nextTimeout(): number | undefined;
   /** Runs the deadlines due at `now` (ms): handshake timeout, heartbeat PING/expiry. */

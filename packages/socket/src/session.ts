@@ -517,7 +517,14 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
 
   #write(): void {
     if (!this.engine.hasOutput || this.ended) return;
-    if (!this.connection.write(this.engine.takeOutput())) this.#writeBlocked = true;
+    const out = this.engine.takeOutput();
+    const written = this.engine.written;
+    // Only an engine that reuses its output memory (CURVE) hears when a write is done.
+    const ok =
+      written === undefined
+        ? this.connection.write(out)
+        : this.connection.write(out, () => written(out));
+    if (!ok) this.#writeBlocked = true;
   }
 
   /** After the engine ran: write what it produced, re-arm its timer. */

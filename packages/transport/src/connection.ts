@@ -43,8 +43,11 @@ export interface StreamConnection {
    * Writes the chunks in order as one vectored write. Returns `false` when the
    * outgoing buffer is above its high-water mark: stop and wait for `drain`.
    * Returns `false` (and writes nothing) after the connection ended or closed.
+   * `written`, when given and supported, is called once the OS has taken every
+   * chunk (the caller may then reuse their memory); never when the write fails or
+   * the connection closes first, and never by connections that do not support it.
    */
-  write(chunks: readonly Uint8Array[]): boolean;
+  write(chunks: readonly Uint8Array[], written?: () => void): boolean;
   /** Stops reading (backpressure); the OS buffers, then the peer's writes block. */
   pause(): void;
   /** Starts reading again. */

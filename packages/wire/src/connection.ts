@@ -147,6 +147,13 @@ export class ZmtpConnection {
   #partial: Uint8Array[] = [];
   #transform: FrameTransform | undefined;
   #peer: PeerInfo | undefined;
+  /**
+   * Set once the handshake is done when the mechanism's frame transform reuses
+   * the memory of frames it encoded (CURVE's sealed MESSAGE frames): call it with
+   * chunks from `takeOutput()` once the OS has taken all of them and nothing
+   * else references them. Undefined otherwise: there is nothing to report.
+   */
+  written: ((chunks: readonly Uint8Array[]) => void) | undefined = undefined;
   /** A mechanism step is pending (ZAP): commands wait in the decoder. */
   #waiting = false;
   /** While the handshake runs: what mechanism steps are applied to. */
@@ -397,7 +404,13 @@ export class ZmtpConnection {
       ready: (peer) => {
         this.#steps = undefined;
         this.#peer = peer;
-        this.#transform = this.#mechanism.transform;
+        const transform = this.#mechanism.transform;
+        this.#transform = transform;
+        if (transform?.release !== undefined) {
+          this.written = (chunks) => {
+            if (this.#state === "ready") transform.release!(chunks);
+          };
+        }
         this.#state = "ready";
         this.#handshakeDeadline = undefined;
         this.#heartbeat.start(this.#now);

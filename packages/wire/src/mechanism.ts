@@ -55,6 +55,14 @@ export interface FrameTransform {
   encode(body: Uint8Array, flags: number): TransformedFrame;
   /** The plain frame inside a wire frame, or the error that closes the connection. */
   decode(body: Uint8Array, flags: number): TransformedFrame | WireError;
+  /**
+   * Optional: output chunks the connection handed out (`takeOutput`) have been
+   * written and are referenced by nothing else any more. Bodies `encode`
+   * returned may be among them, and their memory may then be reused for later
+   * frames. Called through `ZmtpConnection.written`; never called for chunks
+   * whose write failed or was not confirmed (those memory blocks are simply not reused).
+   */
+  release?(chunks: readonly Uint8Array[]): void;
 }
 
 /** A frame as a {@link FrameTransform} returns it. */

@@ -117,18 +117,22 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
     return handler === undefined || this.#closed ? undefined : handler.readTarget?.();
   }
 
-  write(chunks: readonly Uint8Array[]): boolean {
+  write(chunks: readonly Uint8Array[], written?: () => void): boolean {
     const socket = this.#socket;
     if (!socket.writable) return false;
     const n = chunks.length;
     let ok = true;
+    // Node calls back once a write is done (and the writes of one writev together).
+    const done = written === undefined ? undefined : (error?: Error | null) => error || written();
     if (n === 1) {
-      ok = socket.write(chunks[0]!);
+      ok = socket.write(chunks[0]!, done);
     } else {
       socket.cork();
+      let last = n - 1;
+      while (last > 0 && chunks[last]!.length === 0) last--;
       for (let i = 0; i < n; i++) {
         const chunk = chunks[i]!;
-        if (chunk.length > 0) ok = socket.write(chunk);
+        if (chunk.length > 0 || i === last) ok = socket.write(chunk, i === last ? done : undefined);
       }
       // uncork hands every corked chunk to one writev.
       socket.uncork();
