@@ -67,6 +67,9 @@ const OPTION_DEFAULTS = {
   ipv6: false,
 };
 
+/** Context fields that bindings use and `Object.keys` does not list. */
+const INTERNAL_KEYS = ["_inproc", "_threads", "_transports", "_runtime"] as const;
+
 /**
  * The scope of `inproc://` names and of a few socket defaults (`ipv6`,
  * `maxMessageSize`), as zeromq.js's `Context`; a runtime binding (`@zmq/node`,
@@ -106,6 +109,12 @@ export class Context {
     this._threads = binding.threads;
     this.#engines = binding.engines ?? {};
     this._transports = new TransportRegistry(binding.transports);
+    // The internals stay out of `Object.keys(context)`: tools that walk and
+    // rewrite plain data (mocha's parallel-mode serializer deletes every
+    // function it finds on objects reachable from a failed assertion) must not
+    // reach the runtime shared by every socket, and a logged context shows
+    // only its options, as zeromq.js's does.
+    for (const key of INTERNAL_KEYS) Object.defineProperty(this, key, { enumerable: false });
     Object.seal(this);
     Object.assign(this, options);
   }
