@@ -14,6 +14,7 @@
 import { writeSync } from "node:fs";
 import {
   type ContextOptions,
+  type ExitIo,
   flushForExit,
   Context as SocketContext,
   setDefaultContext,
@@ -24,6 +25,7 @@ import { IpcTransport } from "@zmq/transport-ipc";
 import { TcpTransport } from "@zmq/transport-tcp";
 import { UdpTransport } from "@zmq/transport-udp";
 import { WsTransport } from "@zmq/transport-ws";
+import { openForExit } from "./exit-connect";
 import { relayBacklogs } from "./exit-relay";
 import { nodeRuntime } from "./node-runtime";
 import { zwsEngine } from "./ws-engine";
@@ -156,16 +158,28 @@ function flushAllAtExit(): void {
       writeSync(2, exitWarning(blocky));
     } catch {}
   };
-  const { backlogs } = flushForExit(live, (linger) => {
-    const deadline = linger < 0 ? Number.POSITIVE_INFINITY : performance.now() + linger;
-    return () => {
-      const now = performance.now();
-      if (now >= deadline) return false;
-      warnIfLate(now);
-      Atomics.wait(sleepCell, 0, 0, Math.min(2, deadline - now));
-      return true;
-    };
-  });
+  const io: ExitIo = {
+    open: openForExit,
+    now: () => performance.now(),
+    sleep: (ms) => {
+      warnIfLate(performance.now());
+      Atomics.wait(sleepCell, 0, 0, ms);
+    },
+  };
+  const { backlogs } = flushForExit(
+    live,
+    (linger) => {
+      const deadline = linger < 0 ? Number.POSITIVE_INFINITY : performance.now() + linger;
+      return () => {
+        const now = performance.now();
+        if (now >= deadline) return false;
+        warnIfLate(now);
+        Atomics.wait(sleepCell, 0, 0, Math.min(2, deadline - now));
+        return true;
+      };
+    },
+    io,
+  );
   if (backlogs.length === 0) return;
   const linger = backlogs.some((backlog) => backlog.linger < 0)
     ? Number.POSITIVE_INFINITY

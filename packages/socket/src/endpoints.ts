@@ -6,7 +6,14 @@
  * the peer exists, or while it is away, flow once it is back.
  */
 import type { Pipe, PipeHandler } from "@zmq/patterns";
-import type { AnyConnection, Connecter, Connection, Listener, Transport } from "@zmq/transport";
+import type {
+  AnyConnection,
+  Connecter,
+  Connection,
+  Listener,
+  StreamConnection,
+  Transport,
+} from "@zmq/transport";
 import type { WireError } from "@zmq/wire";
 import type { AcceptFilter } from "./accept-filter";
 import { AuthError, protocolErrorName, toZmqError, ZmqError } from "./errors";
@@ -561,6 +568,32 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       closed: this.#closed,
       connectRoutingId: this.#connectRoutingId,
     };
+  }
+
+  /**
+   * @internal At process end (`deliverForExit`): `connection`, opened synchronously,
+   * replaces whatever attempt or unfinished session this endpoint had, with a
+   * session of its own as if a connect had just succeeded. Undefined once closed.
+   */
+  _connectForExit(connection: StreamConnection): Session | undefined {
+    if (this.#closed) return undefined;
+    // The attempt in flight (its handle is closed now) and the next one's timer.
+    this.#abort?.abort();
+    this.#abort = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+    // An unfinished session (its connection already closed at exit) lets go of the
+    // pipe without ending the endpoint.
+    const old = this.#session;
+    this.#session = undefined;
+    if (old !== undefined) {
+      old.releasePipe();
+      old.closeForExit();
+    }
+    this.#ready = false;
+    const session = startSession(this.core, this, this.address, connection);
+    if (!session.ended) this.#session = session;
+    return session;
   }
 
   /**
