@@ -4,15 +4,16 @@
  * in the kernel, and its descriptor can be written and read with `fs.writeSync`
  * and `fs.readSync` (non-blocking: EAGAIN while the connect or the peer is not
  * there yet). tcp to a numeric address opens a bare TCP handle
- * (`connectTcpForExit`); ipc a `net.Socket`, whose Unix-socket connect Node
- * issues at once. Other schemes and addresses (ws, wss, host names, `src;dst`)
- * have no synchronous way here: undefined.
+ * (`connectTcpForExit`), as does ws (the ZWS engine does the upgrade); ipc a
+ * `net.Socket`, whose Unix-socket connect Node issues at once. Other schemes and
+ * addresses (wss, host names, `src;dst`) have no synchronous way here: undefined.
  */
 import { readSync, writeSync } from "node:fs";
 import { connect as netConnect } from "node:net";
 import type { ExitConnection } from "@zmq/socket";
 import type { StreamHandler } from "@zmq/transport";
 import { connectTcpForExit } from "@zmq/transport/node";
+import { hostHeader, parseWsAddress, type WsConnectionInfo } from "@zmq/transport-ws";
 
 /** Bytes read per readSync call. */
 const READ_SIZE = 64 * 1024;
@@ -166,9 +167,34 @@ export function openForExit(address: string): ExitConnection | undefined {
       return undefined;
     }
   }
+  if (address.startsWith("ws://")) return openWsForExit(address);
   const target = tcpTarget(address);
   if (target === undefined) return undefined;
   const handle = connectTcpForExit(target.host, target.port);
   if (handle === undefined) return undefined;
   return new ExitFdConnection(handle.fd, handle.close, address, target.host);
+}
+
+/**
+ * `ws://` (not `wss://`: TLS runs inside Node's event loop): a tcp connection
+ * carrying the `webSocket` info the ZWS engine reads (it writes the upgrade
+ * request and reads the answer itself, as over any ws connection).
+ */
+function openWsForExit(address: string): ExitConnection | undefined {
+  let parsed: ReturnType<typeof parseWsAddress>;
+  try {
+    parsed = parseWsAddress("ws", address.slice("ws://".length), address, "connect");
+  } catch {
+    return undefined;
+  }
+  const handle = connectTcpForExit(parsed.host, parsed.port);
+  if (handle === undefined) return undefined;
+  const connection = new ExitFdConnection(handle.fd, handle.close, address, parsed.host);
+  const webSocket: WsConnectionInfo = {
+    role: "client",
+    host: hostHeader(parsed.host, parsed.port),
+    path: parsed.path,
+    secure: false,
+  };
+  return Object.assign(connection, { webSocket });
 }

@@ -6,14 +6,7 @@
  * the peer exists, or while it is away, flow once it is back.
  */
 import type { Pipe, PipeHandler } from "@zmq/patterns";
-import type {
-  AnyConnection,
-  Connecter,
-  Connection,
-  Listener,
-  StreamConnection,
-  Transport,
-} from "@zmq/transport";
+import type { AnyConnection, Connecter, Connection, Listener, Transport } from "@zmq/transport";
 import type { WireError } from "@zmq/wire";
 import type { AcceptFilter } from "./accept-filter";
 import { AuthError, protocolErrorName, toZmqError, ZmqError } from "./errors";
@@ -82,7 +75,11 @@ function startSession(
       ? new GroupSession(owner, endpoint, connection, options)
       : new ZmtpSession(owner, endpoint, connection, options);
   }
-  if (session instanceof ZmtpSession || session instanceof RawSession) {
+  if (
+    session instanceof ZmtpSession ||
+    session instanceof RawSession ||
+    (session instanceof UdpSession && core.socketType === "RADIO")
+  ) {
     core.context._trackForExit(session, core);
   }
   session.start();
@@ -575,7 +572,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
    * replaces whatever attempt or unfinished session this endpoint had, with a
    * session of its own as if a connect had just succeeded. Undefined once closed.
    */
-  _connectForExit(connection: StreamConnection): Session | undefined {
+  _connectForExit(connection: AnyConnection): Session | undefined {
     if (this.#closed) return undefined;
     // The attempt in flight (its handle is closed now) and the next one's timer.
     this.#abort?.abort();
@@ -591,7 +588,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       old.closeForExit();
     }
     this.#ready = false;
-    const session = startSession(this.core, this, this.address, connection);
+    const session = startSession(this.core, this, this.address, connection as Connection);
     if (!session.ended) this.#session = session;
     return session;
   }

@@ -98,14 +98,17 @@ const WIRE_TYPES = new Set(["PUSH", "DEALER", "PAIR", "REQ", "ROUTER", "CLIENT",
 
 /**
  * Whether `endpoint` still holds messages for a connection that is not ready, of a
- * socket type whose messages go out unchanged whoever the peer is (`BACKLOG_TYPES`),
- * with a linger other than 0: what process end should still deliver.
+ * socket type whose messages go out unchanged whoever the peer is (`BACKLOG_TYPES`,
+ * and a RADIO sending over udp), with a linger other than 0: what process end
+ * should still deliver.
  */
 export function exitPending(endpoint: ConnectEndpoint): boolean {
   const { pipe, ready, closed } = endpoint._exitState();
   const core = endpoint.core;
   if (closed || pipe === undefined || ready || core.ps.options.linger === 0) return false;
-  return BACKLOG_TYPES.has(core.socketType) && pipe.inboundSize > 0;
+  // A RADIO's pipe to a udp destination takes every group (the DISH behind filters).
+  const radioUdp = core.socketType === "RADIO" && (endpoint.transport as { kind: string }).kind === "datagram";
+  return (radioUdp || BACKLOG_TYPES.has(core.socketType)) && pipe.inboundSize > 0;
 }
 
 /**

@@ -13,7 +13,7 @@
  * Reached only from `flushForExit`.
  */
 import { isReady } from "@zmq/curve";
-import type { StreamConnection } from "@zmq/transport";
+import type { DatagramConnection, StreamConnection } from "@zmq/transport";
 import type { ConnectEndpoint } from "./endpoints";
 import { securityOf } from "./security";
 import type { Session } from "./session";
@@ -106,6 +106,35 @@ function syncHandshake(endpoint: ConnectEndpoint): boolean {
   return securityOf(endpoint.core).mechanism !== "curve" || isReady();
 }
 
+/** A transport that can also connect synchronously (udp). */
+interface SyncConnecter {
+  connectSync?(address: string, options: object): DatagramConnection | undefined;
+}
+
+/**
+ * A udp endpoint's messages: a sending socket opened now (`connectSync`), whose
+ * session sends them all at once. False when the transport cannot open one.
+ */
+function sendDatagrams(endpoint: ConnectEndpoint): boolean {
+  const transport = endpoint.transport as SyncConnecter;
+  let connection: DatagramConnection | undefined;
+  try {
+    const options = endpoint.core.connectOptions(new AbortController().signal);
+    connection = transport.connectSync?.(endpoint.address, options);
+  } catch {
+    return true; // a bad address: nothing can be sent
+  }
+  if (connection === undefined) return false;
+  const session = endpoint._connectForExit(connection);
+  if (session === undefined) {
+    connection.close();
+    return true;
+  }
+  session.flushForExit(never);
+  session.closeForExit();
+  return true;
+}
+
 /** Ends a delivery's connection (and its session) without waiting. */
 function drop(delivery: Delivery): void {
   delivery.session?.closeForExit();
@@ -144,6 +173,11 @@ export function deliverForExit(
       if (delivery.endpoint._exitState().closed || now >= delivery.deadline) {
         // Closed (the peer refused the handshake for good) or out of linger.
         drop(delivery);
+        continue;
+      }
+      if ((delivery.endpoint.transport as { kind: string }).kind === "datagram") {
+        // udp: no handshake, no peer to wait for; every datagram goes out now.
+        if (!sendDatagrams(delivery.endpoint)) unopened.push(delivery.endpoint);
         continue;
       }
       if (delivery.session === undefined) {
