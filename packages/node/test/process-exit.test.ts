@@ -337,6 +337,45 @@ describe("process.exit() delivers queued messages", () => {
     }
   }, 60_000);
 
+  // With libsodium already loaded (here: by the script; in practice by any earlier CURVE
+  // handshake), the CURVE handshake needs no event loop: the exit hook opens the connection
+  // and runs it synchronously. Worker threads are made to fail, so only that path can deliver.
+  it("a CURVE connect that has not finished, libsodium loaded, no worker threads: process.exit(0)", async () => {
+    const server = zmq.curveKeyPair();
+    const client = zmq.curveKeyPair();
+    const pull = new zmq.Pull({ curveServer: true, curveSecretKey: server.secretKey });
+    try {
+      await pull.bind("tcp://127.0.0.1:*");
+      const child = runScript(
+        `
+        import { createRequire, syncBuiltinESMExports } from "node:module";
+        const threads = createRequire(import.meta.url)("node:worker_threads");
+        threads.Worker = class { constructor() { throw new Error("worker threads disabled by the test"); } };
+        syncBuiltinESMExports();
+        await (await import("@zmq/curve")).ready();
+        const push = new zmq.Push(${JSON.stringify({
+          curveServerKey: server.publicKey,
+          curvePublicKey: client.publicKey,
+          curveSecretKey: client.secretKey,
+        })});
+        push.connect(${JSON.stringify(pull.lastEndpoint)});
+        for (let i = 0; i < 200; i++) await push.send([String(i), Buffer.alloc(1000)]);
+        process.exit(0);
+      `,
+        45_000,
+      );
+      for (let i = 0; i < 200; i++) {
+        const [n] = await within(pull.receive(), 30_000);
+        expect(n!.toString()).toBe(String(i));
+      }
+      const { code, output } = await child;
+      expect(output.replace(/\(node:\d+\) WARNING: Waiting for queued ZeroMQ .*\n/, "")).toBe("");
+      expect(code).toBe(0);
+    } finally {
+      pull.close();
+    }
+  }, 60_000);
+
   it("a wss:// connect that has not finished, push.close(); process.exit(0)", async () => {
     const pem = (kind: string) =>
       readFileSync(

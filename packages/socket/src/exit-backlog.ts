@@ -107,7 +107,8 @@ export function exitPending(endpoint: ConnectEndpoint): boolean {
   const core = endpoint.core;
   if (closed || pipe === undefined || ready || core.ps.options.linger === 0) return false;
   // A RADIO's pipe to a udp destination takes every group (the DISH behind filters).
-  const radioUdp = core.socketType === "RADIO" && (endpoint.transport as { kind: string }).kind === "datagram";
+  const radioUdp =
+    core.socketType === "RADIO" && (endpoint.transport as { kind: string }).kind === "datagram";
   return (radioUdp || BACKLOG_TYPES.has(core.socketType)) && pipe.inboundSize > 0;
 }
 

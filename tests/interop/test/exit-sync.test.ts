@@ -12,9 +12,9 @@ import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as zmqDraft from "@zmq/node/draft";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as theirs from "zeromq";
 import * as theirDraft from "zeromq/draft";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const COUNT = 200;
 

@@ -243,7 +243,8 @@ export function connectTcpForExit(
     const handle = new wrap.TCP(wrap.constants.SOCKET);
     const req = new wrap.TCPConnectWrap();
     req.oncomplete = () => {};
-    const status = family === 6 ? handle.connect6(req, host, port) : handle.connect(req, host, port);
+    const status =
+      family === 6 ? handle.connect6(req, host, port) : handle.connect(req, host, port);
     const fd = (handle as unknown as { fd?: number }).fd;
     if (status < 0 || typeof fd !== "number" || fd < 0) {
       handle.close();
