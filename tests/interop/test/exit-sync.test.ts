@@ -108,9 +108,12 @@ beforeAll(async () => {
   zap = new theirs.Router();
   await zap.bind("inproc://zeromq.zap.01");
   void (async () => {
-    for await (const [id, delim, version, requestId, , , , , ...credentials] of zap!) {
-      const ok = String(credentials[0]) === "admin" && String(credentials[1]) === "secret";
-      await zap!.send([id, delim, version, requestId, ok ? "200" : "400", "", "user", ""]);
+    for await (const request of zap!) {
+      // version, request id, domain, address, identity, mechanism, credentials…
+      const [id, delim, version, requestId] = request.slice(0, 4) as Buffer[];
+      const credentials = request.slice(8).map(String);
+      const ok = credentials[0] === "admin" && credentials[1] === "secret";
+      await zap!.send([id!, delim!, version!, requestId!, ok ? "200" : "400", "", "user", ""]);
     }
   })().catch(() => {});
 });
