@@ -407,6 +407,45 @@ describe("process.exit() delivers queued messages", () => {
     }
   }, 60_000);
 
+  // A wss:// connection that finished its handshake: its queue goes through the TLS socket as
+  // one write, which Node encrypts and hands to the kernel at once (README, "At process end").
+  for (const ending of ["process.exit(0);", "push.close(); process.exit(0);"]) {
+    it(`a ready wss:// connection, ${ending}`, async () => {
+      const pem = (kind: string) =>
+        readFileSync(
+          new URL(`../../transport-ws/test/fixtures/localhost.${kind}.pem`, import.meta.url),
+          "utf8",
+        );
+      const pull = new zmq.Pull({ wssKeyPem: pem("key"), wssCertPem: pem("cert") });
+      try {
+        await pull.bind("wss://127.0.0.1:*/zmq");
+        const child = runScript(
+          `
+          const push = new zmq.Push({ wssTrustPem: ${JSON.stringify(pem("cert"))} });
+          const events = push.events[Symbol.asyncIterator]();
+          push.connect(${JSON.stringify(pull.lastEndpoint)});
+          for (;;) { const { value } = await events.next(); if (value.type === "handshake") break; }
+          // The handshake's last TLS write completes on a later turn of the event loop (a TLS
+          // write always does, and until then nothing more can be written): give it turns.
+          for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+          for (let i = 0; i < 200; i++) await push.send([String(i), Buffer.alloc(1000)]);
+          ${ending}
+        `,
+          45_000,
+        );
+        for (let i = 0; i < 200; i++) {
+          const [n] = await within(pull.receive(), 30_000);
+          expect(n!.toString()).toBe(String(i));
+        }
+        const { code, output } = await child;
+        expect(output.replace(/\(node:\d+\) WARNING: Waiting for queued ZeroMQ .*\n/, "")).toBe("");
+        expect(code).toBe(0);
+      } finally {
+        pull.close();
+      }
+    }, 60_000);
+  }
+
   it("a peer in the same process, which can no longer read, does not hold the exit", async () => {
     const { code, output } = await runScript(
       `
