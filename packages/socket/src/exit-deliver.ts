@@ -6,8 +6,8 @@
  * synchronous calls), driven by an ordinary session of the endpoint: the
  * handshake (NULL, PLAIN, CURVE; raw for STREAM) runs in the wire engine as it
  * would on the event loop, only with blocking-free reads and writes polled
- * here, round robin over all such endpoints, sleeping a millisecond when none
- * moved. An endpoint the binding cannot open a connection for (a scheme or
+ * here, round robin over all such endpoints, sleeping a quarter millisecond between
+ * rounds. An endpoint the binding cannot open a connection for (a scheme or
  * address it has no synchronous connect for), or whose handshake needs the event
  * loop (CURVE before libsodium was loaded), is left to `exitBacklogOf`.
  * Reached only from `flushForExit`.
@@ -48,6 +48,12 @@ export interface ExitIo {
 }
 
 const never = () => false;
+
+/**
+ * How long to sleep between polls (ms): a handshake takes a few round trips with the
+ * peer, each waiting at least one sleep; the sleep itself gives the CPU away.
+ */
+const POLL_MS = 0.25;
 
 /** One endpoint's delivery in progress. */
 interface Delivery {
@@ -214,14 +220,14 @@ export function deliverForExit(
         drop(delivery);
         delivery.retryAt = now + delivery.reconnect;
         wake = Math.min(wake, delivery.retryAt);
-      } else wake = Math.min(wake, now + 1);
+      } else wake = Math.min(wake, now + POLL_MS);
       next.push(delivery);
     }
     pending = next;
     if (pending.length === 0) break;
     const until = Math.min(wake, ...pending.map((delivery) => delivery.deadline));
     const ms = until - io.now();
-    if (ms > 0) io.sleep(Math.min(ms, 1));
+    if (ms > 0) io.sleep(Math.min(ms, POLL_MS));
   }
   return unopened;
 }
