@@ -41,10 +41,6 @@ class ExitFdConnection implements ExitConnection {
     return this.#failed;
   }
 
-  get flushed(): boolean {
-    return this.#out.length === 0;
-  }
-
   setHandler(_handler: StreamHandler): void {}
 
   write(chunks: readonly Uint8Array[]): boolean {

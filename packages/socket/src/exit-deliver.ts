@@ -27,8 +27,6 @@ export interface ExitConnection extends StreamConnection {
   readSync(): Uint8Array | null | undefined;
   /** As `StreamConnection.writeSync`; `write()` also writes at once what the OS takes. */
   writeSync(chunks: readonly Uint8Array[], wait: () => boolean): boolean;
-  /** Whether nothing is left of earlier writes to write. */
-  readonly flushed: boolean;
   /** The connect was refused or the connection broke: nothing more goes through it. */
   readonly failed: boolean;
 }
@@ -65,24 +63,33 @@ interface Delivery {
   connection: ExitConnection | undefined;
   session: Session | undefined;
   opened: boolean;
-  /** The session's handshake is done (its pipe was attached). */
+  /** The session's handshake is done. */
   ready: boolean;
 }
 
 /** How one poll of a delivery went. */
 type Step = "done" | "pending" | "failed";
 
+/** Whether a session's handshake is done (a ZMTP session says so; a raw one has none). */
+function handshakeDone(session: Session): boolean {
+  const ready = (session as { ready?: boolean }).ready;
+  return ready ?? session.pipe !== undefined;
+}
+
 function step(delivery: Delivery): Step {
   const connection = delivery.connection!;
   const session = delivery.session!;
   if (connection.failed) return "failed";
+  delivery.ready ||= handshakeDone(session);
   if (session.ended) {
-    // The session finished on its own (its pipe ended: a closed socket's last
-    // message went out through write()); what is left is the connection's.
+    // Before its handshake finished: the peer refused us for good (the endpoint is
+    // closed: nothing more to do) or broke off (connect again).
+    if (!delivery.ready) return delivery.endpoint._exitState().closed ? "done" : "failed";
+    // After: it finished on its own (its pipe ended, a closed socket's last message
+    // went out through write()); what is left is the connection's.
     return connection.writeSync([], never) ? "done" : connection.failed ? "failed" : "pending";
   }
   // Until the handshake is done the pipe is not attached: feed the engine what arrived.
-  delivery.ready ||= session.pipe !== undefined;
   while (!delivery.ready) {
     const chunk = connection.readSync();
     if (chunk === undefined) break;
@@ -91,8 +98,8 @@ function step(delivery: Delivery): Step {
       return "failed";
     }
     (session as unknown as { data(chunk: Uint8Array): void }).data(chunk);
+    delivery.ready = handshakeDone(session);
     if (session.ended) return step(delivery);
-    delivery.ready = session.pipe !== undefined;
   }
   if (!delivery.ready) {
     // What the engine wrote and the OS did not take yet (the connect in progress).
