@@ -83,8 +83,10 @@ export class Context extends SocketContext {
 //   libuv had not yet written, by synchronous writes to its file descriptor, within
 //   the linger (flushForExit in @zmq/socket). Messages of a connect whose
 //   connection was not ready yet (connect or handshake in progress) go over a
-//   connection of their own, made by a socket of the same type and options in a
-//   worker thread (exit-relay.ts).
+//   connection opened there and then on a bare descriptor (exit-connect.ts), run
+//   by the endpoint's own session with non-blocking reads and writes; where that
+//   is not possible (wss, host names, CURVE before libsodium was loaded), over a
+//   connection made from a worker thread (exit-relay.ts).
 
 const contexts = new Set<WeakRef<Context>>();
 let hooked = false;
