@@ -341,7 +341,9 @@ for (const name of names) {
         const r = await runCase(name, impl, ending);
         const key = `${name} ${ending}`;
         if (!results.has(key)) results.set(key, {});
-        const entry = (results.get(key)[impl] ??= { delivered: [], exitMs: [] });
+        const byImpl = results.get(key);
+        byImpl[impl] ??= { delivered: [], exitMs: [] };
+        const entry = byImpl[impl];
         entry.delivered.push(r.delivered);
         entry.exitMs.push(r.exitMs);
         row.push(
@@ -353,7 +355,9 @@ for (const name of names) {
   }
 }
 // Summary: median exit time (ms) and the delivered counts of every round, per implementation.
-console.log(`\n| case | ending | ${IMPLS.map((i) => `${i} delivered | ${i} exit ms (median)`).join(" | ")} |`);
+console.log(
+  `\n| case | ending | ${IMPLS.map((i) => `${i} delivered | ${i} exit ms (median)`).join(" | ")} |`,
+);
 console.log(`|---|---|${IMPLS.map(() => "---|---|").join("")}`);
 for (const [key, byImpl] of results) {
   const [name, ending] = key.split(" ");
