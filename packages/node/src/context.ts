@@ -14,6 +14,7 @@
 import { writeSync } from "node:fs";
 import {
   type ContextOptions,
+  type ExitIo,
   flushForExit,
   Context as SocketContext,
   setDefaultContext,
@@ -24,6 +25,7 @@ import { IpcTransport } from "@zmq/transport-ipc";
 import { TcpTransport } from "@zmq/transport-tcp";
 import { UdpTransport } from "@zmq/transport-udp";
 import { WsTransport } from "@zmq/transport-ws";
+import { openForExit } from "./exit-connect";
 import { relayBacklogs } from "./exit-relay";
 import { nodeRuntime } from "./node-runtime";
 import { zwsEngine } from "./ws-engine";
@@ -81,8 +83,10 @@ export class Context extends SocketContext {
 //   libuv had not yet written, by synchronous writes to its file descriptor, within
 //   the linger (flushForExit in @zmq/socket). Messages of a connect whose
 //   connection was not ready yet (connect or handshake in progress) go over a
-//   connection of their own, made by a socket of the same type and options in a
-//   worker thread (exit-relay.ts).
+//   connection opened there and then on a bare descriptor (exit-connect.ts), run
+//   by the endpoint's own session with non-blocking reads and writes; where that
+//   is not possible (wss, host names, CURVE before libsodium was loaded), over a
+//   connection made from a worker thread (exit-relay.ts).
 
 const contexts = new Set<WeakRef<Context>>();
 let hooked = false;
@@ -156,16 +160,28 @@ function flushAllAtExit(): void {
       writeSync(2, exitWarning(blocky));
     } catch {}
   };
-  const { backlogs } = flushForExit(live, (linger) => {
-    const deadline = linger < 0 ? Number.POSITIVE_INFINITY : performance.now() + linger;
-    return () => {
-      const now = performance.now();
-      if (now >= deadline) return false;
-      warnIfLate(now);
-      Atomics.wait(sleepCell, 0, 0, Math.min(2, deadline - now));
-      return true;
-    };
-  });
+  const io: ExitIo = {
+    open: openForExit,
+    now: () => performance.now(),
+    sleep: (ms) => {
+      warnIfLate(performance.now());
+      Atomics.wait(sleepCell, 0, 0, ms);
+    },
+  };
+  const { backlogs } = flushForExit(
+    live,
+    (linger) => {
+      const deadline = linger < 0 ? Number.POSITIVE_INFINITY : performance.now() + linger;
+      return () => {
+        const now = performance.now();
+        if (now >= deadline) return false;
+        warnIfLate(now);
+        Atomics.wait(sleepCell, 0, 0, Math.min(2, deadline - now));
+        return true;
+      };
+    },
+    io,
+  );
   if (backlogs.length === 0) return;
   const linger = backlogs.some((backlog) => backlog.linger < 0)
     ? Number.POSITIVE_INFINITY

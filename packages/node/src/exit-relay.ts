@@ -1,8 +1,10 @@
 /**
  * Delivery of a connect endpoint's queued messages at process end when no
  * connection was ready for them (the connect or the handshake was still in
- * progress). Node runs no I/O after `process.exit()` and has no synchronous
- * connect, so worker threads, which have event loops of their own, do it while
+ * progress) and no connection could be opened synchronously (exit-connect.ts
+ * covers tcp, ipc and ws to numeric addresses; what is left here: wss, host
+ * names, `src;dst`, CURVE before libsodium was loaded). Node runs no I/O after
+ * `process.exit()`, so worker threads, which have event loops of their own, do it while
  * the ending thread sleeps (until they are done or the linger runs out; they end
  * with the process):
  * - plain ZMTP over tcp/ipc with the NULL mechanism (`ExitBacklog.wire`): a bare

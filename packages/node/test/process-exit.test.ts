@@ -337,6 +337,45 @@ describe("process.exit() delivers queued messages", () => {
     }
   }, 60_000);
 
+  // With libsodium already loaded (here: by the script; in practice by any earlier CURVE
+  // handshake), the CURVE handshake needs no event loop: the exit hook opens the connection
+  // and runs it synchronously. Worker threads are made to fail, so only that path can deliver.
+  it("a CURVE connect that has not finished, libsodium loaded, no worker threads: process.exit(0)", async () => {
+    const server = zmq.curveKeyPair();
+    const client = zmq.curveKeyPair();
+    const pull = new zmq.Pull({ curveServer: true, curveSecretKey: server.secretKey });
+    try {
+      await pull.bind("tcp://127.0.0.1:*");
+      const child = runScript(
+        `
+        import { createRequire, syncBuiltinESMExports } from "node:module";
+        const threads = createRequire(import.meta.url)("node:worker_threads");
+        threads.Worker = class { constructor() { throw new Error("worker threads disabled by the test"); } };
+        syncBuiltinESMExports();
+        await (await import("@zmq/curve")).ready();
+        const push = new zmq.Push(${JSON.stringify({
+          curveServerKey: server.publicKey,
+          curvePublicKey: client.publicKey,
+          curveSecretKey: client.secretKey,
+        })});
+        push.connect(${JSON.stringify(pull.lastEndpoint)});
+        for (let i = 0; i < 200; i++) await push.send([String(i), Buffer.alloc(1000)]);
+        process.exit(0);
+      `,
+        45_000,
+      );
+      for (let i = 0; i < 200; i++) {
+        const [n] = await within(pull.receive(), 30_000);
+        expect(n!.toString()).toBe(String(i));
+      }
+      const { code, output } = await child;
+      expect(output.replace(/\(node:\d+\) WARNING: Waiting for queued ZeroMQ .*\n/, "")).toBe("");
+      expect(code).toBe(0);
+    } finally {
+      pull.close();
+    }
+  }, 60_000);
+
   it("a wss:// connect that has not finished, push.close(); process.exit(0)", async () => {
     const pem = (kind: string) =>
       readFileSync(
@@ -367,6 +406,45 @@ describe("process.exit() delivers queued messages", () => {
       pull.close();
     }
   }, 60_000);
+
+  // A wss:// connection that finished its handshake: its queue goes through the TLS socket as
+  // one write, which Node encrypts and hands to the kernel at once (README, "At process end").
+  for (const ending of ["process.exit(0);", "push.close(); process.exit(0);"]) {
+    it(`a ready wss:// connection, ${ending}`, async () => {
+      const pem = (kind: string) =>
+        readFileSync(
+          new URL(`../../transport-ws/test/fixtures/localhost.${kind}.pem`, import.meta.url),
+          "utf8",
+        );
+      const pull = new zmq.Pull({ wssKeyPem: pem("key"), wssCertPem: pem("cert") });
+      try {
+        await pull.bind("wss://127.0.0.1:*/zmq");
+        const child = runScript(
+          `
+          const push = new zmq.Push({ wssTrustPem: ${JSON.stringify(pem("cert"))} });
+          const events = push.events[Symbol.asyncIterator]();
+          push.connect(${JSON.stringify(pull.lastEndpoint)});
+          for (;;) { const { value } = await events.next(); if (value.type === "handshake") break; }
+          // The handshake's last TLS write completes on a later turn of the event loop (a TLS
+          // write always does, and until then nothing more can be written): give it turns.
+          for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+          for (let i = 0; i < 200; i++) await push.send([String(i), Buffer.alloc(1000)]);
+          ${ending}
+        `,
+          45_000,
+        );
+        for (let i = 0; i < 200; i++) {
+          const [n] = await within(pull.receive(), 30_000);
+          expect(n!.toString()).toBe(String(i));
+        }
+        const { code, output } = await child;
+        expect(output.replace(/\(node:\d+\) WARNING: Waiting for queued ZeroMQ .*\n/, "")).toBe("");
+        expect(code).toBe(0);
+      } finally {
+        pull.close();
+      }
+    }, 60_000);
+  }
 
   it("a peer in the same process, which can no longer read, does not hold the exit", async () => {
     const { code, output } = await runScript(

@@ -10,7 +10,8 @@ import { TransportRegistry } from "@zmq/transport";
 import type { ConnectEndpoint } from "./endpoints";
 import { type EngineFactory, zmtpEngine } from "./engine";
 import { ZmqError } from "./errors";
-import { type ExitBacklog, exitBacklogOf } from "./exit-backlog";
+import { type ExitBacklog, exitBacklogOf, exitPending } from "./exit-backlog";
+import { deliverForExit, type ExitIo } from "./exit-deliver";
 import { InprocNames } from "./inproc";
 import type { Runtime } from "./runtime";
 import type { Session } from "./session";
@@ -413,14 +414,18 @@ export interface ExitFlushResult {
  * rest are written, sleeping through `waitFor(linger)` while the OS buffer is
  * full. Sockets with linger 0 send nothing more. Returns how many sessions wrote
  * all they held, and how many could not (no handshake yet, no synchronous
- * write, or the linger ran out), and the `backlogs` of connect endpoints whose
- * messages found no connection ready (`ConnectEndpoint.exitBacklog`), for the
+ * write, or the linger ran out). Connect endpoints whose messages found no
+ * connection ready go over connections `io` opens synchronously
+ * (`deliverForExit`), each within its socket's linger; those `io` cannot open
+ * (or all of them, without `io`) come back as `backlogs` (`exitBacklogOf`), for the
  * binding to deliver if it can (`replayExitBacklog`, or their `wire` bytes).
  */
 export function flushForExit(
   contexts: Iterable<Context>,
   waitFor: (linger: number) => () => boolean,
+  io?: ExitIo,
 ): ExitFlushResult {
+  const start = io?.now() ?? 0;
   const all = [...contexts];
   const sessions: Array<{ session: Session; linger: number }> = [];
   for (const context of all) sessions.push(...context._sessionsForExit());
@@ -440,12 +445,24 @@ export function flushForExit(
     else unflushed++;
     session.closeForExit();
   }
-  const backlogs: ExitBacklog[] = [];
+  // Connect endpoints whose messages found no ready connection: over connections
+  // opened now where the binding can (deliverForExit), else as backlogs for it.
+  let waiting: ConnectEndpoint[] = [];
   for (const context of all) {
     for (const endpoint of context._endpointsForExit()) {
-      const backlog = exitBacklogOf(endpoint);
-      if (backlog !== undefined) backlogs.push(backlog);
+      if (exitPending(endpoint)) waiting.push(endpoint);
     }
+  }
+  if (io !== undefined && waiting.length > 0) {
+    waiting = deliverForExit(waiting, io, (endpoint) => {
+      const linger = endpoint.core.ps.options.linger;
+      return linger < 0 ? Number.POSITIVE_INFINITY : start + linger;
+    });
+  }
+  const backlogs: ExitBacklog[] = [];
+  for (const endpoint of waiting) {
+    const backlog = exitBacklogOf(endpoint);
+    if (backlog !== undefined) backlogs.push(backlog);
   }
   return { flushed, unflushed, backlogs };
 }

@@ -83,7 +83,11 @@ function startSession(
       ? new GroupSession(owner, endpoint, connection, options)
       : new ZmtpSession(owner, endpoint, connection, options);
   }
-  if (session instanceof ZmtpSession || session instanceof RawSession) {
+  if (
+    session instanceof ZmtpSession ||
+    session instanceof RawSession ||
+    (session instanceof UdpSession && core.socketType === "RADIO")
+  ) {
     core.context._trackForExit(session, core);
   }
   session.start();
@@ -576,6 +580,32 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       closed: this.#closed,
       connectRoutingId: this.#connectRoutingId,
     };
+  }
+
+  /**
+   * @internal At process end (`deliverForExit`): `connection`, opened synchronously,
+   * replaces whatever attempt or unfinished session this endpoint had, with a
+   * session of its own as if a connect had just succeeded. Undefined once closed.
+   */
+  _connectForExit(connection: AnyConnection): Session | undefined {
+    if (this.#closed) return undefined;
+    // The attempt in flight (its handle is closed now) and the next one's timer.
+    this.#abort?.abort();
+    this.#abort = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+    // An unfinished session (its connection already closed at exit) lets go of the
+    // pipe without ending the endpoint.
+    const old = this.#session;
+    this.#session = undefined;
+    if (old !== undefined) {
+      old.releasePipe();
+      old.closeForExit();
+    }
+    this.#ready = false;
+    const session = startSession(this.core, this, this.address, connection as Connection);
+    if (!session.ended) this.#session = session;
+    return session;
   }
 
   /**

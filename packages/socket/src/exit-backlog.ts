@@ -97,6 +97,22 @@ const BACKLOG_TYPES = new Set([
 const WIRE_TYPES = new Set(["PUSH", "DEALER", "PAIR", "REQ", "ROUTER", "CLIENT", "SCATTER"]);
 
 /**
+ * Whether `endpoint` still holds messages for a connection that is not ready, of a
+ * socket type whose messages go out unchanged whoever the peer is (`BACKLOG_TYPES`,
+ * and a RADIO sending over udp), with a linger other than 0: what process end
+ * should still deliver.
+ */
+export function exitPending(endpoint: ConnectEndpoint): boolean {
+  const { pipe, ready, closed } = endpoint._exitState();
+  const core = endpoint.core;
+  if (closed || pipe === undefined || ready || core.ps.options.linger === 0) return false;
+  // A RADIO's pipe to a udp destination takes every group (the DISH behind filters).
+  const radioUdp =
+    core.socketType === "RADIO" && (endpoint.transport as { kind: string }).kind === "datagram";
+  return (radioUdp || BACKLOG_TYPES.has(core.socketType)) && pipe.inboundSize > 0;
+}
+
+/**
  * At process end, when `endpoint`'s queued messages found no connection that
  * finished its handshake (the connect or the handshake was still in progress):
  * the messages and what it takes to send them over a connection of their own, for
@@ -104,11 +120,11 @@ const WIRE_TYPES = new Set(["PUSH", "DEALER", "PAIR", "REQ", "ROUTER", "CLIENT",
  * otherwise, or when nothing is queued. Takes the messages out of the pipe.
  */
 export function exitBacklogOf(endpoint: ConnectEndpoint): ExitBacklog | undefined {
-  const { pipe, ready, closed, connectRoutingId } = endpoint._exitState();
+  if (!exitPending(endpoint)) return undefined;
+  const { pipe, connectRoutingId } = endpoint._exitState();
   const core = endpoint.core;
   const linger = core.ps.options.linger;
-  if (closed || pipe === undefined || linger === 0 || ready) return undefined;
-  if (!BACKLOG_TYPES.has(core.socketType)) return undefined;
+  if (pipe === undefined) return undefined;
   const messages: Uint8Array[][] = [];
   pipe.setHandler(undefined);
   for (let msg = pipe.read(); msg !== undefined; msg = pipe.read()) messages.push(msg);

@@ -71,6 +71,7 @@ export {
 export { type EngineFactory, type WireEngine, zmtpEngine } from "./engine";
 export { AuthError, type ErrnoCode, errnoOf, toZmqError, ZmqError } from "./errors";
 export type { ExitBacklog, ExitWire } from "./exit-backlog";
+export type { ExitConnection, ExitIo } from "./exit-deliver";
 export { replayExitBacklog } from "./exit-replay";
 export { ManualRuntime } from "./manual-runtime";
 export { type FrameTypes, type Message, type MessageLike, toFrame, toFrames } from "./message";

@@ -94,10 +94,7 @@ export class UdpSession extends Session implements DatagramHandler {
     for (;;) {
       const msg = pipe.read();
       if (msg === undefined) return;
-      if (msg.length === 2) {
-        if (this.#raw) this.connection.send(msg[1]!, utf8Decode(msg[0]!));
-        else if (msg[0]!.length <= 255) this.connection.send(encodeRadioDatagram(msg[0]!, msg[1]!));
-      }
+      this.#send(msg);
       if (++messages >= OUT_BUDGET_MESSAGES) {
         this.schedulePump();
         return;
@@ -105,9 +102,29 @@ export class UdpSession extends Session implements DatagramHandler {
     }
   }
 
+  #send(msg: Uint8Array[]): void {
+    if (msg.length !== 2) return;
+    if (this.#raw) this.connection.send(msg[1]!, utf8Decode(msg[0]!));
+    else if (msg[0]!.length <= 255) this.connection.send(encodeRadioDatagram(msg[0]!, msg[1]!));
+  }
+
   protected override resumeInput(): void {}
 
   protected override flushAndEnd(): void {
+    // The socket closed (its linger): what the pipe still holds goes out first, past
+    // the pump's budget; datagrams leave at once, so closing right after loses none.
+    this.drainPipeForExit((msg) => this.#send(msg));
+    this.#finish({ kind: "local" });
+  }
+
+  /** At process end: every datagram the pipe holds goes out now (sends do not wait). */
+  override flushForExit(_wait: () => boolean): boolean {
+    this.drainPipeForExit((msg) => this.#send(msg));
+    return true;
+  }
+
+  override closeForExit(): void {
+    this.forget?.();
     this.#finish({ kind: "local" });
   }
 

@@ -1,4 +1,5 @@
 import { createSocket, type Socket, type SocketType } from "node:dgram";
+import { lookup as dnsLookup } from "node:dns";
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import {
@@ -151,6 +152,7 @@ export class UdpTransport
     // Several receivers may share a multicast port (libzmq sets SO_REUSEADDR/SO_REUSEPORT).
     const socket = createSocket({
       type,
+      lookup: literalLookup,
       reuseAddr: multicast,
       ...(fam === 6 && { ipv6Only: false }),
     });
@@ -183,36 +185,100 @@ export class UdpTransport
       }
     }
     throwIfAborted(options.signal, endpoint);
-    const fam = family(host, ipv6);
-    const multicast = isMulticast(host);
-    const socket = createSocket({ type: fam === 6 ? "udp6" : "udp4" });
-    try {
-      await bindSocket(socket, 0, fam === 6 ? "::" : "0.0.0.0");
-      if (multicast) {
-        socket.setMulticastLoopback(options.multicastLoop ?? true);
-        const hops = options.multicastHops ?? 1;
-        if (hops > 0) socket.setMulticastTTL(hops);
-        if (parsed.iface !== undefined && parsed.iface !== "*") {
-          socket.setMulticastInterface(resolveLocalHost(parsed.iface, fam, endpoint));
-        }
-      }
-    } catch (error) {
-      socket.close();
-      throw toTransportError(error, endpoint);
-    }
-    if (options.signal?.aborted) {
-      socket.close();
-      throwIfAborted(options.signal, endpoint);
-    }
-    if (options.ref === false) socket.unref();
-    const local = socket.address();
-    return new UdpConnection(
-      socket,
-      `udp://${formatHost(local.address)}:${local.port}`,
-      { address: host, port: parsed.port, endpoint },
-      size,
-    );
+    return openSender(endpoint, parsed, host, size, options);
   }
+
+  /**
+   * `connect` done synchronously, for the moment the process ends (no event loop
+   * runs again, but a datagram sent now still goes out): the sending socket,
+   * bound and ready, or undefined when the host is a name (resolving it would
+   * need the event loop). Throws as `connect` rejects.
+   */
+  connectSync(endpoint: string, options: UdpConnectOptions = {}): DatagramConnection | undefined {
+    const { address } = parseEndpointFor("udp", endpoint);
+    const parsed = parseUdpAddress(address, endpoint, "connect");
+    const size = maxSize(options, endpoint);
+    if (isIP(parsed.host.replace(/%.*$/, "")) === 0) return undefined;
+    return openSender(endpoint, parsed, parsed.host, size, options);
+  }
+}
+
+/**
+ * The sending socket of a connect to `host` (numeric), bound to an ephemeral
+ * port. Synchronous: with `literalLookup` Node binds at once.
+ */
+function openSender(
+  endpoint: string,
+  parsed: UdpAddress,
+  host: string,
+  size: number,
+  options: UdpConnectOptions,
+): UdpConnection {
+  const ipv6 = options.ipv6 ?? false;
+  const fam = family(host, ipv6);
+  const multicast = isMulticast(host);
+  const socket = createSocket({ type: fam === 6 ? "udp6" : "udp4", lookup: literalLookup });
+  // A bind that fails is reported as an 'error' event, synchronously here.
+  let failure: unknown;
+  const onError = (error: unknown) => {
+    failure ??= error;
+  };
+  socket.on("error", onError);
+  try {
+    socket.bind({ port: 0, address: fam === 6 ? "::" : "0.0.0.0", exclusive: true });
+    if (failure !== undefined) throw failure;
+    if (multicast) {
+      socket.setMulticastLoopback(options.multicastLoop ?? true);
+      const hops = options.multicastHops ?? 1;
+      if (hops > 0) socket.setMulticastTTL(hops);
+      if (parsed.iface !== undefined && parsed.iface !== "*") {
+        socket.setMulticastInterface(resolveLocalHost(parsed.iface, fam, endpoint));
+      }
+    }
+  } catch (error) {
+    try {
+      socket.close();
+    } catch {}
+    throw toTransportError(error, endpoint);
+  } finally {
+    socket.removeListener("error", onError);
+  }
+  if (options.signal?.aborted) {
+    socket.close();
+    throwIfAborted(options.signal, endpoint);
+  }
+  if (options.ref === false) socket.unref();
+  const local = socket.address();
+  return new UdpConnection(
+    socket,
+    `udp://${formatHost(local.address)}:${local.port}`,
+    { address: host, port: parsed.port, endpoint },
+    size,
+  );
+}
+
+/**
+ * The name lookup of our dgram sockets: a numeric address (all this transport
+ * sends to or binds, names are resolved before) answers at once, where Node's
+ * own lookup answers on the next tick. So `send()` hands the datagram to the OS
+ * right away, and a `close()` straight after (a RADIO's linger) or the end of
+ * the process no longer drops what was sent before it.
+ */
+function literalLookup(
+  address: string,
+  family: unknown,
+  callback: (error: Error | null, address: string, family: number) => void,
+): void {
+  const literal = isIP(address.replace(/%.*$/, ""));
+  if (literal !== 0) {
+    callback(null, address, literal);
+    return;
+  }
+  (dnsLookup as (host: string, family: unknown, done: typeof callback) => void)(
+    address,
+    family,
+    callback,
+  );
 }
 
 /** A shared `UdpTransport` (it holds no state). */

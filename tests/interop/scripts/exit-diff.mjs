@@ -321,6 +321,12 @@ async function runCase(name, impl, ending) {
 }
 
 const names = Object.keys(CASES).filter((n) => !filter || n.includes(filter));
+/** Per case, ending and implementation: delivered counts and exit times, for the summary. */
+const results = new Map();
+const median = (values) => {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.floor((sorted.length - 1) / 2)];
+};
 console.log(
   `load: ${(await import("node:os"))
     .loadavg()
@@ -333,6 +339,13 @@ for (const name of names) {
       const row = [];
       for (const impl of round % 2 ? [...IMPLS].reverse() : IMPLS) {
         const r = await runCase(name, impl, ending);
+        const key = `${name} ${ending}`;
+        if (!results.has(key)) results.set(key, {});
+        const byImpl = results.get(key);
+        byImpl[impl] ??= { delivered: [], exitMs: [] };
+        const entry = byImpl[impl];
+        entry.delivered.push(r.delivered);
+        entry.exitMs.push(r.exitMs);
         row.push(
           `${impl}: ${r.delivered}/${COUNT} exit ${r.exitMs} ms (code ${r.code}${r.err ? `, stderr ${r.err.slice(0, 400)}` : ""})`,
         );
@@ -340,5 +353,18 @@ for (const name of names) {
       console.log(`${name} ${ending}: ${row.join(" | ")}`);
     }
   }
+}
+// Summary: median exit time (ms) and the delivered counts of every round, per implementation.
+console.log(
+  `\n| case | ending | ${IMPLS.map((i) => `${i} delivered | ${i} exit ms (median)`).join(" | ")} |`,
+);
+console.log(`|---|---|${IMPLS.map(() => "---|---|").join("")}`);
+for (const [key, byImpl] of results) {
+  const [name, ending] = key.split(" ");
+  const cells = IMPLS.map((impl) => {
+    const e = byImpl[impl];
+    return e === undefined ? "| " : `${e.delivered.join(", ")} | ${median(e.exitMs)}`;
+  });
+  console.log(`| ${name} | ${ending} | ${cells.join(" | ")} |`);
 }
 process.exit(0);

@@ -26,6 +26,7 @@ export { awaitNetConnect, connectError, WRITE_HIGH_WATER_MARK } from "./net-conn
 export { NetListener, type NetListenOptions } from "./net-listener";
 export { NetStreamConnection } from "./net-stream-connection";
 export {
+  connectTcpForExit,
   RAW_CONNECT_SUPPORTED,
   type RawConnectError,
   type RawConnectTarget,

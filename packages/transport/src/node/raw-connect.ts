@@ -224,3 +224,35 @@ function socketOf(handle: TcpHandle, options: RawSocketOptions): Socket {
 
 /** Whether `RawTcpAttempt` can be used here (see the module doc). */
 export const RAW_CONNECT_SUPPORTED: boolean = binding !== undefined;
+
+/**
+ * For process end, when no event loop will run again: a TCP handle whose connect
+ * to `host:port` (a numeric address) was issued now, with its descriptor, to be
+ * read and written synchronously while the connect completes (a write fails with
+ * EAGAIN until then). `close` closes the descriptor at once. Undefined where the
+ * bare handle cannot be used (see the module doc) or the connect failed at once.
+ */
+export function connectTcpForExit(
+  host: string,
+  port: number,
+): { fd: number; close(): void } | undefined {
+  const wrap = binding;
+  const family = isIP(host);
+  if (wrap === undefined || family === 0) return undefined;
+  try {
+    const handle = new wrap.TCP(wrap.constants.SOCKET);
+    const req = new wrap.TCPConnectWrap();
+    req.oncomplete = () => {};
+    const status =
+      family === 6 ? handle.connect6(req, host, port) : handle.connect(req, host, port);
+    const fd = (handle as unknown as { fd?: number }).fd;
+    if (status < 0 || typeof fd !== "number" || fd < 0) {
+      handle.close();
+      return undefined;
+    }
+    handle.unref();
+    return { fd, close: () => handle.close() };
+  } catch {
+    return undefined;
+  }
+}
