@@ -156,6 +156,23 @@ export const apiCases: Case[] = [
     },
   },
   {
+    // What `Object.keys` (and so console.log, deep-equal and serialisers such as
+    // mocha's parallel-mode one, which deletes functions it finds) sees.
+    id: "api.own-keys",
+    ref: "§1.6",
+    run: ({ zmq, track }) => {
+      const s = track(new zmq.Dealer());
+      const p = new zmq.Proxy(track(new zmq.Router()), track(new zmq.Dealer()));
+      return {
+        context: Object.keys(new zmq.Context()),
+        defaultContext: Object.keys(zmq.context),
+        socket: Object.keys(s),
+        observer: Object.keys(s.events),
+        proxy: Object.keys(p),
+      };
+    },
+  },
+  {
     id: "api.proxy.members",
     ref: "§1.9",
     run: ({ zmq, track }) => {
