@@ -12,6 +12,15 @@ import { Socket, type SocketConstructorOpts } from "node:net";
  * slab, where 64 KiB reads took two read calls and a partly copied frame each.
  * A slab holds its memory while any view of it is kept (as Node's pool does).
  *
+ * A socket with light traffic (a new one, or one whose last few reads were all
+ * small) has no slab: its reads go into one buffer shared by every such socket
+ * in the thread, and each read is copied out at once (small reads land in
+ * Node's buffer pool). Reading is synchronous (the bytes land and are handed to
+ * the callback with no other JavaScript in between), so sharing is safe. The
+ * first read of {@link LIGHT_READ_BYTES} or more gives the socket a slab of its
+ * own again. 10,000 idle connections then hold no read memory at all, where a
+ * slab each pinned 640 MB of address space (and much of it in RSS).
+ *
  * When the handler asks for the next bytes in memory of its own
  * (`StreamHandler.readTarget`: the rest of a large frame body), the read goes
  * straight there: no per-read buffer that waits for the garbage collector and
@@ -42,8 +51,20 @@ const BULK_MIN_READ_BYTES = 64 * 1024;
  * read: it carries whole frames, delivered as views.)
  */
 const HEADER_READ_BYTES = 8 * 1024;
+/**
+ * A read smaller than this is light: copying it out of the shared buffer costs
+ * less than the read itself. A socket in the shared buffer moves to a slab of
+ * its own at its first read of at least this size.
+ */
+const LIGHT_READ_BYTES = 4 * 1024;
+/** A socket with a slab lets it go after this many light reads in a row. */
+const LIGHT_READS_TO_SHARE = 4;
+/** Size of the buffer light sockets share. */
+const SHARED_BYTES = 64 * 1024;
 
 const EMPTY = Buffer.alloc(0);
+/** The read buffer of every socket in light mode (allocated on first use). */
+let shared: Buffer = EMPTY;
 
 /** True where `onread` and handle adoption are known to work: Node, not Deno or Bun. */
 export const DIRECT_READS_SUPPORTED: boolean =
@@ -76,6 +97,10 @@ export class DirectReads {
   #bulk = false;
   /** The pending read is a short header read (see HEADER_READ_BYTES). */
   #headerRead = false;
+  /** Light mode: reads go into the shared buffer and are copied out. */
+  #light = true;
+  /** Light reads in a row into this socket's own slab. */
+  #lightReads = 0;
 
   /** The `onread` option for `net.connect` / `new net.Socket`. */
   readonly onread = {
@@ -99,6 +124,12 @@ export class DirectReads {
       this.#current = target;
       return target;
     }
+    if (this.#light) {
+      if (shared.length === 0) shared = Buffer.allocUnsafeSlow(SHARED_BYTES);
+      this.#headerRead = false;
+      this.#current = shared;
+      return shared;
+    }
     // Right after a header read, the frame's body has not found its memory yet:
     // read no more than an ordinary slab's worth of it, to be copied.
     const bulk = this.#bulk && !this.#headerRead;
@@ -119,6 +150,18 @@ export class DirectReads {
 
   #read(nread: number, buffer: Uint8Array): boolean {
     let chunk: Buffer;
+    if (buffer === shared && shared.length > 0) {
+      // The next light socket's read lands here: copy the bytes out now.
+      chunk = Buffer.allocUnsafe(nread);
+      shared.copy(chunk, 0, 0, nread);
+      this.#largeDirect = false;
+      if (nread >= LIGHT_READ_BYTES) {
+        this.#light = false;
+        this.#lightReads = 0;
+        this.#bulk = nread === buffer.length;
+      }
+      return this.#deliver(chunk);
+    }
     const direct = buffer.buffer !== this.#slab.buffer;
     this.#largeDirect = direct && buffer.length > BULK_SLAB_BYTES;
     if (buffer === this.#current && !direct) {
@@ -127,9 +170,25 @@ export class DirectReads {
       this.#used = Math.min(this.#slab.length, (this.#used + nread + 7) & ~7);
       // A short header read says nothing about the backlog.
       if (!this.#headerRead) this.#bulk = nread === buffer.length;
+      if (nread >= LIGHT_READ_BYTES || this.#bulk) {
+        this.#lightReads = 0;
+      } else if (++this.#lightReads >= LIGHT_READS_TO_SHARE && !this.#headerRead) {
+        // Traffic is light: back to the shared buffer, and the slab is let go
+        // (it lives on while chunks handed out still view it).
+        this.#light = true;
+        this.#lightReads = 0;
+        this.#slab = EMPTY;
+        this.#used = 0;
+      }
     } else {
       chunk = Buffer.from(buffer.buffer, buffer.byteOffset, nread);
+      this.#light = false;
+      this.#lightReads = 0;
     }
+    return this.#deliver(chunk);
+  }
+
+  #deliver(chunk: Buffer): boolean {
     const sink = this.#sink;
     if (sink === undefined) {
       this.#early.push(chunk);
