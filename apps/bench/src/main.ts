@@ -700,6 +700,17 @@ function idleConnectionsCase(): Case {
         pick: (raw) =>
           (num(raw, "router", "after", "rss") - num(raw, "router", "before", "rss")) / 1e6,
       },
+      // Where the growth is: the JavaScript heap (live objects, and committed), and
+      // ArrayBuffer memory; the rest of RSS is native (Node's handles, libzmq).
+      ...(["heapUsed", "heapTotal", "arrayBuffers"] as const).map(
+        (field): Metric => ({
+          name: `ROUTER ${field} growth`,
+          unit: "MB",
+          better: "lower",
+          pick: (raw) =>
+            (num(raw, "router", "after", field) - num(raw, "router", "before", field)) / 1e6,
+        }),
+      ),
       {
         name: "time to connect all",
         unit: "s",

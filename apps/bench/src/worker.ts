@@ -46,8 +46,8 @@ async function memory(): Promise<MemorySample> {
     gc?.();
     await sleep(50);
   }
-  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-  return { rss, heapUsed, external, arrayBuffers };
+  const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+  return { rss, heapUsed, heapTotal, external, arrayBuffers };
 }
 
 type Pull = InstanceType<Impl["Pull"]>;

@@ -39,7 +39,7 @@ const KiB = 1024;
 const LIGHT = 4 * KiB;
 
 describe("DirectReads", () => {
-  it("a new socket reads into the buffer light sockets share, and is handed copies", () => {
+  it("a new socket reads into the buffer new sockets share, and is handed copies of its own", () => {
     const a = harness();
     const b = harness();
     const first = a.read(100, 1);
@@ -47,30 +47,30 @@ describe("DirectReads", () => {
     // One buffer for both: nothing is allocated per idle socket.
     expect(first.buffer).toBe(second.buffer);
     expect(first.room).toBe(64 * KiB);
-    // Each chunk is a copy, untouched by the other socket's read into the same memory.
+    // Each chunk is a copy, untouched by the other socket's read into the same memory,
+    // and no two connections' chunks share memory.
     expect(first.chunk!.buffer).not.toBe(first.buffer.buffer);
+    expect(first.chunk!.buffer).not.toBe(second.chunk!.buffer);
     expect(first.chunk!.length).toBe(100);
     expect(first.chunk!.every((byte) => byte === 1)).toBe(true);
     expect(second.chunk!.length).toBe(200);
     expect(second.chunk!.every((byte) => byte === 2)).toBe(true);
-    // Light reads stay in the shared buffer.
-    for (let i = 0; i < 10; i++) expect(a.read(LIGHT - 1).buffer).toBe(first.buffer);
+    // Four light reads in all (a handshake) go there; the fifth gets a slab of its own.
+    for (let i = 0; i < 3; i++) expect(a.read(LIGHT - 1).buffer).toBe(first.buffer);
+    const own = a.read(100);
+    expect(own.buffer.buffer).not.toBe(first.buffer.buffer);
+    expect(own.room).toBe(64 * KiB);
+    expect(own.chunk!.buffer).toBe(own.buffer.buffer); // a view of the slab, no copy
+    for (let i = 0; i < 10; i++) expect(a.read(100).buffer.buffer).toBe(own.buffer.buffer);
   });
 
-  it("a read of 4 KiB or more gives the socket its own slab; four light reads in a row give it back", () => {
+  it("a read of 4 KiB or more gives a new socket its own slab at once", () => {
     const { read } = harness();
     const shared = read(LIGHT).buffer;
     const own = read(100).buffer;
     expect(own.buffer).not.toBe(shared.buffer);
     expect(own.length).toBe(64 * KiB);
-    // Three more light reads use the slab's rest; after the fourth the shared buffer is back.
-    for (let i = 0; i < 3; i++) expect(read(100).buffer.buffer).toBe(own.buffer);
-    expect(read(100).buffer).toBe(shared);
-    // A heavy read in between starts the count again.
-    read(LIGHT);
-    for (let i = 0; i < 3; i++) read(100);
-    expect(read(LIGHT).buffer).not.toBe(shared);
-    for (let i = 0; i < 3; i++) expect(read(100).buffer).not.toBe(shared);
+    expect(read(100).buffer.buffer).toBe(own.buffer);
   });
 
   it("chunks read before a sink is attached are copies too, delivered in order on attach", () => {

@@ -12,14 +12,15 @@ import { Socket, type SocketConstructorOpts } from "node:net";
  * slab, where 64 KiB reads took two read calls and a partly copied frame each.
  * A slab holds its memory while any view of it is kept (as Node's pool does).
  *
- * A socket with light traffic (a new one, or one whose last few reads were all
- * small) has no slab: its reads go into one buffer shared by every such socket
- * in the thread, and each read is copied out at once (small reads land in
- * Node's buffer pool). Reading is synchronous (the bytes land and are handed to
- * the callback with no other JavaScript in between), so sharing is safe. The
- * first read of {@link LIGHT_READ_BYTES} or more gives the socket a slab of its
- * own again. 10,000 idle connections then hold no read memory at all, where a
- * slab each pinned 640 MB of address space (and much of it in RSS).
+ * A new socket has no slab: its first few reads (a ZMTP greeting and READY)
+ * go into one buffer shared by every such socket in the thread, and each is
+ * copied out at once into memory of its own (never shared with another
+ * connection's bytes). Reading is synchronous (the bytes land and are handed to
+ * the callback with no other JavaScript in between), so sharing is safe. Its
+ * first read of {@link LIGHT_READ_BYTES} or more, or its fifth read, gives the
+ * socket a slab of its own. 10,000 connections idle after their handshake then
+ * hold no read memory at all, where a slab each pinned 640 MB of address space
+ * (and much of it in RSS).
  *
  * When the handler asks for the next bytes in memory of its own
  * (`StreamHandler.readTarget`: the rest of a large frame body), the read goes
@@ -57,13 +58,13 @@ const HEADER_READ_BYTES = 8 * 1024;
  * its own at its first read of at least this size.
  */
 const LIGHT_READ_BYTES = 4 * 1024;
-/** A socket with a slab lets it go after this many light reads in a row. */
-const LIGHT_READS_TO_SHARE = 4;
-/** Size of the buffer light sockets share. */
+/** Reads a new socket makes into the shared buffer, at most (a handshake's worth). */
+const SHARED_READS = 4;
+/** Size of the buffer new sockets share. */
 const SHARED_BYTES = 64 * 1024;
 
 const EMPTY = Buffer.alloc(0);
-/** The read buffer of every socket in light mode (allocated on first use). */
+/** The read buffer of every new socket (allocated on first use). */
 let shared: Buffer = EMPTY;
 
 /** True where `onread` and handle adoption are known to work: Node, not Deno or Bun. */
@@ -89,18 +90,16 @@ export class DirectReads {
   #used = 0;
   /** The memory the pending read goes into. */
   #current: Uint8Array = EMPTY;
-  /** Chunks read before a sink was attached. */
-  #early: Buffer[] = [];
+  /** Chunks read before a sink was attached (made at the first). */
+  #early: Buffer[] | undefined;
   /** The last read went into memory the sink named, more than a bulk slab of it. */
   #largeDirect = false;
   /** The last slab read filled all the room it had: more was waiting. */
   #bulk = false;
   /** The pending read is a short header read (see HEADER_READ_BYTES). */
   #headerRead = false;
-  /** Light mode: reads go into the shared buffer and are copied out. */
-  #light = true;
-  /** Light reads in a row into this socket's own slab. */
-  #lightReads = 0;
+  /** Reads left to make into the shared buffer (copied out); 0 once the socket has a slab. */
+  #sharedReads = SHARED_READS;
 
   /** The `onread` option for `net.connect` / `new net.Socket`. */
   readonly onread = {
@@ -112,8 +111,8 @@ export class DirectReads {
   attach(sink: DirectReadSink): void {
     this.#sink = sink;
     const early = this.#early;
-    if (early.length === 0) return;
-    this.#early = [];
+    if (early === undefined) return;
+    this.#early = undefined;
     for (const chunk of early) sink.read(chunk);
   }
 
@@ -124,7 +123,7 @@ export class DirectReads {
       this.#current = target;
       return target;
     }
-    if (this.#light) {
+    if (this.#sharedReads > 0) {
       if (shared.length === 0) shared = Buffer.allocUnsafeSlow(SHARED_BYTES);
       this.#headerRead = false;
       this.#current = shared;
@@ -151,13 +150,15 @@ export class DirectReads {
   #read(nread: number, buffer: Uint8Array): boolean {
     let chunk: Buffer;
     if (buffer === shared && shared.length > 0) {
-      // The next light socket's read lands here: copy the bytes out now.
-      chunk = Buffer.allocUnsafe(nread);
+      // Another socket's read lands here next: copy the bytes out now, into
+      // memory of this connection's own (not Node's pool, which other
+      // connections' bytes share).
+      chunk = Buffer.allocUnsafeSlow(nread);
       shared.copy(chunk, 0, 0, nread);
       this.#largeDirect = false;
+      this.#sharedReads--;
       if (nread >= LIGHT_READ_BYTES) {
-        this.#light = false;
-        this.#lightReads = 0;
+        this.#sharedReads = 0;
         this.#bulk = nread === buffer.length;
       }
       return this.#deliver(chunk);
@@ -170,20 +171,9 @@ export class DirectReads {
       this.#used = Math.min(this.#slab.length, (this.#used + nread + 7) & ~7);
       // A short header read says nothing about the backlog.
       if (!this.#headerRead) this.#bulk = nread === buffer.length;
-      if (nread >= LIGHT_READ_BYTES || this.#bulk) {
-        this.#lightReads = 0;
-      } else if (++this.#lightReads >= LIGHT_READS_TO_SHARE && !this.#headerRead) {
-        // Traffic is light: back to the shared buffer, and the slab is let go
-        // (it lives on while chunks handed out still view it).
-        this.#light = true;
-        this.#lightReads = 0;
-        this.#slab = EMPTY;
-        this.#used = 0;
-      }
     } else {
       chunk = Buffer.from(buffer.buffer, buffer.byteOffset, nread);
-      this.#light = false;
-      this.#lightReads = 0;
+      this.#sharedReads = 0;
     }
     return this.#deliver(chunk);
   }
@@ -191,7 +181,8 @@ export class DirectReads {
   #deliver(chunk: Buffer): boolean {
     const sink = this.#sink;
     if (sink === undefined) {
-      this.#early.push(chunk);
+      if (this.#early === undefined) this.#early = [chunk];
+      else this.#early.push(chunk);
       return false;
     }
     return sink.read(chunk);
