@@ -703,6 +703,12 @@ function idleConnectionsCase(): Case {
         pick: (raw) =>
           (num(raw, "router", "after", "rss") - num(raw, "router", "before", "rss")) / 1e6,
       },
+      {
+        name: "ROUTER RSS 6 s later",
+        unit: "MB",
+        better: "lower",
+        pick: (raw) => num(raw, "router", "settled", "rss") / 1e6,
+      },
       // Where the growth is: the JavaScript heap (live objects, and committed), and
       // ArrayBuffer memory; the rest of RSS is native (Node's handles, libzmq).
       ...(["heapUsed", "heapTotal", "arrayBuffers"] as const).map(
@@ -720,6 +726,13 @@ function idleConnectionsCase(): Case {
         unit: "s",
         better: "lower",
         pick: (raw) => num(raw, "clients", "seconds"),
+      },
+      {
+        name: "ROUTER CPU per connection",
+        unit: "µs",
+        better: "lower",
+        cpu: true,
+        pick: (raw) => num(raw, "router", "cpuUs") / num(raw, "clients", "connections"),
       },
     ],
     run: (impl) =>
