@@ -62,6 +62,8 @@ export type Report =
 export interface MemorySample {
   rss: number;
   heapUsed: number;
+  /** The JavaScript heap's committed size (heapUsed plus the collector's slack). */
+  heapTotal: number;
   external: number;
   arrayBuffers: number;
 }

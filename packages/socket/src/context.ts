@@ -255,9 +255,7 @@ export class Context {
    */
   _trackForExit(session: Session, socket: SocketCore): void {
     this.#exitSessions.set(session, socket);
-    session.forget = () => {
-      this.#exitSessions.delete(session);
-    };
+    session.exitList = this.#exitSessions;
   }
 
   /** @internal */

@@ -241,11 +241,22 @@ export abstract class Session implements PipeHandler {
   }
 
   /**
-   * Set by the socket layer on a stream session: drops it from the context's list of
-   * sessions that may still hold output when the process ends. Called once its
-   * connection is closed (or destroyed).
+   * @internal Set by the socket layer on a stream session: the context's list of
+   * sessions that may still hold output when the process ends (see `forget`).
    */
-  forget: (() => void) | undefined;
+  exitList: { delete(session: Session): unknown } | undefined;
+
+  /**
+   * Drops this session from the context's list of sessions that may still hold
+   * output when the process ends. Called once its connection is closed (or destroyed).
+   * (A method, not a closure per session: 10,000 idle connections hold less.)
+   */
+  forget(): void {
+    const list = this.exitList;
+    if (list === undefined) return;
+    this.exitList = undefined;
+    list.delete(this);
+  }
 
   /**
    * The process is ending and no event loop will run again: encodes what the pipe
@@ -369,7 +380,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
   }
 
   close(error?: TransportError): void {
-    this.forget?.();
+    this.forget();
     if (error === undefined && !this.ended) {
       // Our own close(), or a clean close by the peer.
       this.#finish({ kind: "closed" });
@@ -479,7 +490,7 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
 
   override shutdown(): void {
     if (this.ended) return;
-    this.forget?.();
+    this.forget();
     this.markEnded();
     this.#clearTimer();
     this.engine.close();
@@ -496,13 +507,13 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
   }
 
   override closeForExit(): void {
-    this.forget?.();
+    this.forget();
     this.connection.destroy();
   }
 
   #finish(end: SessionEnd): void {
     if (this.ended) return;
-    this.forget?.();
+    this.forget();
     // What the engine produced before it failed still goes out: libzmq writes its
     // READY as soon as it has read the peer's greeting, before reading further, so
     // a peer of the wrong type always learns of the mismatch itself (and stops
@@ -597,7 +608,7 @@ export class RawSession extends Session implements StreamHandler {
   }
 
   close(error?: TransportError): void {
-    this.forget?.();
+    this.forget();
     this.#finish(error === undefined ? { kind: "closed" } : { kind: "closed", error });
   }
 
@@ -620,7 +631,7 @@ export class RawSession extends Session implements StreamHandler {
   }
 
   override closeForExit(): void {
-    this.forget?.();
+    this.forget();
     this.connection.destroy();
   }
 
@@ -666,7 +677,7 @@ export class RawSession extends Session implements StreamHandler {
 
   #finish(end: SessionEnd, graceful = false): void {
     if (this.ended) return;
-    if (!graceful) this.forget?.();
+    if (!graceful) this.forget();
     this.markEnded();
     if (graceful) this.connection.end();
     else this.connection.destroy();

@@ -16,22 +16,85 @@ function harness(target: () => Uint8Array | undefined = () => undefined) {
     target,
   });
   /** One read of `nread` bytes (at most the room offered; all of it when omitted). */
-  const read = (nread?: number, fill = 0): { room: number; chunk: Buffer | undefined } => {
+  const read = (
+    nread?: number,
+    fill = 0,
+  ): { room: number; chunk: Buffer | undefined; buffer: Uint8Array } => {
     const buffer = reads.onread.buffer();
     const n = Math.min(nread ?? buffer.length, buffer.length);
     buffer.fill(fill, 0, n);
     const before = chunks.length;
     reads.onread.callback(n, buffer);
-    return { room: buffer.length, chunk: chunks.length > before ? chunks.at(-1) : undefined };
+    return {
+      room: buffer.length,
+      chunk: chunks.length > before ? chunks.at(-1) : undefined,
+      buffer,
+    };
   };
   return { reads, chunks, read };
 }
 
 const KiB = 1024;
+/** The smallest read that is not light (moves a socket to its own slab). */
+const LIGHT = 4 * KiB;
 
 describe("DirectReads", () => {
+  it("a new socket reads into the buffer new sockets share, and is handed copies of its own", () => {
+    const a = harness();
+    const b = harness();
+    const first = a.read(100, 1);
+    const second = b.read(200, 2);
+    // One buffer for both: nothing is allocated per idle socket.
+    expect(first.buffer).toBe(second.buffer);
+    expect(first.room).toBe(64 * KiB);
+    // Each chunk is a copy, untouched by the other socket's read into the same memory,
+    // and no two connections' chunks share memory.
+    expect(first.chunk!.buffer).not.toBe(first.buffer.buffer);
+    expect(first.chunk!.buffer).not.toBe(second.chunk!.buffer);
+    expect(first.chunk!.length).toBe(100);
+    expect(first.chunk!.every((byte) => byte === 1)).toBe(true);
+    expect(second.chunk!.length).toBe(200);
+    expect(second.chunk!.every((byte) => byte === 2)).toBe(true);
+    // Four light reads in all (a handshake) go there; the fifth gets a slab of its own.
+    for (let i = 0; i < 3; i++) expect(a.read(LIGHT - 1).buffer).toBe(first.buffer);
+    const own = a.read(100);
+    expect(own.buffer.buffer).not.toBe(first.buffer.buffer);
+    expect(own.room).toBe(64 * KiB);
+    expect(own.chunk!.buffer).toBe(own.buffer.buffer); // a view of the slab, no copy
+    for (let i = 0; i < 10; i++) expect(a.read(100).buffer.buffer).toBe(own.buffer.buffer);
+  });
+
+  it("a read of 4 KiB or more gives a new socket its own slab at once", () => {
+    const { read } = harness();
+    const shared = read(LIGHT).buffer;
+    const own = read(100).buffer;
+    expect(own.buffer).not.toBe(shared.buffer);
+    expect(own.length).toBe(64 * KiB);
+    expect(read(100).buffer.buffer).toBe(own.buffer);
+  });
+
+  it("chunks read before a sink is attached are copies too, delivered in order on attach", () => {
+    const reads = new DirectReads();
+    const other = harness();
+    const buffer = reads.onread.buffer();
+    buffer.fill(7, 0, 10);
+    expect(reads.onread.callback(10, buffer)).toBe(false); // no sink yet: stop reading
+    other.read(100, 9); // lands in the same shared memory
+    const got: Buffer[] = [];
+    reads.attach({
+      read(chunk) {
+        got.push(chunk);
+        return true;
+      },
+      target: () => undefined,
+    });
+    expect(got.length).toBe(1);
+    expect([...got[0]!]).toEqual(new Array(10).fill(7));
+  });
+
   it("offers a 64 KiB slab's rest while reads come back short", () => {
     const { read } = harness();
+    read(LIGHT); // out of the shared buffer
     expect(read(100).room).toBe(64 * KiB);
     // 104 bytes used (8-byte aligned): the rest of the same slab.
     expect(read(100).room).toBe(64 * KiB - 104);

@@ -117,6 +117,12 @@ export interface ZmtpConnectionHandler {
 export type ZmtpConnectionState = "idle" | "greeting" | "handshake" | "ready" | "closed";
 
 const DEFAULT_HANDSHAKE_IVL = 30_000;
+/**
+ * The empty list `#raw` and `#partial` hold while they have nothing (never
+ * written to: a list is made when there is something to keep). An idle
+ * connection holds as little as it can.
+ */
+const NONE: Uint8Array[] = [];
 
 /**
  * One ZMTP 3.x connection, sans I/O: feed it received bytes with `receive`,
@@ -132,19 +138,22 @@ export class ZmtpConnection {
   readonly #handler: ZmtpConnectionHandler;
   readonly #mechanism: Mechanism;
   readonly #asServer: boolean;
-  readonly #localMetadata: Uint8Array;
+  /** Our READY properties, until the mechanism has them (dropped at handshake end). */
+  #localMetadata: Uint8Array | undefined;
   /** Dropped once the greeting is read (an idle connection keeps as little as it can). */
   #greeting: GreetingDecoder | undefined = new GreetingDecoder();
   readonly #decoder: FrameDecoder;
   readonly #encoder: FrameEncoder;
   readonly #heartbeat: Heartbeat;
   readonly #handshakeInterval: number;
-  #raw: Uint8Array[] = [];
+  /** Bytes written around the encoder (the greeting). */
+  #raw: Uint8Array[] = NONE;
   #handshakeDeadline: number | undefined;
   #now = 0;
   #peerMajor = 0;
   #peerMinor = 1;
-  #partial: Uint8Array[] = [];
+  /** The frames so far of a multipart message being received. */
+  #partial: Uint8Array[] = NONE;
   #transform: FrameTransform | undefined;
   #peer: PeerInfo | undefined;
   /**
@@ -158,6 +167,8 @@ export class ZmtpConnection {
   #waiting = false;
   /** While the handshake runs: what mechanism steps are applied to. */
   #steps: MechanismStepHost | undefined;
+  /** The handshake is over: the encoder's slab goes once its output is taken. */
+  #releaseSlab = false;
 
   /**
    * An idle connection; `start(now)` begins it.
@@ -213,7 +224,7 @@ export class ZmtpConnection {
     if (this.#state !== "idle") return;
     this.#now = now;
     this.#state = "greeting";
-    this.#raw.push(encodeGreeting({ mechanism: this.#mechanism.name, asServer: this.#asServer }));
+    this.#raw = [encodeGreeting({ mechanism: this.#mechanism.name, asServer: this.#asServer })];
     if (this.#handshakeInterval > 0) this.#handshakeDeadline = now + this.#handshakeInterval;
   }
 
@@ -247,7 +258,7 @@ export class ZmtpConnection {
       this.#state = "handshake";
       this.#applyStep(
         this.#mechanism.start({
-          metadata: this.#localMetadata,
+          metadata: this.#localMetadata!,
           asServer: this.#asServer,
           peerMinor: this.#peerMinor,
         }),
@@ -321,10 +332,20 @@ export class ZmtpConnection {
 
   /** Bytes to write to the peer, in order; empty when there are none. */
   takeOutput(): Uint8Array[] {
-    if (this.#raw.length === 0) return this.#encoder.flush();
-    const out = this.#raw;
-    this.#raw = [];
-    if (this.#encoder.pendingBytes > 0) out.push(...this.#encoder.flush());
+    let out: Uint8Array[];
+    if (this.#raw.length === 0) {
+      out = this.#encoder.flush();
+    } else {
+      out = this.#raw;
+      this.#raw = NONE;
+      if (this.#encoder.pendingBytes > 0) out.push(...this.#encoder.flush());
+    }
+    if (this.#releaseSlab) {
+      // The handshake's commands are out: a connection that stays idle from here
+      // holds no slab (the next message gets a fresh one).
+      this.#releaseSlab = false;
+      this.#encoder.release();
+    }
     return out;
   }
 
@@ -359,7 +380,7 @@ export class ZmtpConnection {
   /** Ends the connection locally; no events follow. */
   close(): void {
     this.#state = "closed";
-    this.#partial = [];
+    this.#partial = NONE;
   }
 
   #sendCommandFrame(body: Uint8Array): void {
@@ -379,7 +400,7 @@ export class ZmtpConnection {
   #fail(error: WireError): void {
     if (this.#state === "closed") return;
     this.#state = "closed";
-    this.#partial = [];
+    this.#partial = NONE;
     this.#handler.error(error);
   }
 
@@ -403,6 +424,11 @@ export class ZmtpConnection {
       settle: (next) => this.#settle(next),
       ready: (peer) => {
         this.#steps = undefined;
+        this.#localMetadata = undefined;
+        // The handshake's commands need the encoder's slab no longer: it goes now,
+        // or once they are taken (an idle connection then holds none).
+        if (this.#encoder.pendingBytes === 0) this.#encoder.release();
+        else this.#releaseSlab = true;
         this.#peer = peer;
         const transform = this.#mechanism.transform;
         this.#transform = transform;
@@ -462,16 +488,17 @@ export class ZmtpConnection {
     if ((flags & FrameFlags.COMMAND) !== 0) return this.#onCommand(body);
     let message: Uint8Array[];
     if ((flags & FrameFlags.MORE) !== 0) {
-      this.#partial.push(body);
+      if (this.#partial === NONE) this.#partial = [body];
+      else this.#partial.push(body);
       return true;
     }
-    if (this.#partial.length === 0) {
+    if (this.#partial === NONE) {
       // A single-frame message: an exact-size array (a push would reserve 17 slots).
       message = [body];
     } else {
       message = this.#partial;
       message.push(body);
-      this.#partial = [];
+      this.#partial = NONE;
     }
     return this.#handler.message(message) !== false && this.#state === "ready";
   }

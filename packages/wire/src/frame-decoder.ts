@@ -51,6 +51,11 @@ const TWO_POW_32 = 0x1_0000_0000;
 /** High word at or above this means the size is >= 2^53. */
 const HIGH_LIMIT = 0x20_0000;
 const EMPTY = new Uint8Array(0);
+/**
+ * Scratch space for a header split across chunks, shared by every decoder: it is
+ * filled and read within one step of the decode loop, never kept.
+ */
+const HEADER_SCRATCH = new Uint8Array(9);
 
 /**
  * With no `maxMessageSize`, a peer claiming an N-byte body must send N/64 of it
@@ -85,8 +90,6 @@ export class FrameDecoder {
   #paused = false;
   #running = false;
   #error: WireError | undefined;
-  /** Scratch space for a header split across chunks. */
-  readonly #header = new Uint8Array(9);
   readonly #allocate: Allocate;
 
   /**
@@ -230,7 +233,7 @@ export class FrameDecoder {
           }
         } else {
           if (queue.buffered < 2) return undefined;
-          size = queue.peek(2, this.#header)[1]!;
+          size = queue.peek(2, HEADER_SCRATCH)[1]!;
         }
         headerSize = 2;
       } else {
@@ -251,7 +254,7 @@ export class FrameDecoder {
             0;
         } else {
           if (queue.buffered < 9) return undefined;
-          const header = queue.peek(9, this.#header);
+          const header = queue.peek(9, HEADER_SCRATCH);
           high = ((header[1]! << 24) | (header[2]! << 16) | (header[3]! << 8) | header[4]!) >>> 0;
           low = ((header[5]! << 24) | (header[6]! << 16) | (header[7]! << 8) | header[8]!) >>> 0;
         }

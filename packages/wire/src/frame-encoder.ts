@@ -206,6 +206,18 @@ export class FrameEncoder {
     return chunks;
   }
 
+  /**
+   * Lets go of the slab when nothing written to it is still queued (a connection
+   * going idle holds no slab; the next frame starts a small one). Memory already
+   * returned by `flush()` is not affected.
+   */
+  release(): void {
+    if (this.#pos > this.#start) return;
+    this.#slab = EMPTY;
+    this.#start = 0;
+    this.#pos = 0;
+  }
+
   /** Moves the written-but-not-handed-out slab bytes to the chunk list. */
   #cut(): void {
     if (this.#pos > this.#start) {

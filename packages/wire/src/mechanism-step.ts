@@ -8,7 +8,7 @@ import { utf8Decode } from "./bytes";
 import type { PeerInfo } from "./connection";
 import { ProtocolError, WireError } from "./errors";
 import type { Mechanism, MechanismStep } from "./mechanism";
-import { type SocketTypeName, socketTypesCompatible } from "./socket-types";
+import { compatiblePeerType, type SocketTypeName } from "./socket-types";
 
 /** The connection a step is applied to. */
 export interface MechanismStepHost {
@@ -32,6 +32,9 @@ export interface MechanismStepHost {
   /** The handshake completed with `peer`. */
   ready(peer: PeerInfo): void;
 }
+
+/** The routing id of a peer that sent none (shared: nothing can be written to it). */
+const NO_IDENTITY = new Uint8Array(0);
 
 /** Applies `step` to `host`. */
 export function applyMechanismStep(step: MechanismStep, host: MechanismStepHost): void {
@@ -60,7 +63,8 @@ export function applyMechanismStep(step: MechanismStep, host: MechanismStepHost)
     return;
   }
   const peerType = utf8Decode(typeBytes);
-  if (!socketTypesCompatible(host.socketType, peerType)) {
+  const socketType = compatiblePeerType(host.socketType, peerType);
+  if (socketType === undefined) {
     host.fail(
       new WireError(
         "EPROTO",
@@ -72,8 +76,8 @@ export function applyMechanismStep(step: MechanismStep, host: MechanismStepHost)
     return;
   }
   host.ready({
-    socketType: peerType,
-    routingId: metadata.get("Identity") ?? new Uint8Array(0),
+    socketType,
+    routingId: metadata.get("Identity") ?? NO_IDENTITY,
     metadata,
     ...host.peerVersion(),
     mechanism: host.mechanism.name,

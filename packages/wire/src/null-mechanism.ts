@@ -20,6 +20,9 @@ import {
   zapResult,
 } from "./zap";
 
+/** No ZAP domain: what a mechanism made without options shares. */
+const NO_ZAP: ZapOptions = Object.freeze({});
+
 /** The NULL mechanism: no authentication, only READY both ways (see the module doc for ZAP). */
 export class NullMechanism implements Mechanism {
   readonly name = "NULL";
@@ -29,7 +32,7 @@ export class NullMechanism implements Mechanism {
   #reply: ZapReply | undefined;
 
   /** `options`: the ZAP domain and handler, consulted only when a domain is set. */
-  constructor(options: ZapOptions = {}) {
+  constructor(options: ZapOptions = NO_ZAP) {
     this.#zap = options;
   }
 

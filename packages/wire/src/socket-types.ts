@@ -63,6 +63,17 @@ export function socketTypesCompatible(local: SocketTypeName, remote: string): bo
   return (peers[local] as readonly string[]).includes(remote);
 }
 
+/**
+ * `remote` as the table's own string when a `local` socket may talk to it, else
+ * `undefined`: a peer's type then costs no string of its own per connection.
+ */
+export function compatiblePeerType(
+  local: SocketTypeName,
+  remote: string,
+): SocketTypeName | undefined {
+  return peers[local].find((name) => name === remote);
+}
+
 /** Socket types whose READY carries an `Identity` property (libzmq sends it for these). */
 export function sendsIdentity(type: SocketTypeName): boolean {
   return type === "REQ" || type === "DEALER" || type === "ROUTER";

@@ -8,6 +8,12 @@ import {
 } from "../index";
 import type { DirectReadSink, DirectReads } from "./direct-reads";
 
+/** On the socket: the connection its event listeners report to (shared listeners, no closures). */
+const OWNER = Symbol("zmq.connection");
+type OwnedSocket = Socket & { [OWNER]: NetStreamConnection };
+/** The empty list `#held` and `#history` share while they hold nothing (never written to). */
+const NONE: never[] = [];
+
 /**
  * A `StreamConnection` over a connected `net.Socket` (TCP or Unix domain).
  * Chunks go from the socket's `data` event straight to the handler, uncopied.
@@ -33,13 +39,13 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
   /** `pause()` was called (and no `resume()` since). */
   #paused = false;
   /** Chunks read through `onread` while paused. */
-  readonly #held: Buffer[] = [];
+  #held: Buffer[] = NONE;
   // What writeSync() needs at process end: the bytes written (and the chunks
   // that may not all have reached the OS yet), counted from `#sentBase`, what the
   // socket had taken before this connection wrapped it (a ws upgrade request).
   readonly #sentBase: number;
   #sent = 0;
-  #history: Uint8Array[] = [];
+  #history: Uint8Array[] = NONE;
   #historyStart = 0;
   #historyBytes = 0;
   /** writeSync() state: what is left to write, and whether the connection failed. */
@@ -61,18 +67,35 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
     this.remoteEndpoint = remoteEndpoint;
     this.remoteAddress = remoteAddress;
     this.#sentBase = socket.bytesWritten ?? 0;
-    socket.on("error", (error) => {
-      this.#error ??= toTransportError(error, remoteEndpoint);
-    });
-    socket.on("close", () => {
-      this.#closed = true;
-      const handler = this.#handler;
-      if (handler !== undefined && !this.#closeReported) {
-        this.#closeReported = true;
-        handler.close(this.#error);
-      }
-    });
+    (socket as OwnedSocket)[OWNER] = this;
+    socket.on("error", NetStreamConnection.#onError);
+    socket.on("close", NetStreamConnection.#onClose);
   }
+
+  // The socket's listeners: one function each for every connection (`this` is the
+  // socket), so an idle connection holds no closures.
+  static readonly #onError = function (this: Socket, error: Error): void {
+    const self = (this as OwnedSocket)[OWNER];
+    self.#error ??= toTransportError(error, self.remoteEndpoint);
+  };
+
+  static readonly #onClose = function (this: Socket): void {
+    const self = (this as OwnedSocket)[OWNER];
+    self.#closed = true;
+    const handler = self.#handler;
+    if (handler !== undefined && !self.#closeReported) {
+      self.#closeReported = true;
+      handler.close(self.#error);
+    }
+  };
+
+  static readonly #onEnd = function (this: Socket): void {
+    (this as OwnedSocket)[OWNER].#handler!.end();
+  };
+
+  static readonly #onDrain = function (this: Socket): void {
+    (this as OwnedSocket)[OWNER].#handler!.drain();
+  };
 
   setHandler(handler: StreamHandler): void {
     const first = this.#handler === undefined;
@@ -86,8 +109,8 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
     }
     if (!first) return;
     const socket = this.#socket;
-    socket.on("end", () => this.#handler!.end());
-    socket.on("drain", () => this.#handler!.drain());
+    socket.on("end", NetStreamConnection.#onEnd);
+    socket.on("drain", NetStreamConnection.#onDrain);
     const reads = this.#reads;
     if (reads === undefined) {
       // Attaching 'data' starts the flow unless pause() was called before.
@@ -104,7 +127,8 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
     // A read can land after pause() (Node restarts reading on a deferred resume):
     // it waits for resume(), and reading stops.
     if (this.#paused || this.#held.length > 0) {
-      this.#held.push(chunk);
+      if (this.#held === NONE) this.#held = [chunk];
+      else this.#held.push(chunk);
       return false;
     }
     this.#handler!.data(chunk);
@@ -154,6 +178,7 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
       if (this.#historyBytes > 0) this.#clearHistory();
       return;
     }
+    if (this.#history === NONE) this.#history = [];
     for (let i = 0; i < chunks.length; i++) {
       if (chunks[i]!.length > 0) this.#history.push(chunks[i]!);
     }
@@ -173,7 +198,7 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
   }
 
   #clearHistory(): void {
-    this.#history = [];
+    this.#history = NONE;
     this.#historyStart = 0;
     this.#historyBytes = 0;
   }
