@@ -396,6 +396,11 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
           return;
         }
         this.#abort = undefined;
+        // libzmq starts a fresh connecter (initial interval) once a connection
+        // exists, whether or not its handshake then succeeds: the backoff grows
+        // only over attempts that found no listener (measured on zeromq.js 6.8.0
+        // against a peer that accepts and closes: connect:retry 100, 100, …).
+        this.#interval = this.core.options.reconnectInterval;
         this.core.emit({ type: "connect", address: this.address });
         this.runtime.trace?.(`${this.socketType} connect ${this.address} ok`);
         this.#ready = false;
@@ -476,7 +481,6 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
 
   sessionReady(session: Session, peer: PeerIdentity): void {
     this.#ready = true;
-    this.#interval = this.core.options.reconnectInterval;
     const pipe = this.#pipe ?? this.#createPipe(peer);
     session.usePipe(pipe);
     this.core.emit({ type: "handshake", address: this.address });

@@ -313,6 +313,30 @@ const roles: Record<string, () => Promise<void>> = {
     await command();
   },
 
+  /**
+   * DEALER with `options` (a reconnectMaxInterval): reports the intervals of its
+   * first `count` connect:retry events.
+   */
+  async backoff() {
+    const sock = new zmq.Dealer({ linger: 0, ...(params.options as object) });
+    const intervals: number[] = [];
+    const count = params.count as number;
+    const done = new Promise<void>((resolve) => {
+      void (async () => {
+        for await (const event of sock.events) {
+          if (event.type !== "connect:retry") continue;
+          intervals.push(event.interval);
+          if (intervals.length >= count) resolve();
+        }
+      })();
+    });
+    sock.connect(params.endpoint as string);
+    await done;
+    sock.close();
+    report({ type: "done", intervals });
+    await command();
+  },
+
   /** `sockets` DEALERs retrying a closed port for `durationMs`: CPU time spent. */
   async "reconnect-cpu"() {
     const idle = process.cpuUsage();
