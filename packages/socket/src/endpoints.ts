@@ -184,6 +184,9 @@ function endReason(end: SessionEnd, wasReady: boolean, endpoint: string): string
  */
 const UNTIL_READ = -1;
 
+/** Timer options of the reconnect loop: it never holds the process open. */
+const UNREF = { ref: false } as const;
+
 /** One `bind()`: a listener plus the sessions it accepted. */
 export class BindEndpoint implements SessionOwner {
   readonly core: SocketCore;
@@ -293,8 +296,11 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   #pipe: Pipe | undefined;
   #session: Session | undefined;
   #ready = false;
-  /** The controller of the attempt in flight, if any. */
-  #abort: AbortController | undefined;
+  /**
+   * The attempt in flight, if any: its AbortController, or a token when it has
+   * none (the connecter cancels it on close).
+   */
+  #abort: object | undefined;
   /** The controller the next attempt reuses (replaced once aborted). */
   #controller: AbortController | undefined;
   /** The transport's connecter for this endpoint, made at the first attempt. */
@@ -364,34 +370,41 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
 
   #attempt(): void {
     if (this.#closed) return;
+    let connecter = this.#connecter;
+    if (connecter === undefined && this.transport.connecter !== undefined) {
+      connecter = this.transport.connecter(this.address);
+      this.#connecter = connecter;
+    }
+    // A connecter cancels its attempt in flight when closed, so an AbortController
+    // is only needed for a connect timeout or a transport without one (a socket
+    // that connects once and closes, as in connection churn, then builds none).
     // One controller serves every attempt until one is aborted (connect timeout):
     // a reconnect loop need not build an AbortSignal every ~150 ms.
-    let abort = this.#controller;
-    if (abort === undefined || abort.signal.aborted) {
-      abort = new AbortController();
-      this.#controller = abort;
+    let abort: AbortController | undefined;
+    if (connecter === undefined || this.#timesOut()) {
+      abort = this.#controller;
+      if (abort === undefined || abort.signal.aborted) {
+        abort = new AbortController();
+        this.#controller = abort;
+      }
     }
-    this.#abort = abort;
+    const attempt: object = abort ?? {};
+    this.#abort = attempt;
     this.#updateHold();
     // libzmq connects ipc at once (a Unix socket connect does not wait): no connect:delay.
     if (schemeOf(this.address) !== "ipc") {
       this.core.emit({ type: "connect:delay", address: this.address });
     }
     this.runtime.trace?.(`${this.socketType} connect ${this.address} attempt`);
-    const cancelTimeout = this.#connectTimeout(abort);
-    const options = this.core.connectOptions(abort.signal);
-    let connecter = this.#connecter;
-    if (connecter === undefined && this.transport.connecter !== undefined) {
-      connecter = this.transport.connecter(this.address);
-      this.#connecter = connecter;
-    }
+    const cancelTimeout = abort === undefined ? noop : this.#connectTimeout(abort);
+    const options = this.core.connectOptions(abort?.signal);
     (connecter === undefined
       ? this.transport.connect(this.address, options)
       : connecter.connect(options)
     ).then(
       (connection) => {
         cancelTimeout();
-        if (this.#closed || abort.signal.aborted) {
+        if (this.#closed || this.#abort !== attempt) {
           dropConnection(connection);
           return;
         }
@@ -409,7 +422,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       },
       (error: unknown) => {
         cancelTimeout();
-        if (this.#closed || abort.signal.aborted) return;
+        if (this.#closed || this.#abort !== attempt) return;
         this.#abort = undefined;
         this.#updateHold();
         const code = (error as { code?: string }).code;
@@ -428,6 +441,11 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     );
   }
 
+  /** Whether attempts here are abandoned after ZMQ_CONNECT_TIMEOUT. */
+  #timesOut(): boolean {
+    return this.core.options.connectTimeout > 0 && this.transport.kind === "stream";
+  }
+
   /**
    * ZMQ_CONNECT_TIMEOUT: a stream connection not established in time is
    * abandoned and retried like a refused one (libzmq's tcp_connecter). Returns
@@ -435,13 +453,13 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
    */
   #connectTimeout(abort: AbortController): () => void {
     const timeout = this.core.options.connectTimeout;
-    if (timeout <= 0 || this.transport.kind !== "stream") return noop;
+    if (!this.#timesOut()) return noop;
     return this.runtime.setTimer(
       timeout,
       () => {
         if (this.#abort !== abort || this.#closed) return;
-        abort.abort();
         this.#abort = undefined;
+        abort.abort();
         this.#updateHold();
         this.runtime.trace?.(`${this.socketType} connect ${this.address} timeout ${timeout}ms`);
         this.core.emit({ type: "close", address: this.address });
@@ -469,15 +487,14 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     }
     this.core.emit({ type: "connect:retry", address: this.address, interval: delay });
     this.runtime.trace?.(`${this.socketType} reconnect ${this.address} in ${delay}ms`);
-    this.#cancelTimer = this.runtime.setTimer(
-      delay,
-      () => {
-        this.#cancelTimer = undefined;
-        this.#attempt();
-      },
-      { ref: false },
-    );
+    this.#cancelTimer = this.runtime.setTimer(delay, this.#retry, UNREF);
   }
+
+  /** The reconnect timer's callback (one function for every retry). */
+  readonly #retry = (): void => {
+    this.#cancelTimer = undefined;
+    this.#attempt();
+  };
 
   sessionReady(session: Session, peer: PeerIdentity): void {
     this.#ready = true;
@@ -582,7 +599,9 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#abort?.abort();
+    const attempt = this.#abort;
+    this.#abort = undefined;
+    if (attempt instanceof AbortController) attempt.abort();
     this.#controller = undefined;
     this.#connecter?.close();
     this.#connecter = undefined;

@@ -27,8 +27,13 @@ export { NetListener, type NetListenOptions } from "./net-listener";
 export { NetStreamConnection } from "./net-stream-connection";
 export {
   RAW_CONNECT_SUPPORTED,
+  type RawAttemptCallback,
   type RawConnectError,
   type RawConnectTarget,
   type RawSocketOptions,
   RawTcpAttempt,
+  RawTcpConnect,
+  type RawTcpHandle,
+  rawConnectError,
+  rawSocket,
 } from "./raw-connect";
