@@ -184,8 +184,13 @@ function endReason(end: SessionEnd, wasReady: boolean, endpoint: string): string
  */
 const UNTIL_READ = -1;
 
-/** Timer options of the reconnect loop: it never holds the process open. */
+/**
+ * Timer options of the reconnect loop: it never holds the process open, and a
+ * retry may come up to 10 ms late so that the retries of many endpoints share
+ * wake-ups (see `TimerOptions.slack`; libzmq's jitter is 0-100% of the interval).
+ */
 const UNREF = { ref: false } as const;
+const RETRY = { ref: false, slack: 10 } as const;
 
 /** One `bind()`: a listener plus the sessions it accepted. */
 export class BindEndpoint implements SessionOwner {
@@ -487,7 +492,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     }
     this.core.emit({ type: "connect:retry", address: this.address, interval: delay });
     this.runtime.trace?.(`${this.socketType} reconnect ${this.address} in ${delay}ms`);
-    this.#cancelTimer = this.runtime.setTimer(delay, this.#retry, UNREF);
+    this.#cancelTimer = this.runtime.setTimer(delay, this.#retry, delay >= 50 ? RETRY : UNREF);
   }
 
   /** The reconnect timer's callback (one function for every retry). */
