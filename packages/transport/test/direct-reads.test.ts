@@ -29,35 +29,9 @@ function harness(target: () => Uint8Array | undefined = () => undefined) {
 
 const KiB = 1024;
 
-/** The first reads of a connection: a 2 KiB slab, used up by 1900 bytes (the rest is too small). */
-function useFirstSlab(read: (nread?: number) => { room: number }): void {
-  expect(read(1900).room).toBe(2 * KiB);
-}
-
 describe("DirectReads", () => {
-  it("reads a connection's first bytes into a 2 KiB slab, then into 64 KiB ones", () => {
-    const { read, chunks } = harness();
-    expect(read(64).room).toBe(2 * KiB); // a greeting
-    expect(read(100).room).toBe(2 * KiB - 64);
-    expect(read(1500).room).toBe(2 * KiB - 168);
-    // 376 bytes left: still offered (at least 256 are)
-    expect(read(100).room).toBe(2 * KiB - 1672);
-    // 272 left after that: offered once more; then a 64 KiB slab
-    expect(read(100).room).toBe(2 * KiB - 1776);
-    expect(read(100).room).toBe(64 * KiB);
-    expect(chunks.map((c) => c.length)).toEqual([64, 100, 1500, 100, 100, 100]);
-    expect(chunks[0]!.buffer).toBe(chunks[4]!.buffer);
-  });
-
-  it("a first read that fills the small slab moves straight to 256 KiB slabs", () => {
-    const { read } = harness();
-    expect(read().room).toBe(2 * KiB);
-    expect(read().room).toBe(256 * KiB);
-  });
-
   it("offers a 64 KiB slab's rest while reads come back short", () => {
     const { read } = harness();
-    useFirstSlab(read);
     expect(read(100).room).toBe(64 * KiB);
     // 104 bytes used (8-byte aligned): the rest of the same slab.
     expect(read(100).room).toBe(64 * KiB - 104);
@@ -66,7 +40,6 @@ describe("DirectReads", () => {
 
   it("moves to 256 KiB slabs once a read fills its room, and back when one falls short", () => {
     const { read } = harness();
-    useFirstSlab(read);
     expect(read().room).toBe(64 * KiB); // filled: more was waiting
     expect(read().room).toBe(256 * KiB);
     expect(read(10 * KiB).room).toBe(256 * KiB); // the whole slab offered, partly used
@@ -77,7 +50,6 @@ describe("DirectReads", () => {
 
   it("in bulk, replaces a slab whose rest is under 64 KiB rather than split a frame", () => {
     const { read } = harness();
-    useFirstSlab(read);
     read(); // 64 KiB, filled: bulk
     expect(read(150 * KiB).room).toBe(256 * KiB); // short: no longer bulk
     expect(read().room).toBe(64 * KiB); // at most 64 KiB of the rest; filled: bulk again

@@ -26,15 +26,6 @@ const SLAB_BYTES = 64 * 1024;
 /** A slab whose unused rest is smaller than this is replaced for the next read. */
 const MIN_READ_BYTES = 16 * 1024;
 /**
- * A connection's first slab: the greeting, the handshake and the first messages
- * of most connections fit in it. A short-lived connection (connect, one request,
- * close) then costs ~2 KiB of read memory rather than 64 KiB, which adds up to
- * old-generation collections (external memory) when connections churn.
- */
-const FIRST_SLAB_BYTES = 2 * 1024;
-/** The first slab is replaced once less than this is left in it. */
-const FIRST_MIN_READ_BYTES = 256;
-/**
  * Slabs after a read that filled its room (more was waiting in the kernel):
  * a bulk transfer. Frames up to about a quarter of this arrive mostly whole in
  * one slab; one per slab straddles its end and is copied (in part).
@@ -111,23 +102,8 @@ export class DirectReads {
     // Right after a header read, the frame's body has not found its memory yet:
     // read no more than an ordinary slab's worth of it, to be copied.
     const bulk = this.#bulk && !this.#headerRead;
-    const slab = this.#slab;
-    const room = slab.length - this.#used;
-    if (
-      room <
-      (bulk
-        ? BULK_MIN_READ_BYTES
-        : slab.length === FIRST_SLAB_BYTES
-          ? FIRST_MIN_READ_BYTES
-          : MIN_READ_BYTES)
-    ) {
-      this.#slab = Buffer.allocUnsafeSlow(
-        bulk
-          ? BULK_SLAB_BYTES
-          : slab === EMPTY && !this.#largeDirect
-            ? FIRST_SLAB_BYTES
-            : SLAB_BYTES,
-      );
+    if (this.#slab.length - this.#used < (bulk ? BULK_MIN_READ_BYTES : MIN_READ_BYTES)) {
+      this.#slab = Buffer.allocUnsafeSlow(bulk ? BULK_SLAB_BYTES : SLAB_BYTES);
       this.#used = 0;
     }
     const header = this.#largeDirect;
