@@ -196,6 +196,14 @@ function endReason(end: SessionEnd, wasReady: boolean, endpoint: string): string
  */
 const UNTIL_READ = -1;
 
+/**
+ * Timer options of the reconnect loop: it never holds the process open, and a
+ * retry may come up to 10 ms late so that the retries of many endpoints share
+ * wake-ups (see `TimerOptions.slack`; libzmq's jitter is 0-100% of the interval).
+ */
+const UNREF = { ref: false } as const;
+const RETRY = { ref: false, slack: 10 } as const;
+
 /** One `bind()`: a listener plus the sessions it accepted. */
 export class BindEndpoint implements SessionOwner {
   readonly core: SocketCore;
@@ -305,8 +313,11 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   #pipe: Pipe | undefined;
   #session: Session | undefined;
   #ready = false;
-  /** The controller of the attempt in flight, if any. */
-  #abort: AbortController | undefined;
+  /**
+   * The attempt in flight, if any: its AbortController, or a token when it has
+   * none (the connecter cancels it on close).
+   */
+  #abort: object | undefined;
   /** The controller the next attempt reuses (replaced once aborted). */
   #controller: AbortController | undefined;
   /** The transport's connecter for this endpoint, made at the first attempt. */
@@ -376,21 +387,33 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
 
   #attempt(): void {
     if (this.#closed) return;
+    let connecter = this.#connecter;
+    if (connecter === undefined && this.transport.connecter !== undefined) {
+      connecter = this.transport.connecter(this.address);
+      this.#connecter = connecter;
+    }
+    // A connecter cancels its attempt in flight when closed, so an AbortController
+    // is only needed for a connect timeout or a transport without one (a socket
+    // that connects once and closes, as in connection churn, then builds none).
     // One controller serves every attempt until one is aborted (connect timeout):
     // a reconnect loop need not build an AbortSignal every ~150 ms.
-    let abort = this.#controller;
-    if (abort === undefined || abort.signal.aborted) {
-      abort = new AbortController();
-      this.#controller = abort;
+    let abort: AbortController | undefined;
+    if (connecter === undefined || this.#timesOut()) {
+      abort = this.#controller;
+      if (abort === undefined || abort.signal.aborted) {
+        abort = new AbortController();
+        this.#controller = abort;
+      }
     }
-    this.#abort = abort;
+    const attempt: object = abort ?? {};
+    this.#abort = attempt;
     this.#updateHold();
-    const options = this.core.connectOptions(abort.signal);
+    const options = this.core.connectOptions(abort?.signal);
     // libzmq connects ipc at once (a Unix socket connect does not wait): no connect:delay.
     // A tcp host name is resolved first: no connect:delay for one that does not resolve.
     if ((this.transport as { reportsConnecting?: boolean }).reportsConnecting === true) {
       options.onConnecting = () => {
-        if (this.#abort === abort && !this.#closed) {
+        if (this.#abort === attempt && !this.#closed) {
           this.core.emit({ type: "connect:delay", address: this.address });
         }
       };
@@ -398,23 +421,23 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       this.core.emit({ type: "connect:delay", address: this.address });
     }
     this.runtime.trace?.(`${this.socketType} connect ${this.address} attempt`);
-    const cancelTimeout = this.#connectTimeout(abort);
-    let connecter = this.#connecter;
-    if (connecter === undefined && this.transport.connecter !== undefined) {
-      connecter = this.transport.connecter(this.address);
-      this.#connecter = connecter;
-    }
+    const cancelTimeout = abort === undefined ? noop : this.#connectTimeout(abort);
     (connecter === undefined
       ? this.transport.connect(this.address, options)
       : connecter.connect(options)
     ).then(
       (connection) => {
         cancelTimeout();
-        if (this.#closed || abort.signal.aborted) {
+        if (this.#closed || this.#abort !== attempt) {
           dropConnection(connection);
           return;
         }
         this.#abort = undefined;
+        // libzmq starts a fresh connecter (initial interval) once a connection
+        // exists, whether or not its handshake then succeeds: the backoff grows
+        // only over attempts that found no listener (measured on zeromq.js 6.8.0
+        // against a peer that accepts and closes: connect:retry 100, 100, …).
+        this.#interval = this.core.options.reconnectInterval;
         this.core.emit({ type: "connect", address: this.address });
         this.runtime.trace?.(`${this.socketType} connect ${this.address} ok`);
         this.#ready = false;
@@ -423,7 +446,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       },
       (error: unknown) => {
         cancelTimeout();
-        if (this.#closed || abort.signal.aborted) return;
+        if (this.#closed || this.#abort !== attempt) return;
         this.#abort = undefined;
         this.#updateHold();
         const code = (error as { code?: string }).code;
@@ -442,6 +465,11 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     );
   }
 
+  /** Whether attempts here are abandoned after ZMQ_CONNECT_TIMEOUT. */
+  #timesOut(): boolean {
+    return this.core.options.connectTimeout > 0 && this.transport.kind === "stream";
+  }
+
   /**
    * ZMQ_CONNECT_TIMEOUT: a stream connection not established in time is
    * abandoned and retried like a refused one (libzmq's tcp_connecter). Returns
@@ -449,13 +477,13 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
    */
   #connectTimeout(abort: AbortController): () => void {
     const timeout = this.core.options.connectTimeout;
-    if (timeout <= 0 || this.transport.kind !== "stream") return noop;
+    if (!this.#timesOut()) return noop;
     return this.runtime.setTimer(
       timeout,
       () => {
         if (this.#abort !== abort || this.#closed) return;
-        abort.abort();
         this.#abort = undefined;
+        abort.abort();
         this.#updateHold();
         this.runtime.trace?.(`${this.socketType} connect ${this.address} timeout ${timeout}ms`);
         this.core.emit({ type: "close", address: this.address });
@@ -483,19 +511,17 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     }
     this.core.emit({ type: "connect:retry", address: this.address, interval: delay });
     this.runtime.trace?.(`${this.socketType} reconnect ${this.address} in ${delay}ms`);
-    this.#cancelTimer = this.runtime.setTimer(
-      delay,
-      () => {
-        this.#cancelTimer = undefined;
-        this.#attempt();
-      },
-      { ref: false },
-    );
+    this.#cancelTimer = this.runtime.setTimer(delay, this.#retry, delay >= 50 ? RETRY : UNREF);
   }
+
+  /** The reconnect timer's callback (one function for every retry). */
+  readonly #retry = (): void => {
+    this.#cancelTimer = undefined;
+    this.#attempt();
+  };
 
   sessionReady(session: Session, peer: PeerIdentity): void {
     this.#ready = true;
-    this.#interval = this.core.options.reconnectInterval;
     const pipe = this.#pipe ?? this.#createPipe(peer);
     session.usePipe(pipe);
     this.core.emit({ type: "handshake", address: this.address });
@@ -590,8 +616,9 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   _connectForExit(connection: AnyConnection): Session | undefined {
     if (this.#closed) return undefined;
     // The attempt in flight (its handle is closed now) and the next one's timer.
-    this.#abort?.abort();
+    const attempt = this.#abort;
     this.#abort = undefined;
+    if (attempt instanceof AbortController) attempt.abort();
     this.#cancelTimer?.();
     this.#cancelTimer = undefined;
     // An unfinished session (its connection already closed at exit) lets go of the
@@ -623,7 +650,9 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#abort?.abort();
+    const attempt = this.#abort;
+    this.#abort = undefined;
+    if (attempt instanceof AbortController) attempt.abort();
     this.#controller = undefined;
     this.#connecter?.close();
     this.#connecter = undefined;

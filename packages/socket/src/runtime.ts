@@ -17,6 +17,14 @@ export interface TimerOptions {
    * send/receive timeouts and pipe linger are not.
    */
   ref?: boolean;
+  /**
+   * How late the timer may fire, in milliseconds, so that timers due close
+   * together share one wake-up: a runtime may round the deadline up to the next
+   * multiple of this (every timer with the same slack on the same grid), or
+   * ignore it. Reconnect delays use it: a process retrying many dead endpoints
+   * then wakes once per grid step, not once per attempt.
+   */
+  slack?: number;
 }
 
 /** A sink for socket events besides the observers (Node: a `diagnostics_channel`). */

@@ -217,9 +217,9 @@ export class SocketCore {
   }
 
   /** The options of one connect attempt, for whichever transport serves it. */
-  connectOptions(signal: AbortSignal): TransportOptions {
+  connectOptions(signal: AbortSignal | undefined): TransportOptions {
     const options = this.#commonTransportOptions();
-    options.signal = signal;
+    if (signal !== undefined) options.signal = signal;
     options.multicastHops = this.options.multicastHops;
     options.multicastLoop = this.options.multicastLoop;
     return options;

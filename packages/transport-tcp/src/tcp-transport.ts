@@ -29,7 +29,12 @@ import {
   type NetListenOptions,
   NetStreamConnection,
   RAW_CONNECT_SUPPORTED,
-  RawTcpAttempt,
+  type RawAttemptCallback,
+  type RawConnectTarget,
+  RawTcpConnect,
+  type RawTcpHandle,
+  rawConnectError,
+  rawSocket,
   WRITE_HIGH_WATER_MARK,
 } from "@zmq/transport/node";
 import {
@@ -123,7 +128,10 @@ export class TcpTransport
   readonly reportsConnecting = true;
 
   checkEndpoint(endpoint: string, role: "bind" | "connect"): void {
-    parseTcpAddress(parseEndpointFor("tcp", endpoint).address, endpoint, role);
+    // A connect endpoint is parsed once (sockets connecting to the same one over
+    // and over, as in connection churn, find it in the cache).
+    if (role === "connect") connectTarget(endpoint);
+    else parseTcpAddress(parseEndpointFor("tcp", endpoint).address, endpoint, role);
   }
 
   async bind(endpoint: string, options: TcpBindOptions = {}): Promise<Listener<StreamConnection>> {
@@ -201,12 +209,17 @@ export class TcpTransport
  * A reconnect loop's attempts at one endpoint. Where Node's TCP handle is
  * reachable (`RAW_CONNECT_SUPPORTED`) and the target is a numeric address, an
  * attempt is made on a bare handle, and only a connection that succeeds gets a
- * `net.Socket` (see `RawTcpAttempt`): a refused attempt then costs about what
- * libzmq's does. Otherwise a refused attempt leaves a destroyed `net.Socket`
- * behind; once it has emitted `close`, Node lets the same object `connect()`
- * again, which skips building a new stream (about half the cost of a refused
- * attempt on loopback). A socket that connects is handed to its connection and
- * never reused.
+ * `net.Socket` (see `RawTcpConnect`). A refused attempt then allocates the
+ * handle, its request and the attempt's promise, nothing else: the parsed
+ * target is kept, the abort listener stays on the signal for as long as the
+ * caller passes the same one, and the rejection for a given failure (status
+ * and syscall) is made once per connecter and reused (a `TransportError` with
+ * its platform error as `cause`, as `connect` makes).
+ *
+ * Otherwise a refused attempt leaves a destroyed `net.Socket` behind; once it
+ * has emitted `close`, Node lets the same object `connect()` again, which skips
+ * building a new stream (about half the cost of a refused attempt on loopback).
+ * A socket that connects is handed to its connection and never reused.
  */
 class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
   readonly #endpoint: string;
@@ -217,6 +230,23 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
   readonly #keep: (this: Socket) => void;
   /** Wraps a connected socket, which stops being a candidate for reuse. */
   readonly #wrap: (socket: Socket) => NetStreamConnection;
+
+  // ---- the bare-handle path
+  /** The numeric target for `ipv6` false / true (`null`: not numeric, use `net`). */
+  readonly #targets: (RawConnectTarget | null | undefined)[] = [undefined, undefined];
+  /** The attempt in flight and how to settle it. */
+  #attempt: RawTcpConnect | undefined;
+  #resolve: ((connection: StreamConnection) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+  #options: TcpConnectOptions | undefined;
+  /** The signal `#onAbort` listens to. */
+  #signal: AbortSignal | undefined;
+  readonly #onAbort: () => void;
+  readonly #done: RawAttemptCallback;
+  /** Rejections by failure (see the class doc). */
+  readonly #errors = new Map<number, TransportError>();
+  /** Cancels a `net` attempt made without the caller's signal, at close. */
+  #netAbort: AbortController | undefined;
 
   constructor(endpoint: string) {
     this.#endpoint = endpoint;
@@ -229,22 +259,28 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
       socket.removeListener("close", keep);
       return wrap(socket, readsOf.get(socket));
     };
+    this.#onAbort = () => {
+      const reject = this.#reject;
+      if (reject === undefined || this.#attempt?.abort() !== true) return;
+      this.#settled();
+      reject(abortError(endpoint, this.#signal?.reason));
+    };
+    this.#done = (status, syscall, handle) => this.#rawDone(status, syscall, handle);
   }
 
   connect(options: TcpConnectOptions = {}): Promise<StreamConnection> {
     const endpoint = this.#endpoint;
     try {
       throwIfAborted(options.signal, endpoint);
-      const netOptions = netConnectOptions(endpoint, options);
-      const numeric = isIP(netOptions.host!) !== 0;
-      if (numeric) options.onConnecting?.();
-      if (
-        RAW_CONNECT_SUPPORTED &&
-        numeric &&
-        (netOptions.localAddress === undefined || isIP(netOptions.localAddress) !== 0)
-      ) {
-        return rawConnect(endpoint, netOptions, options);
+      if (RAW_CONNECT_SUPPORTED) {
+        const target = this.#rawTarget(options.ipv6 ?? false);
+        if (target !== null) {
+          options.onConnecting?.();
+          return this.#rawConnect(target, options);
+        }
       }
+      const netOptions = netConnectOptions(endpoint, options);
+      if (isIP(netOptions.host!) !== 0) options.onConnecting?.();
       let socket = this.#spare;
       this.#spare = undefined;
       if (socket === undefined) {
@@ -264,56 +300,120 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
         socket.connect(netOptions);
       }
       reportConnecting(socket, netOptions.host!, options);
-      return awaitNetConnect(socket, endpoint, options, this.#wrap);
+      // close() cancels the attempt: through the caller's signal if it gave one,
+      // else through a controller of this connecter's (made on this path only).
+      let netAttemptOptions: { signal?: AbortSignal | undefined; ref?: boolean | undefined } =
+        options;
+      if (options.signal === undefined) {
+        this.#netAbort ??= new AbortController();
+        netAttemptOptions = { ref: options.ref, signal: this.#netAbort.signal };
+      }
+      return awaitNetConnect(socket, endpoint, netAttemptOptions, this.#wrap);
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
+  /** The endpoint as a bare-handle target, or `null` when a name must be looked up. */
+  #rawTarget(ipv6: boolean): RawConnectTarget | null {
+    const index = ipv6 ? 1 : 0;
+    let target = this.#targets[index];
+    if (target === undefined) {
+      const endpoint = this.#endpoint;
+      const parsed = connectTarget(endpoint);
+      const source = parsed.source;
+      const localAddress =
+        source === undefined ? undefined : resolveLocalHost(source.host, ipv6, endpoint);
+      const family = isIP(parsed.host);
+      target =
+        // An IPv6 literal without ipv6 goes the net path, which fails it as libzmq does.
+        family !== 0 &&
+        (family === 4 || ipv6) &&
+        (localAddress === undefined || isIP(localAddress) !== 0)
+          ? {
+              host: parsed.host,
+              port: parsed.port,
+              family: family === 6 ? 6 : 4,
+              localAddress,
+              localPort: source === undefined || source.port === 0 ? undefined : source.port,
+            }
+          : null;
+      this.#targets[index] = target;
+    }
+    return target;
+  }
+
+  #rawConnect(target: RawConnectTarget, options: TcpConnectOptions): Promise<StreamConnection> {
+    const signal = options.signal;
+    if (signal !== this.#signal) {
+      this.#signal?.removeEventListener("abort", this.#onAbort);
+      this.#signal = signal;
+      signal?.addEventListener("abort", this.#onAbort);
+    }
+    return new Promise<StreamConnection>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+      this.#options = options;
+      this.#attempt = new RawTcpConnect(target, options.ref !== false, this.#done);
+    });
+  }
+
+  #settled(): void {
+    this.#attempt = undefined;
+    this.#resolve = undefined;
+    this.#reject = undefined;
+    this.#options = undefined;
+  }
+
+  #rawDone(status: number, syscall: "bind" | "connect", handle: RawTcpHandle | undefined): void {
+    const resolve = this.#resolve!;
+    const reject = this.#reject!;
+    const options = this.#options!;
+    this.#settled();
+    if (handle === undefined) {
+      reject(this.#error(status, syscall));
+      return;
+    }
+    const reads = DIRECT_READS_SUPPORTED ? new DirectReads() : undefined;
+    const socket = rawSocket(handle, {
+      allowHalfOpen: true,
+      writableHighWaterMark: WRITE_HIGH_WATER_MARK,
+      onread: reads?.onread,
+      noDelay: options.noDelay ?? true,
+      keepAlive: options.keepAlive ?? false,
+      keepAliveInitialDelay: options.keepAliveIdle ?? 0,
+      ref: options.ref !== false,
+    });
+    resolve(wrap(socket, reads));
+  }
+
+  #error(status: number, syscall: "bind" | "connect"): TransportError {
+    const key = syscall === "bind" ? status - 0x100000 : status;
+    let error = this.#errors.get(key);
+    if (error === undefined) {
+      const parsed = connectTarget(this.#endpoint);
+      error = connectError(
+        rawConnectError(status, syscall, parsed.host, parsed.port),
+        this.#endpoint,
+      );
+      if (this.#errors.size >= 16) this.#errors.clear();
+      this.#errors.set(key, error);
+    }
+    return error;
+  }
+
   close(): void {
     this.#closed = true;
     this.#spare = undefined;
+    const reject = this.#reject;
+    if (reject !== undefined && this.#attempt?.abort() === true) {
+      this.#settled();
+      reject(abortError(this.#endpoint, "connecter closed"));
+    }
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+    this.#signal = undefined;
+    this.#netAbort?.abort("connecter closed");
   }
-}
-
-/** One attempt on a bare TCP handle (see `RawTcpAttempt`). */
-function rawConnect(
-  endpoint: string,
-  netOptions: TcpNetConnectOpts & { writableHighWaterMark: number },
-  options: TcpConnectOptions,
-): Promise<StreamConnection> {
-  const reads = DIRECT_READS_SUPPORTED ? new DirectReads() : undefined;
-  const attempt = new RawTcpAttempt(
-    {
-      host: netOptions.host!,
-      port: netOptions.port,
-      localAddress: netOptions.localAddress,
-      localPort: netOptions.localPort,
-    },
-    {
-      allowHalfOpen: true,
-      writableHighWaterMark: netOptions.writableHighWaterMark,
-      onread: reads?.onread,
-      noDelay: netOptions.noDelay ?? true,
-      keepAlive: netOptions.keepAlive ?? false,
-      keepAliveInitialDelay: netOptions.keepAliveInitialDelay ?? 0,
-      ref: options.ref !== false,
-    },
-  );
-  const signal = options.signal;
-  const onAbort =
-    signal === undefined ? undefined : () => attempt.abort(abortError(endpoint, signal.reason));
-  if (onAbort !== undefined) signal!.addEventListener("abort", onAbort);
-  return attempt.promise.then(
-    (socket) => {
-      if (onAbort !== undefined) signal!.removeEventListener("abort", onAbort);
-      return wrap(socket, reads);
-    },
-    (error: Error) => {
-      if (onAbort !== undefined) signal!.removeEventListener("abort", onAbort);
-      throw connectError(error, endpoint);
-    },
-  );
 }
 
 /** The `onread` state of each socket a connecter made. */

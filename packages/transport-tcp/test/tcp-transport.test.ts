@@ -363,6 +363,18 @@ describe("tcp connecter (reconnect loops)", () => {
     connecter.close();
   });
 
+  it("close() cancels the attempt in flight (ECANCELED), with no signal given", async () => {
+    const listener = await bind("tcp://127.0.0.1:*");
+    const port = listener.endpoint.slice(listener.endpoint.lastIndexOf(":") + 1);
+    // A numeric address (bare handle) and a host name (net.connect).
+    for (const endpoint of [listener.endpoint, `tcp://localhost:${port}`]) {
+      const connecter = tcp.connecter(endpoint);
+      const pending = connecter.connect();
+      connecter.close();
+      await expectTransportError(pending, ["ECANCELED"]);
+    }
+  });
+
   it("a malformed endpoint rejects with EINVAL", async () => {
     await expectTransportError(tcp.connecter("tcp://127.0.0.1").connect(), ["EINVAL"]);
   });

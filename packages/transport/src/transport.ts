@@ -84,6 +84,11 @@ export interface Connecter<
 > {
   /** One attempt, as `Transport.connect(endpoint, options)`. Start the next only once it settled. */
   connect(options?: O): Promise<C>;
-  /** Drops whatever is kept between attempts. Connections already made are not affected. */
+  /**
+   * Drops whatever is kept between attempts and cancels an attempt still in
+   * flight (its promise rejects with ECANCELED, as after an abort), so a caller
+   * that closes its connecter needs no `AbortSignal` of its own. Connections
+   * already made are not affected.
+   */
   close(): void;
 }

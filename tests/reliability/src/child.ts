@@ -313,6 +313,30 @@ const roles: Record<string, () => Promise<void>> = {
     await command();
   },
 
+  /**
+   * DEALER with `options` (a reconnectMaxInterval): reports the intervals of its
+   * first `count` connect:retry events.
+   */
+  async backoff() {
+    const sock = new zmq.Dealer({ linger: 0, ...(params.options as object) });
+    const intervals: number[] = [];
+    const count = params.count as number;
+    const done = new Promise<void>((resolve) => {
+      void (async () => {
+        for await (const event of sock.events) {
+          if (event.type !== "connect:retry") continue;
+          intervals.push(event.interval);
+          if (intervals.length >= count) resolve();
+        }
+      })();
+    });
+    sock.connect(params.endpoint as string);
+    await done;
+    sock.close();
+    report({ type: "done", intervals });
+    await command();
+  },
+
   /** `sockets` DEALERs retrying a closed port for `durationMs`: CPU time spent. */
   async "reconnect-cpu"() {
     const idle = process.cpuUsage();
@@ -336,6 +360,8 @@ const roles: Record<string, () => Promise<void>> = {
     report({
       type: "done",
       cpuMs: (cpu.user + cpu.system) / 1000,
+      userMs: cpu.user / 1000,
+      systemMs: cpu.system / 1000,
       idleCpuMs: (idleCpu.user + idleCpu.system) / 1000,
       fdsBefore,
       fds,
@@ -383,6 +409,69 @@ roles["reconnect-net"] = async () => {
     fdsBefore,
     fds,
     attempts,
+  });
+  await command();
+};
+
+/**
+ * The floor under any Node implementation: `sockets` loops of a connect on a
+ * bare TCP handle (`process.binding("tcp_wrap")`, no net.Socket, no error
+ * object), close on the refusal, and a 100-199 ms timer, for `durationMs`.
+ * What is left is Node's own cost per wake-up (a timer and a connect completion
+ * per attempt) and the syscalls libzmq makes too.
+ */
+roles["reconnect-floor"] = async () => {
+  type Handle = {
+    connect(req: object, host: string, port: number): number;
+    close(): void;
+    unref(): void;
+  };
+  const wrap = (process as unknown as { binding(name: string): unknown }).binding("tcp_wrap") as {
+    TCP: new (type: number) => Handle;
+    TCPConnectWrap: new () => { oncomplete?: (status: number) => void };
+    constants: { SOCKET: number };
+  };
+  const url = new URL((params.endpoint as string).replace("tcp://", "http://"));
+  const port = Number(url.port);
+  const idle = process.cpuUsage();
+  await sleep(((params.durationMs as number) * 2) / 3);
+  const idleCpu = process.cpuUsage(idle);
+  let stop = false;
+  let attempts = 0;
+  const again = () => setTimeout(loop, 100 + Math.floor(Math.random() * 100)).unref();
+  const loop = () => {
+    if (stop) return;
+    attempts++;
+    const handle = new wrap.TCP(wrap.constants.SOCKET);
+    handle.unref();
+    const req = new wrap.TCPConnectWrap();
+    req.oncomplete = () => {
+      handle.close();
+      again();
+    };
+    if (handle.connect(req, url.hostname, port) < 0) {
+      handle.close();
+      again();
+    }
+  };
+  for (let i = 0; i < (params.sockets as number); i++) loop();
+  await sleep((params.durationMs as number) / 3);
+  const fdsBefore = readdirSync("/proc/self/fd").length;
+  const start = process.cpuUsage();
+  const counted = attempts;
+  await sleep(((params.durationMs as number) * 2) / 3);
+  const cpu = process.cpuUsage(start);
+  const fds = readdirSync("/proc/self/fd").length;
+  stop = true;
+  report({
+    type: "done",
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    userMs: cpu.user / 1000,
+    systemMs: cpu.system / 1000,
+    idleCpuMs: (idleCpu.user + idleCpu.system) / 1000,
+    fdsBefore,
+    fds,
+    attempts: attempts - counted,
   });
   await command();
 };

@@ -232,7 +232,13 @@ export const mb = (bytes: number): number => Math.round((bytes / 1048576) * 10) 
  * Records one scenario's figures for both implementations: printed to the test
  * output always, and written into `report.md` under `pnpm soak`.
  */
-export function record(scenario: string, columns: string[], rows: Record<ImplName, unknown[]>) {
+export function record(
+  scenario: string,
+  columns: string[],
+  rows: Record<ImplName, unknown[]>,
+  /** Rows of reference figures (a bare-Node loop, say), under the implementations'. */
+  extra: Record<string, unknown[]> = {},
+) {
   const lines = [
     `### ${scenario} (${SOAK ? "full size" : "CI size"})`,
     "",
@@ -241,6 +247,7 @@ export function record(scenario: string, columns: string[], rows: Record<ImplNam
     ...IMPLS.filter((impl) => rows[impl] !== undefined).map(
       (impl) => `| ${impl === "ours" ? "@zmq/node" : "zeromq.js"} | ${rows[impl].join(" | ")} |`,
     ),
+    ...Object.entries(extra).map(([name, row]) => `| ${name} | ${row.join(" | ")} |`),
   ];
   const section = lines.join("\n");
   console.log(`\n${section}\n`);

@@ -127,6 +127,40 @@ describe("reconnect timing against libzmq's", () => {
     expect(rates.ours!).toBeGreaterThanOrEqual(rates.zeromq! * 0.75);
   });
 
+  // libzmq's backoff (ZMQ_RECONNECT_IVL_MAX) grows only over attempts that found
+  // no listener: once a TCP connection exists, the session's next connecter
+  // starts again at reconnectInterval, even when the peer closed it before any
+  // greeting. Measured on zeromq.js 6.8.0: 50, 100, 200, 400, 400, 400 against
+  // a closed port; 50, 50, 50, ... against a server that accepts and closes.
+  const backoffs: Partial<Record<ImplName, string>> = {};
+  for (const impl of IMPLS) {
+    it(`${impl}: reconnectMaxInterval backoff, closed port vs accept-and-close`, async () => {
+      const options = { reconnectInterval: 50, reconnectMaxInterval: 400 };
+      const refused = children.start("backoff", impl, {
+        endpoint: `tcp://127.0.0.1:${await freePort()}`,
+        options,
+        count: 6,
+      });
+      const closed = (await refused.next("done", 30_000)).intervals as number[];
+      const server = net.createServer((socket) => socket.destroy());
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      try {
+        const accepting = children.start("backoff", impl, {
+          endpoint: `tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+          options,
+          count: 6,
+        });
+        const dropped = (await accepting.next("done", 30_000)).intervals as number[];
+        backoffs[impl] = `${closed.join(" ")} / ${dropped.join(" ")}`;
+        console.log(impl, "closed port", closed, "accept-and-close", dropped);
+        expect(closed).toEqual([50, 100, 200, 400, 400, 400]);
+        expect(dropped).toEqual([50, 50, 50, 50, 50, 50]);
+      } finally {
+        server.close();
+      }
+    });
+  }
+
   it("report", () => {
     record(
       "reconnect timing: connection dropped after the handshake, and a closed port",
@@ -136,8 +170,14 @@ describe("reconnect timing against libzmq's", () => {
         "(median)",
         "(max)",
         "attempts/s per socket at a closed port",
+        "connect:retry intervals, reconnectMaxInterval 400: closed port / accept-and-close",
       ],
-      figures as Record<ImplName, unknown[]>,
+      Object.fromEntries(
+        Object.entries(figures).map(([impl, row]) => [
+          impl,
+          [...row, backoffs[impl as ImplName] ?? ""],
+        ]),
+      ) as Record<ImplName, unknown[]>,
     );
   });
 });

@@ -28,8 +28,13 @@ export { NetStreamConnection } from "./net-stream-connection";
 export {
   connectTcpForExit,
   RAW_CONNECT_SUPPORTED,
+  type RawAttemptCallback,
   type RawConnectError,
   type RawConnectTarget,
   type RawSocketOptions,
   RawTcpAttempt,
+  RawTcpConnect,
+  type RawTcpHandle,
+  rawConnectError,
+  rawSocket,
 } from "./raw-connect";

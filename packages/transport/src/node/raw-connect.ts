@@ -89,6 +89,8 @@ const binding = loadBinding();
 export interface RawConnectTarget {
   host: string;
   port: number;
+  /** `isIP(host)`, when the caller knows it (saves the check per attempt). */
+  family?: 4 | 6 | undefined;
   localAddress?: string | undefined;
   localPort?: number | undefined;
 }
@@ -133,31 +135,41 @@ function systemError(status: number, syscall: string, host: string, port: number
 }
 
 /**
- * One attempt: resolves with a connected `net.Socket`, rejects with a
- * `RawConnectError`. `abort`, set by the caller, cancels a pending attempt
- * (the handle is closed; the promise then rejects with what `onAbort` returns).
+ * How an attempt ends: `status` 0 with the connected handle (turn it into a
+ * `net.Socket` with `rawSocket`), or a negative libuv status and the syscall
+ * that failed (`rawConnectError` makes the error `net` would emit). Never
+ * called for an attempt that was aborted.
  */
-export class RawTcpAttempt {
-  readonly promise: Promise<Socket>;
-  #handle: TcpHandle | undefined;
-  #reject: ((error: unknown) => void) | undefined;
+export type RawAttemptCallback = (
+  status: number,
+  syscall: "bind" | "connect",
+  handle: RawTcpHandle | undefined,
+) => void;
 
-  constructor(target: RawConnectTarget, options: RawSocketOptions) {
+/** A connected TCP handle, opaque outside this module. */
+export interface RawTcpHandle {
+  readonly __rawTcpHandle: never;
+}
+
+/**
+ * One attempt on a bare handle, reported through a callback: nothing but the
+ * handle and its connect request is allocated per attempt (no promise, no
+ * error object: a refusal is a number until someone wants an error). `done` is
+ * called once, from a later I/O callback or, when the connect call itself
+ * fails, before the constructor returns.
+ */
+export class RawTcpConnect {
+  #handle: TcpHandle | undefined;
+
+  constructor(target: RawConnectTarget, ref: boolean, done: RawAttemptCallback) {
     const wrap = binding!;
-    let resolve!: (socket: Socket) => void;
-    let reject!: (error: unknown) => void;
-    this.promise = new Promise<Socket>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    this.#reject = reject;
     const { host, port } = target;
-    const family = isIP(host);
+    const family = target.family ?? isIP(host);
     const handle = new wrap.TCP(wrap.constants.SOCKET);
     this.#handle = handle;
-    if (!options.ref) handle.unref();
+    if (!ref) handle.unref();
     let status = 0;
-    let syscall = "bind";
+    let syscall: "bind" | "connect" = "bind";
     if (target.localAddress !== undefined || target.localPort !== undefined) {
       const local = target.localAddress ?? (family === 6 ? "::" : "0.0.0.0");
       status =
@@ -173,32 +185,77 @@ export class RawTcpAttempt {
       req.oncomplete = (result) => {
         if (this.#handle !== handle) return; // aborted
         this.#handle = undefined;
-        this.#reject = undefined;
         if (result < 0) {
           handle.close();
-          reject(systemError(result, "connect", host, port));
-          return;
+          done(result, "connect", undefined);
+        } else {
+          done(0, "connect", handle as unknown as RawTcpHandle);
         }
-        resolve(socketOf(handle, options));
       };
       status = family === 6 ? handle.connect6(req, host, port) : handle.connect(req, host, port);
     }
     if (status < 0) {
       this.#handle = undefined;
-      this.#reject = undefined;
       handle.close();
-      reject(systemError(status, syscall, host, port));
+      done(status, syscall, undefined);
     }
+  }
+
+  /** Cancels the attempt if it is still pending (the handle is closed; `done` is not called). */
+  abort(): boolean {
+    const handle = this.#handle;
+    if (handle === undefined) return false;
+    this.#handle = undefined;
+    handle.close();
+    return true;
+  }
+}
+
+/** The error `net` would emit for a failed attempt's status, without a stack. */
+export function rawConnectError(
+  status: number,
+  syscall: string,
+  host: string,
+  port: number,
+): RawConnectError {
+  return systemError(status, syscall, host, port);
+}
+
+/** A `net.Socket` around a connected handle (as Node builds one for an accepted connection). */
+export function rawSocket(handle: RawTcpHandle, options: RawSocketOptions): Socket {
+  return socketOf(handle as unknown as TcpHandle, options);
+}
+
+/**
+ * One attempt: resolves with a connected `net.Socket`, rejects with a
+ * `RawConnectError`. `abort`, set by the caller, cancels a pending attempt
+ * (the handle is closed; the promise then rejects with what `onAbort` returns).
+ */
+export class RawTcpAttempt {
+  readonly promise: Promise<Socket>;
+  #attempt: RawTcpConnect | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+
+  constructor(target: RawConnectTarget, options: RawSocketOptions) {
+    let resolve!: (socket: Socket) => void;
+    let reject!: (error: unknown) => void;
+    this.promise = new Promise<Socket>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.#reject = reject;
+    this.#attempt = new RawTcpConnect(target, options.ref, (status, syscall, handle) => {
+      this.#reject = undefined;
+      if (handle !== undefined) resolve(rawSocket(handle, options));
+      else reject(systemError(status, syscall, target.host, target.port));
+    });
   }
 
   /** Cancels the attempt if it is still pending; the promise rejects with `error`. */
   abort(error: unknown): void {
-    const handle = this.#handle;
     const reject = this.#reject;
-    if (handle === undefined || reject === undefined) return;
-    this.#handle = undefined;
+    if (reject === undefined || this.#attempt?.abort() !== true) return;
     this.#reject = undefined;
-    handle.close();
     reject(error);
   }
 }
