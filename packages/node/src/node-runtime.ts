@@ -8,7 +8,14 @@
 import { Buffer } from "node:buffer";
 import { channel } from "node:diagnostics_channel";
 import { debuglog } from "node:util";
-import { acceptFiltersAdmit, parseAcceptFilter, type Runtime } from "@zmq/socket";
+import {
+  acceptFiltersAdmit,
+  parseAcceptFilter,
+  type Runtime,
+  tracePipe,
+  traceRouterSend,
+  UdpSession,
+} from "@zmq/socket";
 import { copySmallFrame } from "./frame-copy";
 import { connectionAllocator, tuneMallocForLargeFrames } from "./frame-memory";
 import { toBuffers } from "./message";
@@ -105,6 +112,8 @@ const trace = zmqDebug.enabled ? (line: string) => zmqDebug("%s", line) : undefi
 
 export const nodeRuntime: Runtime = {
   acceptFilters: { parse: parseAcceptFilter, admit: acceptFiltersAdmit },
+  udpSession: (owner, endpoint, connection) => new UdpSession(owner, endpoint, connection),
+  tracing: { pipe: tracePipe, routerSend: traceRouterSend },
   now,
   setTimer(ms, callback, options) {
     const slack = options?.slack ?? 0;

@@ -19,8 +19,7 @@ import {
   ZmtpSession,
 } from "./session";
 import type { SocketCore } from "./socket-core";
-import { tracePipe } from "./trace";
-import { GroupSession, UdpSession } from "./udp-session";
+import { GroupSession } from "./udp-session";
 
 /** Closes a connection that no session took (any kind). */
 /** Node's name-resolution error codes (the transport reports them as EHOSTUNREACH). */
@@ -74,7 +73,10 @@ function startSession(
   let session: Session & { start(): void };
   const any = connection as AnyConnection;
   if (any.kind === "datagram") {
-    session = new UdpSession(owner, endpoint, any);
+    // Only a runtime with a datagram transport (Node) makes these sessions.
+    const udpSession = core.runtime.udpSession;
+    if (udpSession === undefined) throw new Error("this runtime has no udp sessions");
+    session = udpSession(owner, endpoint, any);
   } else if (core.traits.raw) {
     session = new RawSession(owner, endpoint, connection);
   } else {
@@ -86,7 +88,7 @@ function startSession(
   if (
     session instanceof ZmtpSession ||
     session instanceof RawSession ||
-    (session instanceof UdpSession && core.socketType === "RADIO")
+    (any.kind === "datagram" && core.socketType === "RADIO")
   ) {
     core.context._trackForExit(session, core);
   }
@@ -270,7 +272,7 @@ export class BindEndpoint implements SessionOwner {
     this.#sessions.set(session, true);
     const pipe = this.core.attachPeer(peer, undefined);
     if (this.runtime.trace !== undefined)
-      tracePipe(this.core, pipe, this.endpoint, this.runtime.trace);
+      this.runtime.tracing?.pipe(this.core, pipe, this.endpoint, this.runtime.trace);
     session.usePipe(pipe);
     this.core.emit({ type: "handshake", address: this.endpoint });
   }
@@ -373,7 +375,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     const receiveAll = (this.transport as { kind: string }).kind === "datagram";
     const pipe = this.core.attachPeer(peer, this.#connectRoutingId, receiveAll);
     if (this.runtime.trace !== undefined)
-      tracePipe(this.core, pipe, this.address, this.runtime.trace);
+      this.runtime.tracing?.pipe(this.core, pipe, this.address, this.runtime.trace);
     this.#pipe = pipe;
     pipe.setHandler(this);
     return pipe;

@@ -127,6 +127,10 @@ export {
   XPublisher,
   XSubscriber,
 } from "./sockets";
+/** For a runtime's `tracing` (Node: with `NODE_DEBUG=zmq`). */
+export { tracePipe, traceRouterSend } from "./trace";
+/** For a runtime with a udp transport: its `udpSession`. */
+export { UdpSession } from "./udp-session";
 export {
   type ZapHandler,
   type ZapHandlerReply,

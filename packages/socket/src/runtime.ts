@@ -6,8 +6,11 @@
  */
 
 import type { Scheduler } from "@zmq/patterns";
+import type { DatagramConnection } from "@zmq/transport";
 import type { Allocate } from "@zmq/wire";
 import type { AcceptFilter } from "./accept-filter";
+import type { Session, SessionOwner } from "./session";
+import type { tracePipe, traceRouterSend } from "./trace";
 
 /** Options of one timer. */
 export interface TimerOptions {
@@ -78,6 +81,21 @@ export interface Runtime extends Scheduler {
    * without them `tcpAcceptFilter` is stored as given and not checked.
    */
   acceptFilters?: AcceptFilterSupport;
+  /**
+   * The session of a udp (datagram) connection (Node: udp-session.ts's
+   * `UdpSession`). Only a runtime with a datagram transport needs it, so a
+   * browser bundle leaves it out.
+   */
+  udpSession?: (
+    owner: SessionOwner,
+    endpoint: string,
+    connection: DatagramConnection,
+  ) => Session & { start(): void };
+  /**
+   * Pipe-level trace lines (trace.ts), used only while `trace` is set: a runtime
+   * that never traces (a browser) leaves them out of its bundle.
+   */
+  tracing?: { pipe: typeof tracePipe; routerSend: typeof traceRouterSend };
   /** Reports a warning to the user (Node: `process.emitWarning`), as zeromq.js does. */
   warn?(message: string): void;
   /** Where every socket event is also published, when it has subscribers. */

@@ -27,7 +27,6 @@ import { type CoreOptionName, type CoreOptions, defaultCoreOptions } from "./opt
 import type { Runtime } from "./runtime";
 import { securitySessionOptions } from "./security";
 import type { PeerIdentity, ZmtpSessionOptions } from "./session";
-import { traceRouterSend } from "./trace";
 import { checkTransportRole } from "./udp-session";
 
 /**
@@ -596,7 +595,7 @@ export class SocketCore {
     if (frames.length === 0) return RESOLVED;
     const timeout = this.options.sendTimeout;
     if (this.runtime.trace !== undefined && this.socketType === "ROUTER") {
-      traceRouterSend(this, frames, this.runtime.trace);
+      this.runtime.tracing?.routerSend(this, frames, this.runtime.trace);
     }
     let sent: boolean;
     if (invalid !== undefined) {

@@ -4,12 +4,24 @@
  */
 import { TransportError } from "@zmq/transport";
 import { describe, expect, it } from "vitest";
-import { Context, ManualRuntime, Publisher, Pull, Push, Router, Subscriber } from "../src/index";
+import {
+  Context,
+  ManualRuntime,
+  Publisher,
+  Pull,
+  Push,
+  Router,
+  Subscriber,
+  tracePipe,
+  traceRouterSend,
+} from "../src/index";
 import { FakeTransport, settle } from "./fake-stream";
 
 /** A manual runtime whose `trace` is either a recorder or absent, counting reads of the field. */
 class TraceRuntime extends ManualRuntime {
   readonly lines: string[] = [];
+  // The pipe-level lines come with the runtime, as the Node runtime's do.
+  readonly tracing = { pipe: tracePipe, routerSend: traceRouterSend };
   reads = 0;
   readonly #on: boolean;
   constructor(on: boolean) {
