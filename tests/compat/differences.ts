@@ -98,8 +98,6 @@ export const DELIBERATE: Record<string, string> = {
 export const KNOWN_OPEN: Record<string, string> = {
   "ws.last-endpoint":
     "#14 (session-6 probe): a `ws://` endpoint without a path is reported with the default path `/` by libzmq (`lastEndpoint` and event addresses `ws://127.0.0.1:5555/`); @zmq/transport-ws reports `ws://127.0.0.1:5555`.",
-  "ipc.wildcard.tmpdir":
-    "#14 (session-6 probe): the directory of an `ipc://*` bind is `zmq-XXXXXX` in @zmq/transport-ipc (ipc-transport.ts, mkdtemp prefix), `tmpXXXXXX` in libzmq; same place ($TMPDIR).",
 };
 
 /**

@@ -10,7 +10,7 @@
  * import { ipc } from "@zmq/transport-ipc";
  *
  * const listener = await ipc.bind("ipc://*");
- * console.log(listener.endpoint); // ipc:///tmp/zmq-AbC123/socket
+ * console.log(listener.endpoint); // ipc:///tmp/tmpAbC123/socket
  * listener.onConnection((server) => {
  *   if (server.kind !== "stream") return;
  *   server.setHandler({

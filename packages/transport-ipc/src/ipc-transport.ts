@@ -152,7 +152,7 @@ export class IpcTransport
     let display = parsed.display;
     let tempDir: string | undefined;
     if (parsed.wildcard) {
-      tempDir = await mkdtemp(join(options.tmpdir ?? tmpdir(), "zmq-"));
+      tempDir = await mkdtemp(join(options.tmpdir ?? tmpdir(), "tmp"));
       path = join(tempDir, "socket");
       display = path;
     }
@@ -205,7 +205,7 @@ export class IpcTransport
     let display = parsed.display;
     let tempDir: string | undefined;
     if (parsed.wildcard) {
-      tempDir = mkdtempSync(join(options.tmpdir ?? tmpdir(), "zmq-"));
+      tempDir = mkdtempSync(join(options.tmpdir ?? tmpdir(), "tmp"));
       path = join(tempDir, "socket");
       display = path;
     }
