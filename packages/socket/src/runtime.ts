@@ -85,6 +85,7 @@ export interface Runtime extends Scheduler {
    * The session of a udp (datagram) connection (Node: udp-session.ts's
    * `UdpSession`). Only a runtime with a datagram transport needs it, so a
    * browser bundle leaves it out.
+   * @internal
    */
   udpSession?: (
     owner: SessionOwner,
@@ -94,6 +95,7 @@ export interface Runtime extends Scheduler {
   /**
    * Pipe-level trace lines (trace.ts), used only while `trace` is set: a runtime
    * that never traces (a browser) leaves them out of its bundle.
+   * @internal
    */
   tracing?: { pipe: typeof tracePipe; routerSend: typeof traceRouterSend };
   /** Reports a warning to the user (Node: `process.emitWarning`), as zeromq.js does. */

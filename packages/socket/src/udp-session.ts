@@ -50,6 +50,8 @@ export function checkTransportRole(
  * DISH filters by itself). DGRAM: messages are `[address, body]`, the address
  * being `ip:port` plus a NUL byte on receive, as libzmq delivers it. Nothing is
  * ever split; what the pipe cannot take is dropped, as the OS would.
+ *
+ * @internal Exported for a runtime's `udpSession` (the Node runtime's).
  */
 export class UdpSession extends Session implements DatagramHandler {
   readonly connection: DatagramConnection;
