@@ -119,6 +119,16 @@ export function resolveLocalHost(host: string, ipv6: boolean, raw: string): stri
   );
 }
 
+/** Whether `resolveLocalHost` failed on `host` as a name to look up (not a bad literal or zone). */
+function isHostName(error: unknown, host: string): boolean {
+  return (
+    error instanceof TransportError &&
+    error.code === "ENODEV" &&
+    !host.includes("%") &&
+    isIP(host) === 0
+  );
+}
+
 /**
  * `resolveLocalHost`, and where that finds no IP literal or interface, a host name
  * lookup (the hosts file, then DNS), as libzmq's bind does: `tcp://localhost:5555`
@@ -130,14 +140,7 @@ export async function lookupLocalHost(host: string, ipv6: boolean, raw: string):
   try {
     return resolveLocalHost(host, ipv6, raw);
   } catch (error) {
-    if (
-      !(error instanceof TransportError) ||
-      error.code !== "ENODEV" ||
-      host.includes("%") ||
-      isIP(host) !== 0
-    ) {
-      throw error;
-    }
+    if (!isHostName(error, host)) throw error;
     const found = await new Promise<string | undefined>((resolve) => {
       lookup(host, ipv6 ? { family: 6, hints: V4MAPPED } : { family: 4 }, (err, address) =>
         resolve(err === null ? address : undefined),
@@ -160,14 +163,7 @@ export function lookupLocalHostSync(host: string, ipv6: boolean, raw: string): s
   try {
     return resolveLocalHost(host, ipv6, raw);
   } catch (error) {
-    if (
-      !(error instanceof TransportError) ||
-      error.code !== "ENODEV" ||
-      host.includes("%") ||
-      isIP(host) !== 0
-    ) {
-      throw error;
-    }
+    if (!isHostName(error, host)) throw error;
     const found = fromHostsFile(host, ipv6) ?? wellKnown(host, ipv6);
     if (found === undefined) {
       throw new TransportError(

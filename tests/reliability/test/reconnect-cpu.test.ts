@@ -87,7 +87,7 @@ describe("reconnect loop against a closed port", () => {
   // Issue 16 item 3. Node itself spends 2.5-3x what libzmq's I/O thread does on
   // the bare node:net loop (a net.Socket, an Error with its stack, 'error' and
   // 'close' events per attempt). Since the tcp connecter makes each attempt on a
-  // bare TCP handle (RawTcpAttempt: no stream, no events, no stack), ours is
+  // bare TCP handle (RawTcpConnect: no stream, no events, no stack), ours is
   // below that floor: measured 0.48x the floor and 1.56x zeromq.js at CI size,
   // 0.82x and 2.61x at soak size (load 11-13; 49-63 ms/s against zeromq.js's
   // 23-30 in a 20-socket loop, ~135 attempts/s for both). Before: 0.95-1.28x

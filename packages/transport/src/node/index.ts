@@ -32,7 +32,6 @@ export {
   type RawConnectError,
   type RawConnectTarget,
   type RawSocketOptions,
-  RawTcpAttempt,
   RawTcpConnect,
   type RawTcpHandle,
   rawConnectError,

@@ -152,8 +152,13 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
       ok = socket.write(chunks[0]!, done);
     } else {
       socket.cork();
-      let last = n - 1;
-      while (last > 0 && chunks[last]!.length === 0) last--;
+      // The callback rides on the last non-empty chunk (the last chunk if all are
+      // empty); without one, empty chunks are skipped and nothing is scanned.
+      let last = -1;
+      if (done !== undefined) {
+        last = n - 1;
+        while (last > 0 && chunks[last]!.length === 0) last--;
+      }
       for (let i = 0; i < n; i++) {
         const chunk = chunks[i]!;
         if (chunk.length > 0 || i === last) ok = socket.write(chunk, i === last ? done : undefined);

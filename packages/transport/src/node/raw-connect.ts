@@ -226,40 +226,6 @@ export function rawSocket(handle: RawTcpHandle, options: RawSocketOptions): Sock
   return socketOf(handle as unknown as TcpHandle, options);
 }
 
-/**
- * One attempt: resolves with a connected `net.Socket`, rejects with a
- * `RawConnectError`. `abort`, set by the caller, cancels a pending attempt
- * (the handle is closed; the promise then rejects with what `onAbort` returns).
- */
-export class RawTcpAttempt {
-  readonly promise: Promise<Socket>;
-  #attempt: RawTcpConnect | undefined;
-  #reject: ((error: unknown) => void) | undefined;
-
-  constructor(target: RawConnectTarget, options: RawSocketOptions) {
-    let resolve!: (socket: Socket) => void;
-    let reject!: (error: unknown) => void;
-    this.promise = new Promise<Socket>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    this.#reject = reject;
-    this.#attempt = new RawTcpConnect(target, options.ref, (status, syscall, handle) => {
-      this.#reject = undefined;
-      if (handle !== undefined) resolve(rawSocket(handle, options));
-      else reject(systemError(status, syscall, target.host, target.port));
-    });
-  }
-
-  /** Cancels the attempt if it is still pending; the promise rejects with `error`. */
-  abort(error: unknown): void {
-    const reject = this.#reject;
-    if (reject === undefined || this.#attempt?.abort() !== true) return;
-    this.#reject = undefined;
-    reject(error);
-  }
-}
-
 function socketOf(handle: TcpHandle, options: RawSocketOptions): Socket {
   const socketOptions: SocketConstructorOpts & {
     writableHighWaterMark: number;
@@ -279,7 +245,7 @@ function socketOf(handle: TcpHandle, options: RawSocketOptions): Socket {
   return socket;
 }
 
-/** Whether `RawTcpAttempt` can be used here (see the module doc). */
+/** Whether `RawTcpConnect` can be used here (see the module doc). */
 export const RAW_CONNECT_SUPPORTED: boolean = binding !== undefined;
 
 /**
