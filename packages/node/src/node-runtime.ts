@@ -12,6 +12,7 @@ import {
   acceptFiltersAdmit,
   parseAcceptFilter,
   type Runtime,
+  securityMechanisms,
   tracePipe,
   traceRouterSend,
   UdpSession,
@@ -114,6 +115,7 @@ export const nodeRuntime: Runtime = {
   acceptFilters: { parse: parseAcceptFilter, admit: acceptFiltersAdmit },
   udpSession: (owner, endpoint, connection) => new UdpSession(owner, endpoint, connection),
   tracing: { pipe: tracePipe, routerSend: traceRouterSend },
+  security: securityMechanisms,
   now,
   setTimer(ms, callback, options) {
     const slack = options?.slack ?? 0;

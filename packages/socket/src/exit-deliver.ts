@@ -12,7 +12,6 @@
  * loop (CURVE before libsodium was loaded), is left to `exitBacklogOf`.
  * Reached only from `flushForExit`.
  */
-import { isReady } from "@zmq/curve";
 import type { DatagramConnection, StreamConnection } from "@zmq/transport";
 import type { ConnectEndpoint } from "./endpoints";
 import { securityOf } from "./security";
@@ -116,7 +115,10 @@ function step(delivery: Delivery): Step {
  * handshake would wait for it forever here.
  */
 function syncHandshake(endpoint: ConnectEndpoint): boolean {
-  return securityOf(endpoint.core).mechanism !== "curve" || isReady();
+  return (
+    securityOf(endpoint.core).mechanism !== "curve" ||
+    endpoint.core.runtime.security?.curveReady() === true
+  );
 }
 
 /** A transport that can also connect synchronously (udp). */

@@ -74,6 +74,8 @@ export type { ExitBacklog, ExitWire } from "./exit-backlog";
 export type { ExitConnection, ExitIo } from "./exit-deliver";
 export { replayExitBacklog } from "./exit-replay";
 export { ManualRuntime } from "./manual-runtime";
+/** For a runtime with tcp/ipc connections: its `security`. */
+export { type SecurityMechanisms, securityMechanisms } from "./mechanisms";
 export { type FrameTypes, type Message, type MessageLike, toFrame, toFrames } from "./message";
 export {
   type MessageProperties,

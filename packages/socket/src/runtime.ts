@@ -9,6 +9,7 @@ import type { Scheduler } from "@zmq/patterns";
 import type { DatagramConnection } from "@zmq/transport";
 import type { Allocate } from "@zmq/wire";
 import type { AcceptFilter } from "./accept-filter";
+import type { SecurityMechanisms } from "./mechanisms";
 import type { Session, SessionOwner } from "./session";
 import type { tracePipe, traceRouterSend } from "./trace";
 
@@ -98,6 +99,14 @@ export interface Runtime extends Scheduler {
    * @internal
    */
   tracing?: { pipe: typeof tracePipe; routerSend: typeof traceRouterSend };
+  /**
+   * The security mechanisms (PLAIN, CURVE, ZAP) for tcp/ipc connections: the
+   * Node runtime's is `securityMechanisms`. Without it every connection runs
+   * NULL, which is all a browser's bare `ZWS2.0` can do, and its bundle leaves
+   * the mechanisms out.
+   * @internal
+   */
+  security?: SecurityMechanisms;
   /** Reports a warning to the user (Node: `process.emitWarning`), as zeromq.js does. */
   warn?(message: string): void;
   /** Where every socket event is also published, when it has subscribers. */

@@ -11,18 +11,10 @@
  *
  * Server-side mechanisms ask ZAP through `zapClientFor` (see zap.ts).
  */
-import { CurveClient, CurveServer, decodeCurveKey, encodeCurveKey } from "@zmq/curve";
-import {
-  type Allocate,
-  type Mechanism,
-  NullMechanism,
-  PlainClient,
-  PlainServer,
-  type ZapOptions,
-} from "@zmq/wire";
+import { decodeCurveKey, encodeCurveKey } from "@zmq/curve";
+import type { Mechanism } from "@zmq/wire";
 import { ZmqError } from "./errors";
 import type { SocketCore } from "./socket-core";
-import { zapClientFor } from "./zap";
 
 export type SecurityMechanism = null | "plain" | "curve";
 
@@ -88,49 +80,15 @@ export function curveKeyValue(key: Uint8Array | null): string | null {
   return key === null ? null : encodeCurveKey(key);
 }
 
-const ZERO_KEY = new Uint8Array(32);
-
-/** The runtime's memory for the frames a CURVE connection decrypts, if it has its own. */
-function allocator(core: SocketCore): { allocate?: Allocate } {
-  const make = core.runtime.frameAllocator;
-  return make === undefined ? {} : { allocate: make() };
-}
-
-/** Builds the mechanism for one new connection, or undefined for plain NULL. */
+/**
+ * Builds the mechanism for one new connection, or undefined for plain NULL. The
+ * mechanisms come from the runtime (`Runtime.security`): without them (a
+ * browser, where no mechanism can be negotiated) every connection is NULL.
+ */
 export function mechanismFor(core: SocketCore, peerAddress: string): Mechanism | undefined {
   const state = states.get(core);
   if (state === undefined) return undefined;
-  const zap = (): ZapOptions => ({
-    zap: zapClientFor(core),
-    zapDomain: state.zapDomain ?? "",
-    zapEnforceDomain: state.zapEnforceDomain,
-    peerAddress,
-    routingId: core.routingId,
-  });
-  switch (state.mechanism) {
-    case "plain":
-      return state.asServer
-        ? new PlainServer(zap())
-        : new PlainClient({
-            username: state.plainUsername ?? "",
-            password: state.plainPassword ?? "",
-          });
-    case "curve":
-      return state.asServer
-        ? new CurveServer({
-            secretKey: state.curveSecretKey ?? ZERO_KEY,
-            ...allocator(core),
-            ...zap(),
-          })
-        : new CurveClient({
-            ...allocator(core),
-            serverKey: state.curveServerKey ?? ZERO_KEY,
-            publicKey: state.curvePublicKey ?? ZERO_KEY,
-            secretKey: state.curveSecretKey ?? ZERO_KEY,
-          });
-    default:
-      return state.zapDomain ? new NullMechanism(zap()) : undefined;
-  }
+  return core.runtime.security?.build(core, state, peerAddress);
 }
 
 /** What `sessionOptions()` adds for security. */
