@@ -133,3 +133,54 @@ describe("ring positions", () => {
     expect(reader.read()).toBeUndefined();
   });
 });
+
+describe("ring thresholds", () => {
+  /** `size` bytes, `skew` bytes into their buffer, each byte derived from (seed, index). */
+  const patterned = (size: number, skew: number, seed: number): Uint8Array => {
+    const out = new Uint8Array(size + skew + 1).subarray(skew, skew + size);
+    for (let j = 0; j < size; j++) out[j] = (seed * 31 + j * 7 + (j >> 8)) & 0xff;
+    return out;
+  };
+
+  it("frames just under, at and over the whole-record limit and the piece size keep every byte", () => {
+    for (const capacity of [4096, 65536]) {
+      // A message goes as one record while its encoding fits a piece (a quarter of
+      // the ring, less 16): one frame of `capacity / 4 - 40` bytes is the largest
+      // that does. Past it, pieces of `maxPiece` bytes; a message of k pieces ends
+      // at the k-th multiple. Probe around both edges, at every alignment.
+      const maxPiece = capacity / 4 - 16;
+      const edges = [capacity / 4 - 40, maxPiece - 16, maxPiece, 2 * maxPiece - 16, 3 * maxPiece];
+      const sizes = [...new Set(edges.flatMap((e) => [-9, -8, -1, 0, 1, 7, 8].map((d) => e + d)))];
+      const sab = createRing(capacity, 0);
+      const writer = new RingWriter(sab);
+      const reader = new RingReader(sab);
+      let seed = 0;
+      for (const size of sizes) {
+        for (let skew = 0; skew < 8; skew++) {
+          // Alone, and in a multipart message between small frames.
+          for (const shape of [[size], [3, size, 0, 17]]) {
+            seed++;
+            const sent = shape.map((s, k) => patterned(s, (skew + k) & 7, seed + k));
+            const got: Uint8Array[][] = [];
+            let steps = 0;
+            while (!writer.write(sent)) {
+              writer.publish();
+              for (let m = reader.read(); m !== undefined; m = reader.read()) got.push(m);
+              if (++steps > 1000) throw new Error(`no progress at ${size}`);
+            }
+            writer.publish();
+            for (let m = reader.read(); m !== undefined; m = reader.read()) got.push(m);
+            expect(got, `size ${size} skew ${skew}`).toHaveLength(1);
+            expect(got[0]!.map((f) => f.byteLength)).toEqual(shape);
+            got[0]!.forEach((f, k) => {
+              expect(Buffer.from(f).equals(Buffer.from(sent[k]!)), `size ${size} frame ${k}`).toBe(
+                true,
+              );
+            });
+          }
+        }
+      }
+      expect(reader.read()).toBeUndefined();
+    }
+  });
+});
