@@ -314,6 +314,13 @@ export class ThreadLink {
     const blocked = this.#reader.blockedOn;
     if (blocked !== undefined) {
       // The next message refers to shared memory whose handle has not reached this thread yet.
+      // Its handle was posted before the message was written, so it is on its way, or this
+      // thread started listening too late and asked the others for it; if the writer's
+      // thread is gone meanwhile, nobody may hold it any more: end as the peer did.
+      if (this.#peerGone) {
+        this.#finish("peer-exit");
+        return undefined;
+      }
       if (!this.#memoryWaiting) {
         this.#memoryWaiting = true;
         this.#memory?.whenKnown(blocked, () => {

@@ -30,6 +30,7 @@ async function echoLink(options: { ringBytes?: number } = {}): Promise<ThreadLin
 describe("frames in shared memory (shareMemory)", () => {
   it("cross to a worker and back by reference: the echo hands us views of our own memory", async () => {
     const pool = new SharedArrayBuffer(16 * 1024 * 1024);
+    // Shared before the worker exists: its registry starts listening later and asks for it.
     const id = shareMemory(pool);
     expect(shareMemory(pool)).toBe(id);
     const link = await echoLink();
