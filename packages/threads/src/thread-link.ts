@@ -239,7 +239,9 @@ export class ThreadLink {
    * Queues one whole message for the peer. Returns false, queuing nothing, when
    * the direction is at its limit (wait for `writable`) or the link is closing.
    * The frames now belong to the link: they are copied into shared memory at
-   * once, or later when the ring's bytes are full — do not change them.
+   * once, or later when the ring's bytes are full — do not change them. Frames
+   * over 128 B in memory passed to `shareMemory` are not copied at all: the
+   * peer reads these very bytes, for as long as it keeps the frame.
    */
   write(frames: Uint8Array[]): boolean {
     if (this.#credit > 0 && this.#state === "open" && !this.#writerBlocked) {
