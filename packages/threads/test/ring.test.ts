@@ -261,6 +261,54 @@ describe("ring frames by reference", () => {
     }
   });
 
+  it("(property) messages mixing copied frames and frames by reference arrive whole and in order, through wrap-around, padding and pieces", () => {
+    const pool = new SharedArrayBuffer(1 << 20);
+    new Uint8Array(pool).forEach((_, j, all) => {
+      all[j] = (j * 7 + (j >> 9)) & 0xff;
+    });
+    const memory = table(new Map([[9, pool]]));
+    const sharedFrame = fc
+      .tuple(fc.integer({ min: 0, max: 30_000 }), fc.integer({ min: 0, max: (1 << 20) - 30_000 }))
+      .map(([size, offset]) => new Uint8Array(pool, offset, size));
+    const mixed = fc.array(fc.oneof(frame, sharedFrame), { minLength: 0, maxLength: 5 });
+    fc.assert(
+      fc.property(
+        fc.array(mixed, { minLength: 1, maxLength: 30 }),
+        fc.constantFrom(4096, 8192, 65536),
+        fc.integer({ min: 1, max: 7 }),
+        (messages, capacity, readEvery) => {
+          const sab = createRing(capacity, 0);
+          const writer = new RingWriter(sab, memory);
+          const reader = new RingReader(sab, undefined, memory);
+          const got: Uint8Array[][] = [];
+          let next = 0;
+          let steps = 0;
+          while (got.length < messages.length) {
+            if (++steps > 100_000) throw new Error("no progress");
+            for (let i = 0; i < readEvery && next < messages.length; i++) {
+              if (!writer.write(messages[next]!)) break;
+              next++;
+            }
+            writer.publish();
+            for (let m = reader.read(); m !== undefined; m = reader.read()) got.push(m);
+          }
+          got.forEach((m, i) => {
+            const sent = messages[i]!;
+            expect(m.length).toBe(sent.length);
+            m.forEach((f, j) => {
+              const source = sent[j]!;
+              expect(Buffer.from(f).equals(Buffer.from(source))).toBe(true);
+              const byReference = source.buffer === pool && source.byteLength >= SHARED_MIN_BYTES;
+              expect(f.buffer === pool).toBe(byReference);
+            });
+          });
+          expect(reader.read()).toBeUndefined();
+        },
+      ),
+      { numRuns: runs },
+    );
+  });
+
   it("a message referring to memory the reader does not know yet stays unread until it does", () => {
     const pool = new SharedArrayBuffer(1 << 20);
     const known = new Map<number, SharedArrayBuffer>();
