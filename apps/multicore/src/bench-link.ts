@@ -21,12 +21,15 @@
  *   as a producer of real data does.
  * - reused: one prefilled buffer sent again and again (the cost of the
  *   transport alone; for designs that take ownership, a fresh one per message).
+ * - shared: as reused, but the buffer is a view of a SharedArrayBuffer made
+ *   known to every thread with @zmq/threads' `shareMemory` (zeromq.js sends
+ *   the same Buffer): frames over 128 B then cross threads by reference.
  */
 import { once } from "node:events";
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { createRegistryRoot, type ThreadLink, ThreadRegistry } from "@zmq/threads";
-import { processRegistry } from "@zmq/threads/node";
+import { processRegistry, shareMemory } from "@zmq/threads/node";
 import { PortLink } from "./port-link";
 import { spawnWorker } from "./spawn";
 import { observeGc, perMessage, threadCost } from "./thread-cost";
@@ -47,19 +50,25 @@ const flag = (name: string) => {
 const SIZES = (flag("sizes") ?? "16,65536").split(",").map(Number);
 const THREADS = (flag("threads") ?? "1,2").split(",").map(Number);
 const ONLY = flag("designs")?.split(",");
-type Payload = "zeroed" | "filled" | "reused";
+type Payload = "zeroed" | "filled" | "reused" | "shared";
 const PAYLOAD = (flag("payload") ?? "zeroed") as Payload;
-if (!["zeroed", "filled", "reused"].includes(PAYLOAD)) throw new Error(`--payload ${PAYLOAD}?`);
+if (!["zeroed", "filled", "reused", "shared"].includes(PAYLOAD))
+  throw new Error(`--payload ${PAYLOAD}?`);
 const reusable = new Map<number, Buffer>();
 /** The k-th message body of `size` bytes, per --payload. */
 function payload(size: number, k: number, owned = false): Buffer {
   if (PAYLOAD === "filled" || (PAYLOAD === "reused" && owned)) {
     return Buffer.allocUnsafeSlow(size).fill(k & 255);
   }
-  if (PAYLOAD === "reused") {
+  if (PAYLOAD === "shared" && owned) return Buffer.allocUnsafeSlow(size).fill(k & 255);
+  if (PAYLOAD === "reused" || PAYLOAD === "shared") {
     let buffer = reusable.get(size);
     if (buffer === undefined) {
-      buffer = Buffer.allocUnsafeSlow(size).fill(7);
+      if (PAYLOAD === "shared") {
+        const memory = new SharedArrayBuffer(size);
+        shareMemory(memory);
+        buffer = Buffer.from(memory).fill(7);
+      } else buffer = Buffer.allocUnsafeSlow(size).fill(7);
       reusable.set(size, buffer);
     }
     return buffer;

@@ -35,9 +35,10 @@ export {
   type PipeBridgeOptions,
   type PipeLike,
 } from "./pipe-bridge";
-export type { RingAllocate } from "./ring";
+export { type RingAllocate, SHARED_MIN_BYTES, type SharedMemoryTable } from "./ring";
 export {
   type LinkCloseReason,
+  type LinkMemory,
   ThreadLink,
   type ThreadLinkHandler,
   type ThreadLinkInit,

@@ -121,6 +121,7 @@ export function processRegistry(): ThreadRegistry {
     chain,
     allocator: linkAllocator,
     keepAlive,
+    sharedView: (memory, offset, length) => Buffer.from(memory, offset, length),
   });
   registry = created;
   // Every worker this thread starts: report its end to all threads.
@@ -139,3 +140,12 @@ processRegistry();
 // a GC frees the block, so the earlier the better (measured: 1 MiB round trips
 // across threads drop from ~10-40 ms to ~1 ms once it has).
 tuneMalloc();
+
+/**
+ * Makes `memory` known to every thread (`ThreadRegistry.shareMemory` on this
+ * thread's registry): frames over 128 bytes that lie in it then cross threads
+ * by reference, as zeromq.js's large frames do, instead of being copied.
+ */
+export function shareMemory(memory: SharedArrayBuffer): number {
+  return processRegistry().shareMemory(memory);
+}

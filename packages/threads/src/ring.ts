@@ -114,6 +114,28 @@ const FILLER = new Uint8Array(8);
 
 /** Memory for received messages: `size` bytes, 8-byte aligned, contents to be overwritten. */
 export type RingAllocate = (size: number) => Uint8Array;
+
+/**
+ * SharedArrayBuffers every thread of the process knows by a number (see
+ * `ThreadRegistry.shareMemory`). A frame over `SHARED_MIN_BYTES` that lies in
+ * one travels as a reference: the ring carries the memory's number, the offset
+ * and the length, and the reader hands out a view of the same bytes (no copy
+ * on either side, as zeromq.js passes large frames by pointer).
+ */
+export interface SharedMemoryTable {
+  /** The number of a shared `buffer`, or undefined when it is not shared. */
+  idOf(buffer: ArrayBufferLike): number | undefined;
+  /** Memory `id`, or undefined while this thread does not know it (yet). */
+  get(id: number): SharedArrayBuffer | undefined;
+  /** The frame a reader hands out for `length` bytes at `offset` of `memory` (default: a Uint8Array view). */
+  view?(memory: SharedArrayBuffer, offset: number, length: number): Uint8Array;
+}
+
+/** Frames of shared memory from this size up travel by reference (zeromq.js's zero-copy threshold is over 128 B). */
+export const SHARED_MIN_BYTES = 129;
+/** Flag in a frame's gap word: the frame is a reference (`[u32 id][u32 0][u32 offset low][u32 offset high]`). */
+const GAP_SHARED = 0x80000000;
+const REF_BYTES = 16;
 const defaultAllocate: RingAllocate = (size) => new Uint8Array(size);
 
 /** The writing half. Writes records into the ring; `publish()` makes them visible. */
@@ -134,8 +156,12 @@ export class RingWriter {
   #segOffset = 0;
   #left = 0;
   #started = false;
+  readonly #memory: SharedMemoryTable | undefined;
+  /** Per frame of the message being written: the shared memory's id, or -1 (copied). */
+  #refs: number[] | undefined;
 
-  constructor(sab: SharedArrayBuffer) {
+  constructor(sab: SharedArrayBuffer, memory?: SharedMemoryTable) {
+    this.#memory = memory;
     this.header = new Int32Array(sab, 0, HEADER_BYTES / 4);
     this.#capacity = ringCapacity(sab);
     this.#bytes = new Uint8Array(sab, HEADER_BYTES, this.#capacity);
@@ -183,10 +209,13 @@ export class RingWriter {
     if (this.#segments === undefined) {
       if ((this.#pos & this.#mask) >= REWIND_AT) this.#rewind();
       const n = frames.length;
+      const refs = this.#memory === undefined ? undefined : this.#sharedRefs(frames);
+      this.#refs = refs;
       let body = 8 + 8 * n;
       for (let i = 0; i < n; i++) {
         const frame = frames[i]!;
-        body += gapBefore(body, frame) + frame.byteLength;
+        if (refs !== undefined && refs[i]! >= 0) body += (-body & 7) + REF_BYTES;
+        else body += gapBefore(body, frame) + frame.byteLength;
       }
       if (body + 8 <= this.#maxPiece) return this.#writeWhole(frames, body);
       const table = new Uint8Array(8 + 8 * n);
@@ -196,12 +225,20 @@ export class RingWriter {
       let at = table.byteLength;
       for (let i = 0; i < n; i++) {
         const frame = frames[i]!;
-        const gap = gapBefore(at, frame);
+        const shared = refs !== undefined && refs[i]! >= 0;
+        const gap = shared ? -at & 7 : gapBefore(at, frame);
         view.setUint32(8 + 8 * i, frame.byteLength, true);
-        view.setUint32(12 + 8 * i, gap, true);
+        view.setUint32(12 + 8 * i, shared ? gap | GAP_SHARED : gap, true);
         if (gap > 0) segments.push(FILLER.subarray(0, gap));
-        segments.push(frame);
-        at += gap + frame.byteLength;
+        if (shared) {
+          const ref = new Uint8Array(REF_BYTES);
+          writeRef(new DataView(ref.buffer), 0, refs[i]!, frame.byteOffset);
+          segments.push(ref);
+          at += gap + REF_BYTES;
+        } else {
+          segments.push(frame);
+          at += gap + frame.byteLength;
+        }
       }
       this.#segments = segments;
       this.#segIndex = 0;
@@ -210,6 +247,22 @@ export class RingWriter {
       this.#started = false;
     }
     return this.#writePieces();
+  }
+
+  /** Which frames go by reference: -1 for each copied one; undefined when none goes by reference. */
+  #sharedRefs(frames: Uint8Array[]): number[] | undefined {
+    let refs: number[] | undefined;
+    for (let i = 0; i < frames.length; i++) {
+      const frame = frames[i]!;
+      if (frame.byteLength < SHARED_MIN_BYTES) continue;
+      const buffer = frame.buffer;
+      if (!(buffer instanceof SharedArrayBuffer)) continue;
+      const id = this.#memory!.idOf(buffer);
+      if (id === undefined) continue;
+      refs ??= new Array<number>(frames.length).fill(-1);
+      refs[i] = id;
+    }
+    return refs;
   }
 
   /**
@@ -263,9 +316,19 @@ export class RingWriter {
     const start = offset + 16;
     let at = start + 8 + 8 * n;
     const bytes = this.#bytes;
+    const refs = this.#refs;
     for (let i = 0; i < n; i++) {
       const frame = frames[i]!;
       const size = frame.byteLength;
+      if (refs !== undefined && refs[i]! >= 0) {
+        const gap = (start - at) & 7;
+        view.setUint32(start + 8 + 8 * i, size, true);
+        view.setUint32(start + 12 + 8 * i, gap | GAP_SHARED, true);
+        at += gap;
+        writeRef(view, at, refs[i]!, frame.byteOffset);
+        at += REF_BYTES;
+        continue;
+      }
       const gap = gapBefore(at - start, frame);
       view.setUint32(start + 8 + 8 * i, size, true);
       view.setUint32(start + 12 + 8 * i, gap, true);
@@ -323,6 +386,13 @@ export class RingWriter {
   }
 }
 
+function writeRef(view: DataView, at: number, id: number, offset: number): void {
+  view.setUint32(at, id, true);
+  view.setUint32(at + 4, 0, true);
+  view.setUint32(at + 8, offset >>> 0, true);
+  view.setUint32(at + 12, Math.floor(offset / 2 ** 32), true);
+}
+
 /** Thrown when a ring holds something no writer could have written (a bug, not a peer). */
 export class RingCorruptError extends Error {
   constructor(message: string) {
@@ -348,12 +418,24 @@ export class RingReader {
   #manual = false;
   #released = 0;
   readonly #allocate: RingAllocate;
+  readonly #memory: SharedMemoryTable | undefined;
+  /** A message assembled from pieces that refers to memory this thread does not know yet. */
+  #parked: Uint8Array | undefined;
+  #blockedOn: number | undefined;
   /** Called after each piece of a large message is consumed (the link wakes a waiting writer). */
   onPiece: (() => void) | undefined;
 
-  /** `allocate` gives the memory received messages are copied into (default: `new Uint8Array`). */
-  constructor(sab: SharedArrayBuffer, allocate: RingAllocate = defaultAllocate) {
+  /**
+   * `allocate` gives the memory received messages are copied into (default:
+   * `new Uint8Array`); `memory` resolves frames that travel by reference.
+   */
+  constructor(
+    sab: SharedArrayBuffer,
+    allocate: RingAllocate = defaultAllocate,
+    memory?: SharedMemoryTable,
+  ) {
     this.#allocate = allocate;
+    this.#memory = memory;
     this.header = new Int32Array(sab, 0, HEADER_BYTES / 4);
     this.#capacity = ringCapacity(sab);
     this.#bytes = new Uint8Array(sab, HEADER_BYTES, this.#capacity);
@@ -399,8 +481,17 @@ export class RingReader {
     this.commit();
   }
 
+  /**
+   * The shared memory the next message refers to and this thread does not know
+   * yet (`read()` returns undefined until it does), or undefined.
+   */
+  get blockedOn(): number | undefined {
+    return this.#blockedOn;
+  }
+
   /** True when every published byte has been consumed. */
   get empty(): boolean {
+    if (this.#parked !== undefined) return false;
     if (this.#pos !== this.#writeCache) return false;
     this.#writeCache = Atomics.load(this.header, H.W_POS) >>> 0;
     return this.#pos === this.#writeCache;
@@ -408,6 +499,15 @@ export class RingReader {
 
   /** The next whole message, or undefined when none is complete yet. */
   read(): Uint8Array[] | undefined {
+    this.#blockedOn = undefined;
+    if (this.#parked !== undefined) {
+      const frames = this.#decodeAssembled(this.#parked);
+      if (frames === undefined) return undefined;
+      this.#parked = undefined;
+      this.#counted();
+      this.commit();
+      return frames;
+    }
     const view = this.#view;
     const capacity = this.#capacity;
     for (;;) {
@@ -435,6 +535,11 @@ export class RingReader {
         if ((kind & KIND_END) !== 0) {
           if (size !== total) throw new RingCorruptError("single record length");
           const frames = this.#decodeInRing(at, size);
+          if (frames === undefined) {
+            // Refers to shared memory not known here yet: leave it in the ring.
+            this.commit();
+            return undefined;
+          }
           this.#advance(align8(8 + length));
           this.#counted();
           return frames;
@@ -455,9 +560,15 @@ export class RingReader {
       if ((kind & KIND_END) !== 0) {
         this.#assembly = undefined;
         if (this.#assembled !== assembly.byteLength) throw new RingCorruptError("short message");
+        const frames = this.#decodeAssembled(assembly);
+        if (frames === undefined) {
+          this.#parked = assembly;
+          this.commit();
+          return undefined;
+        }
         this.#counted();
         this.commit();
-        return this.#decodeAssembled(assembly);
+        return frames;
       }
       // Free the piece's room at once, and wake the writer if it waits for it:
       // it writes the next pieces while this thread copies these out.
@@ -488,12 +599,19 @@ export class RingReader {
    * Copies a message out of the ring: the frames share one fresh buffer, each at
    * its source's alignment (a frame that started a buffer is a whole buffer).
    */
-  #decodeInRing(at: number, size: number): Uint8Array[] {
+  #decodeInRing(at: number, size: number): Uint8Array[] | undefined {
     const view = this.#view;
     const n = view.getUint32(at, true);
     const head = 8 + 8 * n;
     if (head > size) throw new RingCorruptError("frame count");
     if (n === 0) return [];
+    if (this.#memory !== undefined) {
+      for (let i = 0; i < n; i++) {
+        if ((view.getUint32(at + 12 + 8 * i, true) & GAP_SHARED) !== 0) {
+          return this.#decodeWithRefs(this.#bytes, view, at, size, false);
+        }
+      }
+    }
     // The frames lie between the first one's start and the end, gaps included.
     const first = head + view.getUint32(at + 12, true);
     const lead = first & 7;
@@ -523,9 +641,71 @@ export class RingReader {
     return frames;
   }
 
-  #decodeAssembled(body: Uint8Array): Uint8Array[] {
+  /**
+   * Decodes a message with frames by reference (`source` the ring, or an
+   * assembled message whose copied frames are handed out as they are).
+   * Undefined, with `blockedOn` set, when one refers to memory not known here yet.
+   */
+  #decodeWithRefs(
+    source: Uint8Array,
+    view: DataView,
+    at: number,
+    size: number,
+    inPlace: boolean,
+  ): Uint8Array[] | undefined {
+    const memory = this.#memory;
+    if (memory === undefined)
+      throw new RingCorruptError("frame by reference without a memory table");
+    const n = view.getUint32(at, true);
+    if (8 + 8 * n > size) throw new RingCorruptError("frame count");
+    const frames: Uint8Array[] = new Array(n);
+    let pos = 8 + 8 * n;
+    for (let i = 0; i < n; i++) {
+      const length = view.getUint32(at + 8 + 8 * i, true);
+      const gap = view.getUint32(at + 12 + 8 * i, true);
+      pos += gap & 7;
+      if ((gap & GAP_SHARED) !== 0) {
+        if (pos + REF_BYTES > size) throw new RingCorruptError("frame reference");
+        const id = view.getUint32(at + pos, true);
+        const offset =
+          view.getUint32(at + pos + 8, true) + view.getUint32(at + pos + 12, true) * 2 ** 32;
+        const shared = memory.get(id);
+        if (shared === undefined) {
+          this.#blockedOn = id;
+          return undefined;
+        }
+        if (offset + length > shared.byteLength)
+          throw new RingCorruptError("frame reference range");
+        frames[i] = memory.view?.(shared, offset, length) ?? new Uint8Array(shared, offset, length);
+        pos += REF_BYTES;
+      } else {
+        if (pos + length > size) throw new RingCorruptError("frame length");
+        if (inPlace) {
+          frames[i] = source.subarray(at + pos, at + pos + length);
+        } else {
+          // Copied out at the same alignment mod 8 as in the ring (and its source).
+          const lead = pos & 7;
+          const out = this.#allocate(lead + length).subarray(lead, lead + length);
+          out.set(source.subarray(at + pos, at + pos + length));
+          frames[i] = out;
+        }
+        pos += length;
+      }
+    }
+    if (pos !== size) throw new RingCorruptError("trailing bytes");
+    return frames;
+  }
+
+  #decodeAssembled(body: Uint8Array): Uint8Array[] | undefined {
     const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
     const n = view.getUint32(0, true);
+    if (this.#memory !== undefined && 8 + 8 * n <= body.byteLength) {
+      for (let i = 0; i < n; i++) {
+        if ((view.getUint32(12 + 8 * i, true) & GAP_SHARED) !== 0) {
+          return this.#decodeWithRefs(body, view, 0, body.byteLength, true);
+        }
+      }
+    }
     if (8 + 8 * n > body.byteLength) throw new RingCorruptError("frame count");
     const frames: Uint8Array[] = new Array(n);
     let at = 8 + 8 * n;

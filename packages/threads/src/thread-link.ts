@@ -6,6 +6,7 @@ import {
   RingReader,
   RingWriter,
   ringLimit,
+  type SharedMemoryTable,
 } from "./ring";
 import { ThreadsError } from "./threads-error";
 
@@ -32,6 +33,12 @@ export interface ThreadLinkHandler {
   closed?(link: ThreadLink, reason: LinkCloseReason): void;
 }
 
+/** The shared memory a link's frames may refer to (the registry's `shareMemory` table). */
+export interface LinkMemory extends SharedMemoryTable {
+  /** Calls `callback` once memory `id` is known in this thread (at once if it is). */
+  whenKnown(id: number, callback: () => void): void;
+}
+
 /** `pending`: a connect waiting for its bind (writes queue up to this end's SNDHWM). */
 export type ThreadLinkState = "pending" | "open" | "closing" | "closed";
 
@@ -47,6 +54,8 @@ export interface ThreadLinkInit {
   peer?: { thread: number; chain: readonly number[]; meta: unknown };
   /** Memory for received messages, 8-byte aligned (default: `new Uint8Array`). */
   allocate?: RingAllocate;
+  /** Frames in this shared memory travel by reference, both ways (default: every frame is copied). */
+  memory?: LinkMemory;
   /**
    * Keeps this thread alive until the returned function is called (Node: a
    * ref'd handle). Held while messages `write()` accepted are still in this
@@ -150,6 +159,8 @@ export class ThreadLink {
   readonly #keepAlive: (() => () => void) | undefined;
   /** Set while accepted messages wait in this thread's memory (see `keepAlive`). */
   #held: (() => void) | undefined;
+  readonly #memory: LinkMemory | undefined;
+  #memoryWaiting = false;
   readonly #publishTask = () => {
     this.#publishScheduled = false;
     this.#publish();
@@ -157,8 +168,9 @@ export class ThreadLink {
 
   constructor(init: ThreadLinkInit) {
     this.name = init.name;
-    this.#writer = new RingWriter(init.outbound);
-    this.#reader = new RingReader(init.inbound, init.allocate);
+    this.#memory = init.memory;
+    this.#writer = new RingWriter(init.outbound, init.memory);
+    this.#reader = new RingReader(init.inbound, init.allocate, init.memory);
     this.#out = this.#writer.header;
     this.#in = this.#reader.header;
     this.#reader.onPiece = () => this.#afterRead();
@@ -227,7 +239,9 @@ export class ThreadLink {
    * Queues one whole message for the peer. Returns false, queuing nothing, when
    * the direction is at its limit (wait for `writable`) or the link is closing.
    * The frames now belong to the link: they are copied into shared memory at
-   * once, or later when the ring's bytes are full — do not change them.
+   * once, or later when the ring's bytes are full — do not change them. Frames
+   * over 128 B in memory passed to `shareMemory` are not copied at all: the
+   * peer reads these very bytes, for as long as it keeps the frame.
    */
   write(frames: Uint8Array[]): boolean {
     if (this.#credit > 0 && this.#state === "open" && !this.#writerBlocked) {
@@ -299,6 +313,25 @@ export class ThreadLink {
       return message;
     }
     this.#wantReadable = true;
+    const blocked = this.#reader.blockedOn;
+    if (blocked !== undefined) {
+      // The next message refers to shared memory whose handle has not reached this thread yet.
+      // Its handle was posted before the message was written, so it is on its way, or this
+      // thread started listening too late and asked the others for it; if the writer's
+      // thread is gone meanwhile, nobody may hold it any more: end as the peer did.
+      if (this.#peerGone) {
+        this.#finish("peer-exit");
+        return undefined;
+      }
+      if (!this.#memoryWaiting) {
+        this.#memoryWaiting = true;
+        this.#memory?.whenKnown(blocked, () => {
+          this.#memoryWaiting = false;
+          if (this.#state === "open" || this.#state === "pending") this.#fireReadable();
+        });
+      }
+      return undefined;
+    }
     if (!this.#checkEnds()) this.#waitReader();
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { CHAIN_DEPTH, NameTable } from "./name-table";
 import { createRing, H, MAX_RING_BYTES, MIN_RING_BYTES, type RingAllocate } from "./ring";
-import { checkHighWaterMark, ThreadLink } from "./thread-link";
+import { checkHighWaterMark, type LinkMemory, ThreadLink } from "./thread-link";
 import { ThreadsError } from "./threads-error";
 
 /** Options of one end of a link (one socket's view). */
@@ -39,6 +39,11 @@ export interface ThreadRegistryOptions {
   allocator?: () => RingAllocate;
   /** Keeps this thread alive until the returned function is called (see `ThreadLinkInit.keepAlive`). */
   keepAlive?: () => () => void;
+  /**
+   * The frame a reader hands out for a frame that came by reference to shared
+   * memory (see `shareMemory`). Default: a Uint8Array view.
+   */
+  sharedView?: (memory: SharedArrayBuffer, offset: number, length: number) => Uint8Array;
 }
 
 /** A name bound in the registry; `unbind()` frees it (links already made stay). */
@@ -69,7 +74,9 @@ type Control =
       meta: unknown;
     }
   | { t: "acc"; to: number; id: number; from: number; chain: readonly number[]; meta: unknown }
-  | { t: "rej"; to: number; id: number };
+  | { t: "rej"; to: number; id: number }
+  | { t: "mem"; id: number; sab: SharedArrayBuffer }
+  | { t: "mem?"; id: number };
 
 interface LocalBinding {
   name: string;
@@ -122,10 +129,23 @@ export class ThreadRegistry {
   #closed = false;
   readonly #allocator: (() => RingAllocate) | undefined;
   readonly #keepAlive: (() => () => void) | undefined;
+  /** Shared memory known in this thread, by its process-wide number (see `shareMemory`). */
+  readonly #shared = new Map<number, SharedArrayBuffer>();
+  readonly #sharedIds = new WeakMap<SharedArrayBuffer, number>();
+  readonly #sharedWaiters = new Map<number, (() => void)[]>();
+  readonly #memory: LinkMemory;
 
   constructor(options: ThreadRegistryOptions) {
     this.#allocator = options.allocator;
     this.#keepAlive = options.keepAlive;
+    const shared = this.#shared;
+    const ids = this.#sharedIds;
+    this.#memory = {
+      idOf: (buffer) => ids.get(buffer as SharedArrayBuffer),
+      get: (id) => shared.get(id),
+      ...(options.sharedView !== undefined && { view: options.sharedView }),
+      whenKnown: (id, callback) => this.#whenKnown(id, callback),
+    };
     this.thread = options.thread;
     this.chain = (options.chain ?? []).slice(0, CHAIN_DEPTH);
     this.#table = new NameTable(options.root, options.thread);
@@ -209,6 +229,7 @@ export class ThreadRegistry {
       outbound: out,
       inbound,
       name,
+      memory: this.#memory,
       ...(this.#allocator !== undefined && { allocate: this.#allocator() }),
       ...(this.#keepAlive !== undefined && { keepAlive: this.#keepAlive }),
       onFinish: (finished) => {
@@ -232,6 +253,55 @@ export class ThreadRegistry {
     this.#pending.set(id, pending);
     this.#match(pending);
     return link;
+  }
+
+  /**
+   * Makes `memory` known to every thread of the process, so frames that lie in
+   * it (over 128 bytes, zeromq.js's zero-copy threshold) cross threads by
+   * reference: the ring carries its number, the offset and the length, and the
+   * receiver gets a view of the same bytes — no copy, no allocation, on either
+   * side, whatever the size. For memory an application keeps and reuses (a pool
+   * of payload buffers): every thread holds it from now on, until the process
+   * ends. Idempotent; returns the memory's process-wide number. As with
+   * zeromq.js's zero-copy sends, the receiver sees the sender's bytes: change
+   * them only once the receiver is done with them.
+   */
+  shareMemory(memory: SharedArrayBuffer): number {
+    this.#checkOpen();
+    if (!(memory instanceof SharedArrayBuffer)) {
+      throw new ThreadsError("EINVAL", "shareMemory takes a SharedArrayBuffer");
+    }
+    const known = this.#sharedIds.get(memory);
+    if (known !== undefined) return known;
+    const id = this.#table.nextId();
+    this.#learn(id, memory);
+    this.#post({ t: "mem", id, sab: memory });
+    return id;
+  }
+
+  #learn(id: number, memory: SharedArrayBuffer): void {
+    if (this.#shared.has(id)) return;
+    this.#shared.set(id, memory);
+    this.#sharedIds.set(memory, id);
+    const waiters = this.#sharedWaiters.get(id);
+    if (waiters === undefined) return;
+    this.#sharedWaiters.delete(id);
+    for (const callback of waiters) callback();
+  }
+
+  #whenKnown(id: number, callback: () => void): void {
+    if (this.#shared.has(id)) {
+      queueMicrotask(callback);
+      return;
+    }
+    let waiters = this.#sharedWaiters.get(id);
+    if (waiters === undefined) {
+      waiters = [];
+      this.#sharedWaiters.set(id, waiters);
+      // Normally on its way already; this thread may have started listening after it was shared.
+      this.#post({ t: "mem?", id });
+    }
+    waiters.push(callback);
   }
 
   /**
@@ -368,6 +438,14 @@ export class ThreadRegistry {
         pending.link._attach(message.from, message.chain, message.meta);
         return;
       }
+      case "mem":
+        this.#learn(message.id, message.sab);
+        return;
+      case "mem?": {
+        const memory = this.#shared.get(message.id);
+        if (memory !== undefined) this.#post({ t: "mem", id: message.id, sab: memory });
+        return;
+      }
       case "rej": {
         if (message.to !== this.thread) return;
         const pending = this.#pending.get(message.id);
@@ -403,6 +481,7 @@ export class ThreadRegistry {
       outbound: message.in,
       inbound: message.out,
       name: binding.name,
+      memory: this.#memory,
       ...(this.#allocator !== undefined && { allocate: this.#allocator() }),
       ...(this.#keepAlive !== undefined && { keepAlive: this.#keepAlive }),
       peer: { thread: message.from, chain: message.chain, meta: message.meta },
