@@ -7,6 +7,13 @@ import {
   toTransportError,
 } from "../index";
 import type { DirectReadSink, DirectReads } from "./direct-reads";
+import {
+  DIRECT_WRITES,
+  type DirectWriteOwner,
+  directHandle,
+  writeDirect,
+  writeError,
+} from "./direct-writes";
 
 /** On the socket: the connection its event listeners report to (shared listeners, no closures). */
 const OWNER = Symbol("zmq.connection");
@@ -23,8 +30,11 @@ const NONE: never[] = [];
  * A socket created with `DirectReads`' `onread` (pass the same `DirectReads`
  * here) is read through it instead: into slabs, or straight into the memory the
  * handler's `readTarget()` names.
+ *
+ * Writes go to the socket's handle directly while its `Writable` holds nothing
+ * (see `direct-writes.ts`), else through `socket.write()`.
  */
-export class NetStreamConnection implements StreamConnection, DirectReadSink {
+export class NetStreamConnection implements StreamConnection, DirectReadSink, DirectWriteOwner {
   readonly kind = "stream" as const;
   readonly localEndpoint: string;
   readonly remoteEndpoint: string;
@@ -51,6 +61,10 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
   /** writeSync() state: what is left to write, and whether the connection failed. */
   #exitOut: Uint8Array[] | undefined;
   #exitFailed = false;
+  /** Writes go to the handle when they can (plain TCP or Unix-domain sockets on Node). */
+  readonly #direct: boolean;
+  /** A direct write returned false: report `drain` once libuv's queue is empty. */
+  #directBlocked = false;
 
   constructor(
     socket: Socket,
@@ -67,6 +81,7 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
     this.remoteEndpoint = remoteEndpoint;
     this.remoteAddress = remoteAddress;
     this.#sentBase = socket.bytesWritten ?? 0;
+    this.#direct = DIRECT_WRITES !== undefined && !(socket as { encrypted?: boolean }).encrypted;
     (socket as OwnedSocket)[OWNER] = this;
     socket.on("error", NetStreamConnection.#onError);
     socket.on("close", NetStreamConnection.#onClose);
@@ -146,6 +161,20 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
     if (!socket.writable) return false;
     const n = chunks.length;
     let ok = true;
+    if (this.#direct && written === undefined) {
+      const handle = directHandle(socket);
+      if (handle !== undefined) {
+        const status = writeDirect(DIRECT_WRITES!, handle, chunks, this);
+        if (status !== 0) {
+          socket.destroy(writeError(status));
+          return false;
+        }
+        this.#remember(chunks);
+        if (handle.writeQueueSize < socket.writableHighWaterMark) return true;
+        this.#directBlocked = true;
+        return false;
+      }
+    }
     // Node calls back once a write is done (and the writes of one writev together).
     const done = written === undefined ? undefined : (error?: Error | null) => error || written();
     if (n === 1) {
@@ -170,6 +199,20 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
     return ok;
   }
 
+  /** @internal DirectWriteOwner: a direct write that libuv queued has completed. */
+  directWriteDone(status: number): void {
+    const socket = this.#socket;
+    if (status < 0) {
+      if (!socket.destroyed) socket.destroy(writeError(status));
+      return;
+    }
+    if (!this.#directBlocked || socket.destroyed) return;
+    const handle = handleOf(socket);
+    if (handle !== undefined && (handle.writeQueueSize ?? 0) > 0) return;
+    this.#directBlocked = false;
+    this.#handler?.drain();
+  }
+
   /**
    * Keeps the chunks the OS may not have taken yet, for writeSync(): none once
    * Node has completed every write (the common case on a fast link), else the
@@ -179,7 +222,8 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
     let bytes = 0;
     for (let i = 0; i < chunks.length; i++) bytes += chunks[i]!.length;
     this.#sent += bytes;
-    if (this.#socket.writableLength === 0) {
+    // Nothing in Node's buffer, nothing in libuv's queue (direct writes leave theirs there).
+    if (this.#socket.writableLength === 0 && (handleOf(this.#socket)?.writeQueueSize ?? 0) === 0) {
       if (this.#historyBytes > 0) this.#clearHistory();
       return;
     }
