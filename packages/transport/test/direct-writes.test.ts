@@ -15,7 +15,7 @@ async function pair(highWaterMark = 16 * 1024) {
     host: "127.0.0.1",
     port: (server.address() as AddressInfo).port,
     allowHalfOpen: true,
-    highWaterMark,
+    ...({ highWaterMark } as object),
   });
   await once(client, "connect");
   const [peer] = await accepted;

@@ -103,22 +103,27 @@ function onComplete(this: WriteReq, status: number): void {
 }
 
 /**
- * The handle of `socket` if its writes may go straight to it now: a plain TCP
- * or Unix-domain socket (not TLS), connected, open for writing, and with
- * nothing queued or in flight in its `Writable`.
+ * The handle of `socket` if its writes may go straight to it now: connected,
+ * not destroyed (Node drops the handle as it destroys a socket), and with
+ * nothing queued or in flight in its `Writable`. The caller checks that the
+ * socket is a plain TCP or Unix-domain one (not TLS) and that it has not ended
+ * it. Plain property reads (`_writableState.length`, not the `writableLength`
+ * getter): each getter is a JavaScript call, and this runs once per write.
  */
 export function directHandle(socket: Socket): StreamHandle | undefined {
-  if (socket.writableLength !== 0 || socket.connecting) return undefined;
   const handle = (socket as unknown as { _handle?: StreamHandle | null })._handle;
-  if (handle == null || typeof handle.writev !== "function") return undefined;
+  if (handle == null || socket.connecting) return undefined;
+  const state = (socket as unknown as { _writableState?: { length?: number } })._writableState;
+  if (state === undefined || state.length !== 0) return undefined;
   return handle;
 }
 
 /**
- * Writes `chunks` on `handle` (one vectored write for several). Returns 0, or
- * a negative libuv error code when the write failed at once. When the kernel
- * did not take all of it, the request stays with libuv and `owner` hears
- * `directWriteDone(status)` once it completes.
+ * Writes `chunks` on `handle` (one vectored write for several). Returns what
+ * libuv still holds for the handle afterwards (`writeQueueSize`, 0 when the
+ * kernel took everything), or a negative libuv error code when the write failed
+ * at once. When the kernel did not take all of it, the request stays with libuv
+ * and `owner` hears `directWriteDone(status)` once it completes.
  */
 export function writeDirect(
   WriteWrap: new () => WriteReq,
@@ -135,13 +140,15 @@ export function writeDirect(
   req.owner = undefined;
   const status =
     chunks.length === 1 ? handle.writeBuffer(req, chunks[0]!) : handle.writev(req, chunks, true);
-  if (status === 0 && handle.writeQueueSize > 0) {
+  if (status !== 0) return status < 0 ? status : -1;
+  const queued = handle.writeQueueSize;
+  if (queued > 0) {
     // Still queued in libuv (it completes through oncomplete): keep the memory alive.
     req.async = true;
     req.buffer = chunks;
     req.owner = owner;
   }
-  return status;
+  return queued;
 }
 
 /** The error a failed write reports, as `net.Socket` would make it (code, errno, syscall). */

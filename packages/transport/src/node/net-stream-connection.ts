@@ -65,6 +65,10 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink, Di
   readonly #direct: boolean;
   /** A direct write returned false: report `drain` once libuv's queue is empty. */
   #directBlocked = false;
+  /** `end()` was called: writes stop (the socket's `writable` says so too, at a getter's cost). */
+  #ending = false;
+  /** The socket's write high-water mark (fixed when it was created). */
+  readonly #highWaterMark: number;
 
   constructor(
     socket: Socket,
@@ -81,7 +85,12 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink, Di
     this.remoteEndpoint = remoteEndpoint;
     this.remoteAddress = remoteAddress;
     this.#sentBase = socket.bytesWritten ?? 0;
-    this.#direct = DIRECT_WRITES !== undefined && !(socket as { encrypted?: boolean }).encrypted;
+    this.#direct =
+      DIRECT_WRITES !== undefined &&
+      !(socket as { encrypted?: boolean }).encrypted &&
+      typeof (socket as unknown as { _handle?: { writev?: unknown } | null })._handle?.writev ===
+        "function";
+    this.#highWaterMark = socket.writableHighWaterMark;
     (socket as OwnedSocket)[OWNER] = this;
     socket.on("error", NetStreamConnection.#onError);
     socket.on("close", NetStreamConnection.#onClose);
@@ -158,23 +167,23 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink, Di
 
   write(chunks: readonly Uint8Array[], written?: () => void): boolean {
     const socket = this.#socket;
-    if (!socket.writable) return false;
-    const n = chunks.length;
-    let ok = true;
-    if (this.#direct && written === undefined) {
+    if (this.#direct && written === undefined && !this.#ending) {
       const handle = directHandle(socket);
       if (handle !== undefined) {
-        const status = writeDirect(DIRECT_WRITES!, handle, chunks, this);
-        if (status !== 0) {
-          socket.destroy(writeError(status));
+        const queued = writeDirect(DIRECT_WRITES!, handle, chunks, this);
+        if (queued < 0) {
+          socket.destroy(writeError(queued));
           return false;
         }
-        this.#remember(chunks);
-        if (handle.writeQueueSize < socket.writableHighWaterMark) return true;
+        this.#remember(chunks, queued);
+        if (queued < this.#highWaterMark) return true;
         this.#directBlocked = true;
         return false;
       }
     }
+    if (!socket.writable) return false;
+    const n = chunks.length;
+    let ok = true;
     // Node calls back once a write is done (and the writes of one writev together).
     const done = written === undefined ? undefined : (error?: Error | null) => error || written();
     if (n === 1) {
@@ -218,12 +227,17 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink, Di
    * Node has completed every write (the common case on a fast link), else the
    * shortest tail of the history that covers what is still unwritten.
    */
-  #remember(chunks: readonly Uint8Array[]): void {
+  #remember(chunks: readonly Uint8Array[], queued?: number): void {
     let bytes = 0;
     for (let i = 0; i < chunks.length; i++) bytes += chunks[i]!.length;
     this.#sent += bytes;
-    // Nothing in Node's buffer, nothing in libuv's queue (direct writes leave theirs there).
-    if (this.#socket.writableLength === 0 && (handleOf(this.#socket)?.writeQueueSize ?? 0) === 0) {
+    // Nothing in Node's buffer, nothing in libuv's queue (direct writes leave
+    // theirs there; `queued` is that queue's size after a direct write).
+    if (
+      queued === undefined
+        ? this.#socket.writableLength === 0 && (handleOf(this.#socket)?.writeQueueSize ?? 0) === 0
+        : queued === 0
+    ) {
       if (this.#historyBytes > 0) this.#clearHistory();
       return;
     }
@@ -348,6 +362,7 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink, Di
   }
 
   end(): void {
+    this.#ending = true;
     if (!this.#socket.writableEnded) this.#socket.end();
   }
 
