@@ -228,7 +228,8 @@ export class FrameDecoder {
             queue.buffered -= 2 + size;
             if (end === chunk.length) queue.nextChunk();
             else queue.offset = end;
-            this.#deliver(chunk.subarray(offset + 2, end), raw & FLAG_MASK);
+            // An empty frame (a REQ/REP delimiter) needs no view of the chunk.
+            this.#deliver(size === 0 ? EMPTY : chunk.subarray(offset + 2, end), raw & FLAG_MASK);
             continue;
           }
         } else {

@@ -221,7 +221,12 @@ export class FrameEncoder {
   /** Moves the written-but-not-handed-out slab bytes to the chunk list. */
   #cut(): void {
     if (this.#pos > this.#start) {
-      this.#chunks.push(this.#slab.subarray(this.#start, this.#pos));
+      // A plain view, not `subarray`: on a Node Buffer slab that runs Buffer's own
+      // JavaScript subarray (four calls); the bytes only go to the connection.
+      const slab = this.#slab;
+      this.#chunks.push(
+        new Uint8Array(slab.buffer, slab.byteOffset + this.#start, this.#pos - this.#start),
+      );
       this.#chunkBytes += this.#pos - this.#start;
       this.#start = this.#pos;
     }

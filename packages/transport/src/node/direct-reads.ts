@@ -139,10 +139,14 @@ export class DirectReads {
     const header = this.#largeDirect;
     this.#headerRead = header;
     const used = this.#used;
-    const rest = this.#slab.subarray(
-      used,
-      header ? used + HEADER_READ_BYTES : bulk ? this.#slab.length : used + SLAB_BYTES,
+    const slab = this.#slab;
+    const end = Math.min(
+      slab.length,
+      header ? used + HEADER_READ_BYTES : bulk ? slab.length : used + SLAB_BYTES,
     );
+    // Node reads into any Uint8Array: a plain view costs no Buffer `subarray` (four
+    // JavaScript calls per read). Only the chunk cut from the slab below is a Buffer.
+    const rest = new Uint8Array(slab.buffer, slab.byteOffset + used, end - used);
     this.#current = rest;
     return rest;
   }

@@ -7,6 +7,13 @@ import {
   toTransportError,
 } from "../index";
 import type { DirectReadSink, DirectReads } from "./direct-reads";
+import {
+  DIRECT_WRITES,
+  type DirectWriteOwner,
+  directHandle,
+  writeDirect,
+  writeError,
+} from "./direct-writes";
 
 /** On the socket: the connection its event listeners report to (shared listeners, no closures). */
 const OWNER = Symbol("zmq.connection");
@@ -23,8 +30,11 @@ const NONE: never[] = [];
  * A socket created with `DirectReads`' `onread` (pass the same `DirectReads`
  * here) is read through it instead: into slabs, or straight into the memory the
  * handler's `readTarget()` names.
+ *
+ * Writes go to the socket's handle directly while its `Writable` holds nothing
+ * (see `direct-writes.ts`), else through `socket.write()`.
  */
-export class NetStreamConnection implements StreamConnection, DirectReadSink {
+export class NetStreamConnection implements StreamConnection, DirectReadSink, DirectWriteOwner {
   readonly kind = "stream" as const;
   readonly localEndpoint: string;
   readonly remoteEndpoint: string;
@@ -51,6 +61,14 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
   /** writeSync() state: what is left to write, and whether the connection failed. */
   #exitOut: Uint8Array[] | undefined;
   #exitFailed = false;
+  /** Writes go to the handle when they can (plain TCP or Unix-domain sockets on Node). */
+  readonly #direct: boolean;
+  /** A direct write returned false: report `drain` once libuv's queue is empty. */
+  #directBlocked = false;
+  /** `end()` was called: writes stop (the socket's `writable` says so too, at a getter's cost). */
+  #ending = false;
+  /** The socket's write high-water mark (fixed when it was created). */
+  readonly #highWaterMark: number;
 
   constructor(
     socket: Socket,
@@ -67,6 +85,12 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
     this.remoteEndpoint = remoteEndpoint;
     this.remoteAddress = remoteAddress;
     this.#sentBase = socket.bytesWritten ?? 0;
+    this.#direct =
+      DIRECT_WRITES !== undefined &&
+      !(socket as { encrypted?: boolean }).encrypted &&
+      typeof (socket as unknown as { _handle?: { writev?: unknown } | null })._handle?.writev ===
+        "function";
+    this.#highWaterMark = socket.writableHighWaterMark;
     (socket as OwnedSocket)[OWNER] = this;
     socket.on("error", NetStreamConnection.#onError);
     socket.on("close", NetStreamConnection.#onClose);
@@ -143,6 +167,20 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
 
   write(chunks: readonly Uint8Array[], written?: () => void): boolean {
     const socket = this.#socket;
+    if (this.#direct && written === undefined && !this.#ending) {
+      const handle = directHandle(socket);
+      if (handle !== undefined) {
+        const queued = writeDirect(DIRECT_WRITES!, handle, chunks, this);
+        if (queued < 0) {
+          socket.destroy(writeError(queued));
+          return false;
+        }
+        this.#remember(chunks, queued);
+        if (queued < this.#highWaterMark) return true;
+        this.#directBlocked = true;
+        return false;
+      }
+    }
     if (!socket.writable) return false;
     const n = chunks.length;
     let ok = true;
@@ -170,16 +208,36 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
     return ok;
   }
 
+  /** @internal DirectWriteOwner: a direct write that libuv queued has completed. */
+  directWriteDone(status: number): void {
+    const socket = this.#socket;
+    if (status < 0) {
+      if (!socket.destroyed) socket.destroy(writeError(status));
+      return;
+    }
+    if (!this.#directBlocked || socket.destroyed) return;
+    const handle = handleOf(socket);
+    if (handle !== undefined && (handle.writeQueueSize ?? 0) > 0) return;
+    this.#directBlocked = false;
+    this.#handler?.drain();
+  }
+
   /**
    * Keeps the chunks the OS may not have taken yet, for writeSync(): none once
    * Node has completed every write (the common case on a fast link), else the
    * shortest tail of the history that covers what is still unwritten.
    */
-  #remember(chunks: readonly Uint8Array[]): void {
+  #remember(chunks: readonly Uint8Array[], queued?: number): void {
     let bytes = 0;
     for (let i = 0; i < chunks.length; i++) bytes += chunks[i]!.length;
     this.#sent += bytes;
-    if (this.#socket.writableLength === 0) {
+    // Nothing in Node's buffer, nothing in libuv's queue (direct writes leave
+    // theirs there; `queued` is that queue's size after a direct write).
+    if (
+      queued === undefined
+        ? this.#socket.writableLength === 0 && (handleOf(this.#socket)?.writeQueueSize ?? 0) === 0
+        : queued === 0
+    ) {
       if (this.#historyBytes > 0) this.#clearHistory();
       return;
     }
@@ -304,6 +362,7 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink {
   }
 
   end(): void {
+    this.#ending = true;
     if (!this.#socket.writableEnded) this.#socket.end();
   }
 
