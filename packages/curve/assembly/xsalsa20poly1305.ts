@@ -223,37 +223,37 @@ function salsa4(counter: u32, dst: usize, poly: usize, blocks: i32): void {
       x10 = v128.xor(x10, vrotl(i32x4.add(x9, x8), 18));
       x15 = v128.xor(x15, vrotl(i32x4.add(x14, x13), 18));
     }
-      if (j < blocks) {
-        h0 += (load<u32>(p) & 0x3ffffff) as u64;
-        h1 += ((load<u32>(p, 3) >>> 2) & 0x3ffffff) as u64;
-        h2 += ((load<u32>(p, 6) >>> 4) & 0x3ffffff) as u64;
-        h3 += ((load<u32>(p, 9) >>> 6) & 0x3ffffff) as u64;
-        h4 += ((load<u32>(p, 12) >>> 8) as u64) | (1 << 24);
-        const d0 = h0 * r0 + h1 * s4 + h2 * s3 + h3 * s2 + h4 * s1;
-        let d1 = h0 * r1 + h1 * r0 + h2 * s4 + h3 * s3 + h4 * s2;
-        let d2 = h0 * r2 + h1 * r1 + h2 * r0 + h3 * s4 + h4 * s3;
-        let d3 = h0 * r3 + h1 * r2 + h2 * r1 + h3 * r0 + h4 * s4;
-        let d4 = h0 * r4 + h1 * r3 + h2 * r2 + h3 * r1 + h4 * r0;
-        let c = d0 >> 26;
-        h0 = d0 & 0x3ffffff;
-        d1 += c;
-        c = d1 >> 26;
-        h1 = d1 & 0x3ffffff;
-        d2 += c;
-        c = d2 >> 26;
-        h2 = d2 & 0x3ffffff;
-        d3 += c;
-        c = d3 >> 26;
-        h3 = d3 & 0x3ffffff;
-        d4 += c;
-        c = d4 >> 26;
-        h4 = d4 & 0x3ffffff;
-        h0 += c * 5;
-        c = h0 >> 26;
-        h0 &= 0x3ffffff;
-        h1 += c;
-        p += 16;
-      }
+    if (j < blocks) {
+      h0 += (load<u32>(p) & 0x3ffffff) as u64;
+      h1 += ((load<u32>(p, 3) >>> 2) & 0x3ffffff) as u64;
+      h2 += ((load<u32>(p, 6) >>> 4) & 0x3ffffff) as u64;
+      h3 += ((load<u32>(p, 9) >>> 6) & 0x3ffffff) as u64;
+      h4 += ((load<u32>(p, 12) >>> 8) as u64) | (1 << 24);
+      const d0 = h0 * r0 + h1 * s4 + h2 * s3 + h3 * s2 + h4 * s1;
+      let d1 = h0 * r1 + h1 * r0 + h2 * s4 + h3 * s3 + h4 * s2;
+      let d2 = h0 * r2 + h1 * r1 + h2 * r0 + h3 * s4 + h4 * s3;
+      let d3 = h0 * r3 + h1 * r2 + h2 * r1 + h3 * r0 + h4 * s4;
+      let d4 = h0 * r4 + h1 * r3 + h2 * r2 + h3 * r1 + h4 * r0;
+      let c = d0 >> 26;
+      h0 = d0 & 0x3ffffff;
+      d1 += c;
+      c = d1 >> 26;
+      h1 = d1 & 0x3ffffff;
+      d2 += c;
+      c = d2 >> 26;
+      h2 = d2 & 0x3ffffff;
+      d3 += c;
+      c = d3 >> 26;
+      h3 = d3 & 0x3ffffff;
+      d4 += c;
+      c = d4 >> 26;
+      h4 = d4 & 0x3ffffff;
+      h0 += c * 5;
+      c = h0 >> 26;
+      h0 &= 0x3ffffff;
+      h1 += c;
+      p += 16;
+    }
   }
   store<u64>(H, h0);
   store<u64>(H, h1, 8);
