@@ -106,6 +106,44 @@ describe("SIMD XSalsa20-Poly1305 (MESSAGE boxes)", () => {
     }
   });
 
+  it("agrees with libsodium at every batch edge of a later chunk (MAC interleaved with the rounds)", () => {
+    // A later chunk runs in 256-byte batches from its start; sealing MACs each batch inside the
+    // next one's rounds, or inside the tail's keystream block, or alone when nothing follows.
+    const start = 16352 + 16384; // the third chunk begins here
+    for (const tail of [0, 1, 15, 16, 17, 240, 255]) {
+      for (const batches of [0, 1, 3]) {
+        const length = start + 256 * batches + tail;
+        const m = new Uint8Array(randomBytes(length));
+        const key = new Uint8Array(randomBytes(32));
+        const nonce = new Uint8Array(randomBytes(24));
+        const expected = sodium.crypto_secretbox_easy(m, nonce, key);
+        expect(Buffer.from(seal(m, nonce, key)).equals(Buffer.from(expected))).toBe(true);
+        const opened = open(expected, nonce, key, true);
+        expect(opened && Buffer.from(opened).equals(Buffer.from(m))).toBe(true);
+      }
+    }
+  });
+
+  it("rejects a flip in any 16-byte block of a batch, whichever round MACs it", () => {
+    // 224 bytes of the first chunk (MACed inside the first batch's rounds when sealing), two
+    // whole batches, a whole batch followed by a tail, and the tail itself, in the first chunk
+    // and in a later one.
+    const m = new Uint8Array(randomBytes(16352 + 256 * 2 + 100));
+    const sealed = seal(m).slice();
+    const offsets: number[] = [];
+    for (const batch of [0, 224, 480, 16352 - 256 + 224, 16352, 16352 + 256]) {
+      for (let block = 0; block < 16; block++) offsets.push(16 + batch + block * 16 + (block % 16));
+    }
+    offsets.push(sealed.length - 1, sealed.length - 100);
+    for (const at of offsets.filter((at) => at < sealed.length)) {
+      const bad = Uint8Array.from(sealed);
+      bad[at] = bad[at]! ^ 0x01;
+      expect(open(bad)).toBeUndefined();
+      expect(open(bad, NONCE, KEY, true)).toBeUndefined();
+    }
+    expect(open(sealed)).toEqual(m);
+  });
+
   it("rejects a large box with a flip in any chunk or in the MAC, and zeroes what it opened", () => {
     const m = new Uint8Array(randomBytes(16352 + 16384 * 3 + 100));
     const sealed = seal(m).slice();
