@@ -88,17 +88,18 @@ export const DELIBERATE: Record<string, string> = {
   "ipc.wildcard.no-tmpdir":
     "`bind(\"ipc://*\")` with none of TMPDIR, TEMPDIR, TMP set: libzmq creates the socket's directory `tmpXXXXXX` in the process's working directory (`ipc://tmpAbC123/socket`, a relative path); @zmq/node creates it in `os.tmpdir()` (`/tmp` there), so a bind does not write into the application's own directory, which may not be writable. With TMPDIR set both use it.",
   "events.sequence.ws":
-    "zeromq.js reports `handshake` twice for each `ws://` connection, on both sides; @zmq/node reports it once, when the ZMTP handshake is done, as for every other transport. (The addresses also lack the trailing `/`: KNOWN_OPEN `ws.last-endpoint`.)",
+    "zeromq.js reports `handshake` twice for each `ws://` connection, on both sides; @zmq/node reports it once, when the ZMTP handshake is done, as for every other transport. The addresses are the same (`ws://127.0.0.1:5555/`, case `ws.event-addresses`).",
   "ws.bind.multi-segment-path":
     "libzmq's ws address parser takes the path after the last `/`: `ws://127.0.0.1:0/a/b` fails with EINVAL and `ws://127.0.0.1:5555/a/b` binds path `/b`; @zmq/node binds the whole path `/a/b`.",
+  "udp.last-endpoint":
+    "libzmq reports a `udp://` endpoint without its scheme and unresolved: a DISH bound to `udp://127.0.0.1:*` has `lastEndpoint` `127.0.0.1:*`, a RADIO connected to `udp://127.0.0.1:5556` `127.0.0.1:5556`; @zmq/node reports `udp://127.0.0.1:<bound port>` and `udp://127.0.0.1:5556`, an endpoint `bind`/`connect`/`unbind` accept.",
+  "ws.connect.lenient":
+    "libzmq's ws address parser at `connect()` reads a port up to its first non-digit (`:5x` connects to port 5), drops a query (`:5?q` connects to `/`), and accepts a path with a space and port 0; @zmq/node throws EINVAL for each, as its `bind()` does for the same strings. (libzmq also resolves a host name inside `connect()`, a blocking DNS lookup, so `ws://nosuch.invalid:5` throws EINVAL there; @zmq/node resolves it when it connects, as for `tcp://`, and reports a failure as events.)",
   "error.unbindSync.unknown":
     "zeromq.js 6 wires `unbindSync` to its `bindSync` (socket.cc), so `unbindSync(address)` binds the address (and throws EADDRINUSE for one that is bound); @zmq/node's `unbindSync` unbinds, and throws ENOENT for an address that is not bound, as `unbind` rejects.",
 };
 
-export const KNOWN_OPEN: Record<string, string> = {
-  "ws.last-endpoint":
-    "#14 (session-6 probe): a `ws://` endpoint without a path is reported with the default path `/` by libzmq (`lastEndpoint` and event addresses `ws://127.0.0.1:5555/`); @zmq/transport-ws reports `ws://127.0.0.1:5555`.",
-};
+export const KNOWN_OPEN: Record<string, string> = {};
 
 /**
  * KNOWN_OPEN cases whose outcome on our side varies from run to run (a race between the process

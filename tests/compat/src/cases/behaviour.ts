@@ -666,6 +666,172 @@ export const probeCases: Case[] = [
     },
   },
   {
+    // lastEndpoint and the address of every event, both sides, for a bind and a connect
+    // with and without a path. Each side's events as a sorted set of distinct "type address"
+    // strings: zeromq.js reports `handshake` twice per ws connection (DELIBERATE
+    // `events.sequence.ws`), which is not what this case is about.
+    id: "ws.event-addresses",
+    ref: "§3/#14",
+    run: async (c) => {
+      const out: Record<string, unknown> = {};
+      for (const [bindPath, connectPath] of [
+        ["", ""],
+        ["", "/"],
+        ["/x", "/x"],
+        ["/x", ""],
+      ]) {
+        const [srv, sEv] = observed(c, "Dealer");
+        const [cli, cEv] = observed(c, "Dealer");
+        await srv.bind(`ws://127.0.0.1:*${bindPath}`);
+        const port = /:(\d+)/.exec(srv.lastEndpoint.slice(5))![1];
+        cli.connect(`ws://127.0.0.1:${port}${connectPath}`);
+        const handshake = (ev: string[]) => ev.some((e) => e.startsWith("handshake"));
+        await until(() => handshake(sEv) && handshake(cEv), 2000);
+        await sleep(100);
+        await cli.send("m");
+        const got = await recvString(srv);
+        const distinct = (ev: string[]) => [...new Set(ev)].sort();
+        out[`bind ${bindPath || "(none)"}, connect ${connectPath || "(none)"}`] = {
+          server: { lastEndpoint: srv.lastEndpoint, events: distinct(sEv) },
+          client: { lastEndpoint: cli.lastEndpoint, events: distinct(cEv) },
+          got,
+        };
+      }
+      return out;
+    },
+  },
+  {
+    // Which spelling unbind() takes: only the resolved endpoint (with its path, `/` by default).
+    id: "ws.unbind.forms",
+    ref: "§3/#14",
+    run: async (c) => {
+      const out: Record<string, unknown> = {};
+      const port = await freeTcpPort();
+      for (const ep of ["ws://127.0.0.1:*", `ws://127.0.0.1:${port}`, "ws://127.0.0.1:*/x"]) {
+        const s = T(c, "Dealer");
+        await s.bind(ep);
+        const resolved: string = s.lastEndpoint;
+        const other = resolved.endsWith("/") ? resolved.slice(0, -1) : `${resolved}/`;
+        out[ep] = {
+          lastEndpoint: resolved,
+          [`unbind ${other}`]: await settle(() => s.unbind(other), 2000),
+          "unbind lastEndpoint": await settle(() => s.unbind(resolved), 2000),
+        };
+      }
+      return out;
+    },
+  },
+  {
+    // Which spelling disconnect() takes: only the address as given to connect().
+    id: "ws.disconnect.forms",
+    ref: "§3/#14",
+    run: async (c) => {
+      const out: Record<string, unknown> = {};
+      const port = await freeTcpPort();
+      for (const ep of [`ws://127.0.0.1:${port}`, `ws://127.0.0.1:${port}/`]) {
+        const s = T(c, "Dealer");
+        s.connect(ep);
+        const other = ep.endsWith("/") ? ep.slice(0, -1) : `${ep}/`;
+        out[ep] = {
+          lastEndpoint: s.lastEndpoint,
+          [`disconnect ${other}`]: await settle(() => s.disconnect(other)),
+          "disconnect as given": await settle(() => s.disconnect(ep)),
+        };
+      }
+      return out;
+    },
+  },
+  {
+    // zmq_connect sets ZMQ_LAST_ENDPOINT as zmq_bind does: to the address as given (ws with
+    // its path). A repeated connect, disconnect and unbind leave it.
+    id: "connect.last-endpoint",
+    ref: "§3",
+    run: async (c) => {
+      const out: Record<string, unknown> = {};
+      for (const ep of [
+        "tcp://127.0.0.1:5",
+        "tcp://localhost:5",
+        "tcp://127.0.0.1:5;127.0.0.1:6",
+        `ipc://${c.tmp}/le`,
+        `inproc://${c.uniq()}`,
+        "ws://127.0.0.1:5",
+        "ws://localhost:5/p",
+      ]) {
+        const s = T(c, "Dealer");
+        out[ep] = await settle(() => {
+          s.connect(ep);
+          return s.lastEndpoint;
+        });
+      }
+      const r = T(c, "Router");
+      r.connect("tcp://127.0.0.1:7", { routingId: "peer" });
+      out.router = r.lastEndpoint;
+      const s = T(c, "Dealer");
+      await s.bind("tcp://127.0.0.1:*");
+      const bound = s.lastEndpoint;
+      s.connect("tcp://127.0.0.1:8");
+      out.afterBindConnect = s.lastEndpoint;
+      s.disconnect("tcp://127.0.0.1:8");
+      out.afterDisconnect = s.lastEndpoint;
+      await s.unbind(bound);
+      out.afterUnbind = s.lastEndpoint;
+      const d = T(c, "Dealer");
+      d.connect("tcp://127.0.0.1:9");
+      d.connect("tcp://127.0.0.1:10");
+      d.connect("tcp://127.0.0.1:9");
+      out.repeatedConnect = d.lastEndpoint;
+      const bad = T(c, "Dealer");
+      out.failedConnect = { r: await settle(() => bad.connect("tcp://*:5")), le: bad.lastEndpoint };
+      return out;
+    },
+  },
+  {
+    id: "udp.last-endpoint",
+    ref: "§3",
+    run: async (c) => {
+      const dish = D(c, "Dish");
+      await dish.bind("udp://127.0.0.1:*").catch(() => {});
+      const radio = D(c, "Radio");
+      radio.connect("udp://127.0.0.1:5556");
+      return { dish: dish.lastEndpoint, radio: radio.lastEndpoint };
+    },
+  },
+  {
+    // Malformed ws addresses throw EINVAL at connect() (libzmq parses them in zmq_connect).
+    id: "ws.connect.malformed",
+    ref: "§3",
+    run: async (c) => {
+      const out: Record<string, unknown> = {};
+      for (const ep of ["ws://127.0.0.1", "ws://:5", "ws://127.0.0.1:*", "ws://*:5"]) {
+        const s = T(c, "Dealer");
+        out[ep] = await settle(() => s.connect(ep));
+      }
+      return out;
+    },
+  },
+  {
+    // What libzmq's ws address parser lets through (or resolves) at connect.
+    id: "ws.connect.lenient",
+    ref: "§3",
+    run: async (c) => {
+      const out: Record<string, unknown> = {};
+      for (const ep of [
+        "ws://127.0.0.1:5x",
+        "ws://127.0.0.1:5?q",
+        "ws://127.0.0.1:5/a b",
+        "ws://127.0.0.1:0",
+        "ws://[::1]:5",
+      ]) {
+        const s = T(c, "Dealer");
+        out[ep] = await settle(() => {
+          s.connect(ep);
+          return s.lastEndpoint;
+        });
+      }
+      return out;
+    },
+  },
+  {
     id: "ws.bind.multi-segment-path",
     ref: "§3",
     run: async (c) => {
