@@ -831,42 +831,45 @@ export const probeCases: Case[] = [
       return out;
     },
   },
-  {
-    // C6: the default context is the process's, shared with worker threads: an option set on it
-    // in the main thread shows in a worker, and inproc connects across threads.
-    id: "threads.inproc.default-context",
-    ref: "C6",
-    isolate: true,
-    timeoutMs: 20_000,
-    run: async (c) => {
-      const { Worker } = await import("node:worker_threads");
-      const name = `inproc://${c.uniq("thr")}`;
-      const saved = c.zmq.context.maxSockets;
-      c.zmq.context.maxSockets = 777;
-      try {
-        const pull = T(c, "Pull");
-        await pull.bind(name);
-        const worker = new Worker(
-          `const zmq = require(${JSON.stringify(c.paths.index)});
-           const { parentPort } = require("node:worker_threads");
-           (async () => {
-             const push = new zmq.Push();
-             push.connect(${JSON.stringify(name)});
-             await push.send("from a worker");
-             parentPort.postMessage({ maxSockets: zmq.context.maxSockets });
-             push.close();
-           })().catch((e) => parentPort.postMessage({ error: String(e) }));`,
-          { eval: true },
-        );
-        const seen = await new Promise((resolve) => worker.once("message", resolve));
-        const got = await recvString(pull, 5000);
-        await worker.terminate();
-        return { seen, got };
-      } finally {
-        c.zmq.context.maxSockets = saved;
-      }
-    },
-  },
+  // C6: the default context is the process's, shared with worker threads: an option set on it
+  // in the main thread shows in a worker, and inproc connects across threads. The worker's PUSH
+  // sends and stays open; with linger 1000 and with linger 0 (the runner's `blocky = false`
+  // gives 0 by default, in the worker too, in both implementations).
+  ...[1000, 0].map(
+    (linger): Case => ({
+      id: `threads.inproc.default-context.linger-${linger}`,
+      ref: "C6",
+      isolate: true,
+      timeoutMs: 20_000,
+      run: async (c) => {
+        const { Worker } = await import("node:worker_threads");
+        const name = `inproc://${c.uniq("thr")}`;
+        const saved = c.zmq.context.maxSockets;
+        c.zmq.context.maxSockets = 777;
+        try {
+          const pull = T(c, "Pull");
+          await pull.bind(name);
+          const worker = new Worker(
+            `const zmq = require(${JSON.stringify(c.paths.index)});
+             const { parentPort } = require("node:worker_threads");
+             (async () => {
+               const push = new zmq.Push({ linger: ${linger} });
+               push.connect(${JSON.stringify(name)});
+               await push.send("from a worker");
+               parentPort.postMessage({ maxSockets: zmq.context.maxSockets });
+             })().catch((e) => parentPort.postMessage({ error: String(e) }));`,
+            { eval: true },
+          );
+          const seen = await new Promise((resolve) => worker.once("message", resolve));
+          const got = await recvString(pull, 3000);
+          await worker.terminate();
+          return { seen, got };
+        } finally {
+          c.zmq.context.maxSockets = saved;
+        }
+      },
+    }),
+  ),
   {
     id: "ws.bind.multi-segment-path",
     ref: "§3",
