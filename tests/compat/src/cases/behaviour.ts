@@ -257,6 +257,92 @@ export const behaviourCases: Case[] = [
       }),
   },
   {
+    // The low-level accessors with values of the wrong type, and which setter warns about a
+    // value past Number.MAX_SAFE_INTEGER (zeromq.js: setUint64Option only).
+    id: "lowlevel.types-and-warnings",
+    ref: "B2/S7",
+    run: async (c) => {
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(w.message);
+      process.on("warning", onWarning);
+      try {
+        const s = T(c, "Dealer");
+        const out: Record<string, unknown> = {};
+        const calls: [string, () => unknown][] = [
+          ["setUint64Option(4, 5n)", () => s.setUint64Option(4, 5n)],
+          ["setInt32Option(17, '5')", () => s.setInt32Option(17, "5")],
+          ["setBoolOption(39, 1)", () => s.setBoolOption(39, 1)],
+          ["setStringOption(55, 5)", () => s.setStringOption(55, 5)],
+          ["getInt32Option()", () => s.getInt32Option()],
+          ["getInt32Option(9999)", () => s.getInt32Option(9999)],
+          ["context.setInt32Option(1, 'x')", () => c.zmq.context.setInt32Option(1, "x")],
+          ["context.setBoolOption(42, 1)", () => c.zmq.context.setBoolOption(42, 1)],
+        ];
+        for (const [name, call] of calls) out[name] = await settle(call);
+        for (const [name, call] of [
+          ["setInt64Option(22, 2**60)", () => s.setInt64Option(22, 2 ** 60)],
+          ["getInt64Option(22)", () => s.getInt64Option(22)],
+          ["setUint64Option(4, 2**53)", () => s.setUint64Option(4, 2 ** 53)],
+          ["getUint64Option(4)", () => s.getUint64Option(4)],
+          ["setUint64Option(4, 2**53-1)", () => s.setUint64Option(4, 2 ** 53 - 1)],
+        ] as [string, () => unknown][]) {
+          const before = warnings.length;
+          const r = await settle(call);
+          await sleep(10);
+          out[name] = {
+            ...r,
+            warned: warnings.slice(before).filter((w) => w.includes("MAX_SAFE")),
+          };
+        }
+        return out;
+      } finally {
+        process.off("warning", onWarning);
+      }
+    },
+  },
+  {
+    // What Object.keys, `in` and a snapshot show of an error, with and without an address.
+    id: "error.own-keys",
+    ref: "A18/§1.10",
+    run: async (c) => {
+      const s = T(c, "Dealer", { receiveTimeout: 0 });
+      const out: Record<string, unknown> = {};
+      for (const [name, call] of [
+        ["bind", () => s.bind("foo://x")],
+        ["receive", () => s.receive()],
+      ] as [string, () => Promise<unknown>][]) {
+        try {
+          await call();
+        } catch (err) {
+          const e = err as Error;
+          out[name] = {
+            keys: Object.keys(e),
+            hasAddress: "address" in e,
+            json: JSON.stringify(e),
+            name: e.name,
+          };
+        }
+      }
+      return out;
+    },
+  },
+  {
+    id: "error.class",
+    ref: "A18/§1.10",
+    run: async (c) => {
+      const s = T(c, "Dealer");
+      try {
+        await s.bind("foo://x");
+        return "bound";
+      } catch (err) {
+        return {
+          plainError: (err as Error).constructor === Error,
+          proto: Object.getPrototypeOf(err) === Error.prototype,
+        };
+      }
+    },
+  },
+  {
     id: "close.during-bind",
     ref: "C14/S9",
     run: async (c) => {
