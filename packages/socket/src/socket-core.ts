@@ -930,6 +930,11 @@ export class SocketCore {
     for (const endpoint of [...this.#connects.values()].flat()) {
       if (endpoint instanceof ConnectEndpoint) endpoint.pumpBeforeClose();
     }
+    // inproc pairs in this thread: sent messages are the peer's already, whatever the linger.
+    for (const bind of this.#binds) if (bind instanceof InprocBind) bind.releaseOnClose();
+    for (const endpoint of [...this.#connects.values()].flat()) {
+      if (endpoint instanceof InprocConnect) endpoint.releaseOnClose();
+    }
     // Pipes terminate with the linger option: queued output keeps flowing for that long.
     this.ps.close();
     for (const bind of this.#binds.splice(0)) {

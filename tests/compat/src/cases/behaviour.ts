@@ -957,6 +957,34 @@ export const probeCases: Case[] = [
     }),
   ),
   {
+    // An inproc message is in the peer's queue once sent: closing the sender with linger 0
+    // right after does not take it back (libzmq's inproc pipe is shared by both sockets).
+    id: "inproc.close-linger-0",
+    ref: "C3/§3",
+    run: async (c) => {
+      const out: Record<string, unknown> = {};
+      for (const scenario of ["connecter sends", "binder sends", "same tick as connect"]) {
+        const name = `inproc://${c.uniq("l0")}`;
+        const push = T(c, "Push", { linger: 0 });
+        const pull = T(c, "Pull");
+        if (scenario === "binder sends") {
+          await push.bind(name);
+          pull.connect(name);
+          await sleep(20);
+        } else {
+          await pull.bind(name);
+          push.connect(name);
+        }
+        const sent = push.send("kept");
+        if (scenario !== "same tick as connect") await sent;
+        push.close();
+        await sent.catch(() => {});
+        out[scenario] = await recvString(pull, 500);
+      }
+      return out;
+    },
+  },
+  {
     id: "ws.bind.multi-segment-path",
     ref: "§3",
     run: async (c) => {
