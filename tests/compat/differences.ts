@@ -88,16 +88,24 @@ export const DELIBERATE: Record<string, string> = {
   "ipc.wildcard.no-tmpdir":
     "`bind(\"ipc://*\")` with none of TMPDIR, TEMPDIR, TMP set: libzmq creates the socket's directory `tmpXXXXXX` in the process's working directory (`ipc://tmpAbC123/socket`, a relative path); @zmq/node creates it in `os.tmpdir()` (`/tmp` there), so a bind does not write into the application's own directory, which may not be writable. With TMPDIR set both use it.",
   "events.sequence.ws":
-    "zeromq.js reports `handshake` twice for each `ws://` connection, on both sides; @zmq/node reports it once, when the ZMTP handshake is done, as for every other transport. (The addresses also lack the trailing `/`: KNOWN_OPEN `ws.last-endpoint`.)",
+    "zeromq.js reports `handshake` twice for each `ws://` connection, on both sides; @zmq/node reports it once, when the ZMTP handshake is done, as for every other transport. The addresses are the same (`ws://127.0.0.1:5555/`, case `ws.event-addresses`).",
   "ws.bind.multi-segment-path":
     "libzmq's ws address parser takes the path after the last `/`: `ws://127.0.0.1:0/a/b` fails with EINVAL and `ws://127.0.0.1:5555/a/b` binds path `/b`; @zmq/node binds the whole path `/a/b`.",
+  "udp.last-endpoint":
+    "libzmq reports a `udp://` endpoint without its scheme and unresolved: a DISH bound to `udp://127.0.0.1:*` has `lastEndpoint` `127.0.0.1:*`, a RADIO connected to `udp://127.0.0.1:5556` `127.0.0.1:5556`; @zmq/node reports `udp://127.0.0.1:<bound port>` and `udp://127.0.0.1:5556`, an endpoint `bind`/`connect`/`unbind` accept.",
+  "ws.connect.lenient":
+    "libzmq's ws address parser at `connect()` reads a port up to its first non-digit (`:5x` connects to port 5), drops a query (`:5?q` connects to `/`), and accepts a path with a space and port 0; @zmq/node throws EINVAL for each, as its `bind()` does for the same strings. (libzmq also resolves a host name inside `connect()`, a blocking DNS lookup, so `ws://nosuch.invalid:5` throws EINVAL there; @zmq/node resolves it when it connects, as for `tcp://`, and reports a failure as events.)",
+  "exit.curve.send-then-exit.timing":
+    "A CURVE client that sends right after `connect()` and calls `process.exit()` takes longer to end in @zmq/node: measured 395–1270 ms (medians 540–830 ms) against zeromq.js's 13–106 ms (load 7–9 on 2 cores). The handshake has not started, and libsodium, which @zmq/node loads on first use and only asynchronously, is not loaded yet; nothing asynchronous runs after `process.exit()`, so a worker thread loads it, makes the connection and delivers the queued messages while the ending thread waits (up to the linger). Ending naturally or with `close()` and no `exit()` the event loop loads it in the ending thread: 134–1110 ms against 31–167 ms. zeromq.js ends sooner with `process.exit()` because it drops the message in about half of such runs (4 of 8 seen; case `exit.curve.send-then-exit.tcp` holds @zmq/node to delivering it every time). Without CURVE, or once a CURVE handshake has been done, the exit times are alike (plain: medians 26–54 ms against zeromq.js's 20–47 ms).",
+  "error.class":
+    "@zmq/node's errors are `ZmqError`, a subclass of `Error` (`err instanceof ZmqError`, typed `code`/`errno`/`address`); zeromq.js's are plain `Error`s. Everything else is the same — `name` \"Error\", the message, the own properties `errno`, `code` and `address` in that order (case `error.own-keys`) — so only a check of `err.constructor === Error` or of the prototype tells them apart.",
   "error.unbindSync.unknown":
     "zeromq.js 6 wires `unbindSync` to its `bindSync` (socket.cc), so `unbindSync(address)` binds the address (and throws EADDRINUSE for one that is bound); @zmq/node's `unbindSync` unbinds, and throws ENOENT for an address that is not bound, as `unbind` rejects.",
 };
 
 export const KNOWN_OPEN: Record<string, string> = {
-  "ws.last-endpoint":
-    "#14 (session-6 probe): a `ws://` endpoint without a path is reported with the default path `/` by libzmq (`lastEndpoint` and event addresses `ws://127.0.0.1:5555/`); @zmq/transport-ws reports `ws://127.0.0.1:5555`.",
+  "threads.inproc.default-context.linger-0":
+    "#18 (C6, found in session 7): a PUSH with `linger: 0` in a worker thread sends to an `inproc://` PULL bound in the main thread (shared default context), and the worker's event loop then runs out, so the thread ends: the message is lost (the thread's end closes its sockets with their linger, and the cross-thread link drops what the peer has not read yet; within one thread the message stays, case `inproc.close-linger-0`). zeromq.js delivers it: libzmq put it into the peer's inproc pipe at `send()`. With `linger: 1000` @zmq/node delivers it too (case `threads.inproc.default-context.linger-1000`).",
 };
 
 /**

@@ -338,8 +338,9 @@ export class Context {
 
   #rawSet(option: number, kind: "bool" | "int", value: unknown): void {
     if (kind === "bool" && typeof value !== "boolean")
-      throw new TypeError("Value must be a boolean");
-    if (kind === "int" && typeof value !== "number") throw new TypeError("Value must be a number");
+      throw new TypeError("Option value must be a boolean");
+    if (kind === "int" && typeof value !== "number")
+      throw new TypeError("Option value must be a number");
     Reflect.set(this, this.#rawName(option, kind, true), value);
   }
 }

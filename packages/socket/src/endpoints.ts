@@ -58,6 +58,18 @@ function retryAfter(error: WireError): boolean {
   return error.code === "ETIMEDOUT" || error.reason === "unsupported-version";
 }
 
+/**
+ * `endpoint` (as given to `connect`) as libzmq reports it in `lastEndpoint` and
+ * events: the transport's `reportedEndpoint`, else unchanged.
+ */
+export function reportedEndpoint(transport: Transport, endpoint: string): string {
+  try {
+    return transport.reportedEndpoint?.(endpoint) ?? endpoint;
+  } catch {
+    return endpoint;
+  }
+}
+
 /** The scheme of `endpoint` (`tcp`, `ipc` …), "" without one. */
 export function schemeOf(endpoint: string): string {
   return endpoint.slice(0, Math.max(0, endpoint.indexOf("://")));
@@ -308,7 +320,10 @@ export class BindEndpoint implements SessionOwner {
 /** One `connect()`: a connection that comes back after it drops. */
 export class ConnectEndpoint implements SessionOwner, PipeHandler {
   readonly core: SocketCore;
+  /** The endpoint as given to `connect` (what `disconnect` names). */
   readonly address: string;
+  /** The endpoint as events and `lastEndpoint` report it (the transport's `reportedEndpoint`). */
+  readonly reported: string;
   readonly transport: Transport;
   readonly #connectRoutingId: Uint8Array | undefined;
   /** The session end of this endpoint's pipe, kept across reconnects. */
@@ -340,6 +355,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     this.core = core;
     this.address = address;
     this.transport = transport;
+    this.reported = reportedEndpoint(transport, address);
     this.#connectRoutingId = connectRoutingId;
     this.#interval = core.options.reconnectInterval;
   }
@@ -416,11 +432,11 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     if ((this.transport as { reportsConnecting?: boolean }).reportsConnecting === true) {
       options.onConnecting = () => {
         if (this.#abort === attempt && !this.#closed) {
-          this.core.emit({ type: "connect:delay", address: this.address });
+          this.core.emit({ type: "connect:delay", address: this.reported });
         }
       };
     } else if (schemeOf(this.address) !== "ipc") {
-      this.core.emit({ type: "connect:delay", address: this.address });
+      this.core.emit({ type: "connect:delay", address: this.reported });
     }
     this.runtime.trace?.(`${this.socketType} connect ${this.address} attempt`);
     const cancelTimeout = abort === undefined ? noop : this.#connectTimeout(abort);
@@ -440,7 +456,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
         // only over attempts that found no listener (measured on zeromq.js 6.8.0
         // against a peer that accepts and closes: connect:retry 100, 100, …).
         this.#interval = this.core.options.reconnectInterval;
-        this.core.emit({ type: "connect", address: this.address });
+        this.core.emit({ type: "connect", address: this.reported });
         this.runtime.trace?.(`${this.socketType} connect ${this.address} ok`);
         this.#ready = false;
         this.#session = startSession(this.core, this, this.address, connection);
@@ -455,13 +471,13 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
         this.runtime.trace?.(`${this.socketType} connect ${this.address} failed ${error}`);
         // Bad addresses are not worth retrying; the network being away is.
         if (code === "EINVAL" || code === "EPROTONOSUPPORT" || code === "ENODEV") {
-          this.core.emit({ type: "close", address: this.address });
+          this.core.emit({ type: "close", address: this.reported });
           this.close();
           return;
         }
         // libzmq closes the socket of the failed attempt and says so (`close`) before it
         // schedules the next one; a host name that did not resolve had no socket yet.
-        if (!isResolveFailure(error)) this.core.emit({ type: "close", address: this.address });
+        if (!isResolveFailure(error)) this.core.emit({ type: "close", address: this.reported });
         this.#scheduleReconnect();
       },
     );
@@ -488,7 +504,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
         abort.abort();
         this.#updateHold();
         this.runtime.trace?.(`${this.socketType} connect ${this.address} timeout ${timeout}ms`);
-        this.core.emit({ type: "close", address: this.address });
+        this.core.emit({ type: "close", address: this.reported });
         this.#scheduleReconnect();
       },
       { ref: false },
@@ -511,7 +527,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       // libzmq adds a random jitter in [0, interval).
       delay = reconnectInterval + Math.floor(Math.random() * reconnectInterval);
     }
-    this.core.emit({ type: "connect:retry", address: this.address, interval: delay });
+    this.core.emit({ type: "connect:retry", address: this.reported, interval: delay });
     this.runtime.trace?.(`${this.socketType} reconnect ${this.address} in ${delay}ms`);
     this.#cancelTimer = this.runtime.setTimer(delay, this.#retry, delay >= 50 ? RETRY : UNREF);
   }
@@ -526,7 +542,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     this.#ready = true;
     const pipe = this.#pipe ?? this.#createPipe(peer);
     session.usePipe(pipe);
-    this.core.emit({ type: "handshake", address: this.address });
+    this.core.emit({ type: "handshake", address: this.reported });
   }
 
   sessionEnded(session: Session, end: SessionEnd): void {
@@ -552,7 +568,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
         pipe.setHandler(this);
       }
     }
-    reportEnd(this.core, this.address, session, end, wasReady);
+    reportEnd(this.core, this.reported, session, end, wasReady);
     if (end.kind === "protocol" && !retryAfter(end.error)) {
       // libzmq stops reconnecting an endpoint whose peer broke the protocol.
       this.close();

@@ -37,18 +37,20 @@ const messages: Partial<Record<ErrnoCode, string>> = {
 
 /** The error type every socket operation rejects or throws with. */
 export class ZmqError extends Error {
-  /** The errno name, e.g. `"EAGAIN"` or `"EADDRINUSE"` (zeromq.js's `code`). */
-  readonly code: string;
+  // Own properties in zeromq.js's order (`errno`, `code`, then `address` only when there is one):
+  // what `Object.keys(err)` and a snapshot of the error show.
   /** The Linux errno number of `code` (0 for a code that has none). */
   readonly errno: number;
+  /** The errno name, e.g. `"EAGAIN"` or `"EADDRINUSE"` (zeromq.js's `code`). */
+  readonly code: string;
   /** The endpoint the failed operation was given, for `bind`/`connect`/`unbind`/`disconnect` errors. */
-  readonly address?: string;
+  declare readonly address?: string;
 
   /** `message` defaults to the usual strerror text of `code`. */
   constructor(code: string, message?: string, address?: string, options?: ErrorOptions) {
     super(message ?? messages[code as ErrnoCode] ?? code, options);
-    this.code = code;
     this.errno = errnoOf(code);
+    this.code = code;
     if (address !== undefined) this.address = address;
   }
 }

@@ -107,6 +107,8 @@ export class InprocBind {
   readonly name: string;
   /** The connecter ends of the pairs joined here (unbind ends them). */
   readonly #pairs = new Set<Pipe>();
+  /** This socket's ends of the pairs joined here from this thread. */
+  readonly #socketEnds = new Set<Pipe>();
   /** The published name, in a context shared across threads. */
   #published: ThreadBinding | undefined;
   #closed = false;
@@ -126,6 +128,8 @@ export class InprocBind {
   accept(bindEnd: Pipe, connectEnd: Pipe, peerRoutingId: Uint8Array | undefined): void {
     this.#pairs.add(connectEnd);
     connectEnd.onTerminated(() => this.#pairEnded(connectEnd));
+    this.#socketEnds.add(bindEnd);
+    bindEnd.onTerminated(() => this.#socketEnds.delete(bindEnd));
     this.core.emit({ type: "accept", address: this.address });
     this.core.ps.attachPipe(bindEnd, { routingId: peerRoutingId ?? EMPTY });
     this.core.emit({ type: "handshake", address: this.address });
@@ -176,6 +180,17 @@ export class InprocBind {
   #pairEnded(end: Pipe): void {
     if (!this.#pairs.delete(end) || this.#closed || this.core.closed) return;
     this.core.emit({ type: "disconnect", address: this.address });
+  }
+
+  /**
+   * Socket close: what this socket wrote to a peer in this thread stays readable
+   * there until read, whatever the linger. An inproc message is in the peer's queue
+   * once sent (libzmq's inproc pipe is shared by both sockets; linger is for what
+   * a session has not written yet).
+   */
+  releaseOnClose(): void {
+    for (const end of [...this.#socketEnds]) end.terminate(UNTIL_READ);
+    this.#socketEnds.clear();
   }
 
   /** Frees the name; connections made stay (socket close: they end with the linger). */
@@ -263,6 +278,8 @@ export class InprocConnect {
   /** The connect sent to the other threads, while no bind here answered it. */
   #link: ThreadLink | undefined;
   #joined = false;
+  /** Joined a bind in this thread (a plain pipe pair, no thread link). */
+  #local = false;
   #closed = false;
 
   constructor(core: SocketCore, address: string, connectRoutingId: Uint8Array | undefined) {
@@ -344,6 +361,7 @@ export class InprocConnect {
   join(bind: InprocBind): void {
     if (this.#closed || this.#joined) return;
     this.#joined = true;
+    this.#local = true;
     // Bound in this thread: the connect sent to the other threads is withdrawn.
     const link = this.#link;
     this.#link = undefined;
@@ -402,6 +420,11 @@ export class InprocConnect {
     if (this.#closed) return;
     if (this.#joined) this.core.emit({ type: "disconnect", address: this.address });
     this.#finish();
+  }
+
+  /** Socket close: joined in this thread, what was sent stays readable by the peer until read (see InprocBind.releaseOnClose). */
+  releaseOnClose(): void {
+    if (this.#local) this.#socketEnd?.terminate(UNTIL_READ);
   }
 
   /**

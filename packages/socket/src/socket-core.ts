@@ -463,7 +463,10 @@ export class SocketCore {
   #takeBind(address: string): BindEndpoint | InprocBind {
     // libzmq looks the endpoint up by its resolved form: a wildcard port or ipc path
     // ("tcp://127.0.0.1:*", "ipc://*") names no endpoint (ENOENT).
-    const wildcard = /:(\*|0)$/.test(address) || address === "ipc://*";
+    // ws/wss only by the resolved form, which always names a path: `ws://127.0.0.1:5555`
+    // (bound as given) is ENOENT, `ws://127.0.0.1:5555/` unbinds (libzmq).
+    const wildcard =
+      /:(\*|0)$/.test(address) || address === "ipc://*" || /^wss?:\/\//.test(address);
     const index = this.#binds.findIndex(
       (b) => b.endpoint === address || (!wildcard && b.address === address),
     );
@@ -496,7 +499,7 @@ export class SocketCore {
       if (parseEndpoint(address).scheme !== "inproc") {
         transport = this.#transport(address);
         // Validate the address now, as zmq_connect does, so a typo throws at once.
-        transport.checkEndpoint?.(address, "connect");
+        transport.checkEndpoint?.(address, "connect", { ipv6: this.options.ipv6 });
         checkTransportRole(this.socketType, transport.scheme, "connect", address);
       }
     } catch (error) {
@@ -514,6 +517,8 @@ export class SocketCore {
         : new ConnectEndpoint(this, address, transport, routingId);
     if (existing === undefined) this.#connects.set(address, [endpoint]);
     else existing.push(endpoint);
+    // libzmq's zmq_connect sets ZMQ_LAST_ENDPOINT too: the address as given (ws: with its path).
+    this.lastEndpoint = endpoint instanceof ConnectEndpoint ? endpoint.reported : address;
     endpoint.start();
     return endpoint;
   }
@@ -924,6 +929,11 @@ export class SocketCore {
     for (const bind of this.#binds) if (bind instanceof BindEndpoint) bind.pumpBeforeClose();
     for (const endpoint of [...this.#connects.values()].flat()) {
       if (endpoint instanceof ConnectEndpoint) endpoint.pumpBeforeClose();
+    }
+    // inproc pairs in this thread: sent messages are the peer's already, whatever the linger.
+    for (const bind of this.#binds) if (bind instanceof InprocBind) bind.releaseOnClose();
+    for (const endpoint of [...this.#connects.values()].flat()) {
+      if (endpoint instanceof InprocConnect) endpoint.releaseOnClose();
     }
     // Pipes terminate with the linger option: queued output keeps flowing for that long.
     this.ps.close();

@@ -235,8 +235,7 @@ export abstract class Socket implements Observable {
     return rawGet(this, option, "int") as number;
   }
   /**
-   * Set the option with libzmq number `option` (`ZMQ_*`) to a signed 32-bit integer; a value
-   * past `Number.MAX_SAFE_INTEGER` is set with a warning that it may be rounded.
+   * Set the option with libzmq number `option` (`ZMQ_*`) to a signed 32-bit integer.
    * @throws `ZmqError` EINVAL when this socket type has no option with that
    *   number, or the value is out of range; TypeError when `option` is not a number
    *   or the value has the wrong type.
@@ -253,8 +252,7 @@ export abstract class Socket implements Observable {
     return rawGet(this, option, "int") as number;
   }
   /**
-   * Set the option with libzmq number `option` (`ZMQ_*`) to an unsigned 32-bit integer; a value
-   * past `Number.MAX_SAFE_INTEGER` is set with a warning that it may be rounded.
+   * Set the option with libzmq number `option` (`ZMQ_*`) to an unsigned 32-bit integer.
    * @throws `ZmqError` EINVAL when this socket type has no option with that
    *   number, or the value is out of range; TypeError when `option` is not a number
    *   or the value has the wrong type.
@@ -271,8 +269,7 @@ export abstract class Socket implements Observable {
     return rawGet(this, option, "int") as number;
   }
   /**
-   * Set the option with libzmq number `option` (`ZMQ_*`) to a signed 64-bit integer (exact up to `Number.MAX_SAFE_INTEGER`); a value
-   * past `Number.MAX_SAFE_INTEGER` is set with a warning that it may be rounded.
+   * Set the option with libzmq number `option` (`ZMQ_*`) to a signed 64-bit integer (exact up to `Number.MAX_SAFE_INTEGER`).
    * @throws `ZmqError` EINVAL when this socket type has no option with that
    *   number, or the value is out of range; TypeError when `option` is not a number
    *   or the value has the wrong type.
@@ -296,7 +293,7 @@ export abstract class Socket implements Observable {
    *   or the value has the wrong type.
    */
   protected setUint64Option(option: number, value: number): void {
-    rawSet(this, option, "int", value);
+    rawSet(this, option, "int", value, true);
   }
   /**
    * Read the option with libzmq number `option` (`ZMQ_*`) as a string (null when
@@ -336,7 +333,7 @@ const RAW_EXTRA: Record<number, string> = {
 };
 
 function rawName(socket: Socket, option: number): string {
-  if (typeof option !== "number") throw new TypeError("Option must be a number");
+  if (typeof option !== "number") throw new TypeError("Identifier must be a number");
   let name: string | undefined = RAW_EXTRA[option];
   if (name === undefined) {
     for (const [key, spec] of Object.entries(OPTIONS) as [OptionName, OptionSpec][]) {
@@ -356,17 +353,24 @@ function rawGet(socket: Socket, option: number, kind: "bool" | "int" | "string")
   return value;
 }
 
-function rawSet(socket: Socket, option: number, kind: "bool" | "int" | "string", value: unknown) {
+/** `warnUnsafe`: setUint64Option's warning for a value past 2^53 - 1 (the only setter zeromq.js warns in). */
+function rawSet(
+  socket: Socket,
+  option: number,
+  kind: "bool" | "int" | "string",
+  value: unknown,
+  warnUnsafe = false,
+) {
   const name = rawName(socket, option);
   if (kind === "int") {
-    if (typeof value !== "number") throw new TypeError("Value must be a number");
-    if (!Number.isSafeInteger(Math.trunc(value))) {
+    if (typeof value !== "number") throw new TypeError("Option value must be a number");
+    if (warnUnsafe && !Number.isSafeInteger(Math.trunc(value))) {
       coreOf(socket).runtime.warn?.(
         "Value is larger than Number.MAX_SAFE_INTEGER and may have been rounded inaccurately.",
       );
     }
   } else if (kind === "bool" && typeof value !== "boolean") {
-    throw new TypeError("Value must be a boolean");
+    throw new TypeError("Option value must be a boolean");
   }
   Reflect.set(socket, name, value);
 }

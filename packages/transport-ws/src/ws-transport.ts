@@ -122,6 +122,37 @@ export class WsTransport implements Transport<StreamConnection, WsBindOptions, W
     this.scheme = scheme;
   }
 
+  /**
+   * Throws EINVAL for a malformed endpoint (no port, `*` host or port on connect, a
+   * bad path), and, as libzmq's ws connect (which resolves the address at once), for
+   * an IPv6 literal to connect to without `ipv6`.
+   */
+  checkEndpoint(
+    endpoint: string,
+    role: "bind" | "connect",
+    options: { readonly ipv6?: boolean } = {},
+  ): void {
+    const { address } = parseEndpointFor(this.scheme, endpoint);
+    const parsed = parseWsAddress(this.scheme, address, endpoint, role);
+    if (role === "connect" && !(options.ipv6 ?? false) && parsed.host.includes(":")) {
+      throw new TransportError(
+        "EINVAL",
+        `${endpoint}: an IPv6 address needs the ipv6 option (ZMQ_IPV6)`,
+        endpoint,
+      );
+    }
+  }
+
+  /**
+   * A connected endpoint as libzmq reports it (`lastEndpoint`, event addresses):
+   * the host as given, the port, and the path, `/` when the endpoint has none.
+   */
+  reportedEndpoint(endpoint: string): string {
+    const { address } = parseEndpointFor(this.scheme, endpoint);
+    const parsed = parseWsAddress(this.scheme, address, endpoint, "connect");
+    return formatWsEndpoint(this.scheme, parsed.host, parsed.port, parsed.path);
+  }
+
   async bind(endpoint: string, options: WsBindOptions = {}): Promise<Listener<StreamConnection>> {
     const scheme = this.scheme;
     const { address } = parseEndpointFor(scheme, endpoint);
@@ -160,7 +191,9 @@ export class WsTransport implements Transport<StreamConnection, WsBindOptions, W
       keepAlive: options.keepAlive ?? false,
       keepAliveInitialDelay: options.keepAliveIdle ?? 0,
     });
-    const path = parsed.hasPath ? parsed.path : "";
+    // The resolved endpoint always names its path: `/` when the endpoint has
+    // none (libzmq reports `ws://127.0.0.1:5555/`).
+    const path = parsed.path;
     let bound = { host: "", port: 0 };
     return NetListener.listen(server, {
       listen: { host, port: parsed.port, backlog: options.backlog ?? 100, ipv6Only: false },
@@ -219,12 +252,7 @@ export class WsTransport implements Transport<StreamConnection, WsBindOptions, W
       new WsStreamConnection(
         socket,
         endpointOf(scheme, socket.localAddress, socket.localPort),
-        endpointOf(
-          scheme,
-          socket.remoteAddress,
-          socket.remotePort,
-          parsed.hasPath ? parsed.path : "",
-        ),
+        endpointOf(scheme, socket.remoteAddress, socket.remotePort, parsed.path),
         socket.remoteAddress ?? "",
         info,
         reads,

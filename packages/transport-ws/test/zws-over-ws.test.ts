@@ -78,6 +78,38 @@ describe("endpoints", () => {
     });
   });
 
+  it("names the default path `/` when the endpoint has none (bind and connect, ws and wss)", async () => {
+    const listener = await ws.bind("ws://127.0.0.1:*");
+    track.add(() => listener.close());
+    expect(listener.endpoint).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(ws.reportedEndpoint("ws://127.0.0.1:5555")).toBe("ws://127.0.0.1:5555/");
+    expect(ws.reportedEndpoint("ws://localhost:5555/p")).toBe("ws://localhost:5555/p");
+    expect(ws.reportedEndpoint("ws://[::1]:5555")).toBe("ws://[::1]:5555/");
+    expect(wss.reportedEndpoint("wss://example.org:443")).toBe("wss://example.org:443/");
+    const secure = await wss.bind("wss://127.0.0.1:*", {
+      wssKeyPem: tls.key,
+      wssCertPem: tls.cert,
+    });
+    track.add(() => secure.close());
+    expect(secure.endpoint).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+
+  it("checks a connect address at once: EINVAL without a port, for a wildcard, for an IPv6 literal without ipv6", () => {
+    for (const bad of [
+      "ws://127.0.0.1",
+      "ws://:5",
+      "ws://127.0.0.1:*",
+      "ws://*:5",
+      "ws://[::1]:5",
+    ]) {
+      expect(() => ws.checkEndpoint(bad, "connect"), bad).toThrow(
+        expect.objectContaining({ code: "EINVAL" }),
+      );
+    }
+    expect(() => ws.checkEndpoint("ws://[::1]:5", "connect", { ipv6: true })).not.toThrow();
+    expect(() => ws.checkEndpoint("ws://127.0.0.1:*", "bind")).not.toThrow();
+  });
+
   it("wss bind needs a key and a certificate", async () => {
     await expect(wss.bind("wss://127.0.0.1:*")).rejects.toMatchObject({ code: "EINVAL" });
   });
@@ -174,7 +206,7 @@ describe("a hostile client", () => {
       const end = new End(connection, { socketType: "ROUTER" });
       ends.push(end);
     });
-    const port = Number(listener.endpoint.split(":")[2]);
+    const port = Number.parseInt(listener.endpoint.split(":")[2]!, 10);
     const socket = net.connect(port, "127.0.0.1");
     const received: Buffer[] = [];
     socket.on("data", (d) => received.push(d));

@@ -51,9 +51,20 @@ export interface Transport<
    * without any I/O, and throws the `TransportError` `bind`/`connect` would
    * (EINVAL, EPROTONOSUPPORT …). The socket layer calls it on `connect()`, which
    * must fail at once on a malformed address, as `zmq_connect` does, while the
-   * connection itself is made in the background.
+   * connection itself is made in the background. `options.ipv6` is the socket's
+   * ZMQ_IPV6, for transports that check literals against it.
    */
-  checkEndpoint?(endpoint: string, role: "bind" | "connect"): void;
+  checkEndpoint?(
+    endpoint: string,
+    role: "bind" | "connect",
+    options?: { readonly ipv6?: boolean },
+  ): void;
+  /**
+   * Optional: the form in which a connected `endpoint` is reported (the socket's
+   * `lastEndpoint` and its events' addresses), where libzmq normalises it (ws: the
+   * default path `/` added). Without it, or when it throws, the endpoint as given.
+   */
+  reportedEndpoint?(endpoint: string): string;
   /** Binds `endpoint`; rejects with a `TransportError` (EINVAL, EADDRINUSE, EADDRNOTAVAIL, …). */
   bind(endpoint: string, options?: B): Promise<Listener<C>>;
   /**

@@ -39,6 +39,8 @@ export interface Case {
   run(ctx: Ctx): Promise<unknown> | unknown;
   /** Runs in its own child process (the case leaves process-wide state behind). */
   isolate?: boolean;
+  /** How long the runner gives the case (default 10 s). */
+  timeoutMs?: number;
 }
 
 /** How long a promise must stay unsettled to count as "pending". */

@@ -75,7 +75,7 @@ async function main() {
       outcome = await Promise.race([
         Promise.resolve().then(() => c.run(ctx)),
         new Promise((resolve) => {
-          timer = setTimeout(() => resolve({ caseTimeout: true }), 10_000);
+          timer = setTimeout(() => resolve({ caseTimeout: true }), c.timeoutMs ?? 10_000);
         }),
       ]);
     } catch (err) {

@@ -64,7 +64,7 @@ function runner(impl: "zeromq" | "ours", isolated: boolean): Promise<Run> {
     child.stderr.on("data", (d) => {
       err += d;
     });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 100_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 160_000);
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
       const line = out.trim().split("\n").pop() ?? "";
@@ -102,7 +102,7 @@ beforeAll(async () => {
     path.join(compatDir, ".results/outcomes.json"),
     JSON.stringify(outcomes, null, 1),
   );
-}, 110_000);
+}, 170_000);
 
 describe("tables", () => {
   const ids = new Set([...allCases.map((c) => c.id), ...TYPECHECK_CASE_IDS]);

@@ -257,6 +257,92 @@ export const behaviourCases: Case[] = [
       }),
   },
   {
+    // The low-level accessors with values of the wrong type, and which setter warns about a
+    // value past Number.MAX_SAFE_INTEGER (zeromq.js: setUint64Option only).
+    id: "lowlevel.types-and-warnings",
+    ref: "B2/S7",
+    run: async (c) => {
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(w.message);
+      process.on("warning", onWarning);
+      try {
+        const s = T(c, "Dealer");
+        const out: Record<string, unknown> = {};
+        const calls: [string, () => unknown][] = [
+          ["setUint64Option(4, 5n)", () => s.setUint64Option(4, 5n)],
+          ["setInt32Option(17, '5')", () => s.setInt32Option(17, "5")],
+          ["setBoolOption(39, 1)", () => s.setBoolOption(39, 1)],
+          ["setStringOption(55, 5)", () => s.setStringOption(55, 5)],
+          ["getInt32Option()", () => s.getInt32Option()],
+          ["getInt32Option(9999)", () => s.getInt32Option(9999)],
+          ["context.setInt32Option(1, 'x')", () => c.zmq.context.setInt32Option(1, "x")],
+          ["context.setBoolOption(42, 1)", () => c.zmq.context.setBoolOption(42, 1)],
+        ];
+        for (const [name, call] of calls) out[name] = await settle(call);
+        for (const [name, call] of [
+          ["setInt64Option(22, 2**60)", () => s.setInt64Option(22, 2 ** 60)],
+          ["getInt64Option(22)", () => s.getInt64Option(22)],
+          ["setUint64Option(4, 2**53)", () => s.setUint64Option(4, 2 ** 53)],
+          ["getUint64Option(4)", () => s.getUint64Option(4)],
+          ["setUint64Option(4, 2**53-1)", () => s.setUint64Option(4, 2 ** 53 - 1)],
+        ] as [string, () => unknown][]) {
+          const before = warnings.length;
+          const r = await settle(call);
+          await sleep(10);
+          out[name] = {
+            ...r,
+            warned: warnings.slice(before).filter((w) => w.includes("MAX_SAFE")),
+          };
+        }
+        return out;
+      } finally {
+        process.off("warning", onWarning);
+      }
+    },
+  },
+  {
+    // What Object.keys, `in` and a snapshot show of an error, with and without an address.
+    id: "error.own-keys",
+    ref: "A18/§1.10",
+    run: async (c) => {
+      const s = T(c, "Dealer", { receiveTimeout: 0 });
+      const out: Record<string, unknown> = {};
+      for (const [name, call] of [
+        ["bind", () => s.bind("foo://x")],
+        ["receive", () => s.receive()],
+      ] as [string, () => Promise<unknown>][]) {
+        try {
+          await call();
+        } catch (err) {
+          const e = err as Error;
+          out[name] = {
+            keys: Object.keys(e),
+            hasAddress: "address" in e,
+            json: JSON.stringify(e),
+            name: e.name,
+          };
+        }
+      }
+      return out;
+    },
+  },
+  {
+    id: "error.class",
+    ref: "A18/§1.10",
+    run: async (c) => {
+      const s = T(c, "Dealer");
+      try {
+        await s.bind("foo://x");
+        return "bound";
+      } catch (err) {
+        return {
+          plainError: (err as Error).constructor === Error,
+          proto: Object.getPrototypeOf(err) === Error.prototype,
+        };
+      }
+    },
+  },
+  {
     id: "close.during-bind",
     ref: "C14/S9",
     run: async (c) => {
@@ -661,6 +747,239 @@ export const probeCases: Case[] = [
           await s.bind(ep);
           return s.lastEndpoint;
         }, 2000);
+      }
+      return out;
+    },
+  },
+  {
+    // lastEndpoint and the address of every event, both sides, for a bind and a connect
+    // with and without a path. Each side's events as a sorted set of distinct "type address"
+    // strings: zeromq.js reports `handshake` twice per ws connection (DELIBERATE
+    // `events.sequence.ws`), which is not what this case is about.
+    id: "ws.event-addresses",
+    ref: "§3/#14",
+    run: async (c) => {
+      const out: Record<string, unknown> = {};
+      for (const [bindPath, connectPath] of [
+        ["", ""],
+        ["", "/"],
+        ["/x", "/x"],
+        ["/x", ""],
+      ]) {
+        const [srv, sEv] = observed(c, "Dealer");
+        const [cli, cEv] = observed(c, "Dealer");
+        await srv.bind(`ws://127.0.0.1:*${bindPath}`);
+        const port = /:(\d+)/.exec(srv.lastEndpoint.slice(5))![1];
+        cli.connect(`ws://127.0.0.1:${port}${connectPath}`);
+        const handshake = (ev: string[]) => ev.some((e) => e.startsWith("handshake"));
+        await until(() => handshake(sEv) && handshake(cEv), 2000);
+        await sleep(100);
+        await cli.send("m");
+        const got = await recvString(srv);
+        const distinct = (ev: string[]) => [...new Set(ev)].sort();
+        out[`bind ${bindPath || "(none)"}, connect ${connectPath || "(none)"}`] = {
+          server: { lastEndpoint: srv.lastEndpoint, events: distinct(sEv) },
+          client: { lastEndpoint: cli.lastEndpoint, events: distinct(cEv) },
+          got,
+        };
+      }
+      return out;
+    },
+  },
+  {
+    // Which spelling unbind() takes: only the resolved endpoint (with its path, `/` by default).
+    id: "ws.unbind.forms",
+    ref: "§3/#14",
+    run: async (c) => {
+      const out: Record<string, unknown> = {};
+      const port = await freeTcpPort();
+      for (const ep of ["ws://127.0.0.1:*", `ws://127.0.0.1:${port}`, "ws://127.0.0.1:*/x"]) {
+        const s = T(c, "Dealer");
+        await s.bind(ep);
+        const resolved: string = s.lastEndpoint;
+        const other = resolved.endsWith("/") ? resolved.slice(0, -1) : `${resolved}/`;
+        out[ep] = {
+          lastEndpoint: resolved,
+          [`unbind ${other}`]: await settle(() => s.unbind(other), 2000),
+          "unbind lastEndpoint": await settle(() => s.unbind(resolved), 2000),
+        };
+      }
+      return out;
+    },
+  },
+  {
+    // Which spelling disconnect() takes: only the address as given to connect().
+    id: "ws.disconnect.forms",
+    ref: "§3/#14",
+    run: async (c) => {
+      const out: Record<string, unknown> = {};
+      const port = await freeTcpPort();
+      for (const ep of [`ws://127.0.0.1:${port}`, `ws://127.0.0.1:${port}/`]) {
+        const s = T(c, "Dealer");
+        s.connect(ep);
+        const other = ep.endsWith("/") ? ep.slice(0, -1) : `${ep}/`;
+        out[ep] = {
+          lastEndpoint: s.lastEndpoint,
+          [`disconnect ${other}`]: await settle(() => s.disconnect(other)),
+          "disconnect as given": await settle(() => s.disconnect(ep)),
+        };
+      }
+      return out;
+    },
+  },
+  {
+    // zmq_connect sets ZMQ_LAST_ENDPOINT as zmq_bind does: to the address as given (ws with
+    // its path). A repeated connect, disconnect and unbind leave it.
+    id: "connect.last-endpoint",
+    ref: "§3",
+    run: async (c) => {
+      const out: Record<string, unknown> = {};
+      for (const ep of [
+        "tcp://127.0.0.1:5",
+        "tcp://localhost:5",
+        "tcp://127.0.0.1:5;127.0.0.1:6",
+        `ipc://${c.tmp}/le`,
+        `inproc://${c.uniq()}`,
+        "ws://127.0.0.1:5",
+        "ws://localhost:5/p",
+      ]) {
+        const s = T(c, "Dealer");
+        out[ep] = await settle(() => {
+          s.connect(ep);
+          return s.lastEndpoint;
+        });
+      }
+      const r = T(c, "Router");
+      r.connect("tcp://127.0.0.1:7", { routingId: "peer" });
+      out.router = r.lastEndpoint;
+      const s = T(c, "Dealer");
+      await s.bind("tcp://127.0.0.1:*");
+      const bound = s.lastEndpoint;
+      s.connect("tcp://127.0.0.1:8");
+      out.afterBindConnect = s.lastEndpoint;
+      s.disconnect("tcp://127.0.0.1:8");
+      out.afterDisconnect = s.lastEndpoint;
+      await s.unbind(bound);
+      out.afterUnbind = s.lastEndpoint;
+      const d = T(c, "Dealer");
+      d.connect("tcp://127.0.0.1:9");
+      d.connect("tcp://127.0.0.1:10");
+      d.connect("tcp://127.0.0.1:9");
+      out.repeatedConnect = d.lastEndpoint;
+      const bad = T(c, "Dealer");
+      out.failedConnect = { r: await settle(() => bad.connect("tcp://*:5")), le: bad.lastEndpoint };
+      return out;
+    },
+  },
+  {
+    id: "udp.last-endpoint",
+    ref: "§3",
+    run: async (c) => {
+      const dish = D(c, "Dish");
+      await dish.bind("udp://127.0.0.1:*").catch(() => {});
+      const radio = D(c, "Radio");
+      radio.connect("udp://127.0.0.1:5556");
+      return { dish: dish.lastEndpoint, radio: radio.lastEndpoint };
+    },
+  },
+  {
+    // Malformed ws addresses throw EINVAL at connect() (libzmq parses them in zmq_connect).
+    id: "ws.connect.malformed",
+    ref: "§3",
+    run: async (c) => {
+      const out: Record<string, unknown> = {};
+      for (const ep of ["ws://127.0.0.1", "ws://:5", "ws://127.0.0.1:*", "ws://*:5"]) {
+        const s = T(c, "Dealer");
+        out[ep] = await settle(() => s.connect(ep));
+      }
+      return out;
+    },
+  },
+  {
+    // What libzmq's ws address parser lets through (or resolves) at connect.
+    id: "ws.connect.lenient",
+    ref: "§3",
+    run: async (c) => {
+      const out: Record<string, unknown> = {};
+      for (const ep of [
+        "ws://127.0.0.1:5x",
+        "ws://127.0.0.1:5?q",
+        "ws://127.0.0.1:5/a b",
+        "ws://127.0.0.1:0",
+        "ws://[::1]:5",
+      ]) {
+        const s = T(c, "Dealer");
+        out[ep] = await settle(() => {
+          s.connect(ep);
+          return s.lastEndpoint;
+        });
+      }
+      return out;
+    },
+  },
+  // C6: the default context is the process's, shared with worker threads: an option set on it
+  // in the main thread shows in a worker, and inproc connects across threads. The worker's PUSH
+  // sends and stays open; with linger 1000 and with linger 0 (the runner's `blocky = false`
+  // gives 0 by default, in the worker too, in both implementations).
+  ...[1000, 0].map(
+    (linger): Case => ({
+      id: `threads.inproc.default-context.linger-${linger}`,
+      ref: "C6",
+      isolate: true,
+      timeoutMs: 20_000,
+      run: async (c) => {
+        const { Worker } = await import("node:worker_threads");
+        const name = `inproc://${c.uniq("thr")}`;
+        const saved = c.zmq.context.maxSockets;
+        c.zmq.context.maxSockets = 777;
+        try {
+          const pull = T(c, "Pull");
+          await pull.bind(name);
+          const worker = new Worker(
+            `const zmq = require(${JSON.stringify(c.paths.index)});
+             const { parentPort } = require("node:worker_threads");
+             (async () => {
+               const push = new zmq.Push({ linger: ${linger} });
+               push.connect(${JSON.stringify(name)});
+               await push.send("from a worker");
+               parentPort.postMessage({ maxSockets: zmq.context.maxSockets });
+             })().catch((e) => parentPort.postMessage({ error: String(e) }));`,
+            { eval: true },
+          );
+          const seen = await new Promise((resolve) => worker.once("message", resolve));
+          const got = await recvString(pull, 3000);
+          await worker.terminate();
+          return { seen, got };
+        } finally {
+          c.zmq.context.maxSockets = saved;
+        }
+      },
+    }),
+  ),
+  {
+    // An inproc message is in the peer's queue once sent: closing the sender with linger 0
+    // right after does not take it back (libzmq's inproc pipe is shared by both sockets).
+    id: "inproc.close-linger-0",
+    ref: "C3/§3",
+    run: async (c) => {
+      const out: Record<string, unknown> = {};
+      for (const scenario of ["connecter sends", "binder sends", "same tick as connect"]) {
+        const name = `inproc://${c.uniq("l0")}`;
+        const push = T(c, "Push", { linger: 0 });
+        const pull = T(c, "Pull");
+        if (scenario === "binder sends") {
+          await push.bind(name);
+          pull.connect(name);
+          await sleep(20);
+        } else {
+          await pull.bind(name);
+          push.connect(name);
+        }
+        const sent = push.send("kept");
+        if (scenario !== "same tick as connect") await sent;
+        push.close();
+        await sent.catch(() => {});
+        out[scenario] = await recvString(pull, 500);
       }
       return out;
     },

@@ -40,19 +40,26 @@ function runChild(ctx: Ctx, body: string, timeoutMs = 8000) {
   );
 }
 
-/** Counts what a zeromq.js PULL gets until `quietMs` pass without a message after `done`. */
+/**
+ * Counts what a zeromq.js PULL gets: until the child has ended and either all `expected`
+ * messages are in (then `extraMs` more, so that a duplicate would show) or `quietMs` pass
+ * without one. A long quiet period costs nothing when everything arrives, and keeps a
+ * receiver slowed down by a loaded machine from being counted as a loss.
+ */
 async function drain(
   pull: { receive(): Promise<Buffer[]>; receiveTimeout: number },
   done: Promise<unknown>,
-  quietMs = 700,
+  expected: number,
+  quietMs = 2000,
+  extraMs = 200,
 ) {
   let count = 0;
   let finished = false;
   done.then(() => {
     finished = true;
   });
-  pull.receiveTimeout = quietMs;
   for (;;) {
+    pull.receiveTimeout = finished && count >= expected ? extraMs : quietMs;
     try {
       await pull.receive();
       count++;
@@ -60,6 +67,27 @@ async function drain(
       if (finished) return count;
     }
   }
+}
+
+/**
+ * The reference side of a process-exit case, run up to `attempts` times until `ok(outcome)`,
+ * keeping the last outcome. zeromq.js itself sometimes delivers fewer than all messages when its
+ * process ends right after `close()` (914 of 1000 seen on a loaded machine, ipc); that is the
+ * reference's flakiness, not a behaviour to match. Our side runs once: it must deliver all
+ * (what libzmq's infinite linger promises) every time, so a single lost message fails the case.
+ */
+async function referenceBestOf<T>(
+  c: Ctx,
+  run: () => Promise<T>,
+  ok: (outcome: T) => boolean,
+  attempts = 4,
+): Promise<T> {
+  let outcome = await run();
+  for (let i = 1; c.impl === "zeromq" && i < attempts && !ok(outcome); i++) {
+    process.stderr.write(`${JSON.stringify(outcome)}: reference attempt ${i} fell short, again\n`);
+    outcome = await run();
+  }
+  return outcome;
 }
 
 const ENDINGS: Record<string, string> = {
@@ -76,22 +104,30 @@ for (const transport of ["tcp", "ipc"] as const) {
       id: `exit.push-${N}.${ending}.${transport}`,
       ref: "C3/S22-S24",
       isolate: true,
-      run: async (c) => {
-        const pull = c.track(new c.ref.Pull());
-        await pull.bind(
-          transport === "tcp" ? "tcp://127.0.0.1:*" : `ipc://${c.tmp}/${c.uniq("exit")}`,
-        );
-        const child = runChild(
+      timeoutMs: 45_000,
+      run: (c) =>
+        referenceBestOf(
           c,
-          `const push = new zmq.Push(); push.connect(${JSON.stringify(pull.lastEndpoint)});
-           await new Promise((r) => setTimeout(r, 200));
-           for (let i = 0; i < ${N}; i++) await push.send(String(i));
-           ${code}`,
-        );
-        const received = await drain(pull, child);
-        const r = await child;
-        return { received, exitCode: r.code, timedOut: r.timedOut };
-      },
+          async () => {
+            const pull = c.track(new c.ref.Pull());
+            await pull.bind(
+              transport === "tcp" ? "tcp://127.0.0.1:*" : `ipc://${c.tmp}/${c.uniq("exit")}`,
+            );
+            const child = runChild(
+              c,
+              `const push = new zmq.Push(); push.connect(${JSON.stringify(pull.lastEndpoint)});
+               await new Promise((r) => setTimeout(r, 200));
+               for (let i = 0; i < ${N}; i++) await push.send(String(i));
+               ${code}`,
+            );
+            const received = await drain(pull, child, N);
+            const r = await child;
+            pull.linger = 0;
+            pull.close();
+            return { received, exitCode: r.code, timedOut: r.timedOut };
+          },
+          (o) => o.received === N && o.exitCode === 0,
+        ),
     });
   }
 }
@@ -100,23 +136,95 @@ cases.push({
   id: "exit.rep.reply-then-exit.tcp",
   ref: "C3",
   isolate: true,
-  run: async (c) => {
-    const req = c.track(new c.ref.Request({ receiveTimeout: 3000 }));
-    await req.bind("tcp://127.0.0.1:*");
-    const child = runChild(
+  timeoutMs: 45_000,
+  run: (c) =>
+    referenceBestOf(
       c,
-      `const rep = new zmq.Reply(); rep.connect(${JSON.stringify(req.lastEndpoint)});
-       const [q] = await rep.receive(); await rep.send(q.toString() + "-answer"); process.exit(0);`,
-    );
-    await req.send("question");
-    let reply: string;
-    try {
-      reply = (await req.receive())[0].toString();
-    } catch (err) {
-      reply = `receive: ${(err as { code?: string }).code}`;
-    }
-    await child;
-    return reply;
+      async () => {
+        const req = c.track(new c.ref.Request({ receiveTimeout: 5000 }));
+        await req.bind("tcp://127.0.0.1:*");
+        const child = runChild(
+          c,
+          `const rep = new zmq.Reply(); rep.connect(${JSON.stringify(req.lastEndpoint)});
+           const [q] = await rep.receive(); await rep.send(q.toString() + "-answer"); process.exit(0);`,
+        );
+        await req.send("question");
+        let reply: string;
+        try {
+          reply = (await req.receive())[0].toString();
+        } catch (err) {
+          reply = `receive: ${(err as { code?: string }).code}`;
+        }
+        await child;
+        req.linger = 0;
+        req.close();
+        return reply;
+      },
+      (reply) => reply === "question-answer",
+    ),
+});
+
+/**
+ * A CURVE client PUSH (the implementation under test) that connects to a CURVE server PULL
+ * (zeromq.js) and ends right after its `send()`: the handshake has not started, and in
+ * @zmq/node libsodium is not loaded yet (it loads on first use, asynchronously).
+ */
+async function curveSendThenEnd(c: Ctx, ending: string) {
+  const server = c.ref.curveKeyPair();
+  const client = c.ref.curveKeyPair();
+  const pull = c.track(new c.ref.Pull({ curveServer: true, curveSecretKey: server.secretKey }));
+  await pull.bind("tcp://127.0.0.1:*");
+  const options = JSON.stringify({
+    curveServerKey: server.publicKey,
+    curvePublicKey: client.publicKey,
+    curveSecretKey: client.secretKey,
+  });
+  const child = runChild(
+    c,
+    `const push = new zmq.Push(${options}); push.connect(${JSON.stringify(pull.lastEndpoint)});
+     await push.send("last"); mark(); ${ENDINGS[ending]}`,
+  );
+  const received = await drain(pull, child, 1);
+  const r = await child;
+  pull.linger = 0;
+  pull.close();
+  return { received, exitCode: r.code, timedOut: r.timedOut, ms: r.ms };
+}
+
+for (const ending of ["close+exit", "exit"]) {
+  cases.push({
+    // zeromq.js loses the message in about half of the runs (4 of 8 seen, load 7): its best of
+    // up to 8 runs against our one.
+    id: `exit.curve.send-then-${ending}.tcp`,
+    ref: "C3",
+    isolate: true,
+    timeoutMs: 60_000,
+    run: async (c) => {
+      const { ms: _ms, ...outcome } = await referenceBestOf(
+        c,
+        () => curveSendThenEnd(c, ending),
+        (o) => o.received === 1 && o.exitCode === 0,
+        8,
+      );
+      return outcome;
+    },
+  });
+}
+
+cases.push({
+  // How long the process takes to end after the send above (median of 3 runs, ending with
+  // process.exit()): DELIBERATE, @zmq/node relays the message from a worker thread that loads
+  // libsodium first.
+  id: "exit.curve.send-then-exit.timing",
+  ref: "C3",
+  isolate: true,
+  timeoutMs: 60_000,
+  run: async (c) => {
+    const ms: number[] = [];
+    for (let i = 0; i < 3; i++) ms.push((await curveSendThenEnd(c, "exit")).ms);
+    ms.sort((a, b) => a - b);
+    process.stderr.write(`exit.curve.send-then-exit.timing ${c.impl}: ${ms.join(", ")} ms\n`);
+    return { endsWithin200ms: ms[1]! < 200 };
   },
 });
 
