@@ -103,10 +103,7 @@ export const DELIBERATE: Record<string, string> = {
     "zeromq.js 6 wires `unbindSync` to its `bindSync` (socket.cc), so `unbindSync(address)` binds the address (and throws EADDRINUSE for one that is bound); @zmq/node's `unbindSync` unbinds, and throws ENOENT for an address that is not bound, as `unbind` rejects.",
 };
 
-export const KNOWN_OPEN: Record<string, string> = {
-  "threads.inproc.default-context.linger-0":
-    "#18 (C6, found in session 7): a PUSH with `linger: 0` in a worker thread sends to an `inproc://` PULL bound in the main thread (shared default context), and the worker's event loop then runs out, so the thread ends: the message is lost (the thread's end closes its sockets with their linger, and the cross-thread link drops what the peer has not read yet; within one thread the message stays, case `inproc.close-linger-0`). zeromq.js delivers it: libzmq put it into the peer's inproc pipe at `send()`. With `linger: 1000` @zmq/node delivers it too (case `threads.inproc.default-context.linger-1000`).",
-};
+export const KNOWN_OPEN: Record<string, string> = {};
 
 /**
  * KNOWN_OPEN cases whose outcome on our side varies from run to run (a race between the process

@@ -95,6 +95,13 @@ export function threadsFor(core: SocketCore, name: string): ThreadRegistry | und
   }
 }
 
+/**
+ * How long a cross-thread inproc connect closed with linger 0 before its link
+ * attached waits for that, so that what it sent reaches the binder as with
+ * libzmq (see `InprocConnect.releaseOnClose`).
+ */
+const ATTACH_WAIT_MS = 1000;
+
 /** The inproc name of `address` (after `inproc://`). */
 export function inprocName(address: string): string {
   return address.slice("inproc://".length);
@@ -424,7 +431,30 @@ export class InprocConnect {
 
   /** Socket close: joined in this thread, what was sent stays readable by the peer until read (see InprocBind.releaseOnClose). */
   releaseOnClose(): void {
-    if (this.#local) this.#socketEnd?.terminate(UNTIL_READ);
+    if (this.#local) {
+      this.#socketEnd?.terminate(UNTIL_READ);
+      return;
+    }
+    // Bound in another thread, link not attached yet, linger 0: libzmq's connect
+    // to a bound name shares one pipe with the binder, so what was sent is the
+    // binder's already. Here it reaches that thread only through the link, so it
+    // waits for the link to attach, at most ATTACH_WAIT_MS (keeping this thread
+    // alive so long); once in the link's ring it stays readable by the peer.
+    const link = this.#link;
+    const peerEnd = this.#peerEnd;
+    if (
+      link === undefined ||
+      this.#joined ||
+      peerEnd === undefined ||
+      this.core.ps.options.linger !== 0 ||
+      !this.#boundElsewhere() ||
+      !peerEnd.checkRead()
+    ) {
+      return;
+    }
+    this.#link = undefined;
+    bridgePipe(peerEnd, link, { lingerMs: () => ATTACH_WAIT_MS });
+    this.#socketEnd?.terminate(UNTIL_READ);
   }
 
   /**
@@ -449,6 +479,15 @@ export class InprocConnect {
       bridgePipe(peerEnd, link, { lingerMs: () => core.ps.options.linger });
     }
     this.#finish();
+  }
+
+  /** Whether another thread has bound the name now. */
+  #boundElsewhere(): boolean {
+    try {
+      return this.core.context._threads?.lookup(this.name) !== undefined;
+    } catch {
+      return false;
+    }
   }
 
   /** Disconnect: end the pair (what this side sent stays readable by the peer until read). */

@@ -345,8 +345,10 @@ export class ThreadLink {
 
   /**
    * Closes this end. Messages sent to it and not read are dropped. Messages it
-   * wrote stay readable by the peer for `lingerMs` (negative: until read; 0: drop
-   * them now), as libzmq's linger; `closed` fires when that is settled.
+   * wrote stay readable by the peer for `lingerMs` (negative: until read), as
+   * libzmq's linger; `closed` fires when that is settled. With 0, what is in the
+   * ring already stays readable (libzmq's shared inproc pipe keeps it too) and
+   * what waits to get in is dropped.
    */
   close(lingerMs = 0): void {
     if (this.#state === "closing" || this.#state === "closed") return;
@@ -357,6 +359,21 @@ export class ThreadLink {
     Atomics.store(this.#in, H.R_END, 1);
     if (Atomics.exchange(this.#in, H.W_SLEEP, 0) === 1) ring(this.#in, H.R_BELL);
     this.#signalPeer();
+    if (
+      lingerMs === 0 &&
+      !this.#peerGone &&
+      Atomics.load(this.#out, H.R_END) === 0 &&
+      !this.#writer.partial
+    ) {
+      // As libzmq's inproc pipe, which both ends share: what is already in the
+      // ring stays readable by the peer even with linger 0 (it reads it, then
+      // sees the end); what never reached the ring is dropped.
+      this.#overflow = [];
+      this.#overflowHead = 0;
+      this.#publish();
+      this.#finish("local");
+      return;
+    }
     if (lingerMs === 0 || this.#peerGone || Atomics.load(this.#out, H.R_END) !== 0) {
       this.#abortOutbound();
       this.#finish(this.#closeReason ?? "local");
