@@ -61,6 +61,43 @@ describe("ConnectEndpoint: reconnects", () => {
     dealer.close();
   });
 
+  it("without reconnectMaxInterval: interval + a jitter in quarter-interval steps, the step as the timer's slack", async () => {
+    const { runtime, transport, context } = setup();
+    // Every reconnect timer's delay and options, as the runtime is asked for them.
+    const asked: { ms: number; slack: number | undefined }[] = [];
+    const setTimer = runtime.setTimer.bind(runtime);
+    runtime.setTimer = (ms, callback, options) => {
+      asked.push({ ms, slack: options?.slack });
+      return setTimer(ms, callback);
+    };
+    const dealer = new Dealer({ context, reconnectInterval: 100 });
+    const events = record(dealer, ["connect:retry"]);
+    dealer.connect("fake://nobody");
+    await settle(runtime);
+    for (let i = 0; i < 200; i++) await tick(runtime, 200);
+    const intervals = events.map((e) => Number(e.split(" ")[1]));
+    expect(intervals.length).toBeGreaterThanOrEqual(150);
+    // 100, 125, 150 or 175: the timer then fires by the next 25 ms grid point at
+    // the latest, so the retry stays in libzmq's [interval, 2 × interval).
+    expect(new Set(intervals)).toEqual(new Set([100, 125, 150, 175]));
+    expect(asked.filter((t) => t.ms >= 100).every((t) => t.slack === 25)).toBe(true);
+    expect(transport.attempts.length).toBeGreaterThanOrEqual(150);
+    dealer.close();
+
+    // A short interval keeps libzmq's millisecond jitter and no slack.
+    asked.length = 0;
+    const fine = new Dealer({ context, reconnectInterval: 20 });
+    const fineEvents = record(fine, ["connect:retry"]);
+    fine.connect("fake://nobody");
+    await settle(runtime);
+    for (let i = 0; i < 100; i++) await tick(runtime, 40);
+    const fineIntervals = fineEvents.map((e) => Number(e.split(" ")[1]));
+    expect(fineIntervals.every((ms) => ms >= 20 && ms < 40)).toBe(true);
+    expect(new Set(fineIntervals).size).toBeGreaterThan(4);
+    expect(asked.every((t) => t.slack === undefined)).toBe(true);
+    fine.close();
+  });
+
   it("stops reconnecting with reconnectInterval = -1", async () => {
     const { runtime, transport, context } = setup();
     const dealer = new Dealer({ context, reconnectInterval: -1 });
