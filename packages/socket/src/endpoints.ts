@@ -210,31 +210,32 @@ const RETRY = { ref: false, slack: 10 } as const;
 
 /**
  * The reconnect delay without backoff, as libzmq draws it: the interval plus a
- * random jitter in [0, interval). Here the jitter is a whole number of steps of
- * a quarter of the interval (for intervals of 40 ms or more), and the timer
- * takes that step as its slack: the runtime rounds the deadline up to the
- * step's grid, so the retry falls in [interval, 2 × interval) as libzmq's does,
- * 1.5 × interval on average as libzmq's, but every endpoint with the same
- * interval retries on the same few grid points. Twenty sockets retrying a dead
- * endpoint every ~150 ms then wake the process ~40 times a second rather than
- * ~130 (each wake-up of a Node process costs far more than the attempt it
- * runs), and the attempts of one grid point complete together.
+ * random jitter in [0, interval). Here (for intervals of 40 ms or more) the
+ * jitter is a whole number of grid steps of a quarter of the interval, 0 to 2
+ * steps, and the timer takes the step as its slack: the runtime rounds the
+ * deadline up to the step's grid, which adds up to one more step. A retry then
+ * falls in [interval, 2 × interval) as libzmq's does, and a loop of refused
+ * attempts (each timer fires on a grid point, so its next deadline is rounded
+ * up by a whole step) waits 1.25, 1.5 or 1.75 × interval: 1.5 × on average, as
+ * libzmq. But every endpoint with the same interval retries on the same grid
+ * points: twenty sockets retrying a dead endpoint every ~150 ms wake the
+ * process at most 40 times a second rather than ~130 (a wake-up of a Node
+ * process costs far more than the attempt it runs), and the attempts of one
+ * grid point complete together.
  */
 interface JitterGrid {
   readonly interval: number;
+  /** The grid step (the timer's slack); 1 for a plain millisecond jitter. */
   readonly step: number;
-  readonly steps: number;
+  /** How many whole steps the jitter is drawn from. */
+  readonly choices: number;
   readonly options: TimerOptions;
 }
 
 function jitterGrid(interval: number): JitterGrid {
-  const step = interval >= 40 ? Math.floor(interval / 4) : 1;
-  return {
-    interval,
-    step,
-    steps: Math.floor(interval / step),
-    options: step > 1 ? { ref: false, slack: step } : UNREF,
-  };
+  if (interval < 40) return { interval, step: 1, choices: interval, options: UNREF };
+  const step = Math.floor(interval / 4);
+  return { interval, step, choices: 3, options: { ref: false, slack: step } };
 }
 
 /** One `bind()`: a listener plus the sessions it accepted. */
@@ -548,7 +549,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       grid = jitterGrid(reconnectInterval);
       this.#grid = grid;
     }
-    const delay = reconnectInterval + grid.step * Math.floor(Math.random() * grid.steps);
+    const delay = reconnectInterval + grid.step * Math.floor(Math.random() * grid.choices);
     this.#cancelTimer = this.#schedule(delay, grid.options);
   }
 
