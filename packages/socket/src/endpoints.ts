@@ -458,47 +458,59 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     }
     this.runtime.trace?.(`${this.socketType} connect ${this.address} attempt`);
     const cancelTimeout = abort === undefined ? noop : this.#connectTimeout(abort);
+    // One callback per attempt; a connecter that reports through callbacks
+    // (`Connecter.attempt`) spares a refused attempt its promise and microtask.
+    const done = (connection: Connection | undefined, error?: unknown): void => {
+      cancelTimeout();
+      if (connection !== undefined) this.#connected(attempt, connection);
+      else this.#failed(attempt, error);
+    };
+    if (connecter?.attempt !== undefined) {
+      connecter.attempt(options, done);
+      return;
+    }
     (connecter === undefined
       ? this.transport.connect(this.address, options)
       : connecter.connect(options)
-    ).then(
-      (connection) => {
-        cancelTimeout();
-        if (this.#closed || this.#abort !== attempt) {
-          dropConnection(connection);
-          return;
-        }
-        this.#abort = undefined;
-        // libzmq starts a fresh connecter (initial interval) once a connection
-        // exists, whether or not its handshake then succeeds: the backoff grows
-        // only over attempts that found no listener (measured on zeromq.js 6.8.0
-        // against a peer that accepts and closes: connect:retry 100, 100, …).
-        this.#interval = this.core.options.reconnectInterval;
-        this.core.emit({ type: "connect", address: this.address });
-        this.runtime.trace?.(`${this.socketType} connect ${this.address} ok`);
-        this.#ready = false;
-        this.#session = startSession(this.core, this, this.address, connection);
-        this.#updateHold();
-      },
-      (error: unknown) => {
-        cancelTimeout();
-        if (this.#closed || this.#abort !== attempt) return;
-        this.#abort = undefined;
-        this.#updateHold();
-        const code = (error as { code?: string }).code;
-        this.runtime.trace?.(`${this.socketType} connect ${this.address} failed ${error}`);
-        // Bad addresses are not worth retrying; the network being away is.
-        if (code === "EINVAL" || code === "EPROTONOSUPPORT" || code === "ENODEV") {
-          this.core.emit({ type: "close", address: this.address });
-          this.close();
-          return;
-        }
-        // libzmq closes the socket of the failed attempt and says so (`close`) before it
-        // schedules the next one; a host name that did not resolve had no socket yet.
-        if (!isResolveFailure(error)) this.core.emit({ type: "close", address: this.address });
-        this.#scheduleReconnect();
-      },
-    );
+    ).then(done, (error: unknown) => done(undefined, error));
+  }
+
+  /** An attempt made a connection. */
+  #connected(attempt: object, connection: Connection): void {
+    if (this.#closed || this.#abort !== attempt) {
+      dropConnection(connection);
+      return;
+    }
+    this.#abort = undefined;
+    // libzmq starts a fresh connecter (initial interval) once a connection
+    // exists, whether or not its handshake then succeeds: the backoff grows
+    // only over attempts that found no listener (measured on zeromq.js 6.8.0
+    // against a peer that accepts and closes: connect:retry 100, 100, …).
+    this.#interval = this.core.options.reconnectInterval;
+    this.core.emit({ type: "connect", address: this.address });
+    this.runtime.trace?.(`${this.socketType} connect ${this.address} ok`);
+    this.#ready = false;
+    this.#session = startSession(this.core, this, this.address, connection);
+    this.#updateHold();
+  }
+
+  /** An attempt failed (refused, unreachable, aborted, …). */
+  #failed(attempt: object, error: unknown): void {
+    if (this.#closed || this.#abort !== attempt) return;
+    this.#abort = undefined;
+    this.#updateHold();
+    const code = (error as { code?: string }).code;
+    this.runtime.trace?.(`${this.socketType} connect ${this.address} failed ${error}`);
+    // Bad addresses are not worth retrying; the network being away is.
+    if (code === "EINVAL" || code === "EPROTONOSUPPORT" || code === "ENODEV") {
+      this.core.emit({ type: "close", address: this.address });
+      this.close();
+      return;
+    }
+    // libzmq closes the socket of the failed attempt and says so (`close`) before it
+    // schedules the next one; a host name that did not resolve had no socket yet.
+    if (!isResolveFailure(error)) this.core.emit({ type: "close", address: this.address });
+    this.#scheduleReconnect();
   }
 
   /** Whether attempts here are abandoned after ZMQ_CONNECT_TIMEOUT. */
