@@ -210,18 +210,19 @@ const RETRY = { ref: false, slack: 10 } as const;
 
 /**
  * The reconnect delay without backoff, as libzmq draws it: the interval plus a
- * random jitter in [0, interval). Here (for intervals of 40 ms or more) the
- * jitter is a whole number of grid steps of a quarter of the interval, 0 to 2
- * steps, and the timer takes the step as its slack: the runtime rounds the
- * deadline up to the step's grid, which adds up to one more step. A retry then
- * falls in [interval, 2 × interval) as libzmq's does, and a loop of refused
- * attempts (each timer fires on a grid point, so its next deadline is rounded
- * up by a whole step) waits 1.25, 1.5 or 1.75 × interval: 1.5 × on average, as
- * libzmq. But every endpoint with the same interval retries on the same grid
- * points: twenty sockets retrying a dead endpoint every ~150 ms wake the
- * process at most 40 times a second rather than ~130 (a wake-up of a Node
- * process costs far more than the attempt it runs), and the attempts of one
- * grid point complete together.
+ * random jitter in [0, interval). Here (for intervals of 30 ms or more) the
+ * jitter is 0 or 1 grid step of a third of the interval, and the timer takes
+ * the step as its slack: the runtime rounds the deadline up to the step's grid,
+ * which adds up to one more step. A retry then falls in [interval, 2 ×
+ * interval) as libzmq's does, and a loop of refused attempts (each timer fires
+ * on a grid point, so its next deadline is rounded up by a whole step) waits
+ * 4/3 or 5/3 × interval: 1.5 × on average, as libzmq. But every endpoint with
+ * the same interval retries on the same grid points: twenty sockets retrying a
+ * dead endpoint every ~150 ms wake the process at most 30 times a second
+ * rather than ~130, and the attempts of one grid point complete together. A
+ * wake-up of a Node process costs far more than the attempt it runs (~0.5 ms
+ * of CPU on a loaded 2-core VM against ~35 us for the attempt's own work; see
+ * tests/reliability/README.md), so this is what a retry loop costs.
  */
 interface JitterGrid {
   readonly interval: number;
@@ -233,9 +234,9 @@ interface JitterGrid {
 }
 
 function jitterGrid(interval: number): JitterGrid {
-  if (interval < 40) return { interval, step: 1, choices: interval, options: UNREF };
-  const step = Math.floor(interval / 4);
-  return { interval, step, choices: 3, options: { ref: false, slack: step } };
+  if (interval < 30) return { interval, step: 1, choices: interval, options: UNREF };
+  const step = Math.floor(interval / 3);
+  return { interval, step, choices: 2, options: { ref: false, slack: step } };
 }
 
 /** One `bind()`: a listener plus the sessions it accepted. */
