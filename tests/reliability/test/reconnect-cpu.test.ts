@@ -92,8 +92,8 @@ describe("reconnect loop against a closed port", () => {
   // reconnect jitter is drawn on a grid shared by every socket (0-2 steps of a
   // quarter interval, the step as the timer's slack), so 20 sockets wake the
   // process at most 40 times a second rather than once per attempt (~130).
-  // Soak size, load 7-12: ours 0.56-0.71x the tcp_wrap floor, 1.3-1.9x zeromq.js
-  // (whose own figure swung 155-349 ms between runs). What is left is Node's
+  // Soak size, load 3-12: ours 0.56-0.71x the tcp_wrap floor, 0.8-1.9x zeromq.js
+  // (whose own figure swung 148-349 ms between runs; 1.67x in the vitest run). What is left is Node's
   // cost per wake-up (~0.5 ms of CPU on this VM, against ~35 us for the attempt
   // itself), which libzmq's I/O thread does not pay; see the README. The ratio
   // to zeromq.js is reported, not asserted: the 1.0x is not reached.
