@@ -67,7 +67,9 @@ function now(): number {
  */
 interface Step {
   readonly timer: ReturnType<typeof setTimeout>;
-  readonly callbacks: Set<() => void>;
+  /** In the order they were set; a cancelled one is left as undefined. */
+  readonly callbacks: (((this: void) => void) | undefined)[];
+  live: number;
 }
 const steps = new Map<number, Step>();
 
@@ -75,8 +77,11 @@ function fireStep(at: number): void {
   const step = steps.get(at);
   if (step === undefined) return;
   steps.delete(at);
+  const callbacks = step.callbacks;
   let failure: { error: unknown } | undefined;
-  for (const callback of step.callbacks) {
+  for (let i = 0; i < callbacks.length; i++) {
+    const callback = callbacks[i];
+    if (callback === undefined) continue;
     try {
       callback();
     } catch (error) {
@@ -93,15 +98,17 @@ function setSlackTimer(ms: number, slack: number, callback: () => void): () => v
   if (step === undefined) {
     const timer = setTimeout(fireStep, Math.max(0, Math.ceil(at - time)), at);
     timer.unref();
-    step = { timer, callbacks: new Set() };
+    step = { timer, callbacks: [], live: 0 };
     steps.set(at, step);
   }
   // One entry per call, even for a callback already waiting in this step.
-  const entry = () => callback();
-  step.callbacks.add(entry);
   const owner = step;
+  const index = owner.callbacks.push(callback) - 1;
+  owner.live++;
   return () => {
-    if (!owner.callbacks.delete(entry) || owner.callbacks.size > 0) return;
+    if (owner.callbacks[index] === undefined) return;
+    owner.callbacks[index] = undefined;
+    if (--owner.live > 0) return;
     clearTimeout(owner.timer);
     if (steps.get(at) === owner) steps.delete(at);
   };

@@ -10,6 +10,7 @@ import type { AnyConnection, Connecter, Connection, Listener, Transport } from "
 import type { WireError } from "@zmq/wire";
 import type { AcceptFilter } from "./accept-filter";
 import { AuthError, protocolErrorName, toZmqError, ZmqError } from "./errors";
+import type { TimerOptions } from "./runtime";
 import {
   type PeerIdentity,
   RawSession,
@@ -213,10 +214,42 @@ const UNTIL_READ = -1;
 /**
  * Timer options of the reconnect loop: it never holds the process open, and a
  * retry may come up to 10 ms late so that the retries of many endpoints share
- * wake-ups (see `TimerOptions.slack`; libzmq's jitter is 0-100% of the interval).
+ * wake-ups (see `TimerOptions.slack`). Used for the backoff intervals, which
+ * have no jitter (libzmq 4.3.5 with ZMQ_RECONNECT_IVL_MAX).
  */
 const UNREF = { ref: false } as const;
 const RETRY = { ref: false, slack: 10 } as const;
+
+/**
+ * The reconnect delay without backoff, as libzmq draws it: the interval plus a
+ * random jitter in [0, interval). Here (for intervals of 30 ms or more) the
+ * jitter is 0 or 1 grid step of a third of the interval, and the timer takes
+ * the step as its slack: the runtime rounds the deadline up to the step's grid,
+ * which adds up to one more step. A retry then falls in [interval, 2 ×
+ * interval) as libzmq's does, and a loop of refused attempts (each timer fires
+ * on a grid point, so its next deadline is rounded up by a whole step) waits
+ * 4/3 or 5/3 × interval: 1.5 × on average, as libzmq. But every endpoint with
+ * the same interval retries on the same grid points: twenty sockets retrying a
+ * dead endpoint every ~150 ms wake the process at most 30 times a second
+ * rather than ~130, and the attempts of one grid point complete together. A
+ * wake-up of a Node process costs far more than the attempt it runs (~0.5 ms
+ * of CPU on a loaded 2-core VM against ~35 us for the attempt's own work; see
+ * tests/reliability/README.md), so this is what a retry loop costs.
+ */
+interface JitterGrid {
+  readonly interval: number;
+  /** The grid step (the timer's slack); 1 for a plain millisecond jitter. */
+  readonly step: number;
+  /** How many whole steps the jitter is drawn from. */
+  readonly choices: number;
+  readonly options: TimerOptions;
+}
+
+function jitterGrid(interval: number): JitterGrid {
+  if (interval < 30) return { interval, step: 1, choices: interval, options: UNREF };
+  const step = Math.floor(interval / 3);
+  return { interval, step, choices: 2, options: { ref: false, slack: step } };
+}
 
 /** One `bind()`: a listener plus the sessions it accepted. */
 export class BindEndpoint implements SessionOwner {
@@ -341,6 +374,8 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   #connecter: Connecter | undefined;
   #cancelTimer: (() => void) | undefined;
   #interval: number;
+  /** The jitter grid of the last reconnect interval used (see `jitterGrid`). */
+  #grid: JitterGrid | undefined;
   #closed = false;
   /** The socket closed with output still queued here (linger). */
   #lingering = false;
@@ -440,47 +475,59 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     }
     this.runtime.trace?.(`${this.socketType} connect ${this.address} attempt`);
     const cancelTimeout = abort === undefined ? noop : this.#connectTimeout(abort);
+    // One callback per attempt; a connecter that reports through callbacks
+    // (`Connecter.attempt`) spares a refused attempt its promise and microtask.
+    const done = (connection: Connection | undefined, error?: unknown): void => {
+      cancelTimeout();
+      if (connection !== undefined) this.#connected(attempt, connection);
+      else this.#failed(attempt, error);
+    };
+    if (connecter?.attempt !== undefined) {
+      connecter.attempt(options, done);
+      return;
+    }
     (connecter === undefined
       ? this.transport.connect(this.address, options)
       : connecter.connect(options)
-    ).then(
-      (connection) => {
-        cancelTimeout();
-        if (this.#closed || this.#abort !== attempt) {
-          dropConnection(connection);
-          return;
-        }
-        this.#abort = undefined;
-        // libzmq starts a fresh connecter (initial interval) once a connection
-        // exists, whether or not its handshake then succeeds: the backoff grows
-        // only over attempts that found no listener (measured on zeromq.js 6.8.0
-        // against a peer that accepts and closes: connect:retry 100, 100, …).
-        this.#interval = this.core.options.reconnectInterval;
-        this.core.emit({ type: "connect", address: this.reported });
-        this.runtime.trace?.(`${this.socketType} connect ${this.address} ok`);
-        this.#ready = false;
-        this.#session = startSession(this.core, this, this.address, connection);
-        this.#updateHold();
-      },
-      (error: unknown) => {
-        cancelTimeout();
-        if (this.#closed || this.#abort !== attempt) return;
-        this.#abort = undefined;
-        this.#updateHold();
-        const code = (error as { code?: string }).code;
-        this.runtime.trace?.(`${this.socketType} connect ${this.address} failed ${error}`);
-        // Bad addresses are not worth retrying; the network being away is.
-        if (code === "EINVAL" || code === "EPROTONOSUPPORT" || code === "ENODEV") {
-          this.core.emit({ type: "close", address: this.reported });
-          this.close();
-          return;
-        }
-        // libzmq closes the socket of the failed attempt and says so (`close`) before it
-        // schedules the next one; a host name that did not resolve had no socket yet.
-        if (!isResolveFailure(error)) this.core.emit({ type: "close", address: this.reported });
-        this.#scheduleReconnect();
-      },
-    );
+    ).then(done, (error: unknown) => done(undefined, error));
+  }
+
+  /** An attempt made a connection. */
+  #connected(attempt: object, connection: Connection): void {
+    if (this.#closed || this.#abort !== attempt) {
+      dropConnection(connection);
+      return;
+    }
+    this.#abort = undefined;
+    // libzmq starts a fresh connecter (initial interval) once a connection
+    // exists, whether or not its handshake then succeeds: the backoff grows
+    // only over attempts that found no listener (measured on zeromq.js 6.8.0
+    // against a peer that accepts and closes: connect:retry 100, 100, …).
+    this.#interval = this.core.options.reconnectInterval;
+    this.core.emit({ type: "connect", address: this.reported });
+    this.runtime.trace?.(`${this.socketType} connect ${this.address} ok`);
+    this.#ready = false;
+    this.#session = startSession(this.core, this, this.address, connection);
+    this.#updateHold();
+  }
+
+  /** An attempt failed (refused, unreachable, aborted, …). */
+  #failed(attempt: object, error: unknown): void {
+    if (this.#closed || this.#abort !== attempt) return;
+    this.#abort = undefined;
+    this.#updateHold();
+    const code = (error as { code?: string }).code;
+    this.runtime.trace?.(`${this.socketType} connect ${this.address} failed ${error}`);
+    // Bad addresses are not worth retrying; the network being away is.
+    if (code === "EINVAL" || code === "EPROTONOSUPPORT" || code === "ENODEV") {
+      this.core.emit({ type: "close", address: this.reported });
+      this.close();
+      return;
+    }
+    // libzmq closes the socket of the failed attempt and says so (`close`) before it
+    // schedules the next one; a host name that did not resolve had no socket yet.
+    if (!isResolveFailure(error)) this.core.emit({ type: "close", address: this.reported });
+    this.#scheduleReconnect();
   }
 
   /** Whether attempts here are abandoned after ZMQ_CONNECT_TIMEOUT. */
@@ -518,18 +565,27 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       this.close();
       return;
     }
-    let delay: number;
     if (reconnectMaxInterval > 0) {
       // Exponential backoff up to the maximum, no jitter (libzmq).
-      delay = Math.min(this.#interval, reconnectMaxInterval);
+      const delay = Math.min(this.#interval, reconnectMaxInterval);
       this.#interval = Math.min(this.#interval * 2, reconnectMaxInterval);
-    } else {
-      // libzmq adds a random jitter in [0, interval).
-      delay = reconnectInterval + Math.floor(Math.random() * reconnectInterval);
+      this.#cancelTimer = this.#schedule(delay, delay >= 50 ? RETRY : UNREF);
+      return;
     }
+    // libzmq adds a random jitter in [0, interval), drawn here on a grid (see `jitterGrid`).
+    let grid = this.#grid;
+    if (grid === undefined || grid.interval !== reconnectInterval) {
+      grid = jitterGrid(reconnectInterval);
+      this.#grid = grid;
+    }
+    const delay = reconnectInterval + grid.step * Math.floor(Math.random() * grid.choices);
+    this.#cancelTimer = this.#schedule(delay, grid.options);
+  }
+
+  #schedule(delay: number, options: TimerOptions): () => void {
     this.core.emit({ type: "connect:retry", address: this.reported, interval: delay });
     this.runtime.trace?.(`${this.socketType} reconnect ${this.address} in ${delay}ms`);
-    this.#cancelTimer = this.runtime.setTimer(delay, this.#retry, delay >= 50 ? RETRY : UNREF);
+    return this.runtime.setTimer(delay, this.#retry, options);
   }
 
   /** The reconnect timer's callback (one function for every retry). */

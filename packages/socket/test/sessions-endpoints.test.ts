@@ -14,6 +14,7 @@ import {
   Pull,
   Push,
   type Socket,
+  type TimerOptions,
 } from "../src/index";
 import { FakeTransport, settle } from "./fake-stream";
 
@@ -59,6 +60,46 @@ describe("ConnectEndpoint: reconnects", () => {
     ]);
     expect(transport.attempts.length).toBeGreaterThanOrEqual(5);
     dealer.close();
+  });
+
+  it("without reconnectMaxInterval: interval + 0 or 1 third-interval step, the step as the timer's slack", async () => {
+    // Every timer's delay and slack, as the runtime is asked for them.
+    const asked: { ms: number; slack: number | undefined }[] = [];
+    class Recording extends ManualRuntime {
+      override setTimer(ms: number, callback: () => void, options?: TimerOptions): () => void {
+        asked.push({ ms, slack: options?.slack });
+        return super.setTimer(ms, callback);
+      }
+    }
+    const runtime = new Recording();
+    const transport = new FakeTransport(runtime);
+    const context = new Context({}, { runtime, transports: [transport] });
+    const dealer = new Dealer({ context, reconnectInterval: 100 });
+    const events = record(dealer, ["connect:retry"]);
+    dealer.connect("fake://nobody");
+    await settle(runtime);
+    for (let i = 0; i < 200; i++) await tick(runtime, 200);
+    const intervals = events.map((e) => Number(e.split(" ")[1]));
+    expect(intervals.length).toBeGreaterThanOrEqual(150);
+    // 100 or 133: the timer then fires by the next 33 ms grid point at the
+    // latest, so the retry stays in libzmq's [interval, 2 × interval).
+    expect(new Set(intervals)).toEqual(new Set([100, 133]));
+    expect(asked.filter((t) => t.ms >= 100).every((t) => t.slack === 33)).toBe(true);
+    expect(transport.attempts.length).toBeGreaterThanOrEqual(150);
+    dealer.close();
+
+    // A short interval keeps libzmq's millisecond jitter and no slack.
+    asked.length = 0;
+    const fine = new Dealer({ context, reconnectInterval: 20 });
+    const fineEvents = record(fine, ["connect:retry"]);
+    fine.connect("fake://nobody");
+    await settle(runtime);
+    for (let i = 0; i < 100; i++) await tick(runtime, 40);
+    const fineIntervals = fineEvents.map((e) => Number(e.split(" ")[1]));
+    expect(fineIntervals.every((ms) => ms >= 20 && ms < 40)).toBe(true);
+    expect(new Set(fineIntervals).size).toBeGreaterThan(4);
+    expect(asked.every((t) => t.slack === undefined)).toBe(true);
+    fine.close();
   });
 
   it("stops reconnecting with reconnectInterval = -1", async () => {

@@ -10,6 +10,7 @@ import {
 import {
   abortError,
   type BindOptions,
+  type ConnectDone,
   type Connecter,
   type ConnectOptions,
   type Listener,
@@ -236,9 +237,10 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
   readonly #targets: (RawConnectTarget | null | undefined)[] = [undefined, undefined];
   /** The attempt in flight and how to settle it. */
   #attempt: RawTcpConnect | undefined;
-  #resolve: ((connection: StreamConnection) => void) | undefined;
-  #reject: ((error: unknown) => void) | undefined;
+  #callback: ConnectDone<StreamConnection> | undefined;
   #options: TcpConnectOptions | undefined;
+  /** A bare-handle attempt is being started (its failure must not be reported yet). */
+  #starting = false;
   /** The signal `#onAbort` listens to. */
   #signal: AbortSignal | undefined;
   readonly #onAbort: () => void;
@@ -260,12 +262,34 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
       return wrap(socket, readsOf.get(socket));
     };
     this.#onAbort = () => {
-      const reject = this.#reject;
-      if (reject === undefined || this.#attempt?.abort() !== true) return;
+      const callback = this.#callback;
+      if (callback === undefined || this.#attempt?.abort() !== true) return;
       this.#settled();
-      reject(abortError(endpoint, this.#signal?.reason));
+      callback(undefined, abortError(endpoint, this.#signal?.reason));
     };
     this.#done = (status, syscall, handle) => this.#rawDone(status, syscall, handle);
+  }
+
+  attempt(options: TcpConnectOptions | undefined, done: ConnectDone<StreamConnection>): void {
+    const settings = options ?? {};
+    try {
+      throwIfAborted(settings.signal, this.#endpoint);
+      if (RAW_CONNECT_SUPPORTED) {
+        const target = this.#rawTarget(settings.ipv6 ?? false);
+        if (target !== null) {
+          settings.onConnecting?.();
+          this.#rawStart(target, settings, done);
+          return;
+        }
+      }
+    } catch (error) {
+      queueMicrotask(() => done(undefined, error));
+      return;
+    }
+    this.connect(settings).then(
+      (connection) => done(connection),
+      (error: unknown) => done(undefined, error),
+    );
   }
 
   connect(options: TcpConnectOptions = {}): Promise<StreamConnection> {
@@ -276,7 +300,12 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
         const target = this.#rawTarget(options.ipv6 ?? false);
         if (target !== null) {
           options.onConnecting?.();
-          return this.#rawConnect(target, options);
+          return new Promise<StreamConnection>((resolve, reject) => {
+            this.#rawStart(target, options, (connection, error) => {
+              if (connection !== undefined) resolve(connection);
+              else reject(error);
+            });
+          });
         }
       }
       const netOptions = netConnectOptions(endpoint, options);
@@ -343,35 +372,43 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
     return target;
   }
 
-  #rawConnect(target: RawConnectTarget, options: TcpConnectOptions): Promise<StreamConnection> {
+  /** Starts an attempt on a bare handle; `done` is called once, never before this returns. */
+  #rawStart(
+    target: RawConnectTarget,
+    options: TcpConnectOptions,
+    done: ConnectDone<StreamConnection>,
+  ): void {
     const signal = options.signal;
     if (signal !== this.#signal) {
       this.#signal?.removeEventListener("abort", this.#onAbort);
       this.#signal = signal;
       signal?.addEventListener("abort", this.#onAbort);
     }
-    return new Promise<StreamConnection>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-      this.#options = options;
+    this.#callback = done;
+    this.#options = options;
+    this.#starting = true;
+    try {
       this.#attempt = new RawTcpConnect(target, options.ref !== false, this.#done);
-    });
+    } finally {
+      this.#starting = false;
+    }
   }
 
   #settled(): void {
     this.#attempt = undefined;
-    this.#resolve = undefined;
-    this.#reject = undefined;
+    this.#callback = undefined;
     this.#options = undefined;
   }
 
   #rawDone(status: number, syscall: "bind" | "connect", handle: RawTcpHandle | undefined): void {
-    const resolve = this.#resolve!;
-    const reject = this.#reject!;
+    const done = this.#callback!;
     const options = this.#options!;
     this.#settled();
     if (handle === undefined) {
-      reject(this.#error(status, syscall));
+      const error = this.#error(status, syscall);
+      // A connect call that failed at once: reported after the caller's call returns.
+      if (this.#starting) queueMicrotask(() => done(undefined, error));
+      else done(undefined, error);
       return;
     }
     const reads = DIRECT_READS_SUPPORTED ? new DirectReads() : undefined;
@@ -384,7 +421,7 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
       keepAliveInitialDelay: options.keepAliveIdle ?? 0,
       ref: options.ref !== false,
     });
-    resolve(wrap(socket, reads));
+    done(wrap(socket, reads));
   }
 
   #error(status: number, syscall: "bind" | "connect"): TransportError {
@@ -405,10 +442,10 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
   close(): void {
     this.#closed = true;
     this.#spare = undefined;
-    const reject = this.#reject;
-    if (reject !== undefined && this.#attempt?.abort() === true) {
+    const callback = this.#callback;
+    if (callback !== undefined && this.#attempt?.abort() === true) {
       this.#settled();
-      reject(abortError(this.#endpoint, "connecter closed"));
+      callback(undefined, abortError(this.#endpoint, "connecter closed"));
     }
     this.#signal?.removeEventListener("abort", this.#onAbort);
     this.#signal = undefined;

@@ -33,7 +33,14 @@ export type {
   StreamHandler,
 } from "./connection";
 export { type Endpoint, parseEndpoint, parseEndpointFor } from "./endpoint";
-export type { BindOptions, Connecter, ConnectOptions, Listener, Transport } from "./transport";
+export type {
+  BindOptions,
+  ConnectDone,
+  Connecter,
+  ConnectOptions,
+  Listener,
+  Transport,
+} from "./transport";
 export {
   abortError,
   ERRNO,

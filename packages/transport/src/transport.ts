@@ -83,6 +83,9 @@ export interface Transport<
   connecter?(endpoint: string): Connecter<C, O>;
 }
 
+/** How a `Connecter.attempt` ends: a connection, or (connection undefined) the error. */
+export type ConnectDone<C> = (connection: C | undefined, error?: unknown) => void;
+
 /**
  * Repeated connection attempts to one endpoint, one at a time. A socket layer
  * retrying a dead peer makes one every ~150 ms for as long as it lives, so a
@@ -95,6 +98,13 @@ export interface Connecter<
 > {
   /** One attempt, as `Transport.connect(endpoint, options)`. Start the next only once it settled. */
   connect(options?: O): Promise<C>;
+  /**
+   * Optional: the same attempt, reported to `done` instead of through a promise:
+   * once, never before `attempt` returns, with the connection or with the error
+   * `connect` would reject with. A loop of refused attempts then makes no
+   * promise, reaction or microtask per attempt.
+   */
+  attempt?(options: O | undefined, done: ConnectDone<C>): void;
   /**
    * Drops whatever is kept between attempts and cancels an attempt still in
    * flight (its promise rejects with ECANCELED, as after an abort), so a caller
