@@ -59,7 +59,12 @@ interface StreamWrapBinding {
   WriteWrap: new () => WriteReq;
 }
 
-function pendingDeprecation(): boolean {
+/**
+ * Whether Node runs with `--pending-deprecation` (flag, NODE_OPTIONS or
+ * NODE_PENDING_DEPRECATION=1): `process.binding` then warns, so the paths that
+ * use it (direct writes, raw connects) stay off.
+ */
+export function pendingDeprecation(): boolean {
   const env = process.env;
   return (
     process.execArgv.includes("--pending-deprecation") ||

@@ -1,6 +1,7 @@
 import { isIP, type OnReadOpts, Socket, type SocketConstructorOpts } from "node:net";
 import { getSystemErrorName } from "node:util";
 import { DIRECT_READS_SUPPORTED } from "./direct-reads";
+import { pendingDeprecation } from "./direct-writes";
 
 /**
  * A tcp connect attempt made on Node's TCP handle itself, without a
@@ -44,15 +45,6 @@ interface TcpWrapBinding {
   TCP: new (type: number) => TcpHandle;
   TCPConnectWrap: new () => ConnectReq;
   constants: { SOCKET: number };
-}
-
-function pendingDeprecation(): boolean {
-  const env = process.env;
-  return (
-    process.execArgv.includes("--pending-deprecation") ||
-    (env.NODE_OPTIONS ?? "").includes("--pending-deprecation") ||
-    env.NODE_PENDING_DEPRECATION === "1"
-  );
 }
 
 function loadBinding(): TcpWrapBinding | undefined {
