@@ -32,11 +32,11 @@ import { createRegistryRoot, type ThreadLink, ThreadRegistry } from "@zmq/thread
 import { processRegistry, shareMemory } from "@zmq/threads/node";
 import { PortLink } from "./port-link";
 import { spawnWorker } from "./spawn";
-import { observeGc, perMessage, threadCost } from "./thread-cost";
+import { type MessageCost, observeGc, perMessage, threadCost } from "./thread-cost";
 
 observeGc();
 /** Per-message cost of the sending thread and, across threads, the receiving one (last round measured). */
-type Cost = { cpuUs: number; faults: number; gcUs: number } | undefined;
+type Cost = MessageCost | undefined;
 let lastCost: { sender: Cost; receiver: Cost } = { sender: undefined, receiver: undefined };
 
 const args = process.argv.slice(2);
@@ -415,10 +415,10 @@ for (let round = 0; round < rounds; round++) {
 
 function costText(cost: Cost, label: string): string {
   if (cost === undefined) return "";
-  return `; ${label} ${cost.cpuUs.toFixed(0)} µs cpu, ${cost.faults.toFixed(1)} faults, ${cost.gcUs.toFixed(0)} µs gc`;
+  return `; ${label} ${cost.cpuUs.toFixed(0)} µs cpu, ${cost.faults.toFixed(1)} faults, ${cost.gcUs.toFixed(0)} µs gc (${cost.majors} full, ${cost.majorUs.toFixed(0)} µs)`;
 }
 /** Median of one field over the rounds that measured it. */
-function medianCost(costs: Cost[], field: "cpuUs" | "faults" | "gcUs"): string {
+function medianCost(costs: Cost[], field: "cpuUs" | "faults" | "gcUs" | "majors"): string {
   const values = costs.filter((c) => c !== undefined).map((c) => c![field]);
   if (values.length === 0) return "-";
   return median(values).toFixed(field === "faults" ? 1 : 0);
@@ -427,7 +427,7 @@ console.log(
   `cross-thread links, payload ${PAYLOAD}, ${rounds} round(s), median msg/s; ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`,
 );
 console.log(
-  "size    threads  design          msg/s        MB/s   vs zeromq.js (same threads)   per message: send cpu µs / recv cpu µs / recv faults / recv gc µs",
+  "size    threads  design          msg/s        MB/s   vs zeromq.js (same threads)   per message: send cpu µs / recv cpu µs / recv faults / recv gc µs; recv full GCs per run",
 );
 for (const row of rows) {
   const rate = median(row.msgsPerSec);
@@ -436,7 +436,18 @@ for (const row of rows) {
   );
   const ratio = ref === undefined ? Number.NaN : rate / median(ref.msgsPerSec);
   console.log(
-    `${String(row.size).padEnd(8)}${String(row.threads).padEnd(9)}${row.design.padEnd(16)}${String(rate).padStart(9)}  ${((rate * row.size) / 1e6).toFixed(0).padStart(9)}   ${ratio.toFixed(2).padStart(5)}x   ${medianCost(row.sender, "cpuUs").padStart(6)} / ${medianCost(row.receiver, "cpuUs").padStart(6)} / ${medianCost(row.receiver, "faults").padStart(5)} / ${medianCost(row.receiver, "gcUs").padStart(5)}`,
+    `${String(row.size).padEnd(8)}${String(row.threads).padEnd(9)}${row.design.padEnd(16)}${String(rate).padStart(9)}  ${((rate * row.size) / 1e6).toFixed(0).padStart(9)}   ${ratio.toFixed(2).padStart(5)}x   ${medianCost(row.sender, "cpuUs").padStart(6)} / ${medianCost(row.receiver, "cpuUs").padStart(6)} / ${medianCost(row.receiver, "faults").padStart(5)} / ${medianCost(row.receiver, "gcUs").padStart(5)}; ${medianCost(row.receiver, "majors").padStart(3)}`,
+  );
+}
+// Each round's ratio (zeromq.js and the design ran back to back in that round), and the worst.
+for (const row of rows) {
+  const ref = rows.find(
+    (r) => r.design === "zeromq.js" && r.size === row.size && r.threads === row.threads,
+  );
+  if (ref === undefined || ref === row) continue;
+  const ratios = row.msgsPerSec.map((rate, i) => rate / ref.msgsPerSec[i]!);
+  console.log(
+    `  ${row.size} B, ${row.threads} thread(s), ${row.design} / zeromq.js per round: ${ratios.map((r) => r.toFixed(2)).join(", ")}; worst ${Math.min(...ratios).toFixed(2)}x, median ${median(ratios).toFixed(2)}x`,
   );
 }
 // Latency: round trips of one 16-byte message, main thread <-> worker thread

@@ -15,9 +15,16 @@ export interface ThreadCost {
   faults: number;
   /** Milliseconds of garbage collection pauses in this thread. */
   gcMs: number;
+  /** Of those, the full (mark-compact) collections' milliseconds and count. */
+  majorMs: number;
+  majors: number;
 }
 
 let gcMs = 0;
+let majorMs = 0;
+let majors = 0;
+/** `PerformanceEntry.detail.kind` of a full collection (perf_hooks' NODE_PERFORMANCE_GC_MAJOR). */
+const GC_MAJOR = 4;
 let observing = false;
 
 /** Starts counting this thread's GC pauses (once per thread). */
@@ -25,7 +32,13 @@ export function observeGc(): void {
   if (observing) return;
   observing = true;
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) gcMs += entry.duration;
+    for (const entry of list.getEntries()) {
+      gcMs += entry.duration;
+      if ((entry as { detail?: { kind?: number } }).detail?.kind === GC_MAJOR) {
+        majorMs += entry.duration;
+        majors++;
+      }
+    }
   }).observe({ entryTypes: ["gc"] });
 }
 
@@ -39,10 +52,23 @@ export function threadCost(): ThreadCost | undefined {
       cpuMs: (Number(fields[11]) + Number(fields[12])) * 10,
       faults: Number(fields[7]),
       gcMs,
+      majorMs,
+      majors,
     };
   } catch {
     return undefined;
   }
+}
+
+/** A thread's cost per message over a run. */
+export interface MessageCost {
+  cpuUs: number;
+  faults: number;
+  /** GC pauses, all kinds. */
+  gcUs: number;
+  /** Full (mark-compact) GC pauses per message, and how many there were in the run. */
+  majorUs: number;
+  majors: number;
 }
 
 /** `after - before`, per message (CPU and GC in µs, faults as a count). */
@@ -50,11 +76,13 @@ export function perMessage(
   before: ThreadCost | undefined,
   after: ThreadCost | undefined,
   count: number,
-): { cpuUs: number; faults: number; gcUs: number } | undefined {
+): MessageCost | undefined {
   if (before === undefined || after === undefined) return undefined;
   return {
     cpuUs: ((after.cpuMs - before.cpuMs) * 1000) / count,
     faults: (after.faults - before.faults) / count,
     gcUs: ((after.gcMs - before.gcMs) * 1000) / count,
+    majorUs: ((after.majorMs - before.majorMs) * 1000) / count,
+    majors: after.majors - before.majors,
   };
 }
