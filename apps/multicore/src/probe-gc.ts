@@ -65,13 +65,26 @@ if (isMainThread) {
       );
     }
   }).observe({ entryTypes: ["gc"] });
+  // PROBE_FORCE_GC=1 (with node --expose-gc): one full collection after 100 messages, to see
+  // whether a first mark-compact is what switches a receiver into the slow mode.
+  const force =
+    process.env.PROBE_FORCE_GC === "1" ? (globalThis as { gc?: () => void }).gc : undefined;
+  let start = 0;
   for await (const [frame] of pull) {
     if (frame!.byteLength !== SIZE) throw new Error("size");
-    if (++got === COUNT) break;
+    if (++got === 100) {
+      force?.();
+      start = performance.now();
+    }
+    if (got === COUNT) break;
   }
+  const receiveMs = performance.now() - start;
   pull.close();
   // Let the observer deliver the last entries.
   await new Promise((resolve) => setTimeout(resolve, 20));
   const majors = lines.filter((line) => line.includes("MAJOR")).length;
-  parentPort!.postMessage(`  ${lines.length} GCs, ${majors} full:\n    ${lines.join("\n    ")}`);
+  const rate = Math.round((COUNT - 100) / (receiveMs / 1000));
+  parentPort!.postMessage(
+    `  ${rate} msg/s received after the first 100; ${lines.length} GCs, ${majors} full${process.env.PROBE_LOG === "0" ? "" : `:\n    ${lines.join("\n    ")}`}`,
+  );
 }

@@ -6,7 +6,7 @@ import { Worker } from "node:worker_threads";
  * study the benchmarks (`node --trace-gc --import tsx src/bench-link.ts …`).
  */
 const PROCESS_WIDE =
-  /^--(trace-gc|trace-gc-verbose|trace-gc-nvp|trace-gc-ignore-scavenger|trace-incremental-marking|max-semi-space-size|min-semi-space-size|semi-space-growth-factor|single-threaded-gc|predictable-gc-schedule|concurrent-array-buffer-sweeping|no-concurrent-array-buffer-sweeping)(=|$)/;
+  /^--(trace-gc|trace-gc-verbose|trace-gc-nvp|trace-gc-ignore-scavenger|trace-incremental-marking|max-semi-space-size|min-semi-space-size|semi-space-growth-factor|single-threaded-gc|predictable-gc-schedule|expose-gc|concurrent-array-buffer-sweeping|no-concurrent-array-buffer-sweeping)(=|$)/;
 
 /** The `execArgv` of a worker started from a thread with `parent` (its own `process.execArgv`). */
 export function workerExecArgv(parent: readonly string[]): string[] {
