@@ -37,7 +37,15 @@ import { type MessageCost, observeGc, perMessage, threadCost } from "./thread-co
 observeGc();
 /** Per-message cost of the sending thread and, across threads, the receiving one (last round measured). */
 type Cost = MessageCost | undefined;
-let lastCost: { sender: Cost; receiver: Cost } = { sender: undefined, receiver: undefined };
+let lastCost: { sender: Cost; receiver: Cost; processUs?: number } = {
+  sender: undefined,
+  receiver: undefined,
+};
+/** CPU µs per message of the whole process (every thread) since `from` (a `process.cpuUsage()`). */
+const processCpu = (from: NodeJS.CpuUsage, count: number) => {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / count;
+};
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -271,6 +279,7 @@ async function crossThread(design: Design, size: number, count: number): Promise
     await linked;
     const finished = waitFor(worker, "done");
     const before = threadCost();
+    const processBefore = process.cpuUsage();
     const start = performance.now();
     sendAll(
       (f) => link!.write(f),
@@ -283,6 +292,7 @@ async function crossThread(design: Design, size: number, count: number): Promise
     lastCost = {
       sender: perMessage(before, threadCost(), count),
       receiver: report.cost as Cost,
+      processUs: processCpu(processBefore, count),
     };
     link!.close();
     await once(worker, "exit");
@@ -309,6 +319,7 @@ async function crossThread(design: Design, size: number, count: number): Promise
       await warm;
     }
     const before = threadCost();
+    const processBefore = process.cpuUsage();
     const start = performance.now();
     for (let i = 0; i < count; i++) await push.send(payload(size, warmup + i));
     const report = await finished;
@@ -316,6 +327,7 @@ async function crossThread(design: Design, size: number, count: number): Promise
     lastCost = {
       sender: perMessage(before, threadCost(), count),
       receiver: report.cost as Cost,
+      processUs: processCpu(processBefore, count),
     };
     push.close();
     await once(worker, "exit");
@@ -407,12 +419,19 @@ for (let round = 0; round < rounds; round++) {
     row.receiver.push(lastCost.receiver);
     if (args.includes("--verbose")) {
       console.log(
-        `round ${round + 1}: ${row.size} B, ${row.threads} thread(s), ${row.design}: ${row.msgsPerSec.at(-1)} msg/s${costText(lastCost.sender, "send")}${costText(lastCost.receiver, "recv")} (load ${loadavg()[0]!.toFixed(1)})`,
+        `round ${round + 1}: ${row.size} B, ${row.threads} thread(s), ${row.design}: ${row.msgsPerSec.at(-1)} msg/s${costText(lastCost.sender, "send")}${costText(lastCost.receiver, "recv")}${otherText(lastCost)} (load ${loadavg()[0]!.toFixed(1)})`,
       );
     }
   }
 }
 
+/** The process's CPU per message beyond the sending and receiving threads (V8's GC helper threads…). */
+function otherText(cost: typeof lastCost): string {
+  if (cost.processUs === undefined || cost.sender === undefined || cost.receiver === undefined)
+    return "";
+  const other = cost.processUs - cost.sender.cpuUs - cost.receiver.cpuUs;
+  return `; other threads ${Math.max(0, other).toFixed(0)} µs cpu`;
+}
 function costText(cost: Cost, label: string): string {
   if (cost === undefined) return "";
   return `; ${label} ${cost.cpuUs.toFixed(0)} µs cpu, ${cost.faults.toFixed(1)} faults, ${cost.gcUs.toFixed(0)} µs gc (${cost.majors} full, ${cost.majorUs.toFixed(0)} µs)`;
