@@ -397,7 +397,15 @@ export class ZmtpConnection {
     if (transform.encodeInto !== undefined) {
       const length = transform.encodedLength!(body.length);
       if (length < encoder.copyThreshold) {
-        transform.encodeInto(body, flags, encoder.frameBody(length, 0));
+        const target = encoder.frameBody(length, 0);
+        try {
+          transform.encodeInto(body, flags, target);
+        } catch (error) {
+          // Its header is queued already: the frame goes out as zeros (which no
+          // peer accepts), never as whatever the slab held before.
+          target.fill(0);
+          throw error;
+        }
         return;
       }
     }

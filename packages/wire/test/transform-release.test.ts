@@ -145,3 +145,23 @@ describe("FrameTransform.encodeInto", () => {
     });
   });
 });
+
+describe("FrameTransform.encodeInto failing", () => {
+  it("leaves zeros, not stale slab bytes, in the frame it had reserved, and the error reaches the caller", () => {
+    class Failing extends InPlace {
+      override encodeInto(body: Uint8Array, flags: number, target: Uint8Array): void {
+        target.fill(0x5a); // half-written
+        if (body.length === 3) throw new RangeError("out of memory");
+        super.encodeInto(body, flags, target);
+      }
+    }
+    const s = ready(new WithTransform(new Failing()));
+    s.conn.takeOutput(); // the handshake's READY
+    expect(() => s.conn.send([new Uint8Array(3).fill(9)])).toThrow(RangeError);
+    const got: Uint8Array[] = [];
+    new FrameDecoder((body) => {
+      got.push(body.slice());
+    }).push(join(s.conn.takeOutput()));
+    expect(got.map((b) => [...b])).toEqual([[0, 0, 0, 0]]);
+  });
+});
