@@ -126,16 +126,31 @@ export class CurveCodec implements FrameTransform {
 
   /** Seals one frame into a CURVE MESSAGE command (the MORE/COMMAND flags travel inside it). */
   encode(body: Uint8Array, flags: number): TransformedFrame {
+    const size = HEADER + MAC + 1 + body.length;
+    const out = size >= REUSE_BYTES ? this.#lend(size) : this.#allocate(size);
+    this.encodeInto(body, flags, out);
+    return { body: out, flags: 0 };
+  }
+
+  /** The size of the MESSAGE command sealing a frame of `length` bytes. */
+  encodedLength(length: number): number {
+    return HEADER + MAC + 1 + length;
+  }
+
+  /**
+   * Seals one frame into `target` (exactly `encodedLength(body.length)` bytes,
+   * e.g. the connection's output slab): no memory of its own and no copy of
+   * the sealed frame.
+   */
+  encodeInto(body: Uint8Array, flags: number, target: Uint8Array): void {
     const inner =
       ((flags & FrameFlags.MORE) !== 0 ? INNER_MORE : 0) |
       ((flags & FrameFlags.COMMAND) !== 0 ? INNER_COMMAND : 0);
-    this.#counter.next(this.#sendNonce, 16);
-    const size = HEADER + MAC + 1 + body.length;
-    const out = size >= REUSE_BYTES ? this.#lend(size) : this.#allocate(size);
-    for (let i = 0; i < 8; i++) out[i] = MESSAGE[i]!;
-    out.set(this.#sendNonce.subarray(16), 8);
-    sealFrameInto(inner, body, this.#sendNonce, this.#key, out, HEADER);
-    return { body: out, flags: 0 };
+    const nonce = this.#sendNonce;
+    this.#counter.next(nonce, 16);
+    for (let i = 0; i < 8; i++) target[i] = MESSAGE[i]!;
+    for (let i = 16; i < 24; i++) target[i - 8] = nonce[i]!;
+    sealFrameInto(inner, body, nonce, this.#key, target, HEADER);
   }
 
   /**

@@ -179,6 +179,74 @@ describe("CURVE handshake, byte layout as libzmq", () => {
   });
 });
 
+describe("MESSAGE frames sealed straight into the output slab (encodeInto)", () => {
+  it("sizes around the header (255/256) and copy (16 KiB) limits: in order, nonces 3, 4 …, bodies intact", async () => {
+    const { c, s } = await connected();
+    const before = c.wire.length;
+    // Sealed sizes 33 + n: 255 and 256 switch short/long headers; under 16,384 the frame is
+    // sealed into the encoder's slab, from 16,384 on it is a frame of its own.
+    const sizes = [0, 222, 223, 16_350, 16_351, 5, 70_000, 16_349];
+    const sent = sizes.map((n, i) => nacl.randomBytes(n).map((b) => b ^ i));
+    c.conn.send(sent.slice(0, 4));
+    c.conn.send(sent.slice(4));
+    await settle(c, s);
+    const wire = frames(join(c.wire.slice(before)));
+    expect(wire.map(([f]) => f)).toEqual(sizes.map((n) => (n + 33 <= 255 ? 0 : 2)));
+    expect(wire.map(([, b]) => b.length)).toEqual(sizes.map((n) => n + 33));
+    expect(wire.map(([, b]) => b[15])).toEqual(sizes.map((_, i) => 3 + i));
+    expect(s.events.errors).toEqual([]);
+    const got = s.events.messages;
+    expect(got.map((m) => m.length)).toEqual([4, 4]);
+    got.flat().forEach((body, i) => {
+      expect(Buffer.from(body).equals(Buffer.from(sent[i]!))).toBe(true);
+    });
+  });
+
+  it("encodeInto writes the same MESSAGE as encode into stale memory at any offset, nonces shared", () => {
+    const key = nacl.randomBytes(32);
+    const counter = new NonceCounter(3);
+    const sender = new CurveCodec(key, "CurveZMQMESSAGEC", "CurveZMQMESSAGES", counter, 0, 0);
+    const receiver = new CurveCodec(
+      key,
+      "CurveZMQMESSAGES",
+      "CurveZMQMESSAGEC",
+      new NonceCounter(2),
+      0,
+      2,
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.uint8Array({ maxLength: 3000 }), fc.nat(40), fc.boolean()), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        (items) => {
+          for (const [body, offset, inPlace] of items) {
+            const length = sender.encodedLength(body.length);
+            let sealed: Uint8Array;
+            if (inPlace) {
+              const slab = new Uint8Array(offset + length + 7).fill(0xee);
+              sender.encodeInto(body, FrameFlags.MORE, slab.subarray(offset, offset + length));
+              expect(slab.subarray(offset + length).every((b) => b === 0xee)).toBe(true);
+              expect(slab.subarray(0, offset).every((b) => b === 0xee)).toBe(true);
+              sealed = slab.slice(offset, offset + length);
+            } else sealed = sender.encode(body, FrameFlags.MORE).body.slice();
+            expect(text(sealed.subarray(0, 8))).toBe("\x07MESSAGE");
+            const nonce = join([bytes("CurveZMQMESSAGEC"), sealed.subarray(8, 16)]);
+            const opened = nacl.secretbox.open(sealed.slice(16), nonce, key);
+            expect(opened && Buffer.from(opened.subarray(1)).equals(Buffer.from(body))).toBe(true);
+            const plain = receiver.decode(sealed);
+            if (plain instanceof Error) throw plain;
+            expect(Buffer.from(plain.body).equals(Buffer.from(body))).toBe(true);
+            expect(plain.flags).toBe(FrameFlags.MORE);
+          }
+        },
+      ),
+      { numRuns: runs(60) },
+    );
+  });
+});
+
 describe("CURVE failures", () => {
   it("a wrong server key fails the handshake at HELLO (CRYPTOGRAPHIC); the client gets no WELCOME", async () => {
     const { c, s } = curvePair({ serverKey: generateKeyPair().publicKey });

@@ -309,8 +309,7 @@ export class ZmtpConnection {
     if (this.#transform) {
       const last = frames.length - 1;
       for (let i = 0; i <= last; i++) {
-        const out = this.#transform.encode(frames[i]!, i < last ? FrameFlags.MORE : 0);
-        this.#encoder.frame(out.body, out.flags);
+        this.#encodeFrame(this.#transform, frames[i]!, i < last ? FrameFlags.MORE : 0);
       }
       return;
     }
@@ -384,12 +383,34 @@ export class ZmtpConnection {
   }
 
   #sendCommandFrame(body: Uint8Array): void {
-    if (this.#transform) {
-      const out = this.#transform.encode(body, FrameFlags.COMMAND);
-      this.#encoder.frame(out.body, out.flags);
-    } else {
-      this.#encoder.command(body);
+    if (this.#transform) this.#encodeFrame(this.#transform, body, FrameFlags.COMMAND);
+    else this.#encoder.command(body);
+  }
+
+  /**
+   * One frame through the transform: sealed straight into the encoder's slab
+   * when the encoder would copy the sealed frame there anyway, else encoded
+   * into a frame of its own.
+   */
+  #encodeFrame(transform: FrameTransform, body: Uint8Array, flags: number): void {
+    const encoder = this.#encoder;
+    if (transform.encodeInto !== undefined) {
+      const length = transform.encodedLength!(body.length);
+      if (length < encoder.copyThreshold) {
+        const target = encoder.frameBody(length, 0);
+        try {
+          transform.encodeInto(body, flags, target);
+        } catch (error) {
+          // Its header is queued already: the frame goes out as zeros (which no
+          // peer accepts), never as whatever the slab held before.
+          target.fill(0);
+          throw error;
+        }
+        return;
+      }
     }
+    const out = transform.encode(body, flags);
+    encoder.frame(out.body, out.flags);
   }
 
   /** A method, so TypeScript does not narrow `#state` across calls that change it. */

@@ -184,6 +184,36 @@ export class FrameEncoder {
     this.#pos = pos + length;
   }
 
+  /**
+   * Bodies of at least this many bytes are passed through by `frame()` without
+   * a copy; smaller ones are copied into a slab.
+   */
+  get copyThreshold(): number {
+    return this.#copyThreshold;
+  }
+
+  /**
+   * Queues a frame of `length` bytes whose body the caller writes itself, and
+   * returns the memory for it: `length` bytes of a slab, right after the
+   * frame's header. Fill all of it before the next call on this encoder (a
+   * frame transform seals straight into it, where a body passed to `frame()`
+   * would be copied once more). For bodies below `copyThreshold`; a larger one
+   * works but takes slab memory of its size.
+   *
+   * @throws WireError `EINVAL` for a negative or unsafe length.
+   */
+  frameBody(length: number, flags: number): Uint8Array {
+    checkLength(length);
+    const total = length + (length <= 255 ? 2 : 9);
+    if (this.#slab.length - this.#pos < total) this.#reserve(total);
+    this.#batchBytes += total;
+    const slab = this.#slab;
+    const at = writeFrameHeader(slab, this.#pos, length, flags);
+    this.#pos = at + length;
+    // A plain view (see #cut): a Buffer slab's own subarray costs four calls.
+    return new Uint8Array(slab.buffer, slab.byteOffset + at, length);
+  }
+
   /** Bytes queued and not yet returned by `flush()`. */
   get pendingBytes(): number {
     return this.#chunkBytes + (this.#pos - this.#start);

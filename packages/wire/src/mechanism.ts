@@ -56,6 +56,18 @@ export interface FrameTransform {
   /** The plain frame inside a wire frame, or the error that closes the connection. */
   decode(body: Uint8Array, flags: number): TransformedFrame | WireError;
   /**
+   * Optional, together with `encodeInto`: the length of the wire frame body
+   * `encode` would return for a plain body of `length` bytes.
+   */
+  encodedLength?(length: number): number;
+  /**
+   * Optional: `encode` written straight into `target` (exactly
+   * `encodedLength(body.length)` bytes, e.g. the encoder's slab) instead of
+   * returned; the wire frame's flags are 0 (a plain, final frame). The
+   * connection uses it for frames its encoder would copy anyway.
+   */
+  encodeInto?(body: Uint8Array, flags: number, target: Uint8Array): void;
+  /**
    * Optional: output chunks the connection handed out (`takeOutput`) have been
    * written and are referenced by nothing else any more. Bodies `encode`
    * returned may be among them, and their memory may then be reused for later

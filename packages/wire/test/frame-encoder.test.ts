@@ -207,3 +207,51 @@ describe("FrameEncoder memory", () => {
     expect(toHex(join(chunks))).toBe("01014100024243");
   });
 });
+
+describe("FrameEncoder.frameBody (a body the caller writes in place)", () => {
+  const stale = (n: number) => new Uint8Array(n).fill(0xee);
+
+  it("encodes exactly as frame() would, interleaved with it, at every header size and slab change", () => {
+    const encoder = new FrameEncoder({ slabSize: 600, copyThreshold: 1000, allocate: stale });
+    const reference: Uint8Array[] = [];
+    // Short/long header edge (255/256), empty, larger than a slab, and a pass-through body between.
+    const plan: [number, number, boolean][] = [
+      [0, 0, true],
+      [5, FrameFlags.MORE, false],
+      [255, FrameFlags.MORE, true],
+      [256, 0, true],
+      [3, FrameFlags.COMMAND, false],
+      [700, FrameFlags.MORE, true],
+      [1200, 0, false],
+      [40, 0, true],
+    ];
+    for (const [length, flags, inPlace] of plan) {
+      const body = patterned(length, length % 251);
+      reference.push(...encodeFrame(body, flags));
+      if (inPlace) {
+        const target = encoder.frameBody(length, flags);
+        expect(target.length).toBe(length);
+        target.set(body);
+      } else encoder.frame(body, flags);
+    }
+    expect(encoder.pendingBytes).toBe(join(reference).length);
+    expect(toHex(join(encoder.flush()))).toBe(toHex(join(reference)));
+  });
+
+  it("hands out only slab memory that flush() has not returned", () => {
+    const encoder = new FrameEncoder({ allocate: stale });
+    encoder.frame(ascii("a"), 0);
+    const [first] = encoder.flush();
+    const copy = first!.slice();
+    encoder.frameBody(10, 0).fill(0x55);
+    expect(first).toEqual(copy);
+    expect(toHex(join(encoder.flush()))).toBe(`000a${"55".repeat(10)}`);
+  });
+
+  it("reports its copyThreshold and rejects a bad length with EINVAL", () => {
+    expect(new FrameEncoder().copyThreshold).toBe(16 * 1024);
+    expect(new FrameEncoder({ copyThreshold: 7 }).copyThreshold).toBe(7);
+    expect(() => new FrameEncoder().frameBody(-1, 0)).toThrow(WireError);
+    expect(() => new FrameEncoder().frameBody(1.5, 0)).toThrow(WireError);
+  });
+});

@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { utf8Encode } from "../src/bytes";
 import { encodeCommand } from "../src/command";
+import { FrameFlags } from "../src/frame";
+import { FrameDecoder } from "../src/frame-decoder";
 import type {
   FrameTransform,
   Mechanism,
@@ -84,5 +86,82 @@ describe("ZmtpConnection.written", () => {
     s.conn.close();
     s.conn.written!(out);
     expect(transform.released.length).toBe(1);
+  });
+});
+
+/** Carries the plain flags in a first body byte; can write its output in place. */
+class InPlace implements FrameTransform {
+  into = 0;
+  encoded = 0;
+  encodedLength(length: number): number {
+    return length + 1;
+  }
+  encodeInto(body: Uint8Array, flags: number, target: Uint8Array): void {
+    this.into++;
+    expect(target.length).toBe(body.length + 1);
+    target[0] = flags;
+    target.set(body, 1);
+  }
+  encode(body: Uint8Array, flags: number): TransformedFrame {
+    this.encoded++;
+    const out = new Uint8Array(body.length + 1);
+    out[0] = flags;
+    out.set(body, 1);
+    return { body: out, flags: 0 };
+  }
+  decode(body: Uint8Array): TransformedFrame {
+    return { body: body.subarray(1), flags: body[0]! };
+  }
+}
+
+describe("FrameTransform.encodeInto", () => {
+  it("seals frames the encoder would copy straight into its slab, larger ones through encode", () => {
+    const transform = new InPlace();
+    const s = ready(new WithTransform(transform));
+    s.conn.takeOutput(); // the handshake's READY
+    // 16,383 encoded bytes stay under the 16 KiB copy threshold; 16,384 do not.
+    const sizes = [0, 1, 254, 255, 16_382, 16_383, 40_000, 7];
+    s.conn.send(sizes.map((n) => new Uint8Array(n).fill(n & 0xff)));
+    s.conn.sendCommand(encodeCommand("PING", Uint8Array.of(0, 0)));
+    expect(transform.into).toBe(sizes.length - 2 + 1);
+    expect(transform.encoded).toBe(2);
+    // The bytes on the wire: every frame a plain one (flags 00 / 02) carrying flags ‖ body.
+    const receiver = new InPlace();
+    const got: [number, Uint8Array][] = [];
+    const decoder = new FrameDecoder((body, flags) => {
+      got.push([flags, body.slice()]);
+    });
+    decoder.push(join(s.conn.takeOutput()));
+    expect(got.map(([flags]) => flags)).toEqual(new Array(sizes.length + 1).fill(0));
+    const plain = got.map(([, body]) => receiver.decode(body));
+    expect(plain.map((f) => f.flags)).toEqual([
+      ...new Array(sizes.length - 1).fill(FrameFlags.MORE),
+      0,
+      FrameFlags.COMMAND,
+    ]);
+    expect(plain.slice(0, -1).map((f) => f.body.length)).toEqual(sizes);
+    sizes.forEach((n, i) => {
+      expect(plain[i]!.body.every((b) => b === (n & 0xff))).toBe(true);
+    });
+  });
+});
+
+describe("FrameTransform.encodeInto failing", () => {
+  it("leaves zeros, not stale slab bytes, in the frame it had reserved, and the error reaches the caller", () => {
+    class Failing extends InPlace {
+      override encodeInto(body: Uint8Array, flags: number, target: Uint8Array): void {
+        target.fill(0x5a); // half-written
+        if (body.length === 3) throw new RangeError("out of memory");
+        super.encodeInto(body, flags, target);
+      }
+    }
+    const s = ready(new WithTransform(new Failing()));
+    s.conn.takeOutput(); // the handshake's READY
+    expect(() => s.conn.send([new Uint8Array(3).fill(9)])).toThrow(RangeError);
+    const got: Uint8Array[] = [];
+    new FrameDecoder((body) => {
+      got.push(body.slice());
+    }).push(join(s.conn.takeOutput()));
+    expect(got.map((b) => [...b])).toEqual([[0, 0, 0, 0]]);
   });
 });

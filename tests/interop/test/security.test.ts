@@ -94,14 +94,16 @@ describe.each(kinds)("security against %s", (kind) => {
       await roundTrip(theirs, ours);
     });
 
-    it("CURVE with large frames (64 KiB, 1 MiB, 3 MiB) both ways: read straight into their buffers, opened in place", async () => {
+    it("CURVE with large frames (64 KiB, 1 MiB, 3 MiB) both ways: read straight into their buffers, opened in place; and frames around the sealed-in-slab limit", async () => {
       const ours = later(
         ourSocket("ROUTER", { curveServer: true, curveSecretKey: server.secretKey }),
       );
       const endpoint = await ours.bind(bindAddress(transport));
       const theirs = later(await peer.socket("DEALER", theirCurveClient()));
       await theirs.connect(endpoint);
-      const sizes = [65_536, 1 << 20, 3 << 20, 100_000];
+      // 222/223 and 16,350/16,351 bytes seal to 255/256 and 16,383/16,384: the short/long header
+      // and the last frame sealed into the output slab / the first sealed into a frame of its own.
+      const sizes = [65_536, 1 << 20, 3 << 20, 100_000, 222, 223, 16_350, 16_351, 5_000];
       const pattern = (size: number, seed: number) => {
         const out = Buffer.allocUnsafe(size);
         for (let i = 0; i < size; i++) out[i] = (i * 7 + seed + (i >> 10)) & 0xff;
