@@ -55,21 +55,27 @@ function builtinsLoaded(
 
 describe.each(["cjs", "esm"] as const)("startup (%s build)", (format) => {
   it("loading @zmq/node loads no transport built-in; the first tcp bind loads node:net, a wss-free program never loads tls", async () => {
-    const { atImport, afterBody } = await builtinsLoaded(format, `
+    const { atImport, afterBody } = await builtinsLoaded(
+      format,
+      `
       const socket = new zmq.Pair({ linger: 0 });
       await socket.bind("tcp://127.0.0.1:*");
       socket.close();
-    `);
+    `,
+    );
     expect(atImport.filter((m) => LAZY.includes(m))).toEqual([]);
     expect(afterBody).toContain("net");
     expect(afterBody).not.toContain("tls");
   }, 30000);
 
   it("curveKeyPair loads node:crypto on its first call", async () => {
-    const { atImport, afterBody } = await builtinsLoaded(format, `
+    const { atImport, afterBody } = await builtinsLoaded(
+      format,
+      `
       const { publicKey } = zmq.curveKeyPair();
       if (publicKey.length !== 40) throw new Error("bad key");
-    `);
+    `,
+    );
     expect(atImport).not.toContain("crypto");
     expect(afterBody).toContain("crypto");
   }, 30000);
