@@ -7,16 +7,17 @@ export default defineConfig({
   // One module instance per format: index and draft share their chunks (the default context,
   // the Node runtime) in CommonJS as in ESM, so `require("@zmq/node/draft")` is not a second copy.
   splitting: true,
+  // Startup: the four transports (tcp, ipc, udp, ws), used only through this binding,
+  // are compiled into its own chunk (from their sources), so loading it resolves, reads
+  // and compiles five files fewer. The packages other code shares instances and
+  // classes with (@zmq/socket's sockets and ZmqError, @zmq/transport's TransportError,
+  // @zmq/threads' per-thread registry) stay packages of their own; bundling them also
+  // renamed classes that share a name (@zmq/patterns' Dealer made @zmq/socket's
+  // Dealer "Dealer2", visible in `name` and in V8's messages).
+  noExternal: [/^@zmq\/transport-/],
+  // CommonJS chunks by rollup (tree shaking on): tsup's other way (sucrase) rewrites
+  // every `?.`, `??` and class field into helper calls.
   treeshake: true,
-  // Startup: the workspace packages this binding is made of are compiled into its
-  // own files (from their sources), so `require("@zmq/node")` reads two files, not
-  // twenty: per file Node resolves a package name through its exports map, reads,
-  // wraps and compiles, and that, not the code, was most of the ~60-100 ms a short
-  // script paid before its first line ran. @zmq/threads stays a package of its own:
-  // its registry is per thread and shared with code that imports it directly
-  // (`shareMemory` from `@zmq/threads/node`).
-  noExternal: [/^@zmq\/(socket|wire|patterns|curve|transport)/],
-  external: ["@zmq/threads", "@zmq/threads/node", "libsodium-wrappers"],
   // The project tsconfig is composite (for `tsc -b`); tsup's dts pass builds a one-entry program.
   dts: { compilerOptions: { composite: false } },
   sourcemap: true,
@@ -28,7 +29,7 @@ export default defineConfig({
   minifyWhitespace: true,
   esbuildOptions(options) {
     options.charset = "ascii";
-    // The bundled packages from their TypeScript sources (their exports' "@zmq/source").
+    // The bundled transports from their TypeScript sources (their exports' "@zmq/source").
     options.conditions = ["@zmq/source"];
   },
   // import.meta.url in the CommonJS build too (exit-relay.ts finds its worker's module with it).
