@@ -3,8 +3,11 @@
  * 40-character Z85 strings. Uses `node:crypto`, so it is synchronous and needs
  * no WebAssembly load.
  */
-import { generateKeyPairSync } from "node:crypto";
+import { lazyBuiltin } from "@zmq/transport/node";
 import { z85Encode } from "@zmq/wire";
+
+/** node:crypto (~2 ms at startup) is loaded by the first call. */
+const crypto = lazyBuiltin<typeof import("node:crypto")>("node:crypto");
 
 /**
  * A new CURVE key pair (X25519) from the system's random source, Z85-encoded:
@@ -17,7 +20,7 @@ export function curveKeyPair(): {
   /** The 32-byte secret key as 40 Z85 characters. */
   secretKey: string;
 } {
-  const { publicKey, privateKey } = generateKeyPairSync("x25519");
+  const { publicKey, privateKey } = crypto().generateKeyPairSync("x25519");
   const pub = publicKey.export({ format: "jwk" }).x;
   const sec = privateKey.export({ format: "jwk" }).d;
   if (pub === undefined || sec === undefined) throw new Error("x25519 key export failed");

@@ -9,10 +9,9 @@
  * addresses (wss, host names, `src;dst`) have no synchronous way here: undefined.
  */
 import { readSync, writeSync } from "node:fs";
-import { connect as netConnect } from "node:net";
 import type { ExitConnection } from "@zmq/socket";
 import type { StreamHandler } from "@zmq/transport";
-import { connectTcpForExit } from "@zmq/transport/node";
+import { connectTcpForExit, nodeNet } from "@zmq/transport/node";
 import { hostHeader, parseWsAddress, type WsConnectionInfo } from "@zmq/transport-ws";
 
 /** Bytes read per readSync call. */
@@ -150,7 +149,7 @@ export function openForExit(address: string): ExitConnection | undefined {
     // Abstract sockets: Node spells the leading NUL as "\0".
     const path = raw.startsWith("@") ? `\0${raw.slice(1)}` : raw;
     try {
-      const socket = netConnect({ path, allowHalfOpen: true });
+      const socket = nodeNet().connect({ path, allowHalfOpen: true });
       socket.on("error", () => {});
       socket.unref();
       const fd = (socket as unknown as { _handle?: { fd?: number } | null })._handle?.fd;

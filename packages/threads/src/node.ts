@@ -19,7 +19,6 @@
  * @packageDocumentation
  */
 import { Buffer } from "node:buffer";
-import process from "node:process";
 import {
   getEnvironmentData,
   isMainThread,

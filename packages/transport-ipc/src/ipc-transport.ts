@@ -1,7 +1,5 @@
 import { existsSync, lstatSync, mkdtempSync, rmSync, unlinkSync } from "node:fs";
-import { access, lstat, mkdtemp, rm, unlink } from "node:fs/promises";
-import { createServer, connect as netConnect, type Socket } from "node:net";
-import { tmpdir } from "node:os";
+import type { Socket } from "node:net";
 import { dirname, join } from "node:path";
 import {
   type BindOptions,
@@ -19,11 +17,16 @@ import {
   awaitNetConnect,
   DIRECT_READS_SUPPORTED,
   DirectReads,
+  lazyBuiltin,
   NetListener,
   NetStreamConnection,
+  nodeNet,
   WRITE_HIGH_WATER_MARK,
 } from "@zmq/transport/node";
 import { type IpcAddress, parseIpcAddress } from "./ipc-address";
+
+const fsp = lazyBuiltin<typeof import("node:fs/promises")>("node:fs/promises");
+const os = lazyBuiltin<typeof import("node:os")>("node:os");
 
 /** Options for `IpcTransport.bind`. */
 export interface IpcBindOptions extends BindOptions {
@@ -50,16 +53,18 @@ function parse(endpoint: string, mode: "bind" | "connect"): IpcAddress {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
+  return fsp()
+    .access(path)
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 /** The inode of a socket file, or undefined when there is none. */
 async function socketInode(path: string): Promise<bigint | undefined> {
   try {
-    const stats = await lstat(path, { bigint: true });
+    const stats = await fsp().lstat(path, { bigint: true });
     return stats.isSocket() ? stats.ino : undefined;
   } catch {
     return undefined;
@@ -72,9 +77,9 @@ async function socketInode(path: string): Promise<bigint | undefined> {
  * is left alone and reported as EADDRINUSE.
  */
 async function clearPath(path: string, endpoint: string): Promise<void> {
-  let stats: Awaited<ReturnType<typeof lstat>>;
+  let stats: Awaited<ReturnType<typeof import("node:fs/promises").lstat>>;
   try {
-    stats = await lstat(path);
+    stats = await fsp().lstat(path);
   } catch (error) {
     if ((error as { code?: string }).code === "ENOENT") return;
     throw toTransportError(error, endpoint);
@@ -83,7 +88,7 @@ async function clearPath(path: string, endpoint: string): Promise<void> {
     throw new TransportError("EADDRINUSE", `${path} exists and is not a socket`, endpoint);
   }
   try {
-    await unlink(path);
+    await fsp().unlink(path);
   } catch (error) {
     if ((error as { code?: string }).code !== "ENOENT") throw toTransportError(error, endpoint);
   }
@@ -152,7 +157,7 @@ export class IpcTransport
     let display = parsed.display;
     let tempDir: string | undefined;
     if (parsed.wildcard) {
-      tempDir = await mkdtemp(join(options.tmpdir ?? tmpdir(), "tmp"));
+      tempDir = await fsp().mkdtemp(join(options.tmpdir ?? os().tmpdir(), "tmp"));
       path = join(tempDir, "socket");
       display = path;
     }
@@ -160,7 +165,10 @@ export class IpcTransport
     const resolved = `ipc://${display}`;
     try {
       if (!abstract) await clearPath(path, endpoint);
-      const server = createServer({ allowHalfOpen: true, highWaterMark: WRITE_HIGH_WATER_MARK });
+      const server = nodeNet().createServer({
+        allowHalfOpen: true,
+        highWaterMark: WRITE_HIGH_WATER_MARK,
+      });
       let inode: bigint | undefined;
       const listener = await NetListener.listen(server, {
         listen: { path, backlog: options.backlog ?? 100 },
@@ -171,17 +179,19 @@ export class IpcTransport
         resolveEndpoint: () => resolved,
         cleanup: async () => {
           if (tempDir !== undefined) {
-            await rm(tempDir, { recursive: true, force: true });
+            await fsp().rm(tempDir, { recursive: true, force: true });
           } else if (!abstract && inode !== undefined && (await socketInode(path)) === inode) {
             // Still our file (not taken over by a later bind): remove it.
-            await unlink(path).catch(() => {});
+            await fsp()
+              .unlink(path)
+              .catch(() => {});
           }
         },
       });
       if (!abstract) inode = await socketInode(path);
       return listener;
     } catch (error) {
-      if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
+      if (tempDir !== undefined) await fsp().rm(tempDir, { recursive: true, force: true });
       const mapped = toTransportError(error, endpoint);
       // libuv reports a missing directory as EACCES; libzmq (and the OS) say ENOENT.
       if (mapped.code === "EACCES" && !abstract && !(await exists(dirname(path)))) {
@@ -205,7 +215,7 @@ export class IpcTransport
     let display = parsed.display;
     let tempDir: string | undefined;
     if (parsed.wildcard) {
-      tempDir = mkdtempSync(join(options.tmpdir ?? tmpdir(), "tmp"));
+      tempDir = mkdtempSync(join(options.tmpdir ?? os().tmpdir(), "tmp"));
       path = join(tempDir, "socket");
       display = path;
     }
@@ -213,7 +223,10 @@ export class IpcTransport
     const resolved = `ipc://${display}`;
     try {
       if (!abstract) clearPathSync(path, endpoint);
-      const server = createServer({ allowHalfOpen: true, highWaterMark: WRITE_HIGH_WATER_MARK });
+      const server = nodeNet().createServer({
+        allowHalfOpen: true,
+        highWaterMark: WRITE_HIGH_WATER_MARK,
+      });
       let inode: bigint | undefined;
       const listener = NetListener.listenSync(server, {
         listen: { path, backlog: options.backlog ?? 100 },
@@ -223,9 +236,11 @@ export class IpcTransport
         resolveEndpoint: () => resolved,
         cleanup: async () => {
           if (tempDir !== undefined) {
-            await rm(tempDir, { recursive: true, force: true });
+            await fsp().rm(tempDir, { recursive: true, force: true });
           } else if (!abstract && inode !== undefined && (await socketInode(path)) === inode) {
-            await unlink(path).catch(() => {});
+            await fsp()
+              .unlink(path)
+              .catch(() => {});
           }
         },
       });
@@ -249,7 +264,7 @@ export class IpcTransport
     throwIfAborted(signal, endpoint);
     const resolved = `ipc://${parsed.display}`;
     const reads = DIRECT_READS_SUPPORTED ? new DirectReads() : undefined;
-    const socket = netConnect({
+    const socket = nodeNet().connect({
       ...(reads !== undefined && { onread: reads.onread }),
       path: parsed.path,
       allowHalfOpen: true,

@@ -1,8 +1,9 @@
-import { lookup, V4MAPPED } from "node:dns";
 import { readFileSync } from "node:fs";
-import { isIP } from "node:net";
-import { hostname, networkInterfaces } from "node:os";
 import { TransportError } from "@zmq/transport";
+import { lazyBuiltin, nodeNet } from "@zmq/transport/node";
+
+const dns = lazyBuiltin<typeof import("node:dns")>("node:dns");
+const os = lazyBuiltin<typeof import("node:os")>("node:os");
 
 /** One `host:port` half of a tcp address, as written. */
 export interface TcpHostPort {
@@ -32,7 +33,7 @@ function parseHostPort(text: string, raw: string): TcpHostPort {
     if (close < 0 || text[close + 1] !== ":") throw invalid(raw, "expected [ipv6]:port");
     host = text.slice(1, close);
     portText = text.slice(close + 2);
-    if (isIP(host.replace(/%.*$/, "")) !== 6)
+    if (nodeNet().isIP(host.replace(/%.*$/, "")) !== 6)
       throw invalid(raw, `"${host}" is not an IPv6 address`);
   } else {
     const colon = text.lastIndexOf(":");
@@ -96,10 +97,10 @@ export function notIpv4(host: string, raw: string): TransportError {
  */
 export function resolveLocalHost(host: string, ipv6: boolean, raw: string): string {
   if (host === "*") return ipv6 ? "::" : "0.0.0.0";
-  const literal = isIP(host.replace(/%.*$/, ""));
+  const literal = nodeNet().isIP(host.replace(/%.*$/, ""));
   if (literal === 6 && !ipv6) throw notIpv4(host, raw);
   if (literal !== 0) return host;
-  const addresses = networkInterfaces()[host];
+  const addresses = os().networkInterfaces()[host];
   if (addresses !== undefined && addresses.length > 0) {
     // Without ipv6, libzmq looks at an interface's IPv4 addresses only.
     const order = ipv6 ? ["IPv6", "IPv4"] : ["IPv4"];
@@ -125,7 +126,7 @@ function isHostName(error: unknown, host: string): boolean {
     error instanceof TransportError &&
     error.code === "ENODEV" &&
     !host.includes("%") &&
-    isIP(host) === 0
+    nodeNet().isIP(host) === 0
   );
 }
 
@@ -142,8 +143,10 @@ export async function lookupLocalHost(host: string, ipv6: boolean, raw: string):
   } catch (error) {
     if (!isHostName(error, host)) throw error;
     const found = await new Promise<string | undefined>((resolve) => {
-      lookup(host, ipv6 ? { family: 6, hints: V4MAPPED } : { family: 4 }, (err, address) =>
-        resolve(err === null ? address : undefined),
+      dns().lookup(
+        host,
+        ipv6 ? { family: 6, hints: dns().V4MAPPED } : { family: 4 },
+        (err, address) => resolve(err === null ? address : undefined),
       );
     });
     if (found === undefined) throw error;
@@ -202,7 +205,7 @@ function fromHostsFile(host: string, ipv6: boolean): string | undefined {
     if (fields.length < 2) continue;
     const address = fields[0]!;
     if (!fields.slice(1).some((name) => name.toLowerCase() === wanted)) continue;
-    const family = isIP(address);
+    const family = nodeNet().isIP(address);
     if (family === 4) v4 ??= address;
     else if (family === 6) v6 ??= address;
   }
@@ -214,9 +217,9 @@ function fromHostsFile(host: string, ipv6: boolean): string | undefined {
 function wellKnown(host: string, ipv6: boolean): string | undefined {
   const name = host.toLowerCase();
   if (name === "localhost" || name.endsWith(".localhost")) return ipv6 ? "::1" : "127.0.0.1";
-  if (name !== hostname().toLowerCase()) return undefined;
+  if (name !== os().hostname().toLowerCase()) return undefined;
   const families = ipv6 ? ["IPv6", "IPv4"] : ["IPv4"];
-  const all = Object.values(networkInterfaces()).flatMap((list) => list ?? []);
+  const all = Object.values(os().networkInterfaces()).flatMap((list) => list ?? []);
   for (const family of families) {
     const found = all.find(
       (a) => a.family === family && !a.internal && !a.address.startsWith("fe80:"),
@@ -235,12 +238,14 @@ function wellKnown(host: string, ipv6: boolean): string | undefined {
  * this machine has no IPv6 at all, it stays IPv4 (libzmq falls back likewise).
  */
 export function bindAddress(host: string, ipv6: boolean): string {
-  if (!ipv6 || isIP(host) !== 4 || !hasIpv6()) return host;
+  if (!ipv6 || nodeNet().isIP(host) !== 4 || !hasIpv6()) return host;
   return `::ffff:${host}`;
 }
 
 function hasIpv6(): boolean {
-  return Object.values(networkInterfaces()).some((list) => list?.some((a) => a.family === "IPv6"));
+  return Object.values(os().networkInterfaces()).some((list) =>
+    list?.some((a) => a.family === "IPv6"),
+  );
 }
 
 /** Formats `tcp://host:port`, bracketing IPv6 literals. */

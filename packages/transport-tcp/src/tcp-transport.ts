@@ -1,12 +1,4 @@
-import {
-  type AddressInfo,
-  createServer,
-  isIP,
-  connect as netConnect,
-  type Server,
-  type Socket,
-  type TcpNetConnectOpts,
-} from "node:net";
+import type { AddressInfo, Server, Socket, TcpNetConnectOpts } from "node:net";
 import {
   abortError,
   type BindOptions,
@@ -29,6 +21,7 @@ import {
   NetListener,
   type NetListenOptions,
   NetStreamConnection,
+  nodeNet,
   RAW_CONNECT_SUPPORTED,
   type RawAttemptCallback,
   type RawConnectTarget,
@@ -89,7 +82,7 @@ export interface TcpConnectOptions extends ConnectOptions, TcpSocketOptions {
  */
 function reportConnecting(socket: Socket, host: string, options: TcpConnectOptions): void {
   const onConnecting = options.onConnecting;
-  if (onConnecting === undefined || isIP(host) !== 0) return;
+  if (onConnecting === undefined || nodeNet().isIP(host) !== 0) return;
   socket.once("lookup", (error: Error | null) => {
     if (error === null) onConnecting();
   });
@@ -160,7 +153,7 @@ export class TcpTransport
 
   #prepareBind(endpoint: string, options: TcpBindOptions, parsed: TcpAddress, host: string) {
     throwIfAborted(options.signal, endpoint);
-    const server = createServer({
+    const server = nodeNet().createServer({
       highWaterMark: WRITE_HIGH_WATER_MARK,
       allowHalfOpen: true,
       noDelay: options.noDelay ?? true,
@@ -191,8 +184,8 @@ export class TcpTransport
       const reads = DIRECT_READS_SUPPORTED ? new DirectReads() : undefined;
       const netOptions = netConnectOptions(endpoint, options);
       if (reads !== undefined) netOptions.onread = reads.onread;
-      if (isIP(netOptions.host!) !== 0) options.onConnecting?.();
-      const socket = netConnect(netOptions);
+      if (nodeNet().isIP(netOptions.host!) !== 0) options.onConnecting?.();
+      const socket = nodeNet().connect(netOptions);
       reportConnecting(socket, netOptions.host!, options);
       return awaitNetConnect(socket, endpoint, options, (connected) => wrap(connected, reads));
     } catch (error) {
@@ -309,7 +302,7 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
         }
       }
       const netOptions = netConnectOptions(endpoint, options);
-      if (isIP(netOptions.host!) !== 0) options.onConnecting?.();
+      if (nodeNet().isIP(netOptions.host!) !== 0) options.onConnecting?.();
       let socket = this.#spare;
       this.#spare = undefined;
       if (socket === undefined) {
@@ -317,7 +310,7 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
         // again (Node re-applies `onread` to the handle each connect makes).
         const reads = DIRECT_READS_SUPPORTED ? new DirectReads() : undefined;
         if (reads !== undefined) netOptions.onread = reads.onread;
-        socket = netConnect(netOptions);
+        socket = nodeNet().connect(netOptions);
         if (reads !== undefined) readsOf.set(socket, reads);
         socket.on("close", this.#keep);
       } else {
@@ -353,12 +346,12 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
       const source = parsed.source;
       const localAddress =
         source === undefined ? undefined : resolveLocalHost(source.host, ipv6, endpoint);
-      const family = isIP(parsed.host);
+      const family = nodeNet().isIP(parsed.host);
       target =
         // An IPv6 literal without ipv6 goes the net path, which fails it as libzmq does.
         family !== 0 &&
         (family === 4 || ipv6) &&
-        (localAddress === undefined || isIP(localAddress) !== 0)
+        (localAddress === undefined || nodeNet().isIP(localAddress) !== 0)
           ? {
               host: parsed.host,
               port: parsed.port,
@@ -463,7 +456,7 @@ function netConnectOptions(
 ): TcpNetConnectOpts & { writableHighWaterMark: number } {
   const target = connectTarget(endpoint);
   const ipv6 = options.ipv6 ?? false;
-  if (!ipv6 && isIP(target.host.replace(/%.*$/, "")) === 6) {
+  if (!ipv6 && nodeNet().isIP(target.host.replace(/%.*$/, "")) === 6) {
     // libzmq resolves for IPv4 only: the attempt fails as for a name that does not
     // resolve (and is retried), before any socket exists.
     const why = Object.assign(new Error(notIpv4(target.host, endpoint).message), {

@@ -1,6 +1,7 @@
-import { isIP } from "node:net";
-import { networkInterfaces } from "node:os";
 import { TransportError } from "@zmq/transport";
+import { lazyBuiltin, nodeNet } from "@zmq/transport/node";
+
+const os = lazyBuiltin<typeof import("node:os")>("node:os");
 
 /** A parsed udp address: `[iface;]host:port`. */
 export interface UdpAddress {
@@ -46,7 +47,7 @@ export function parseUdpAddress(
     if (close < 0 || target[close + 1] !== ":") throw invalid(raw, "expected [ipv6]:port");
     host = target.slice(1, close);
     portText = target.slice(close + 2);
-    if (isIP(host.replace(/%.*$/, "")) !== 6)
+    if (nodeNet().isIP(host.replace(/%.*$/, "")) !== 6)
       throw invalid(raw, `"${host}" is not an IPv6 address`);
   } else {
     const colon = target.lastIndexOf(":");
@@ -73,7 +74,7 @@ export function parseUdpAddress(
 /** True for an IPv4 (224.0.0.0/4) or IPv6 (ff00::/8) multicast literal. */
 export function isMulticast(host: string): boolean {
   const bare = host.replace(/%.*$/, "");
-  const family = isIP(bare);
+  const family = nodeNet().isIP(bare);
   if (family === 4) {
     const first = Number(bare.split(".")[0]);
     return first >= 224 && first <= 239;
@@ -89,8 +90,8 @@ export function isMulticast(host: string): boolean {
  */
 export function resolveLocalHost(host: string, family: 4 | 6, raw: string): string {
   if (host === "*") return family === 6 ? "::" : "0.0.0.0";
-  if (isIP(host.replace(/%.*$/, "")) !== 0) return host;
-  const addresses = networkInterfaces()[host];
+  if (nodeNet().isIP(host.replace(/%.*$/, "")) !== 0) return host;
+  const addresses = os().networkInterfaces()[host];
   const wanted = family === 6 ? "IPv6" : "IPv4";
   const found = addresses?.find((a) => a.family === wanted);
   if (found !== undefined) {
@@ -129,7 +130,7 @@ export function parsePeer(text: string): { address: string; port: number } | und
     address = value.slice(0, colon);
     portText = value.slice(colon + 1);
   }
-  if (isIP(address.replace(/%.*$/, "")) === 0) return undefined;
+  if (nodeNet().isIP(address.replace(/%.*$/, "")) === 0) return undefined;
   if (!/^[0-9]{1,5}$/.test(portText)) return undefined;
   const port = Number(portText);
   if (port === 0 || port > 65535) return undefined;

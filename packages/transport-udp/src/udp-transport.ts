@@ -1,7 +1,4 @@
-import { createSocket, type Socket, type SocketType } from "node:dgram";
-import { lookup as dnsLookup } from "node:dns";
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
+import type { Socket, SocketType } from "node:dgram";
 import {
   type BindOptions,
   type ConnectOptions,
@@ -13,8 +10,13 @@ import {
   throwIfAborted,
   toTransportError,
 } from "@zmq/transport";
+import { lazyBuiltin, nodeNet } from "@zmq/transport/node";
 import { isMulticast, parseUdpAddress, resolveLocalHost, type UdpAddress } from "./udp-address";
 import { UdpConnection } from "./udp-connection";
+
+const dgram = lazyBuiltin<typeof import("node:dgram")>("node:dgram");
+const dns = lazyBuiltin<typeof import("node:dns")>("node:dns");
+const dnsPromises = lazyBuiltin<typeof import("node:dns/promises")>("node:dns/promises");
 
 /** libzmq's `MAX_UDP_MSG`: its send and receive buffers hold 8192 bytes. */
 export const DEFAULT_MAX_DATAGRAM_SIZE = 8192;
@@ -44,7 +46,7 @@ export interface UdpConnectOptions extends ConnectOptions, UdpSocketOptions {
 }
 
 function family(host: string, ipv6: boolean): 4 | 6 {
-  const literal = isIP(host.replace(/%.*$/, ""));
+  const literal = nodeNet().isIP(host.replace(/%.*$/, ""));
   if (literal === 4 || literal === 6) return literal;
   return ipv6 ? 6 : 4;
 }
@@ -150,7 +152,7 @@ export class UdpTransport
     throwIfAborted(options.signal, endpoint);
     const type: SocketType = fam === 6 ? "udp6" : "udp4";
     // Several receivers may share a multicast port (libzmq sets SO_REUSEADDR/SO_REUSEPORT).
-    const socket = createSocket({
+    const socket = dgram().createSocket({
       type,
       lookup: literalLookup,
       reuseAddr: multicast,
@@ -177,9 +179,9 @@ export class UdpTransport
     const size = maxSize(options, endpoint);
     const ipv6 = options.ipv6 ?? false;
     let host = parsed.host;
-    if (isIP(host.replace(/%.*$/, "")) === 0) {
+    if (nodeNet().isIP(host.replace(/%.*$/, "")) === 0) {
       try {
-        host = (await lookup(host, { family: ipv6 ? 0 : 4, verbatim: true })).address;
+        host = (await dnsPromises().lookup(host, { family: ipv6 ? 0 : 4, verbatim: true })).address;
       } catch (error) {
         throw toTransportError(error, endpoint);
       }
@@ -198,7 +200,7 @@ export class UdpTransport
     const { address } = parseEndpointFor("udp", endpoint);
     const parsed = parseUdpAddress(address, endpoint, "connect");
     const size = maxSize(options, endpoint);
-    if (isIP(parsed.host.replace(/%.*$/, "")) === 0) return undefined;
+    if (nodeNet().isIP(parsed.host.replace(/%.*$/, "")) === 0) return undefined;
     return openSender(endpoint, parsed, parsed.host, size, options);
   }
 }
@@ -217,7 +219,7 @@ function openSender(
   const ipv6 = options.ipv6 ?? false;
   const fam = family(host, ipv6);
   const multicast = isMulticast(host);
-  const socket = createSocket({ type: fam === 6 ? "udp6" : "udp4", lookup: literalLookup });
+  const socket = dgram().createSocket({ type: fam === 6 ? "udp6" : "udp4", lookup: literalLookup });
   // A bind that fails is reported as an 'error' event, synchronously here.
   let failure: unknown;
   const onError = (error: unknown) => {
@@ -269,12 +271,12 @@ function literalLookup(
   family: unknown,
   callback: (error: Error | null, address: string, family: number) => void,
 ): void {
-  const literal = isIP(address.replace(/%.*$/, ""));
+  const literal = nodeNet().isIP(address.replace(/%.*$/, ""));
   if (literal !== 0) {
     callback(null, address, literal);
     return;
   }
-  (dnsLookup as (host: string, family: unknown, done: typeof callback) => void)(
+  (dns().lookup as (host: string, family: unknown, done: typeof callback) => void)(
     address,
     family,
     callback,

@@ -1,13 +1,5 @@
-import { type AddressInfo, createServer, connect as netConnect, type Socket } from "node:net";
-import {
-  checkServerIdentity,
-  createSecureContext,
-  type PeerCertificate,
-  rootCertificates,
-  type SecureContext,
-  TLSSocket,
-  connect as tlsConnect,
-} from "node:tls";
+import type { AddressInfo, Socket } from "node:net";
+import type { PeerCertificate, SecureContext } from "node:tls";
 import {
   type BindOptions,
   type ConnectOptions,
@@ -23,12 +15,17 @@ import {
   awaitNetConnect,
   DIRECT_READS_SUPPORTED,
   DirectReads,
+  lazyBuiltin,
   NetListener,
   NetStreamConnection,
+  nodeNet,
   WRITE_HIGH_WATER_MARK,
 } from "@zmq/transport/node";
 import { resolveLocalHost, type TcpSocketOptions } from "@zmq/transport-tcp";
 import { formatWsEndpoint, hostHeader, parseWsAddress, type WsScheme } from "./ws-address";
+
+/** TLS (~5 ms of startup) is loaded by the first `wss://` bind or connect only. */
+const tls = lazyBuiltin<typeof import("node:tls")>("node:tls");
 
 /** What the ZWS engine needs to know about a connection: which end it is and what to ask for. */
 export interface WsConnectionInfo {
@@ -168,7 +165,7 @@ export class WsTransport implements Transport<StreamConnection, WsBindOptions, W
         );
       }
       try {
-        context = createSecureContext({
+        context = tls().createSecureContext({
           key: pemText(options.wssKeyPem),
           cert: pemText(options.wssCertPem),
         });
@@ -184,7 +181,7 @@ export class WsTransport implements Transport<StreamConnection, WsBindOptions, W
       }
     }
     throwIfAborted(options.signal, endpoint);
-    const server = createServer({
+    const server = nodeNet().createServer({
       highWaterMark: WRITE_HIGH_WATER_MARK,
       allowHalfOpen: true,
       noDelay: options.noDelay ?? true,
@@ -212,7 +209,7 @@ export class WsTransport implements Transport<StreamConnection, WsBindOptions, W
         const socket =
           context === undefined
             ? tcpSocket
-            : new TLSSocket(raw, { isServer: true, secureContext: context });
+            : new (tls().TLSSocket)(raw, { isServer: true, secureContext: context });
         return new WsStreamConnection(
           socket,
           endpointOf(scheme, tcpSocket.localAddress, tcpSocket.localPort),
@@ -267,7 +264,7 @@ export class WsTransport implements Transport<StreamConnection, WsBindOptions, W
       keepAliveInitialDelay: options.keepAliveIdle ?? 0,
     };
     if (scheme === "ws") {
-      const socket = netConnect({
+      const socket = nodeNet().connect({
         ...({ writableHighWaterMark: WRITE_HIGH_WATER_MARK } as object),
         ...(reads !== undefined && { onread: reads.onread }),
         ...common,
@@ -276,11 +273,11 @@ export class WsTransport implements Transport<StreamConnection, WsBindOptions, W
     }
     const trustSystem = options.wssTrustSystem ?? options.wssTrustPem === undefined;
     const ca = [
-      ...(trustSystem ? rootCertificates : []),
+      ...(trustSystem ? tls().rootCertificates : []),
       ...(options.wssTrustPem === undefined ? [] : [pemText(options.wssTrustPem)]),
     ];
     const servername = options.wssHostname ?? parsed.host;
-    const socket = tlsConnect({
+    const socket = tls().connect({
       ...({ writableHighWaterMark: WRITE_HIGH_WATER_MARK } as object),
       ...common,
       ca,
@@ -294,7 +291,7 @@ export class WsTransport implements Transport<StreamConnection, WsBindOptions, W
 }
 
 function checkIdentity(name: string, cert: PeerCertificate): Error | undefined {
-  return checkServerIdentity(name, cert);
+  return tls().checkServerIdentity(name, cert);
 }
 
 /** The `ws://` transport. */

@@ -1,4 +1,5 @@
-import { Socket, type SocketConstructorOpts } from "node:net";
+import type { Socket, SocketConstructorOpts } from "node:net";
+import { nodeNet } from "./builtins";
 
 /**
  * Reading a `net.Socket` into memory we choose, through Node's `onread` option,
@@ -223,7 +224,7 @@ export function adoptAccepted(
   ) {
     return undefined;
   }
-  const adopted = new Socket({
+  const adopted = new (nodeNet().Socket)({
     handle,
     allowHalfOpen: socket.allowHalfOpen,
     readable: true,

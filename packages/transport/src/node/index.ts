@@ -21,6 +21,7 @@
  * @packageDocumentation
  */
 
+export { lazyBuiltin, nodeNet } from "./builtins";
 export { adoptAccepted, DIRECT_READS_SUPPORTED, DirectReads } from "./direct-reads";
 export { awaitNetConnect, connectError, WRITE_HIGH_WATER_MARK } from "./net-connect";
 export { NetListener, type NetListenOptions } from "./net-listener";

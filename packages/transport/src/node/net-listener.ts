@@ -1,5 +1,5 @@
 import { channel } from "node:diagnostics_channel";
-import { isIP, type ListenOptions, type Server, type Socket } from "node:net";
+import type { ListenOptions, Server, Socket } from "node:net";
 import {
   abortError,
   type Listener,
@@ -9,6 +9,7 @@ import {
   throwIfAborted,
   toTransportError,
 } from "../index";
+import { nodeNet } from "./builtins";
 
 /**
  * Node publishes a failed listen here synchronously (the `net.server.listen`
@@ -127,14 +128,14 @@ export class NetListener implements Listener<StreamConnection> {
       } else {
         const listen2 = (server as unknown as { _listen2?: Listen2 })._listen2;
         const host = listen.host ?? "0.0.0.0";
-        if (typeof listen2 !== "function" || isIP(host) === 0) {
+        if (typeof listen2 !== "function" || nodeNet().isIP(host) === 0) {
           throw new TransportError("EINVAL", "a synchronous bind needs an IP address", address);
         }
         listen2.call(
           server,
           host,
           listen.port ?? 0,
-          isIP(host),
+          nodeNet().isIP(host),
           listen.backlog ?? 511,
           undefined,
           0,

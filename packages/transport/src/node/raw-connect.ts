@@ -1,5 +1,6 @@
-import { isIP, type OnReadOpts, Socket, type SocketConstructorOpts } from "node:net";
+import type { OnReadOpts, Socket, SocketConstructorOpts } from "node:net";
 import { getSystemErrorName } from "node:util";
+import { nodeNet } from "./builtins";
 import { DIRECT_READS_SUPPORTED } from "./direct-reads";
 import { pendingDeprecation } from "./direct-writes";
 
@@ -156,7 +157,7 @@ export class RawTcpConnect {
   constructor(target: RawConnectTarget, ref: boolean, done: RawAttemptCallback) {
     const wrap = binding!;
     const { host, port } = target;
-    const family = target.family ?? isIP(host);
+    const family = target.family ?? nodeNet().isIP(host);
     const handle = new wrap.TCP(wrap.constants.SOCKET);
     this.#handle = handle;
     if (!ref) handle.unref();
@@ -230,7 +231,7 @@ function socketOf(handle: TcpHandle, options: RawSocketOptions): Socket {
     writableHighWaterMark: options.writableHighWaterMark,
   } as SocketConstructorOpts & { writableHighWaterMark: number; onread?: OnReadOpts };
   if (options.onread !== undefined) socketOptions.onread = options.onread;
-  const socket = new Socket(socketOptions);
+  const socket = new (nodeNet().Socket)(socketOptions);
   socket.setNoDelay(options.noDelay);
   if (options.keepAlive) socket.setKeepAlive(true, options.keepAliveInitialDelay);
   if (!options.ref) socket.unref();
@@ -252,7 +253,7 @@ export function connectTcpForExit(
   port: number,
 ): { fd: number; close(): void } | undefined {
   const wrap = binding;
-  const family = isIP(host);
+  const family = nodeNet().isIP(host);
   if (wrap === undefined || family === 0) return undefined;
   try {
     const handle = new wrap.TCP(wrap.constants.SOCKET);
