@@ -33,6 +33,7 @@ export {
   type RawConnectTarget,
   type RawSocketOptions,
   RawTcpConnect,
+  RawTcpDialer,
   type RawTcpHandle,
   rawConnectError,
   rawSocket,
