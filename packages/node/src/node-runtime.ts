@@ -61,8 +61,8 @@ function now(): number {
  * to a grid of `slack` ms and each grid step that has any is one Node timer,
  * so twenty sockets retrying a dead endpoint wake the process about once per
  * step rather than once per attempt. Each wake-up costs Node far more than the
- * attempt it runs (measured ~150-200 us of CPU on a loaded 2-core VM, where
- * libzmq's I/O thread pays a fraction of that); a timer fires at most `slack`
+ * attempt it runs (measured 0.35-0.45 ms of CPU for an empty timer wake-up on
+ * a loaded 2-core VM, where a C epoll loop pays ~0.1 ms); a timer fires at most `slack`
  * ms late, never early.
  */
 interface Step {

@@ -232,9 +232,10 @@ const RETRY = { ref: false, slack: 10 } as const;
  * the same interval retries on the same grid points: twenty sockets retrying a
  * dead endpoint every ~150 ms wake the process at most 30 times a second
  * rather than ~130, and the attempts of one grid point complete together. A
- * wake-up of a Node process costs far more than the attempt it runs (~0.5 ms
- * of CPU on a loaded 2-core VM against ~35 us for the attempt's own work; see
- * tests/reliability/README.md), so this is what a retry loop costs.
+ * wake-up of a Node process costs more than the attempt it runs (measured on
+ * a loaded 2-core VM: an empty timer wake-up ~0.35-0.45 ms of CPU, a refused
+ * attempt ~50-90 us on top; see tests/reliability/README.md), so the number of
+ * wake-ups is what a retry loop costs.
  */
 interface JitterGrid {
   readonly interval: number;
@@ -458,30 +459,27 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
         this.#controller = abort;
       }
     }
-    const attempt: object = abort ?? {};
-    this.#abort = attempt;
-    this.#updateHold();
-    const options = this.core.connectOptions(abort?.signal);
-    // libzmq connects ipc at once (a Unix socket connect does not wait): no connect:delay.
-    // A tcp host name is resolved first: no connect:delay for one that does not resolve.
-    if ((this.transport as { reportsConnecting?: boolean }).reportsConnecting === true) {
-      options.onConnecting = () => {
-        if (this.#abort === attempt && !this.#closed) {
-          this.core.emit({ type: "connect:delay", address: this.reported });
-        }
-      };
-    } else if (schemeOf(this.address) !== "ipc") {
-      this.core.emit({ type: "connect:delay", address: this.reported });
-    }
-    this.runtime.trace?.(`${this.socketType} connect ${this.address} attempt`);
     const cancelTimeout = abort === undefined ? noop : this.#connectTimeout(abort);
-    // One callback per attempt; a connecter that reports through callbacks
+    // One callback per attempt, which is also the attempt's token (`#abort`)
+    // when there is no controller. A connecter that reports through callbacks
     // (`Connecter.attempt`) spares a refused attempt its promise and microtask.
     const done = (connection: Connection | undefined, error?: unknown): void => {
       cancelTimeout();
       if (connection !== undefined) this.#connected(attempt, connection);
       else this.#failed(attempt, error);
     };
+    const attempt: object = abort ?? done;
+    this.#abort = attempt;
+    if (this.#lingering) this.#updateHold();
+    const options = this.core.connectOptions(abort?.signal);
+    // libzmq connects ipc at once (a Unix socket connect does not wait): no connect:delay.
+    // A tcp host name is resolved first: no connect:delay for one that does not resolve.
+    if ((this.transport as { reportsConnecting?: boolean }).reportsConnecting === true) {
+      options.onConnecting = this.#onConnecting;
+    } else if (schemeOf(this.address) !== "ipc" && this.core.hub.active) {
+      this.core.emit({ type: "connect:delay", address: this.reported });
+    }
+    this.runtime.trace?.(`${this.socketType} connect ${this.address} attempt`);
     if (connecter?.attempt !== undefined) {
       connecter.attempt(options, done);
       return;
@@ -491,6 +489,13 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       : connecter.connect(options)
     ).then(done, (error: unknown) => done(undefined, error));
   }
+
+  /** `onConnecting` of every attempt: the attempt in flight is under way (connect:delay). */
+  readonly #onConnecting = (): void => {
+    if (this.#abort !== undefined && !this.#closed && this.core.hub.active) {
+      this.core.emit({ type: "connect:delay", address: this.reported });
+    }
+  };
 
   /** An attempt made a connection. */
   #connected(attempt: object, connection: Connection): void {
@@ -515,7 +520,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   #failed(attempt: object, error: unknown): void {
     if (this.#closed || this.#abort !== attempt) return;
     this.#abort = undefined;
-    this.#updateHold();
+    if (this.#holding) this.#updateHold();
     const code = (error as { code?: string }).code;
     this.runtime.trace?.(`${this.socketType} connect ${this.address} failed ${error}`);
     // Bad addresses are not worth retrying; the network being away is.
@@ -526,7 +531,9 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
     }
     // libzmq closes the socket of the failed attempt and says so (`close`) before it
     // schedules the next one; a host name that did not resolve had no socket yet.
-    if (!isResolveFailure(error)) this.core.emit({ type: "close", address: this.reported });
+    if (this.core.hub.active && !isResolveFailure(error)) {
+      this.core.emit({ type: "close", address: this.reported });
+    }
     this.#scheduleReconnect();
   }
 
@@ -583,7 +590,9 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   }
 
   #schedule(delay: number, options: TimerOptions): () => void {
-    this.core.emit({ type: "connect:retry", address: this.reported, interval: delay });
+    if (this.core.hub.active) {
+      this.core.emit({ type: "connect:retry", address: this.reported, interval: delay });
+    }
     this.runtime.trace?.(`${this.socketType} reconnect ${this.address} in ${delay}ms`);
     return this.runtime.setTimer(delay, this.#retry, options);
   }

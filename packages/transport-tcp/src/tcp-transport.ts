@@ -25,7 +25,7 @@ import {
   RAW_CONNECT_SUPPORTED,
   type RawAttemptCallback,
   type RawConnectTarget,
-  RawTcpConnect,
+  RawTcpDialer,
   type RawTcpHandle,
   rawConnectError,
   rawSocket,
@@ -203,8 +203,10 @@ export class TcpTransport
  * A reconnect loop's attempts at one endpoint. Where Node's TCP handle is
  * reachable (`RAW_CONNECT_SUPPORTED`) and the target is a numeric address, an
  * attempt is made on a bare handle, and only a connection that succeeds gets a
- * `net.Socket` (see `RawTcpConnect`). A refused attempt then allocates the
- * handle, its request and the attempt's promise, nothing else: the parsed
+ * `net.Socket` (see `RawTcpDialer`; on Linux a refused handle is kept and
+ * connected again by the next attempt, so a refused attempt makes no socket,
+ * handle or close). A refused attempt then allocates its connect request and,
+ * through `connect`, the attempt's promise, nothing else: the parsed
  * target is kept, the abort listener stays on the signal for as long as the
  * caller passes the same one, and the rejection for a given failure (status
  * and syscall) is made once per connecter and reused (a `TransportError` with
@@ -228,8 +230,10 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
   // ---- the bare-handle path
   /** The numeric target for `ipv6` false / true (`null`: not numeric, use `net`). */
   readonly #targets: (RawConnectTarget | null | undefined)[] = [undefined, undefined];
-  /** The attempt in flight and how to settle it. */
-  #attempt: RawTcpConnect | undefined;
+  /** Attempts at `#targets[i]` (each keeps its refused handle for the next attempt). */
+  readonly #dialers: (RawTcpDialer | undefined)[] = [undefined, undefined];
+  /** The dialer of the attempt in flight and how to settle it. */
+  #attempt: RawTcpDialer | undefined;
   #callback: ConnectDone<StreamConnection> | undefined;
   #options: TcpConnectOptions | undefined;
   /** A bare-handle attempt is being started (its failure must not be reported yet). */
@@ -268,10 +272,10 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
     try {
       throwIfAborted(settings.signal, this.#endpoint);
       if (RAW_CONNECT_SUPPORTED) {
-        const target = this.#rawTarget(settings.ipv6 ?? false);
-        if (target !== null) {
+        const ipv6 = settings.ipv6 ?? false;
+        if (this.#rawTarget(ipv6) !== null) {
           settings.onConnecting?.();
-          this.#rawStart(target, settings, done);
+          this.#rawStart(ipv6, settings, done);
           return;
         }
       }
@@ -290,11 +294,11 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
     try {
       throwIfAborted(options.signal, endpoint);
       if (RAW_CONNECT_SUPPORTED) {
-        const target = this.#rawTarget(options.ipv6 ?? false);
-        if (target !== null) {
+        const ipv6 = options.ipv6 ?? false;
+        if (this.#rawTarget(ipv6) !== null) {
           options.onConnecting?.();
           return new Promise<StreamConnection>((resolve, reject) => {
-            this.#rawStart(target, options, (connection, error) => {
+            this.#rawStart(ipv6, options, (connection, error) => {
               if (connection !== undefined) resolve(connection);
               else reject(error);
             });
@@ -365,12 +369,11 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
     return target;
   }
 
-  /** Starts an attempt on a bare handle; `done` is called once, never before this returns. */
-  #rawStart(
-    target: RawConnectTarget,
-    options: TcpConnectOptions,
-    done: ConnectDone<StreamConnection>,
-  ): void {
+  /**
+   * Starts an attempt on a bare handle at `#targets[ipv6 ? 1 : 0]` (a numeric
+   * target); `done` is called once, never before this returns.
+   */
+  #rawStart(ipv6: boolean, options: TcpConnectOptions, done: ConnectDone<StreamConnection>): void {
     const signal = options.signal;
     if (signal !== this.#signal) {
       this.#signal?.removeEventListener("abort", this.#onAbort);
@@ -380,8 +383,15 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
     this.#callback = done;
     this.#options = options;
     this.#starting = true;
+    const index = ipv6 ? 1 : 0;
+    let dialer = this.#dialers[index];
+    if (dialer === undefined) {
+      dialer = new RawTcpDialer(this.#targets[index]!, this.#done);
+      this.#dialers[index] = dialer;
+    }
+    this.#attempt = dialer;
     try {
-      this.#attempt = new RawTcpConnect(target, options.ref !== false, this.#done);
+      dialer.start(options.ref !== false);
     } finally {
       this.#starting = false;
     }
@@ -443,6 +453,7 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
     this.#signal?.removeEventListener("abort", this.#onAbort);
     this.#signal = undefined;
     this.#netAbort?.abort("connecter closed");
+    for (const dialer of this.#dialers) dialer?.close();
   }
 }
 

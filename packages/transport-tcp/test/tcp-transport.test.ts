@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { isIP } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
 import { expectTransportError, ResourceTracker, StreamRecorder } from "@zmq/compliance";
@@ -444,6 +445,74 @@ describe("tcp connecter on a bare TCP handle (RAW_CONNECT_SUPPORTED)", () => {
     expect(error).toMatchObject({ code: "ECONNREFUSED" });
     expect((error as Error).message).toContain(closed);
     expect(((error as Error).cause as { code?: string }).code).toBe("ECONNREFUSED");
+  });
+
+  /** One attempt through `Connecter.attempt`, as the socket layer makes them. */
+  function attempt(
+    connecter: ReturnType<typeof tcp.connecter>,
+    options = {},
+  ): Promise<{ connection?: StreamConnection; error?: { code?: string } }> {
+    return new Promise((resolve) =>
+      connecter.attempt!(options, (connection, error) =>
+        resolve(
+          connection === undefined
+            ? { error: error as { code?: string } }
+            : { connection: track.connection(connection) },
+        ),
+      ),
+    );
+  }
+
+  const fds = () => readdirSync("/proc/self/fd").length;
+
+  it.runIf(process.platform === "linux" && RAW_CONNECT_SUPPORTED)(
+    "refused attempts keep one socket between them (Linux); it then connects and carries data, and close releases it",
+    async () => {
+      const probe = await tcp.bind("tcp://127.0.0.1:*");
+      const endpoint = probe.endpoint;
+      await probe.close();
+      const connecter = tcp.connecter(endpoint);
+      const before = fds();
+      for (let i = 0; i < 5; i++) {
+        const { error } = await attempt(connecter);
+        expect(error?.code).toBe("ECONNREFUSED");
+        // The refused socket is kept for the next attempt: one descriptor, not one per attempt.
+        expect(fds()).toBe(before + 1);
+      }
+      const listener = await bind(endpoint);
+      const accepted = nextConnection(listener);
+      const { connection, error } = await attempt(connecter);
+      expect(error).toBeUndefined();
+      const server = await accepted;
+      expect(connection!.remoteEndpoint).toBe(endpoint);
+      expect(connection!.localEndpoint).toBe(server.remoteEndpoint);
+      await roundtrip(connection!, server);
+      // The connected socket is the connection's now; nothing else is held.
+      expect(fds()).toBe(before + 3); // the listener, the connection and the accepted one
+      await listener.close();
+      connection!.destroy();
+      server.destroy();
+      // A refusal after a success starts from a fresh socket and is kept again.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await attempt(connecter)).error?.code).toBe("ECONNREFUSED");
+      connecter.close();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(fds()).toBe(before);
+    },
+  );
+
+  it("a source address takes a fresh socket per attempt (libzmq binds each one)", async () => {
+    const probe = await tcp.bind("tcp://127.0.0.1:*");
+    const closed = probe.endpoint.slice(6);
+    await probe.close();
+    const connecter = tcp.connecter(`tcp://127.0.0.2:0;${closed}`);
+    const before = fds();
+    for (let i = 0; i < 3; i++) {
+      expect((await attempt(connecter)).error?.code).toBe("ECONNREFUSED");
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(fds()).toBe(before);
+    }
+    connecter.close();
   });
 
   it.skipIf(!hasIpv6Loopback)("connects over [::1]", async () => {

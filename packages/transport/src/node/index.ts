@@ -34,6 +34,7 @@ export {
   type RawConnectTarget,
   type RawSocketOptions,
   RawTcpConnect,
+  RawTcpDialer,
   type RawTcpHandle,
   rawConnectError,
   rawSocket,

@@ -144,63 +144,201 @@ export interface RawTcpHandle {
   readonly __rawTcpHandle: never;
 }
 
-/**
- * One attempt on a bare handle, reported through a callback: nothing but the
- * handle and its connect request is allocated per attempt (no promise, no
- * error object: a refusal is a number until someone wants an error). `done` is
- * called once, from a later I/O callback or, when the connect call itself
- * fails, before the constructor returns.
- */
-export class RawTcpConnect {
-  #handle: TcpHandle | undefined;
+/** libuv's status for a refused connect, and for a connect on a socket whose last one was refused (Linux). */
+// Linux's errno values: the statuses matter only where refused handles are kept
+// (REUSE_REFUSED, Linux), and reading node:os for them would load it at import.
+const UV_ECONNREFUSED = -111;
+const UV_ECONNABORTED = -103;
 
-  constructor(target: RawConnectTarget, ref: boolean, done: RawAttemptCallback) {
+/**
+ * Whether a handle whose connect was refused can connect again. On Linux a
+ * refused socket is back in the closed state with no port: the next connect()
+ * ends the failed one (it returns ECONNABORTED and resets the socket, a fixed
+ * path in the kernel's `__inet_stream_connect`, not a race) and the one after
+ * that is an ordinary new attempt. BSD sockets want a new socket after a failed
+ * connect, so elsewhere every attempt takes a fresh handle.
+ */
+const REUSE_REFUSED = process.platform === "linux";
+
+/**
+ * At most this many refused handles are kept open across the process (one
+ * descriptor each, between attempts); past that a refused handle is closed as
+ * before, and those dialers make a fresh one per attempt.
+ */
+const MAX_KEPT = 256;
+let kept = 0;
+
+/**
+ * Repeated attempts at one target on bare handles, one at a time, each
+ * reported through the same callback: nothing but the attempt's connect
+ * request is allocated per attempt. On Linux a refused handle is kept and
+ * connected again by the next attempt (see `REUSE_REFUSED`), so a reconnect
+ * loop against a dead endpoint makes no socket, handle or close per attempt:
+ * measured on loopback, 20 loops at ~134 attempts/s, ~0.7x the CPU of a fresh
+ * handle per attempt. A target with a local address or port (`tcp://src;dst`)
+ * takes a fresh handle each time, as libzmq binds a fresh socket.
+ */
+export class RawTcpDialer {
+  readonly #target: RawConnectTarget;
+  readonly #family: 4 | 6;
+  readonly #done: RawAttemptCallback;
+  readonly #keepRefused: boolean;
+  /** The attempt in flight: its handle and connect request. */
+  #handle: TcpHandle | undefined;
+  #req: ConnectReq | undefined;
+  #ref = true;
+  /** A handle whose last connect was refused, for the next attempt (Linux). */
+  #spare: TcpHandle | undefined;
+  #spareRef = false;
+  #closed = false;
+  /** Every request's `oncomplete` (`this` is the request). */
+  readonly #oncomplete: (this: ConnectReq, status: number) => void;
+
+  /**
+   * `done` is called once per `start`, from a later I/O callback or, when the
+   * connect call itself fails, before `start` returns; never for an attempt that
+   * was aborted. `keepRefused: false` closes every refused handle.
+   */
+  constructor(target: RawConnectTarget, done: RawAttemptCallback, keepRefused = true) {
+    this.#target = target;
+    this.#family = (target.family ?? nodeNet().isIP(target.host)) === 6 ? 6 : 4;
+    this.#done = done;
+    this.#keepRefused =
+      keepRefused &&
+      REUSE_REFUSED &&
+      target.localAddress === undefined &&
+      target.localPort === undefined;
+    const dialer = this;
+    this.#oncomplete = function (this: ConnectReq, status: number) {
+      dialer.#complete(this, status);
+    };
+  }
+
+  /** Starts an attempt (one at a time: the previous one must have ended or been aborted). */
+  start(ref: boolean): void {
+    if (this.#handle !== undefined) throw new Error("RawTcpDialer: an attempt is in flight");
+    this.#ref = ref;
+    const spare = this.#spare;
+    if (spare !== undefined) {
+      this.#spare = undefined;
+      kept--;
+      if (this.#spareRef === ref && !this.#closed) {
+        const req = this.#request();
+        let status = this.#connect(spare, req);
+        // The refused attempt's end (see REUSE_REFUSED). The request is free
+        // again: Node lets go of a request whose connect call failed before it
+        // returns.
+        if (status === UV_ECONNABORTED) status = this.#connect(spare, req);
+        if (status === 0) {
+          this.#handle = spare;
+          this.#req = req;
+          return;
+        }
+      }
+      // Anything else: this handle is done; the attempt takes a fresh one.
+      spare.close();
+    }
     const wrap = binding!;
-    const { host, port } = target;
-    const family = target.family ?? nodeNet().isIP(host);
+    const target = this.#target;
     const handle = new wrap.TCP(wrap.constants.SOCKET);
-    this.#handle = handle;
     if (!ref) handle.unref();
     let status = 0;
     let syscall: "bind" | "connect" = "bind";
     if (target.localAddress !== undefined || target.localPort !== undefined) {
-      const local = target.localAddress ?? (family === 6 ? "::" : "0.0.0.0");
+      const local = target.localAddress ?? (this.#family === 6 ? "::" : "0.0.0.0");
       status =
-        family === 6
+        this.#family === 6
           ? handle.bind6(local, target.localPort ?? 0, 0)
           : handle.bind(local, target.localPort ?? 0);
     }
     if (status === 0) {
       syscall = "connect";
-      const req = new wrap.TCPConnectWrap();
-      req.address = host;
-      req.port = port;
-      req.oncomplete = (result) => {
-        if (this.#handle !== handle) return; // aborted
-        this.#handle = undefined;
-        if (result < 0) {
-          handle.close();
-          done(result, "connect", undefined);
-        } else {
-          done(0, "connect", handle as unknown as RawTcpHandle);
-        }
-      };
-      status = family === 6 ? handle.connect6(req, host, port) : handle.connect(req, host, port);
+      const req = this.#request();
+      status = this.#connect(handle, req);
+      if (status === 0) {
+        this.#handle = handle;
+        this.#req = req;
+        return;
+      }
     }
-    if (status < 0) {
-      this.#handle = undefined;
-      handle.close();
-      done(status, syscall, undefined);
-    }
+    handle.close();
+    this.#done(status, syscall, undefined);
   }
 
-  /** Cancels the attempt if it is still pending (the handle is closed; `done` is not called). */
+  #request(): ConnectReq {
+    const req = new binding!.TCPConnectWrap();
+    req.oncomplete = this.#oncomplete;
+    return req;
+  }
+
+  #connect(handle: TcpHandle, req: ConnectReq): number {
+    const { host, port } = this.#target;
+    req.address = host;
+    req.port = port;
+    return this.#family === 6 ? handle.connect6(req, host, port) : handle.connect(req, host, port);
+  }
+
+  #complete(req: ConnectReq, status: number): void {
+    if (req !== this.#req) return; // aborted: its handle is closed
+    const handle = this.#handle!;
+    this.#handle = undefined;
+    this.#req = undefined;
+    if (status >= 0) {
+      this.#done(0, "connect", handle as unknown as RawTcpHandle);
+      return;
+    }
+    if (status === UV_ECONNREFUSED && this.#keepRefused && !this.#closed && kept < MAX_KEPT) {
+      this.#spare = handle;
+      this.#spareRef = this.#ref;
+      kept++;
+    } else {
+      handle.close();
+    }
+    this.#done(status, "connect", undefined);
+  }
+
+  /** Cancels the attempt if it is still pending (its handle is closed; `done` is not called). */
   abort(): boolean {
     const handle = this.#handle;
     if (handle === undefined) return false;
     this.#handle = undefined;
+    this.#req = undefined;
     handle.close();
     return true;
+  }
+
+  /** Aborts the attempt in flight and closes the kept handle; `start` may still be called. */
+  close(): void {
+    this.#closed = true;
+    this.abort();
+    const spare = this.#spare;
+    if (spare !== undefined) {
+      this.#spare = undefined;
+      kept--;
+      spare.close();
+    }
+  }
+}
+
+/**
+ * One attempt on a bare handle, reported through a callback: nothing but the
+ * handle and its connect request is allocated per attempt (no promise, no
+ * error object: a refusal is a number until someone wants an error). `done` is
+ * called once, from a later I/O callback or, when the connect call itself
+ * fails, before the constructor returns. (A loop of attempts at one target:
+ * `RawTcpDialer`.)
+ */
+export class RawTcpConnect {
+  readonly #dialer: RawTcpDialer;
+
+  constructor(target: RawConnectTarget, ref: boolean, done: RawAttemptCallback) {
+    this.#dialer = new RawTcpDialer(target, done, false);
+    this.#dialer.start(ref);
+  }
+
+  /** Cancels the attempt if it is still pending (the handle is closed; `done` is not called). */
+  abort(): boolean {
+    return this.#dialer.abort();
   }
 }
 
