@@ -1,22 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ThreadLink } from "../src/index";
 import { processRegistry } from "../src/node";
 import { attached, bytes, closed, exited, next, readMessages, text } from "./fixtures/helpers";
-import { spawn } from "./fixtures/spawn";
+import { peerWorkers, unique } from "./fixtures/spawn";
 
 const registry = processRegistry();
-let counter = 0;
-const unique = (base: string) => `${base}-${process.pid}-${++counter}`;
-const workers: import("node:worker_threads").Worker[] = [];
-function start(data: Record<string, unknown>) {
-  const worker = spawn("peer", data);
-  workers.push(worker);
-  return worker;
-}
-
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((worker) => worker.terminate()));
-});
+const start = peerWorkers();
 
 /** A multipart message with an empty frame, a small one and a large one. */
 function sample(i: number, large = 0): Uint8Array[] {
@@ -437,8 +426,7 @@ describe("sockets of @zmq/patterns across threads (the seam)", () => {
       },
       linkHighWaterMarks(1000, 1000),
     );
-    const worker = spawn("rep-socket", { name });
-    workers.push(worker);
+    const worker = start({ name }, "rep-socket");
     await next(worker, (m) => m.ready === true);
     for (let i = 0; i < 50; i++) {
       expect(req.send([bytes(`q${i}`)])).toBe(true);

@@ -1,22 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SHARED_MIN_BYTES, type ThreadLink } from "../src/index";
 import { processRegistry, shareMemory } from "../src/node";
 import { attached, bytes, closed, next, readMessages, text } from "./fixtures/helpers";
-import { spawn } from "./fixtures/spawn";
+import { peerWorkers, unique } from "./fixtures/spawn";
 
 const registry = processRegistry();
-let counter = 0;
-const unique = (base: string) => `${base}-${process.pid}-${++counter}`;
-const workers: import("node:worker_threads").Worker[] = [];
-function start(data: Record<string, unknown>) {
-  const worker = spawn("peer", data);
-  workers.push(worker);
-  return worker;
-}
-
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((worker) => worker.terminate()));
-});
+const start = peerWorkers();
 
 async function echoLink(options: { ringBytes?: number } = {}): Promise<ThreadLink> {
   const name = unique("shared-echo");
