@@ -126,7 +126,7 @@ export class CurveCodec implements FrameTransform {
 
   /** Seals one frame into a CURVE MESSAGE command (the MORE/COMMAND flags travel inside it). */
   encode(body: Uint8Array, flags: number): TransformedFrame {
-    const size = HEADER + MAC + 1 + body.length;
+    const size = this.encodedLength(body.length);
     const out = size >= REUSE_BYTES ? this.#lend(size) : this.#allocate(size);
     this.encodeInto(body, flags, out);
     return { body: out, flags: 0 };

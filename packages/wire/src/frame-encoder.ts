@@ -164,6 +164,20 @@ export class FrameEncoder {
       this.#chunkBytes += length;
       return;
     }
+    const pos = this.#place(length, flags);
+    const slab = this.#slab;
+    if (length <= 32) {
+      for (let i = 0; i < length; i++) slab[pos + i] = body[i]!;
+    } else {
+      slab.set(body, pos);
+    }
+  }
+
+  /**
+   * Room in the slab for a frame of `length` bytes: writes its header, counts
+   * it in the batch and returns where its body goes (the slab may be a new one).
+   */
+  #place(length: number, flags: number): number {
     const total = length + (length <= 255 ? 2 : 9);
     if (this.#slab.length - this.#pos < total) this.#reserve(total);
     this.#batchBytes += total;
@@ -176,12 +190,8 @@ export class FrameEncoder {
     } else {
       pos = writeFrameHeader(slab, pos, length, flags);
     }
-    if (length <= 32) {
-      for (let i = 0; i < length; i++) slab[pos + i] = body[i]!;
-    } else {
-      slab.set(body, pos);
-    }
     this.#pos = pos + length;
+    return pos;
   }
 
   /**
@@ -204,12 +214,8 @@ export class FrameEncoder {
    */
   frameBody(length: number, flags: number): Uint8Array {
     checkLength(length);
-    const total = length + (length <= 255 ? 2 : 9);
-    if (this.#slab.length - this.#pos < total) this.#reserve(total);
-    this.#batchBytes += total;
+    const at = this.#place(length, flags);
     const slab = this.#slab;
-    const at = writeFrameHeader(slab, this.#pos, length, flags);
-    this.#pos = at + length;
     // A plain view (see #cut): a Buffer slab's own subarray costs four calls.
     return new Uint8Array(slab.buffer, slab.byteOffset + at, length);
   }
