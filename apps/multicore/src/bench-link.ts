@@ -9,8 +9,13 @@
  * Designs: ring = SharedArrayBuffer ring per direction with Atomics.waitAsync
  * wake-ups (what @zmq/threads ships); port-copy / port-transfer = MessagePort,
  * messages batched per microtask, frames copied by structured clone or their
- * ArrayBuffers transferred (the sender then allocates every message afresh).
- * Every design holds SNDHWM + RCVHWM = 2000 messages in flight.
+ * ArrayBuffers transferred (the sender then allocates every message afresh);
+ * port-copy-transfer = MessagePort, each frame of 4 KiB or more copied once
+ * into a fresh ArrayBuffer of its own that is transferred (the sender keeps its
+ * Buffer; the receiver gets a plain Buffer and allocates nothing): the
+ * "large bodies out of band" design, measured at the link level.
+ * Every design holds SNDHWM + RCVHWM = 2000 messages in flight, and is warmed
+ * up as the socket designs are (`--warmup-mb`).
  *
  * `--payload` says what the sender sends (the receiver checks the length, and
  * for "filled" the last byte):
@@ -111,7 +116,13 @@ const countFor = (size: number) =>
         ? 3_000
         : 10_000;
 
-type Design = "ring" | "port-copy" | "port-transfer" | "zeromq.js" | "@zmq/node";
+type Design =
+  | "ring"
+  | "port-copy"
+  | "port-transfer"
+  | "port-copy-transfer"
+  | "zeromq.js"
+  | "@zmq/node";
 let seq = 0;
 
 /**
@@ -126,11 +137,12 @@ function sendAll(
   count: number,
   size: number,
   owned = false,
+  first = 0,
 ): void {
   let sent = 0;
   const pump = () => {
     while (sent < count) {
-      if (!write([payload(size, sent, owned)])) return;
+      if (!write([payload(size, first + sent, owned)])) return;
       sent++;
     }
   };
@@ -334,25 +346,47 @@ async function crossThread(design: Design, size: number, count: number): Promise
     return elapsed;
   }
   const { port1, port2 } = new MessageChannel();
-  const transfer = design === "port-transfer";
+  const transfer =
+    design === "port-transfer" ? true : design === "port-copy-transfer" ? "copy" : false;
+  // Warmed as the socket designs are (the sender's allocator matters as much as the receiver's here).
+  const warmup = warmupFor(size, count);
   const worker = spawnWorker(
     "link-worker",
-    { design, name, count, size, port: port2, payload: PAYLOAD },
+    { design, name, count, size, port: port2, payload: PAYLOAD, warmup },
     [port2],
   );
   await waitFor(worker, "ready");
   const link = new PortLink(port1, 2000, transfer);
   const finished = waitFor(worker, "done");
+  if (warmup > 0) {
+    const warm = waitFor(worker, "warm");
+    sendAll(
+      (f) => link.write(f),
+      (fn) => (link.onWritable = fn),
+      warmup,
+      size,
+      transfer === true,
+    );
+    await warm;
+  }
+  const before = threadCost();
+  const processBefore = process.cpuUsage();
   const start = performance.now();
   sendAll(
     (f) => link.write(f),
     (fn) => (link.onWritable = fn),
     count,
     size,
-    transfer,
+    transfer === true,
+    warmup,
   );
-  await finished;
+  const report = await finished;
   const elapsed = performance.now() - start;
+  lastCost = {
+    sender: perMessage(before, threadCost(), count),
+    receiver: report.cost as Cost,
+    processUs: processCpu(processBefore, count),
+  };
   link.close();
   await once(worker, "exit");
   return elapsed;
@@ -389,7 +423,14 @@ interface Row {
 }
 const rows: Row[] = [];
 const designs1: Design[] = ["ring", "port-copy", "port-transfer", "zeromq.js", "@zmq/node"];
-const designs2: Design[] = ["ring", "port-copy", "port-transfer", "zeromq.js", "@zmq/node"];
+const designs2: Design[] = [
+  "ring",
+  "port-copy",
+  "port-transfer",
+  "port-copy-transfer",
+  "zeromq.js",
+  "@zmq/node",
+];
 for (const size of SIZES) {
   const count = countFor(size);
   for (const [threads, list] of [

@@ -9,6 +9,7 @@ const data = workerData as {
     | "ring"
     | "port-copy"
     | "port-transfer"
+    | "port-copy-transfer"
     | "zeromq.js"
     | "@zmq/node"
     | "ring-echo"
@@ -114,7 +115,8 @@ if (data.design === "ring-echo") {
   const pump = () => {
     for (let m = link.read(); m !== undefined; m = link.read()) {
       check(m[0]!, got);
-      if (++got === data.count) {
+      progress(++got);
+      if (got === warmup + data.count) {
         setTimeout(() => link.close(), 10);
         done();
         return;

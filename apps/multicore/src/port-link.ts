@@ -1,17 +1,25 @@
 /**
  * Design (a), kept for the measurement only: a link over a MessagePort. Messages
  * are batched per microtask into one postMessage; frames whose ArrayBuffer is
- * whole (and not shared) are transferred, the rest copied by structured clone.
+ * whole (and not shared) are transferred, the rest copied by structured clone;
+ * or, in the "copy" mode, each large frame is copied into a fresh ArrayBuffer
+ * that is transferred (the sender's own Buffer stays usable).
  * Credits come back as the receiver reads: SNDHWM + RCVHWM per direction, as
- * the ring link. It needs a MessagePort between the two threads, which cannot
- * be made between two arbitrary threads (BroadcastChannel cannot carry ports).
+ * the ring link. It needs a MessagePort between the two threads: the benchmark
+ * hands one to its worker; between two arbitrary threads BroadcastChannel
+ * cannot carry one, `postMessageToThread` (node:worker_threads, present in the
+ * Node 20.20 installed here) can.
  */
 type MessagePort = import("node:worker_threads").MessagePort;
+
+/** Frames from this size up are copied and transferred in the "copy" mode. */
+const COPY_TRANSFER_MIN = 4096;
 
 export class PortLink {
   readonly #port: MessagePort;
   readonly #limit: number;
-  readonly #transfer: boolean;
+  /** true: transfer whole ArrayBuffers as they are; "copy": copy each large frame into a fresh ArrayBuffer and transfer that. */
+  readonly #transfer: boolean | "copy";
   #sent = 0;
   #acked = 0;
   #batch: Uint8Array[][] = [];
@@ -26,7 +34,7 @@ export class PortLink {
   onReadable: (() => void) | undefined;
   onWritable: (() => void) | undefined;
 
-  constructor(port: MessagePort, limit: number, transfer: boolean) {
+  constructor(port: MessagePort, limit: number, transfer: boolean | "copy") {
     this.#port = port;
     this.#limit = limit;
     this.#transfer = transfer;
@@ -61,8 +69,18 @@ export class PortLink {
       return false;
     }
     this.#sent++;
-    this.#batch.push(frames);
-    if (this.#transfer) {
+    if (this.#transfer === "copy") {
+      // The sender's frames stay its own: large ones are copied once into memory that moves.
+      const moved = frames.map((frame) => {
+        if (frame.byteLength < COPY_TRANSFER_MIN) return frame;
+        const copy = Buffer.allocUnsafeSlow(frame.byteLength);
+        copy.set(frame);
+        this.#transfers.push(copy.buffer);
+        return copy;
+      });
+      this.#batch.push(moved);
+    } else this.#batch.push(frames);
+    if (this.#transfer === true) {
       for (const frame of frames) {
         const buffer = frame.buffer;
         if (

@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
+import { PortLink } from "../src/port-link";
 import { workerExecArgv } from "../src/spawn";
 import { perMessage } from "../src/thread-cost";
 
@@ -46,5 +47,43 @@ describe("bench harness", () => {
       majors: 4,
     });
     expect(perMessage(undefined, after, 1000)).toBeUndefined();
+  });
+
+  it("port-copy-transfer moves a copy of each large frame and leaves the sender's frames intact", async () => {
+    const { port1, port2 } = new MessageChannel();
+    const sender = new PortLink(port1, 100, "copy");
+    const receiver = new PortLink(port2, 100, false);
+    const large = (k: number) => new Uint8Array(64 * 1024).fill(k);
+    const sent: Uint8Array[][] = [];
+    for (let k = 0; k < 20; k++) {
+      const message = [Uint8Array.of(k), large(k), new Uint8Array(100).fill(k)];
+      sent.push(message);
+      expect(sender.write(message)).toBe(true);
+    }
+    const received: Uint8Array[][] = [];
+    await new Promise<void>((resolve) => {
+      const pump = () => {
+        for (let m = receiver.read(); m !== undefined; m = receiver.read()) {
+          received.push(m);
+          if (received.length === sent.length) return resolve();
+        }
+      };
+      receiver.onReadable = pump;
+      pump();
+    });
+    sender.close();
+    receiver.close();
+    for (let k = 0; k < 20; k++) {
+      const [id, body, tail] = received[k]!;
+      expect(id).toEqual(Uint8Array.of(k));
+      // The large frame arrived whole, in memory of its own.
+      expect(body!.byteLength).toBe(64 * 1024);
+      expect(body!.buffer.byteLength).toBe(64 * 1024);
+      expect(body!.every((byte) => byte === k)).toBe(true);
+      expect(tail).toEqual(new Uint8Array(100).fill(k));
+      // The sender's frame was copied, not moved: still attached and unchanged.
+      expect(sent[k]![1]!.byteLength).toBe(64 * 1024);
+      expect(sent[k]![1]![0]).toBe(k);
+    }
   });
 });
