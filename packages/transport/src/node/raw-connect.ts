@@ -299,19 +299,22 @@ export class RawTcpDialer {
     const handle = this.#handle!;
     this.#handle = undefined;
     this.#req = undefined;
-    this.#freeReq = req;
     if (status >= 0) {
       this.#done(0, "connect", handle as unknown as RawTcpHandle);
-      return;
-    }
-    if (status === UV_ECONNREFUSED && this.#keepRefused && !this.#closed && kept < MAX_KEPT) {
-      this.#spare = handle;
-      this.#spareRef = this.#ref;
-      kept++;
     } else {
-      handle.close();
+      if (status === UV_ECONNREFUSED && this.#keepRefused && !this.#closed && kept < MAX_KEPT) {
+        this.#spare = handle;
+        this.#spareRef = this.#ref;
+        kept++;
+      } else {
+        handle.close();
+      }
+      this.#done(status, "connect", undefined);
     }
-    this.#done(status, "connect", undefined);
+    // Free for the next attempt only now: Node still holds this request until
+    // its completion callback returns, so an attempt that `done` started
+    // synchronously must not wrap it again (it gets a request of its own).
+    this.#freeReq = req;
   }
 
   /** Cancels the attempt if it is still pending (its handle is closed; `done` is not called). */
