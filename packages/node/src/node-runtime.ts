@@ -12,7 +12,9 @@ import {
   acceptFiltersAdmit,
   parseAcceptFilter,
   type Runtime,
+  type RuntimeTimer,
   securityMechanisms,
+  type TimerOptions,
   tracePipe,
   traceRouterSend,
   UdpSession,
@@ -66,9 +68,11 @@ function now(): number {
  * ms late, never early.
  */
 interface Step {
+  /** Its time on the `now` clock. */
+  readonly at: number;
   readonly timer: ReturnType<typeof setTimeout>;
   /** In the order they were set; a cancelled one is left as undefined. */
-  readonly callbacks: (((this: void) => void) | undefined)[];
+  readonly entries: (NodeTimer | undefined)[];
   live: number;
 }
 const steps = new Map<number, Step>();
@@ -77,13 +81,13 @@ function fireStep(at: number): void {
   const step = steps.get(at);
   if (step === undefined) return;
   steps.delete(at);
-  const callbacks = step.callbacks;
+  const entries = step.entries;
   let failure: { error: unknown } | undefined;
-  for (let i = 0; i < callbacks.length; i++) {
-    const callback = callbacks[i];
-    if (callback === undefined) continue;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    if (entry === undefined) continue;
     try {
-      callback();
+      entry.run();
     } catch (error) {
       failure ??= { error };
     }
@@ -91,27 +95,72 @@ function fireStep(at: number): void {
   if (failure !== undefined) throw failure.error;
 }
 
-function setSlackTimer(ms: number, slack: number, callback: () => void): () => void {
-  const time = now();
-  const at = Math.ceil((time + ms) / slack) * slack;
-  let step = steps.get(at);
-  if (step === undefined) {
-    const timer = setTimeout(fireStep, Math.max(0, Math.ceil(at - time)), at);
-    timer.unref();
-    step = { timer, callbacks: [], live: 0 };
-    steps.set(at, step);
-  }
-  // One entry per call, even for a callback already waiting in this step.
-  const owner = step;
-  const index = owner.callbacks.push(callback) - 1;
-  owner.live++;
-  return () => {
-    if (owner.callbacks[index] === undefined) return;
-    owner.callbacks[index] = undefined;
-    if (--owner.live > 0) return;
-    clearTimeout(owner.timer);
-    if (steps.get(at) === owner) steps.delete(at);
+/**
+ * A timer armed again and again (`Runtime.timer`): a run with a slack joins
+ * its grid step as this object itself, so a reconnect loop allocates nothing
+ * per retry (no closure, no Node timer of its own). `setTimer` makes one per
+ * call.
+ */
+class NodeTimer implements RuntimeTimer {
+  readonly #callback: () => void;
+  /** The grid step this timer waits in and its index there. */
+  #step: Step | undefined;
+  #index = 0;
+  /** A run without a slack: its Node timer. */
+  #timeout: ReturnType<typeof setTimeout> | undefined;
+  readonly #fire = (): void => {
+    this.#timeout = undefined;
+    this.#callback();
   };
+
+  constructor(callback: () => void) {
+    this.#callback = callback;
+  }
+
+  start(ms: number, options?: TimerOptions): void {
+    this.cancel();
+    const slack = options?.slack ?? 0;
+    const weak = options !== undefined && options.ref === false;
+    if (slack > 0 && weak) {
+      const time = now();
+      const at = Math.ceil((time + ms) / slack) * slack;
+      let step = steps.get(at);
+      if (step === undefined) {
+        const timer = setTimeout(fireStep, Math.max(0, Math.ceil(at - time)), at);
+        timer.unref();
+        step = { at, timer, entries: [], live: 0 };
+        steps.set(at, step);
+      }
+      this.#step = step;
+      this.#index = step.entries.push(this) - 1;
+      step.live++;
+      return;
+    }
+    const timeout = setTimeout(this.#fire, ms);
+    if (weak) timeout.unref();
+    this.#timeout = timeout;
+  }
+
+  cancel(): void {
+    const timeout = this.#timeout;
+    if (timeout !== undefined) {
+      this.#timeout = undefined;
+      clearTimeout(timeout);
+    }
+    const step = this.#step;
+    if (step === undefined) return;
+    this.#step = undefined;
+    step.entries[this.#index] = undefined;
+    if (--step.live > 0) return;
+    clearTimeout(step.timer);
+    if (steps.get(step.at) === step) steps.delete(step.at);
+  }
+
+  /** Its grid step is due. */
+  run(): void {
+    this.#step = undefined;
+    this.#callback();
+  }
 }
 
 /** `NODE_DEBUG=zmq`: connection-level trace lines on stderr; undefined (free) otherwise. */
@@ -126,11 +175,16 @@ export const nodeRuntime: Runtime = {
   now,
   setTimer(ms, callback, options) {
     const slack = options?.slack ?? 0;
-    if (slack > 0 && options?.ref === false) return setSlackTimer(ms, slack, callback);
+    if (slack > 0 && options?.ref === false) {
+      const timer = new NodeTimer(callback);
+      timer.start(ms, options);
+      return () => timer.cancel();
+    }
     const timer = setTimeout(callback, ms);
     if (options !== undefined && options.ref === false) timer.unref();
     return () => clearTimeout(timer);
   },
+  timer: (callback) => new NodeTimer(callback),
   defer: (callback) => {
     setImmediate(callback);
   },

@@ -90,3 +90,42 @@ describe("nodeRuntime.setTimer with a slack", () => {
     expect((errors[0] as Error).message).toBe("boom");
   });
 });
+
+describe("nodeRuntime.timer (one timer armed again and again)", () => {
+  it("runs once per start; a start while pending moves the run; cancel stops it", async () => {
+    let runs = 0;
+    const timer = nodeRuntime.timer!(() => runs++);
+    timer.start(15, { ref: false, slack: 10 });
+    timer.start(40, { ref: false, slack: 10 }); // replaces the pending run
+    await wait(30);
+    expect(runs).toBe(0);
+    await wait(60);
+    expect(runs).toBe(1);
+    timer.start(10, { ref: false, slack: 10 }); // again after a run
+    await wait(60);
+    expect(runs).toBe(2);
+    timer.start(10, { ref: false, slack: 10 });
+    timer.cancel();
+    timer.cancel(); // twice is harmless
+    // Without a slack: a plain Node timer, the same rules.
+    timer.start(10, { ref: false });
+    timer.start(20, { ref: false });
+    await wait(80);
+    expect(runs).toBe(3);
+  });
+
+  it("shares its grid step with setTimer's timers, in the order they were set", async () => {
+    const base = nodeRuntime.now();
+    const step = Math.ceil((base + 40) / 10) * 10;
+    const fired: string[] = [];
+    const timer = nodeRuntime.timer!(() => fired.push("timer"));
+    nodeRuntime.setTimer(step - base - 6, () => fired.push("a"), { ref: false, slack: 10 });
+    timer.start(step - base - 4, { ref: false, slack: 10 });
+    nodeRuntime.setTimer(step - base - 2, () => fired.push("b"), { ref: false, slack: 10 });
+    // Moved to a later step, then back: it waits in the step it was last put in.
+    timer.start(step - base + 6, { ref: false, slack: 10 });
+    timer.start(step - base - 1, { ref: false, slack: 10 });
+    await wait(step - base + 40);
+    expect(fired).toEqual(["a", "b", "timer"]);
+  });
+});

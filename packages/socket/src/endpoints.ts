@@ -6,11 +6,18 @@
  * the peer exists, or while it is away, flow once it is back.
  */
 import type { Pipe, PipeHandler } from "@zmq/patterns";
-import type { AnyConnection, Connecter, Connection, Listener, Transport } from "@zmq/transport";
+import type {
+  AnyConnection,
+  ConnectDone,
+  Connecter,
+  Connection,
+  Listener,
+  Transport,
+} from "@zmq/transport";
 import type { WireError } from "@zmq/wire";
 import type { AcceptFilter } from "./accept-filter";
 import { AuthError, protocolErrorName, toZmqError, ZmqError } from "./errors";
-import type { TimerOptions } from "./runtime";
+import type { RuntimeTimer, TimerOptions } from "./runtime";
 import {
   type PeerIdentity,
   RawSession,
@@ -19,7 +26,7 @@ import {
   type SessionOwner,
   ZmtpSession,
 } from "./session";
-import type { SocketCore } from "./socket-core";
+import type { SocketCore, TransportOptions } from "./socket-core";
 import { GroupSession } from "./udp-session";
 
 /** Closes a connection that no session took (any kind). */
@@ -46,6 +53,11 @@ function dropConnection(connection: AnyConnection): void {
 }
 
 function noop(): void {}
+
+/** Reports how a connect attempt settles to `done`. */
+function settleFrom(attempt: Promise<Connection>, done: ConnectDone<Connection>): void {
+  attempt.then(done, (error: unknown) => done(undefined, error));
+}
 
 /**
  * Whether a connecter retries after this protocol failure. A handshake or
@@ -365,10 +377,19 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
   #session: Session | undefined;
   #ready = false;
   /**
-   * The attempt in flight, if any: its AbortController, or a token when it has
-   * none (the connecter cancels it on close).
+   * The attempt in flight, if any: its AbortController, or `#attemptDone` when
+   * it has none (the connecter cancels it on close).
    */
   #abort: object | undefined;
+  /**
+   * The transport options of the attempts without a controller, kept while the
+   * socket's options are unchanged (`SocketCore.optionsVersion`): a reconnect
+   * loop builds none per attempt.
+   */
+  #options: TransportOptions | undefined;
+  #optionsVersion = -1;
+  /** The reconnect timer, where the runtime has reusable ones (`Runtime.timer`). */
+  #retryTimer: RuntimeTimer | undefined;
   /** The controller the next attempt reuses (replaced once aborted). */
   #controller: AbortController | undefined;
   /** The transport's connecter for this endpoint, made at the first attempt. */
@@ -459,24 +480,33 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
         this.#controller = abort;
       }
     }
-    const cancelTimeout = abort === undefined ? noop : this.#connectTimeout(abort);
-    // One callback per attempt, which is also the attempt's token (`#abort`)
-    // when there is no controller. A connecter that reports through callbacks
-    // (`Connecter.attempt`) spares a refused attempt its promise and microtask.
-    const done = (connection: Connection | undefined, error?: unknown): void => {
-      cancelTimeout();
-      if (connection !== undefined) this.#connected(attempt, connection);
-      else this.#failed(attempt, error);
-    };
-    const attempt: object = abort ?? done;
-    this.#abort = attempt;
+    // Without a controller, every attempt reports to `#attemptDone`, which is
+    // also its token (`#abort`), with the same options: a loop of refused
+    // attempts through a connecter that reports through callbacks
+    // (`Connecter.attempt`) allocates nothing here, no closure, options object,
+    // promise or microtask. With one, a callback per attempt, its token the
+    // controller. (No closure in this function itself: a variable captured by
+    // one would make V8 allocate a context at every call.)
+    let done: ConnectDone<Connection>;
+    let options: TransportOptions;
+    if (abort === undefined) {
+      done = this.#attemptDone;
+      this.#abort = done;
+      options = this.#reusedOptions();
+    } else {
+      done = this.#controlledDone(abort);
+      this.#abort = abort;
+      options = this.#attemptOptions(abort.signal);
+    }
     if (this.#lingering) this.#updateHold();
-    const options = this.core.connectOptions(abort?.signal);
     // libzmq connects ipc at once (a Unix socket connect does not wait): no connect:delay.
-    // A tcp host name is resolved first: no connect:delay for one that does not resolve.
-    if ((this.transport as { reportsConnecting?: boolean }).reportsConnecting === true) {
-      options.onConnecting = this.#onConnecting;
-    } else if (schemeOf(this.address) !== "ipc" && this.core.hub.active) {
+    // A tcp host name is resolved first: no connect:delay for one that does not resolve
+    // (the transport calls `onConnecting`, see `#attemptOptions`).
+    if (
+      (this.transport as { reportsConnecting?: boolean }).reportsConnecting !== true &&
+      schemeOf(this.address) !== "ipc" &&
+      this.core.hub.active
+    ) {
       this.core.emit({ type: "connect:delay", address: this.reported });
     }
     this.runtime.trace?.(`${this.socketType} connect ${this.address} attempt`);
@@ -484,10 +514,49 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       connecter.attempt(options, done);
       return;
     }
-    (connecter === undefined
-      ? this.transport.connect(this.address, options)
-      : connecter.connect(options)
-    ).then(done, (error: unknown) => done(undefined, error));
+    settleFrom(
+      connecter === undefined
+        ? this.transport.connect(this.address, options)
+        : connecter.connect(options),
+      done,
+    );
+  }
+
+  /** The callback of an attempt under `abort` (its token), with its connect timeout armed. */
+  #controlledDone(abort: AbortController): ConnectDone<Connection> {
+    const cancelTimeout = this.#connectTimeout(abort);
+    return (connection, error) => {
+      cancelTimeout();
+      if (connection !== undefined) this.#connected(abort, connection);
+      else this.#failed(abort, error);
+    };
+  }
+
+  /** Where every attempt without a controller reports, and its token (see `#attempt`). */
+  readonly #attemptDone = (connection: Connection | undefined, error?: unknown): void => {
+    if (connection !== undefined) this.#connected(this.#attemptDone, connection);
+    else this.#failed(this.#attemptDone, error);
+  };
+
+  /** The transport options of one attempt (`signal`: its controller's). */
+  #attemptOptions(signal: AbortSignal | undefined): TransportOptions {
+    const options = this.core.connectOptions(signal);
+    if ((this.transport as { reportsConnecting?: boolean }).reportsConnecting === true) {
+      options.onConnecting = this.#onConnecting;
+    }
+    return options;
+  }
+
+  /** The options of attempts without a controller: the last ones, unless the socket's changed. */
+  #reusedOptions(): TransportOptions {
+    const version = this.core.optionsVersion;
+    let options = this.#options;
+    if (options === undefined || this.#optionsVersion !== version) {
+      options = this.#attemptOptions(undefined);
+      this.#options = options;
+      this.#optionsVersion = version;
+    }
+    return options;
   }
 
   /** `onConnecting` of every attempt: the attempt in flight is under way (connect:delay). */
@@ -576,7 +645,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       // Exponential backoff up to the maximum, no jitter (libzmq).
       const delay = Math.min(this.#interval, reconnectMaxInterval);
       this.#interval = Math.min(this.#interval * 2, reconnectMaxInterval);
-      this.#cancelTimer = this.#schedule(delay, delay >= 50 ? RETRY : UNREF);
+      this.#schedule(delay, delay >= 50 ? RETRY : UNREF);
       return;
     }
     // libzmq adds a random jitter in [0, interval), drawn here on a grid (see `jitterGrid`).
@@ -586,16 +655,32 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       this.#grid = grid;
     }
     const delay = reconnectInterval + grid.step * Math.floor(Math.random() * grid.choices);
-    this.#cancelTimer = this.#schedule(delay, grid.options);
+    this.#schedule(delay, grid.options);
   }
 
-  #schedule(delay: number, options: TimerOptions): () => void {
+  /** Arms the reconnect timer (`#cancelTimer` disarms it). */
+  #schedule(delay: number, options: TimerOptions): void {
     if (this.core.hub.active) {
       this.core.emit({ type: "connect:retry", address: this.reported, interval: delay });
     }
-    this.runtime.trace?.(`${this.socketType} reconnect ${this.address} in ${delay}ms`);
-    return this.runtime.setTimer(delay, this.#retry, options);
+    const runtime = this.runtime;
+    runtime.trace?.(`${this.socketType} reconnect ${this.address} in ${delay}ms`);
+    if (runtime.timer === undefined) {
+      this.#cancelTimer = runtime.setTimer(delay, this.#retry, options);
+      return;
+    }
+    let timer = this.#retryTimer;
+    if (timer === undefined) {
+      timer = runtime.timer(this.#retry);
+      this.#retryTimer = timer;
+    }
+    timer.start(delay, options);
+    this.#cancelTimer = this.#cancelRetryTimer;
   }
+
+  readonly #cancelRetryTimer = (): void => {
+    this.#retryTimer?.cancel();
+  };
 
   /** The reconnect timer's callback (one function for every retry). */
   readonly #retry = (): void => {

@@ -106,6 +106,7 @@ export {
   type EventChannel,
   plainFrames,
   type Runtime,
+  type RuntimeTimer,
   type TimerOptions,
 } from "./runtime";
 export { coreOf, Socket, SocketType } from "./socket";

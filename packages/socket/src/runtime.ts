@@ -31,6 +31,20 @@ export interface TimerOptions {
   slack?: number;
 }
 
+/**
+ * One timer, armed again and again (`Runtime.timer`): a loop that waits before
+ * each step (a reconnect loop) arms it once per step and allocates nothing.
+ */
+export interface RuntimeTimer {
+  /**
+   * Runs the timer's callback once after `ms` milliseconds, with `options` as
+   * `setTimer` takes them; a run still pending is cancelled first.
+   */
+  start(ms: number, options?: TimerOptions): void;
+  /** Cancels the pending run, if any. */
+  cancel(): void;
+}
+
 /** A sink for socket events besides the observers (Node: a `diagnostics_channel`). */
 export interface EventChannel {
   /** Whether anyone listens; events are only built and published when true. */
@@ -52,6 +66,12 @@ export interface Runtime extends Scheduler {
   now(): number;
   /** Runs `callback` once after `ms` milliseconds; the returned function cancels it. */
   setTimer(ms: number, callback: () => void, options?: TimerOptions): () => void;
+  /**
+   * Optional: a reusable timer for `callback` (see `RuntimeTimer`), the same
+   * schedule as `setTimer` without a closure or timer object per run. Without
+   * it, callers use `setTimer`.
+   */
+  timer?(callback: () => void): RuntimeTimer;
   /** Runs `callback` soon, after pending I/O callbacks (Node: `setImmediate`). */
   defer(callback: () => void): void;
   /** Keeps the process alive until the returned function is called (a pending operation). */

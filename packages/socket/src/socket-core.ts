@@ -154,10 +154,17 @@ export class SocketCore {
 
   // ---- options
 
+  /**
+   * Counts the changes of `options` (`setOption`): a connect endpoint keeps the
+   * transport options of its last attempt (`connectOptions`) while it is unchanged.
+   */
+  optionsVersion = 0;
+
   /** Stores a (validated) value of a non-pattern table option. */
   setOption<K extends CoreOptionName>(name: K, value: unknown): void {
     if (this.#closed) throw new ZmqError("EBADF");
     (this.options as Record<K, unknown>)[name] = value;
+    this.optionsVersion++;
   }
 
   /** ZMQ_TCP_ACCEPT_FILTER's list: each set adds one; null or "" clears it (libzmq). */

@@ -501,6 +501,44 @@ describe("tcp connecter on a bare TCP handle (RAW_CONNECT_SUPPORTED)", () => {
     },
   );
 
+  it.runIf(process.platform === "linux" && RAW_CONNECT_SUPPORTED)(
+    "refused attempts share one connect request; a connect after them still succeeds",
+    async () => {
+      // Count the connect requests made, through the binding the dialer reads them from.
+      const wrap = (process as unknown as { binding(name: string): unknown }).binding(
+        "tcp_wrap",
+      ) as { TCPConnectWrap: new () => object };
+      const Original = wrap.TCPConnectWrap;
+      let made = 0;
+      wrap.TCPConnectWrap = class extends Original {
+        constructor() {
+          super();
+          made++;
+        }
+      };
+      try {
+        const probe = await tcp.bind("tcp://127.0.0.1:*");
+        const endpoint = probe.endpoint;
+        await probe.close();
+        const connecter = tcp.connecter(endpoint);
+        for (let i = 0; i < 6; i++) {
+          expect((await attempt(connecter)).error?.code).toBe("ECONNREFUSED");
+        }
+        expect(made).toBe(1);
+        const listener = await bind(endpoint);
+        const accepted = nextConnection(listener);
+        const { connection, error } = await attempt(connecter);
+        expect(error).toBeUndefined();
+        expect(made).toBe(1);
+        await roundtrip(connection!, await accepted);
+        await listener.close();
+        connecter.close();
+      } finally {
+        wrap.TCPConnectWrap = Original;
+      }
+    },
+  );
+
   it("a source address takes a fresh socket per attempt (libzmq binds each one)", async () => {
     const probe = await tcp.bind("tcp://127.0.0.1:*");
     const closed = probe.endpoint.slice(6);

@@ -9,7 +9,10 @@
  * (a fresh tcp_wrap handle per attempt and a 100-199 ms timer each), `grid`
  * (the same attempts on the shared interval/3 grid the socket layer uses),
  * `reuse` (grid, and the refused handle connected again, as `RawTcpDialer`),
- * `ours` / `zeromq` (DEALERs with linger 0, default 100 ms interval).
+ * `lean` (as `reuse`, with one connect request per loop for its whole life: no
+ * allocation per attempt but the grid's),
+ * `ours` / `zeromq` (DEALERs with linger 0, default 100 ms interval), `base`
+ * (as `ours`, on the @zmq/node module at `BASE_NODE`: an A/B against another build).
  * The implementation is imported at start; `SCHED=test` then idles for the
  * window first, as the reconnect-cpu test's child does (so V8's post-start-up
  * memory-reducer GCs fall before the window), else it warms up `WARM` ms
@@ -32,7 +35,10 @@ function threads() {
       const ns = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, "utf8").split(" ")[0]);
       const status = readFileSync(`/proc/self/task/${tid}/status`, "utf8");
       const wakeups = Number(/\nvoluntary_ctxt_switches:\s+(\d+)/.exec(status)[1]);
-      out.set(tid, { name: tid === String(process.pid) ? "main" : comm, ns, wakeups });
+      // minflt: field 10 of stat, counted after the ")" that ends the name
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const faults = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
+      out.set(tid, { name: tid === String(process.pid) ? "main" : comm, ns, wakeups, faults });
     } catch {
       // a thread that ended meanwhile
     }
@@ -50,9 +56,11 @@ const closers = [];
 const zmq =
   mode === "ours"
     ? await import("@zmq/node")
-    : mode === "zeromq"
-      ? createRequire(import.meta.url)("zeromq")
-      : undefined;
+    : mode === "base"
+      ? await import(process.env.BASE_NODE)
+      : mode === "zeromq"
+        ? createRequire(import.meta.url)("zeromq")
+        : undefined;
 if (process.env.SCHED === "test") await sleep(windowMs);
 
 if (zmq !== undefined) {
@@ -125,8 +133,25 @@ if (zmq !== undefined) {
     };
     return loop;
   };
-  if (!["timer", "bare", "grid", "reuse"].includes(mode)) throw new Error(`unknown mode ${mode}`);
-  for (let i = 0; i < loops; i++) (mode === "reuse" ? reused() : fresh())();
+  // What libzmq does per attempt and nothing else: one handle and one connect
+  // request per loop for its whole life, one callback, no allocation per attempt.
+  const lean = () => {
+    const handle = new wrap.TCP(wrap.constants.SOCKET);
+    handle.unref();
+    const req = new wrap.TCPConnectWrap();
+    const loop = () => {
+      if (stop) return;
+      attempts++;
+      let status = handle.connect(req, "127.0.0.1", port);
+      if (status === UV_ECONNABORTED) status = handle.connect(req, "127.0.0.1", port);
+      if (status < 0) throw new Error(`connect: ${status}`);
+    };
+    req.oncomplete = () => again(loop);
+    return loop;
+  };
+  const make = { timer: fresh, bare: fresh, grid: fresh, reuse: reused, lean }[mode];
+  if (make === undefined) throw new Error(`unknown mode ${mode}`);
+  for (let i = 0; i < loops; i++) make()();
 }
 
 await sleep(process.env.SCHED === "test" ? windowMs / 2 : Number(process.env.WARM ?? 2000));
@@ -139,9 +164,13 @@ const after = threads();
 stop = true;
 const perThread = [];
 for (const [tid, t] of after) {
-  const b = before.get(tid) ?? { ns: 0, wakeups: 0 };
+  const b = before.get(tid) ?? { ns: 0, wakeups: 0, faults: 0 };
   const ms = (t.ns - b.ns) / 1e6;
-  if (ms >= 0.1) perThread.push(`${t.name} ${ms.toFixed(1)} ms/${t.wakeups - b.wakeups} wake-ups`);
+  if (ms >= 0.1) {
+    perThread.push(
+      `${t.name} ${ms.toFixed(1)} ms/${t.wakeups - b.wakeups} wake-ups/${t.faults - b.faults} faults`,
+    );
+  }
 }
 console.log(
   JSON.stringify({

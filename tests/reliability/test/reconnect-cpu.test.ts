@@ -101,8 +101,14 @@ describe("reconnect loop against a closed port", () => {
   // after a 30 s warm-up 0.64-1.10x. One socket: 1.50-1.68x, and not
   // reachable: the bare Node loop (handle reused, nothing else) is 1.31-1.68x
   // zeromq.js on its own, its empty timer wake-ups alone 0.80-0.96x. The ratio to zeromq.js is
-  // reported, not asserted (zeromq.js's own figure swings 138-349 ms).
-  const bound = size(1.2, 1.1);
+  // reported, not asserted (zeromq.js's own figure swings 138-349 ms). Session 9:
+  // nothing allocated per retry (callback, options, timer and connect request
+  // reused): 20 sockets ours/zeromq.js 0.76-1.90x, median 1.12x over 8 rounds
+  // at load 0-1 (session 8's build: median 1.16x, worst 3.43x, same rounds);
+  // idle, the barest Node loop (bench `lean`) is 1.4-1.5x zeromq.js, under load
+  // 0.7x; one socket 1.18-2.10x (the bare loop 1.36-1.57x). Against the node:net loop: 0.20x (CI size) / 0.27x (soak,
+  // session 8), asserted at 0.6x (was 1.2x / 1.1x).
+  const bound = 0.6;
   it(`ours spends at most ${bound}x the node:net floor's CPU`, () => {
     expect(cpu.ours).toBeDefined();
     expect(cpu.zeromq).toBeDefined();
@@ -123,11 +129,12 @@ describe("reconnect loop against a closed port", () => {
   // Against the bare-handle floor, which pays a timer wake-up and a fresh handle
   // per attempt where ours shares wake-ups and reuses the handle: measured
   // 0.56-0.71x at soak size with fresh handles (1.0-1.3x before the shared
-  // grid). A return to a wake-up per attempt fails it. Asserted at soak size
+  // grid; 0.68x in the session-8 soak run, asserted at 0.9x since session 9, was
+  // 1.0x). A return to a wake-up per attempt fails it. Asserted at soak size
   // only: at CI size the floor is ~25-40 ms of CPU and the ratio swung 1.0-2.5x
   // between runs (fresh-clone CI failed on it once); CI still asserts the
   // node:net floor bound above and prints this ratio.
-  const handleBound = 1.0;
+  const handleBound = 0.9;
   it.runIf(SOAK)(`ours spends at most ${handleBound}x the tcp_wrap floor's CPU`, () => {
     expect(handleFloorMs).toBeDefined();
     expect(cpu.ours!).toBeLessThanOrEqual(handleFloorMs! * handleBound);
