@@ -6,13 +6,14 @@
  * the peer exists, or while it is away, flow once it is back.
  */
 import type { Pipe, PipeHandler } from "@zmq/patterns";
-import type {
-  AnyConnection,
-  ConnectDone,
-  Connecter,
-  Connection,
-  Listener,
-  Transport,
+import {
+  type AnyConnection,
+  type ConnectDone,
+  type Connecter,
+  type Connection,
+  type Listener,
+  settleConnect,
+  type Transport,
 } from "@zmq/transport";
 import type { WireError } from "@zmq/wire";
 import type { AcceptFilter } from "./accept-filter";
@@ -53,11 +54,6 @@ function dropConnection(connection: AnyConnection): void {
 }
 
 function noop(): void {}
-
-/** Reports how a connect attempt settles to `done`. */
-function settleFrom(attempt: Promise<Connection>, done: ConnectDone<Connection>): void {
-  attempt.then(done, (error: unknown) => done(undefined, error));
-}
 
 /**
  * Whether a connecter retries after this protocol failure. A handshake or
@@ -514,7 +510,7 @@ export class ConnectEndpoint implements SessionOwner, PipeHandler {
       connecter.attempt(options, done);
       return;
     }
-    settleFrom(
+    settleConnect(
       connecter === undefined
         ? this.transport.connect(this.address, options)
         : connecter.connect(options),

@@ -8,6 +8,7 @@ import {
   type Listener,
   parseEndpointFor,
   type StreamConnection,
+  settleConnect,
   type Transport,
   TransportError,
   throwIfAborted,
@@ -270,7 +271,7 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
   // No closure in the functions of a refused attempt's path (this one,
   // `#rawStart`, `#rawDone`): a variable an inner function captures makes V8
   // allocate a context at every call, used or not. The other paths are in
-  // functions of their own (`failLater`, `settleFrom`).
+  // functions of their own (`failLater`, `settleConnect`).
   attempt(options: TcpConnectOptions | undefined, done: ConnectDone<StreamConnection>): void {
     const settings = options ?? {};
     try {
@@ -287,7 +288,7 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
       failLater(done, error);
       return;
     }
-    settleFrom(this.connect(settings), done);
+    settleConnect(this.connect(settings), done);
   }
 
   connect(options: TcpConnectOptions = {}): Promise<StreamConnection> {
@@ -461,14 +462,6 @@ class TcpConnecter implements Connecter<StreamConnection, TcpConnectOptions> {
 /** Reports `error` to `done` from a microtask (after the caller's call returns). */
 function failLater(done: ConnectDone<StreamConnection>, error: unknown): void {
   queueMicrotask(() => done(undefined, error));
-}
-
-/** Reports how `attempt` settles to `done`. */
-function settleFrom(attempt: Promise<StreamConnection>, done: ConnectDone<StreamConnection>): void {
-  attempt.then(
-    (connection) => done(connection),
-    (error: unknown) => done(undefined, error),
-  );
 }
 
 /** The `onread` state of each socket a connecter made. */

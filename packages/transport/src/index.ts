@@ -33,13 +33,14 @@ export type {
   StreamHandler,
 } from "./connection";
 export { type Endpoint, parseEndpoint, parseEndpointFor } from "./endpoint";
-export type {
-  BindOptions,
-  ConnectDone,
-  Connecter,
-  ConnectOptions,
-  Listener,
-  Transport,
+export {
+  type BindOptions,
+  type ConnectDone,
+  type Connecter,
+  type ConnectOptions,
+  type Listener,
+  settleConnect,
+  type Transport,
 } from "./transport";
 export {
   abortError,

@@ -87,6 +87,15 @@ export interface Transport<
 export type ConnectDone<C> = (connection: C | undefined, error?: unknown) => void;
 
 /**
+ * Reports how a `connect` promise settles to `done`, as `Connecter.attempt`
+ * would (for callers and connecters that have only the promise at hand).
+ * @internal
+ */
+export function settleConnect<C>(attempt: Promise<C>, done: ConnectDone<C>): void {
+  attempt.then(done, (error: unknown) => done(undefined, error));
+}
+
+/**
  * Repeated connection attempts to one endpoint, one at a time. A socket layer
  * retrying a dead peer makes one every ~150 ms for as long as it lives, so a
  * transport can make them cheaper than independent `connect` calls (the tcp

@@ -230,20 +230,7 @@ export class RawTcpDialer {
     if (spare !== undefined) {
       this.#spare = undefined;
       kept--;
-      if (this.#spareRef === ref && !this.#closed) {
-        const req = this.#request();
-        let status = this.#connect(spare, req);
-        // The refused attempt's end (see REUSE_REFUSED). The request is free
-        // again: Node lets go of a request whose connect call failed before it
-        // returns.
-        if (status === UV_ECONNABORTED) status = this.#connect(spare, req);
-        if (status === 0) {
-          this.#handle = spare;
-          this.#req = req;
-          return;
-        }
-        this.#freeReq = req;
-      }
+      if (this.#spareRef === ref && !this.#closed && this.#launch(spare, true) === 0) return;
       // Anything else: this handle is done; the attempt takes a fresh one.
       spare.close();
     }
@@ -262,17 +249,32 @@ export class RawTcpDialer {
     }
     if (status === 0) {
       syscall = "connect";
-      const req = this.#request();
-      status = this.#connect(handle, req);
-      if (status === 0) {
-        this.#handle = handle;
-        this.#req = req;
-        return;
-      }
-      this.#freeReq = req;
+      status = this.#launch(handle, false);
+      if (status === 0) return;
     }
     handle.close();
     this.#done(status, syscall, undefined);
+  }
+
+  /**
+   * Connects `handle` with a request: on success (0) it is the attempt in
+   * flight; on failure the request is free again (Node lets go of a request
+   * whose connect call failed before it returns) and the status is returned.
+   * `refused`: the handle's last connect was refused (see REUSE_REFUSED), so
+   * its first call here ends that attempt with ECONNABORTED and a second one
+   * makes the new attempt.
+   */
+  #launch(handle: TcpHandle, refused: boolean): number {
+    const req = this.#request();
+    let status = this.#connect(handle, req);
+    if (refused && status === UV_ECONNABORTED) status = this.#connect(handle, req);
+    if (status === 0) {
+      this.#handle = handle;
+      this.#req = req;
+    } else {
+      this.#freeReq = req;
+    }
+    return status;
   }
 
   #request(): ConnectReq {
