@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
+import { startupOptions } from "../../tsup.shared";
 
 export default defineConfig({
   // exit-worker: the worker thread that delivers, at process end, what waited for a connection.
@@ -23,12 +24,9 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
-  // Startup: no comments or indentation, and ASCII only (a file with any other
-  // character is decoded and scanned as UTF-16), so `require` reads and parses
-  // less. Names stay as written; the source map leads back to src/.
-  minifyWhitespace: true,
+  ...startupOptions,
   esbuildOptions(options) {
-    options.charset = "ascii";
+    startupOptions.esbuildOptions(options);
     // The bundled transports from their TypeScript sources (their exports' "@zmq/source").
     options.conditions = ["@zmq/source"];
   },

@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
+import { startupOptions } from "../../tsup.shared";
 
 export default defineConfig({
   entry: ["src/index.ts", "src/node.ts"],
@@ -11,11 +12,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
-  // Startup: no comments or indentation, and ASCII only (a file with any other
-  // character is decoded and scanned as UTF-16), so \`require\` reads and parses
-  // less. Names stay as written; the source map leads back to src/.
-  minifyWhitespace: true,
-  esbuildOptions(options) {
-    options.charset = "ascii";
-  },
+  ...startupOptions,
 });
