@@ -105,6 +105,8 @@ export class CurveCodec implements FrameTransform {
   #freeBytes = 0;
   /** Sealed frames handed out for writing (the view `encode` returned → its whole buffer). */
   readonly #lent = new WeakMap<Uint8Array, Uint8Array>();
+  /** `decode` opens every frame into memory of its own (see `copyOut`). */
+  #copyOut = false;
 
   /**
    * `key`: the precomputed connection key. `sendPrefix`/`receivePrefix`: the
@@ -128,6 +130,15 @@ export class CurveCodec implements FrameTransform {
     this.#counter = counter;
     this.#peerHi = peerHi;
     this.#peerLo = peerLo;
+  }
+
+  /**
+   * From now on a large MESSAGE whose memory the connection reuses (`decode`'s
+   * `reused`) is opened into memory of its own, as small ones always are,
+   * instead of over its ciphertext (`FrameTransform.copyOut`).
+   */
+  copyOut(): void {
+    this.#copyOut = true;
   }
 
   /** Seals one frame into a CURVE MESSAGE command (the MORE/COMMAND flags travel inside it). */
@@ -200,9 +211,11 @@ export class CurveCodec implements FrameTransform {
    * Opens a CURVE MESSAGE command into the frame it carries and its flags, or
    * returns a `WireError` for a malformed, forged or replayed message. Takes
    * ownership of `body`: a large one (4 KiB and up) is decrypted over itself
-   * and the frame returned is a view of it.
+   * and the frame returned is a view of it; after `copyOut()`, one whose memory
+   * is `reused` goes into memory of its own (as a small one always does), and
+   * nothing of it is kept.
    */
-  decode(body: Uint8Array): TransformedFrame | WireError {
+  decode(body: Uint8Array, _flags?: number, reused = false): TransformedFrame | WireError {
     for (let i = 0; i < 8; i++) {
       if (body[i] !== MESSAGE[i]) {
         return malformed(
@@ -241,7 +254,7 @@ export class CurveCodec implements FrameTransform {
         this.#receiveNonce,
         this.#key,
         this.#allocate,
-        body.length >= IN_PLACE_BYTES,
+        !(reused && this.#copyOut) && body.length >= IN_PLACE_BYTES,
       );
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;

@@ -523,6 +523,30 @@ describe("property: MESSAGE boxes", () => {
     expect(allocations).toBe(9);
   });
 
+  it("after copyOut, opens a large frame marked reused into memory of its own, others still in place", () => {
+    const { sender, receiver } = codecs();
+    const body = nacl.randomBytes(65_536);
+    // Before copyOut the `reused` mark is not looked at: opened over its ciphertext.
+    const early = sender.encode(body, 0).body;
+    const before = receiver.decode(early, 0, true);
+    if (before instanceof Error) throw before;
+    expect(before.body.buffer).toBe(early.buffer);
+    receiver.copyOut();
+    const wire = sender.encode(body, 0).body;
+    const copied = receiver.decode(wire, 0, true);
+    if (copied instanceof Error) throw copied;
+    expect(copied.body.buffer).not.toBe(wire.buffer);
+    // The transport reads over the frame's memory: the opened body is untouched.
+    wire.fill(0xee);
+    expect(Buffer.from(copied.body).equals(Buffer.from(body))).toBe(true);
+    // A frame in memory of its own (not reused) is still opened in place.
+    const own = sender.encode(body, 0).body;
+    const inPlace = receiver.decode(own, 0, false);
+    if (inPlace instanceof Error) throw inPlace;
+    expect(inPlace.body.buffer).toBe(own.buffer);
+    expect(Buffer.from(inPlace.body).equals(Buffer.from(body))).toBe(true);
+  });
+
   it("reuses the memory of a large sealed frame only after `release` says it was written", () => {
     let allocations = 0;
     const counting = (n: number) => {

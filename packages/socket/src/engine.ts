@@ -11,7 +11,7 @@
  * engine for `ws://`, which frames the same messages over WebSocket). Both have
  * the same sans-I/O shape, so sessions, endpoints and sockets stay unchanged.
  */
-import type { StreamConnection } from "@zmq/transport";
+import type { ReadReuse, StreamConnection } from "@zmq/transport";
 import {
   type PeerInfo,
   ZmtpConnection,
@@ -38,6 +38,11 @@ export interface WireEngine {
    * what was written there and takes it without a copy.
    */
   readTarget?(): Uint8Array | undefined;
+  /**
+   * Whether the connection may read over memory it handed to `receive` before
+   * (`StreamHandler.readReuse`); absent means never.
+   */
+  readReuse?(): ReadReuse;
   /** Continues decoding after backpressure. */
   resume(): void;
   /** Encodes one message (after the handshake). */

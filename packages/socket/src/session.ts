@@ -14,7 +14,7 @@
  * mutes the socket for this peer).
  */
 import type { Pipe, PipeHandler } from "@zmq/patterns";
-import type { StreamConnection, StreamHandler, TransportError } from "@zmq/transport";
+import type { ReadReuse, StreamConnection, StreamHandler, TransportError } from "@zmq/transport";
 import {
   type Mechanism,
   type PeerInfo,
@@ -364,6 +364,10 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
 
   readTarget(): Uint8Array | undefined {
     return this.ended ? undefined : this.engine.readTarget?.();
+  }
+
+  readReuse(): ReadReuse {
+    return this.ended ? 0 : (this.engine.readReuse?.() ?? 0);
   }
 
   drain(): void {

@@ -19,6 +19,13 @@ export interface StreamHandler {
    * that cannot ignores it. The handler must accept either.
    */
   readTarget?(): Uint8Array | undefined;
+  /**
+   * Optional: may a connection that reads into memory of its own (Node's
+   * `onread`) write its next read over memory it read into before? Asked before
+   * each read by connections that can reuse; see {@link ReadReuse}. Without it,
+   * every chunk handed to `data` is the handler's for good.
+   */
+  readReuse?(): ReadReuse;
   /** Writes that returned `false` have been flushed to the OS; write again. */
   drain(): void;
   /** The peer half-closed (sent FIN). Writing still works until `end()` or `destroy()`. */
@@ -26,6 +33,21 @@ export interface StreamHandler {
   /** The connection is gone. Called once, and last; `error` is absent for a clean close. */
   close(error?: TransportError): void;
 }
+
+/**
+ * What a {@link StreamHandler} does with the chunks it is handed, as
+ * `readReuse()` answers it:
+ * - `0`: it may keep them (frames handed on as views): never write over them.
+ * - `1`: from now on it copies out what it keeps, but some bytes it was handed
+ *   are still waiting in it (a partial frame, paused input): not yet.
+ * - `2`: it copies out what it keeps, and nothing it was handed since it first
+ *   answered 1 or 2 is referenced any more: memory read into since then may be
+ *   read into again.
+ *
+ * Bytes handed over before the first 1 or 2 may still be held (a handshake's
+ * views), so a connection reuses only memory it first read into after that answer.
+ */
+export type ReadReuse = 0 | 1 | 2;
 
 /** A bidirectional byte stream (tcp, ipc). */
 export interface StreamConnection {

@@ -29,6 +29,7 @@ export type {
   ConnectionKind,
   DatagramConnection,
   DatagramHandler,
+  ReadReuse,
   StreamConnection,
   StreamHandler,
 } from "./connection";

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
+import type { ReadReuse } from "../src/connection";
 import { DirectReads } from "../src/node/direct-reads";
 
 /**
  * DirectReads driven by hand, as Node drives `onread`: `buffer()` names the
  * memory of the next read, `callback(nread, buffer)` reports what landed there.
  */
-function harness(target: () => Uint8Array | undefined = () => undefined) {
+function harness(target: () => Uint8Array | undefined = () => undefined, reuse?: () => ReadReuse) {
   const reads = new DirectReads();
   const chunks: Buffer[] = [];
   reads.attach({
@@ -14,6 +15,7 @@ function harness(target: () => Uint8Array | undefined = () => undefined) {
       return true;
     },
     target,
+    ...(reuse !== undefined && { reuse }),
   });
   /** One read of `nread` bytes (at most the room offered; all of it when omitted). */
   const read = (
@@ -153,6 +155,49 @@ describe("DirectReads", () => {
     expect(read().room).toBe(8 * KiB);
     // That says nothing about a backlog: the read after it is an ordinary one.
     expect(read().room).toBeLessThanOrEqual(64 * KiB);
+  });
+
+  it("reads into a slab again from its start once a sink that copies out holds none of it", () => {
+    let reuse: ReadReuse = 0;
+    const { read } = harness(undefined, () => reuse);
+    read(LIGHT); // out of the shared buffer
+    const before = read(1000); // a slab of its own, handed on as views: never written again
+    reuse = 2;
+    // The first read after the sink says it copies out goes into a new slab: the
+    // old one may hold views handed on before (a handshake's).
+    const first = read(3000, 7);
+    expect(first.buffer.buffer).not.toBe(before.buffer.buffer);
+    expect(first.buffer.byteOffset).toBe(0);
+    // Nothing held: the next read starts where that one did.
+    const second = read(2000, 8);
+    expect(second.buffer.buffer).toBe(first.buffer.buffer);
+    expect(second.buffer.byteOffset).toBe(0);
+    expect(first.chunk!.subarray(0, 2000).every((byte) => byte === 8)).toBe(true);
+    // The sink still holds part of it: the next read goes after it, untouched.
+    reuse = 1;
+    const third = read(500, 9);
+    expect(third.buffer.buffer).toBe(first.buffer.buffer);
+    expect(third.buffer.byteOffset).toBe(2000);
+    expect(second.chunk!.every((byte) => byte === 8)).toBe(true);
+    // A sink that stops copying out (closed) gets no slab read over again.
+    reuse = 0;
+    const fourth = read(100, 10);
+    reuse = 2;
+    const fifth = read(100, 11);
+    expect(fourth.chunk!.every((byte) => byte === 10)).toBe(true);
+    expect(fifth.buffer.buffer === fourth.buffer.buffer && fifth.buffer.byteOffset === 0).toBe(
+      false,
+    );
+  });
+
+  it("a reused slab grows to 256 KiB when reads turn bulk", () => {
+    const { read } = harness(undefined, () => 2);
+    read(LIGHT);
+    const small = read();
+    expect(small.room).toBe(64 * KiB); // filled: bulk
+    const big = read();
+    expect(big.room).toBe(256 * KiB);
+    expect(read().buffer.buffer).toBe(big.buffer.buffer);
   });
 
   it("after a read into a target of a bulk slab or less, the next read is a full one", () => {

@@ -40,10 +40,17 @@ export interface FrameDecoderOptions {
 /**
  * Receives each frame. `flags` is the raw flags byte masked to `MORE | COMMAND`.
  * `body` is a view into the received chunk when possible: copy it to keep it past
- * the chunk's lifetime if the chunk's memory is reused. Return `false` to pause.
+ * the chunk's lifetime if the chunk's memory is reused. `reused` is true only
+ * after `FrameDecoder.reuseBodies()`, for a body whose memory is written over
+ * once the handler returns (a chunk's, or the decoder's reused buffer); false
+ * for one in memory of its own. Return `false` to pause.
  */
-// biome-ignore lint/suspicious/noConfusingVoidType: lets `(body) => { ... }` be a handler.
-export type FrameHandler = (body: Uint8Array, flags: number) => boolean | undefined | void;
+export type FrameHandler = (
+  body: Uint8Array,
+  flags: number,
+  reused: boolean,
+  // biome-ignore lint/suspicious/noConfusingVoidType: lets `(body) => { ... }` be a handler.
+) => boolean | undefined | void;
 
 const FLAG_MASK = FrameFlags.MORE | FrameFlags.COMMAND;
 const LONG = FrameFlags.LONG;
@@ -72,6 +79,11 @@ const BODY_CLAIM_RATIO = 64;
  * read (header and start of the next frame included) brings anyway.
  */
 const MIN_READ_TARGET = 8 * 1024;
+/**
+ * With `reuseBodies()`, bodies up to this size that are assembled from several
+ * chunks go into one buffer the decoder keeps; larger ones get memory of their own.
+ */
+const SCRATCH_MAX = 256 * 1024;
 
 /** Decodes ZMTP frames from a byte stream; see the module doc. */
 export class FrameDecoder {
@@ -91,6 +103,15 @@ export class FrameDecoder {
   #running = false;
   #error: WireError | undefined;
   readonly #allocate: Allocate;
+  /** Memory for bodies assembled from several chunks: `#allocate`, or the scratch buffer. */
+  #bodyAllocate: Allocate;
+  #scratch: Uint8Array | undefined;
+  /** `reuseBodies()` was called: bodies not in memory of their own are `reused`. */
+  #reusing = false;
+  /** In that mode, the body last given memory of its own (too large for the scratch buffer). */
+  #ownBody: Uint8Array | undefined;
+  /** In that mode, the last body delivered had memory of its own (see `largeBodies`). */
+  #largeBodies = false;
 
   /**
    * A decoder that calls `onFrame(body, flags)` for every whole frame; a handler
@@ -100,6 +121,51 @@ export class FrameDecoder {
     this.#onFrame = onFrame;
     this.maxMessageSize = options.maxMessageSize;
     this.#allocate = options.allocate ?? allocateZeroed;
+    this.#bodyAllocate = this.#allocate;
+  }
+
+  /**
+   * From now on the frame handler copies out every body it keeps before it
+   * returns when it is told the body is `reused` (a MESSAGE codec that then
+   * decrypts into memory of its own): a body assembled from several chunks (up
+   * to 256 KiB) goes into one buffer this decoder reuses for every such frame,
+   * where it was fresh memory per frame. A larger one still gets memory of its
+   * own, and is not `reused`. One-way.
+   */
+  reuseBodies(): void {
+    this.#reusing = true;
+    this.#bodyAllocate = (size) => {
+      if (size > SCRATCH_MAX) {
+        const own = this.#allocate(size);
+        this.#ownBody = own;
+        return own;
+      }
+      let scratch = this.#scratch;
+      if (scratch === undefined || scratch.length < size) {
+        // Grown in steps, so frames of slowly rising sizes do not reallocate each time.
+        const grown = Math.min(SCRATCH_MAX, Math.max(size, (scratch?.length ?? 0) * 2));
+        scratch = this.#allocate(grown);
+        this.#scratch = scratch;
+      }
+      return scratch.length === size ? scratch : scratch.subarray(0, size);
+    };
+  }
+
+  /**
+   * After `reuseBodies()`: the last frame delivered was too large for the reused
+   * buffer and came in memory of its own (its body read straight into it).
+   */
+  get largeBodies(): boolean {
+    return this.#largeBodies;
+  }
+
+  /**
+   * True while received bytes wait in the decoder as chunks pushed to it (a
+   * partial header or body not yet in its own memory, or input held while
+   * paused); a body being filled in memory of the decoder's does not count.
+   */
+  get holdsChunks(): boolean {
+    return this.#queue.buffered !== 0;
   }
 
   /** True after the handler returned `false`, until `resume()`. */
@@ -185,7 +251,7 @@ export class FrameDecoder {
         if (body === undefined) {
           if (queue.buffered >= size) {
             // All here: a view when it lies in one chunk, else one copy.
-            const taken = queue.take(size, this.#allocate);
+            const taken = queue.take(size, this.#bodyAllocate);
             if (taken === undefined) return this.#fail(size);
             this.#bodySize = -1;
             this.#deliver(taken, this.#bodyFlags);
@@ -196,7 +262,7 @@ export class FrameDecoder {
           const max = this.maxMessageSize;
           const limited = max !== undefined && max >= 0;
           if (!limited && queue.buffered * BODY_CLAIM_RATIO < size) return undefined;
-          body = tryAllocate(this.#allocate, size);
+          body = tryAllocate(this.#bodyAllocate, size);
           if (body === undefined) return this.#fail(size);
           this.#body = body;
           this.#filled = 0;
@@ -278,7 +344,13 @@ export class FrameDecoder {
   }
 
   #deliver(body: Uint8Array, flags: number): void {
-    if (this.#onFrame(body, flags) === false) this.#paused = true;
+    let reused = false;
+    if (this.#reusing) {
+      reused = body !== this.#ownBody;
+      this.#largeBodies = !reused;
+      this.#ownBody = undefined;
+    }
+    if (this.#onFrame(body, flags, reused) === false) this.#paused = true;
   }
 
   #fail(size: number): WireError {

@@ -53,8 +53,12 @@ export interface MechanismResult {
 export interface FrameTransform {
   /** The wire frame for a plain frame of `body` with ZMTP `flags` (MORE, COMMAND). */
   encode(body: Uint8Array, flags: number): TransformedFrame;
-  /** The plain frame inside a wire frame, or the error that closes the connection. */
-  decode(body: Uint8Array, flags: number): TransformedFrame | WireError;
+  /**
+   * The plain frame inside a wire frame, or the error that closes the
+   * connection. `reused` (only after `copyOut()`): `body`'s memory is written
+   * over once `decode` returns, so nothing returned or kept may be a view of it.
+   */
+  decode(body: Uint8Array, flags: number, reused?: boolean): TransformedFrame | WireError;
   /**
    * Optional, together with `encodeInto`: the length of the wire frame body
    * `encode` would return for a plain body of `length` bytes.
@@ -75,6 +79,12 @@ export interface FrameTransform {
    * whose write failed or was not confirmed (those memory blocks are simply not reused).
    */
   release?(chunks: readonly Uint8Array[]): void;
+  /**
+   * Optional: from now on `decode` honours its `reused` argument (returns such
+   * a frame's body in memory of its own and keeps nothing of it): the
+   * connection may then reuse the memory frames arrive in. One-way.
+   */
+  copyOut?(): void;
 }
 
 /** A frame as a {@link FrameTransform} returns it. */

@@ -165,3 +165,65 @@ describe("FrameTransform.encodeInto failing", () => {
     expect(got.map((b) => [...b])).toEqual([[0, 0, 0, 0]]);
   });
 });
+
+/** Copies every frame it is told is reused (as CURVE opens into new memory), once `copyOut` is called. */
+class Copying implements FrameTransform {
+  copying = false;
+  marks: boolean[] = [];
+  encode(body: Uint8Array, flags: number): TransformedFrame {
+    return { body, flags };
+  }
+  decode(body: Uint8Array, flags: number, reused?: boolean): TransformedFrame {
+    this.marks.push(reused === true);
+    return { body: reused === true ? body.slice() : body, flags };
+  }
+  copyOut(): void {
+    this.copying = true;
+  }
+}
+
+describe("ZmtpConnection.readReuse", () => {
+  it("is 0 before the handshake ends, and for a mechanism without a copying transform", () => {
+    const s = side({ socketType: "DEALER" });
+    expect(s.conn.readReuse()).toBe(0);
+    expect(ready().conn.readReuse()).toBe(0);
+    expect(ready(new WithTransform(new Recycling())).conn.readReuse()).toBe(0);
+  });
+
+  it("switches a copying transform and the decoder on first asking; 1 while input is held, else 2", () => {
+    const transform = new Copying();
+    const s = ready(new WithTransform(transform));
+    const frame = (n: number, fill: number) => {
+      const header = new Uint8Array(9);
+      header[0] = 2;
+      new DataView(header.buffer).setBigUint64(1, BigInt(n));
+      return join([header, new Uint8Array(n).fill(fill)]);
+    };
+    // Before anyone asks, frames are not marked reused.
+    s.conn.receive(frame(5_000, 1), 2);
+    expect(transform.copying).toBe(false);
+    expect(s.conn.readReuse()).toBe(2);
+    expect(transform.copying).toBe(true);
+    const wire = frame(20_000, 2);
+    s.conn.receive(wire.subarray(0, 100), 3); // under 1/64 of the body: held
+    expect(s.conn.readReuse()).toBe(1);
+    s.conn.receive(wire.subarray(100), 3);
+    expect(s.conn.readReuse()).toBe(2);
+    // A frame too large for the decoder's reused buffer: in memory of its own, not marked.
+    const large = frame(300_000, 3);
+    s.conn.receive(large.subarray(0, 100_000), 4);
+    s.conn.receive(large.subarray(100_000), 4);
+    expect(s.conn.readReuse()).toBe(1);
+    s.conn.receive(frame(10, 4), 5);
+    expect(s.conn.readReuse()).toBe(2);
+    expect(transform.marks).toEqual([false, true, false, true]);
+    expect(s.events.messages.map((m) => [m[0]!.length, m[0]![0]])).toEqual([
+      [5_000, 1],
+      [20_000, 2],
+      [300_000, 3],
+      [10, 4],
+    ]);
+    s.conn.close();
+    expect(s.conn.readReuse()).toBe(0);
+  });
+});

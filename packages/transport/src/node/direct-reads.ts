@@ -1,4 +1,5 @@
 import type { Socket, SocketConstructorOpts } from "node:net";
+import type { ReadReuse } from "../connection";
 import { nodeNet } from "./builtins";
 
 /**
@@ -28,6 +29,14 @@ import { nodeNet } from "./builtins";
  * straight there: no per-read buffer that waits for the garbage collector and
  * no copy into the body. A 200 MB frame then costs the receiver about its own
  * size.
+ *
+ * When the handler copies out everything it keeps (`StreamHandler.readReuse`:
+ * CURVE, which decrypts every frame into memory of its own), a slab is read into
+ * again from its start whenever the handler holds none of its bytes: one slab,
+ * warm in the cache and in the page tables, instead of a fresh one per 256 KiB
+ * that waits for the garbage collector (on a VM whose page faults cost ~18 µs
+ * each, those fresh pages were a large part of a CURVE receiver's first second).
+ * Only slabs first read into after the handler said so are reused.
  *
  * Only on Node itself (other runtimes' `node:net` may not honour `onread`).
  */
@@ -82,6 +91,8 @@ export interface DirectReadSink {
   read(chunk: Buffer): boolean;
   /** Memory for the next read, or `undefined` for the slab. */
   target(): Uint8Array | undefined;
+  /** Whether earlier reads' memory may be read into again (`StreamHandler.readReuse`). */
+  reuse?(): ReadReuse;
 }
 
 /** The `onread` state of one socket: create it before the socket, pass `onread` to it. */
@@ -101,6 +112,12 @@ export class DirectReads {
   #headerRead = false;
   /** Reads left to make into the shared buffer (copied out); 0 once the socket has a slab. */
   #sharedReads = SHARED_READS;
+  /**
+   * Every read into the current slab went to a sink that copies out (it answered
+   * `reuse()` with 1 or 2 before each): the slab may be read into again once the
+   * sink holds none of it.
+   */
+  #slabReusable = false;
 
   /** The `onread` option for `net.connect` / `new net.Socket`. */
   readonly onread = {
@@ -133,10 +150,17 @@ export class DirectReads {
     // Right after a header read, the frame's body has not found its memory yet:
     // read no more than an ordinary slab's worth of it, to be copied.
     const bulk = this.#bulk && !this.#headerRead;
-    if (this.#slab.length - this.#used < (bulk ? BULK_MIN_READ_BYTES : MIN_READ_BYTES)) {
-      this.#slab = Buffer.allocUnsafeSlow(bulk ? BULK_SLAB_BYTES : SLAB_BYTES);
+    const size = bulk ? BULK_SLAB_BYTES : SLAB_BYTES;
+    const reuse = this.#sink?.reuse?.() ?? 0;
+    if (reuse === 2 && this.#slabReusable && this.#slab.length >= size) this.#used = 0;
+    if (
+      this.#slab.length - this.#used < (bulk ? BULK_MIN_READ_BYTES : MIN_READ_BYTES) ||
+      (reuse !== 0 && !this.#slabReusable)
+    ) {
+      this.#slab = Buffer.allocUnsafeSlow(size);
       this.#used = 0;
-    }
+      this.#slabReusable = reuse !== 0;
+    } else if (reuse === 0) this.#slabReusable = false;
     const header = this.#largeDirect;
     this.#headerRead = header;
     const used = this.#used;

@@ -1,6 +1,7 @@
 import { readSync, writeSync } from "node:fs";
 import type { Socket } from "node:net";
 import {
+  type ReadReuse,
   type StreamConnection,
   type StreamHandler,
   type TransportError,
@@ -163,6 +164,15 @@ export class NetStreamConnection implements StreamConnection, DirectReadSink, Di
   target(): Uint8Array | undefined {
     const handler = this.#handler;
     return handler === undefined || this.#closed ? undefined : handler.readTarget?.();
+  }
+
+  /** @internal DirectReadSink: may the next read go over memory read into before? */
+  reuse(): ReadReuse {
+    const handler = this.#handler;
+    if (handler === undefined || this.#closed) return 0;
+    const reuse = handler.readReuse?.() ?? 0;
+    // Chunks held here (read after a pause) are still to be delivered.
+    return reuse === 2 && this.#held.length > 0 ? 1 : reuse;
   }
 
   write(chunks: readonly Uint8Array[], written?: () => void): boolean {
