@@ -46,6 +46,11 @@ export interface PipeOptions {
 export type PipeState = "active" | "terminating" | "terminated";
 
 const MAX_WM_DELTA = 1024;
+/**
+ * A direction with no limit (HWM 0) is `backlogged()` from this many queued
+ * messages on, until its reader has drained it to half of that.
+ */
+const BACKLOG = 1000;
 
 /** libzmq's low-water mark: a blocked writer resumes once the queue drains to this. */
 function lowWaterMark(hwm: number): number {
@@ -66,6 +71,8 @@ class Lane {
   readerWaiting = true;
   /** The writer found the lane full and needs a `writable` event. */
   writerBlocked = false;
+  /** The writer found the unlimited lane backlogged and needs a `writable` event. */
+  writerBacklogged = false;
   constructor(readonly conflate: boolean) {}
 }
 
@@ -211,6 +218,10 @@ export class Pipe {
       lane.writerBlocked = false;
       const peer = this.other!;
       peer.handler?.writable?.(peer);
+    } else if (lane.writerBacklogged && lane.queue.length <= BACKLOG / 2) {
+      lane.writerBacklogged = false;
+      const peer = this.other!;
+      if (shared.state === "active") peer.handler?.writable?.(peer);
     }
     if (shared.state === "terminating" && lane.queue.length === 0) finish(this);
     return msg;
@@ -240,6 +251,22 @@ export class Pipe {
       lane.writerBlocked = true;
       return false;
     }
+    return true;
+  }
+
+  /**
+   * For a writer that could produce messages ahead of need (a session decoding
+   * what it read): true when this end's outbound direction has no limit (HWM 0)
+   * and already holds 1000 messages or more. Writing is still accepted; a
+   * writer that holds back gets `writable` once the reader has drained it to
+   * 500. Always false for a limited (or conflating) direction: `write` itself
+   * says when that one is full.
+   */
+  backlogged(): boolean {
+    const lane = this.outbound;
+    if (lane.limit !== 0 || lane.conflate || lane.queue.length < BACKLOG) return false;
+    if (this.shared.state !== "active") return false;
+    lane.writerBacklogged = true;
     return true;
   }
 
@@ -283,6 +310,10 @@ export class Pipe {
     lane.lwm = lowWaterMark(limit);
     if (lane.writerBlocked && (limit === 0 || lane.queue.length < limit)) {
       lane.writerBlocked = false;
+      if (writer.shared.state === "active") writer.handler?.writable?.(writer);
+    } else if (lane.writerBacklogged && limit !== 0) {
+      // Limited now: `write` says when it is full; the held-back writer goes on.
+      lane.writerBacklogged = false;
       if (writer.shared.state === "active") writer.handler?.writable?.(writer);
     }
   }

@@ -105,6 +105,40 @@ describe("pipe: high-water marks", () => {
     expect(events.readable).toBe(2);
   });
 
+  it("an unlimited direction is backlogged from 1000 messages; writable fires once the reader is at 500", () => {
+    const [a, b] = createPipePair({ sendHighWaterMark: 0, receiveHighWaterMark: 0 });
+    const events = counter();
+    a.setHandler(events.handler);
+    for (let i = 0; i < 999; i++) a.write(msg(`${i}`));
+    expect(a.backlogged()).toBe(false);
+    a.write(msg("999"));
+    expect(a.backlogged()).toBe(true);
+    // Still accepted: backlogged is advice to a writer that can hold back, not a limit.
+    expect(a.write(msg("1000"))).toBe(true);
+    for (let i = 0; i < 500; i++) b.read(); // 501 left
+    expect(events.writable).toBe(0);
+    b.read(); // 500 left
+    expect(events.writable).toBe(1);
+    expect(a.backlogged()).toBe(false);
+    b.read();
+    expect(events.writable).toBe(1);
+    expect(drain(b)[0]).toEqual(["502"]);
+  });
+
+  it("backlogged is false for a limited direction, and a new limit releases a held-back writer", () => {
+    const [a, b] = createPipePair({ sendHighWaterMark: 2000 });
+    for (let i = 0; i < 1500; i++) a.write(msg("x"));
+    expect(a.backlogged()).toBe(false);
+    const [c, d] = createPipePair({ sendHighWaterMark: 0, receiveHighWaterMark: 0 });
+    const events = counter();
+    c.setHandler(events.handler);
+    for (let i = 0; i < 1000; i++) c.write(msg("x"));
+    expect(c.backlogged()).toBe(true);
+    c.setHighWaterMarks(3000, 0);
+    expect(events.writable).toBe(1);
+    expect(b.inboundSize + d.inboundSize).toBe(2500);
+  });
+
   it("raising the HWM at runtime releases a blocked writer", () => {
     const [a, b] = createPipePair({ sendHighWaterMark: 2 });
     const events = counter();

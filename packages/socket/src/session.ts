@@ -178,7 +178,15 @@ export abstract class Session implements PipeHandler {
 
   writable(): void {
     const stalled = this.stalled;
-    if (stalled === undefined || this.pipe === undefined) return;
+    if (stalled === undefined) {
+      // Decoding waited for the application (an unlimited pipe's backlog): go on.
+      if (this.backlogged && this.pipe !== undefined) {
+        this.backlogged = false;
+        this.resumeInput();
+      }
+      return;
+    }
+    if (this.pipe === undefined) return;
     if (!this.pipe.write(stalled)) return;
     this.stalled = undefined;
     this.resumeInput();
@@ -192,6 +200,12 @@ export abstract class Session implements PipeHandler {
     this.#lingering = true;
     if (!this.#pumping) this.flushAndEnd();
   }
+
+  /**
+   * Decoding waits until the application has read some of the unlimited pipe's
+   * backlog (`Pipe.backlogged`); reading from the connection goes on.
+   */
+  protected backlogged = false;
 
   /** Writes one inbound message into the pipe; false = pipe full, stop reading. */
   protected deliver(frames: Uint8Array[]): boolean {
@@ -423,7 +437,17 @@ export class ZmtpSession extends Session implements ZmtpConnectionHandler, Strea
   message(frames: Uint8Array[]): boolean {
     const properties = this.#frameProperties;
     if (properties !== undefined) tagFrames(this.runtime.toMessage(frames), properties);
-    if (this.deliver(frames)) return true;
+    if (this.deliver(frames)) {
+      // With no receive HWM the pipe never fills, but messages decoded far ahead of
+      // the application are what a garbage collector has to carry (a backlog of
+      // 1M 16 B messages: ~150 MB of heap and most of the CPU in GC). So decoding
+      // stops at a backlog of 1000 while the bytes go on arriving (everything the
+      // peer sends is still taken off the connection, as libzmq's RCVHWM 0 does),
+      // and resumes once the application has read half of it.
+      if (this.pipe === undefined || !this.pipe.backlogged()) return true;
+      this.backlogged = true;
+      return false;
+    }
     this.runtime.trace?.(
       `${this.owner.socketType} hwm ${this.endpoint} receive pipe full: reading paused`,
     );
